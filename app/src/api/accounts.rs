@@ -1,0 +1,69 @@
+//! Account administration from the browser.
+
+use domain::accounts::{Specialty, User, UserId};
+use leptos::prelude::*;
+
+use crate::error::UiError;
+
+/// Accounts, newest first, optionally of one role (administrators).
+#[server]
+pub async fn list_accounts(role: Option<String>) -> Result<Vec<User>, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::accounts::Role;
+    let role = match role.as_deref().filter(|r| !r.is_empty()) {
+        Some(raw) => Some(Role::parse(raw)?),
+        None => None,
+    };
+    Ok(services()?
+        .accounts
+        .list(&require_principal()?, role, 200, 0)
+        .await?)
+}
+
+/// Creates a doctor or administrator account (administrators).
+#[server]
+pub async fn create_staff(
+    role: String,
+    username: String,
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    specialty: Option<String>,
+) -> Result<User, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::accounts::SignUpForm;
+    use domain::services::accounts::NewStaff;
+    let new = NewStaff {
+        role,
+        form: SignUpForm {
+            username,
+            email,
+            password,
+            first_name,
+            last_name,
+        },
+        specialty,
+    };
+    Ok(services()?
+        .accounts
+        .create_staff(&require_principal()?, &new)
+        .await?)
+}
+
+/// Deactivates an account (administrators).
+#[server]
+pub async fn deactivate_account(id: UserId) -> Result<User, UiError> {
+    use crate::session::{require_principal, services};
+    Ok(services()?
+        .accounts
+        .deactivate(&require_principal()?, id)
+        .await?)
+}
+
+/// The medical specialties.
+#[server]
+pub async fn list_specialties() -> Result<Vec<Specialty>, UiError> {
+    use crate::session::services;
+    Ok(services()?.accounts.specialties().await?)
+}

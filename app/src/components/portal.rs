@@ -1,0 +1,57 @@
+//! The frame of a role's portal: checks the signed-in user's role, then shows
+//! the portal's navigation beside the current page.
+
+use domain::accounts::Role;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+use super::forms::{ErrorBanner, Text};
+use crate::i18n::use_i18n;
+use crate::session_state::use_session;
+
+/// One entry of a portal's navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: Text,
+}
+
+/// A portal reserved to `role`.
+#[component]
+pub fn Portal(role: Role, title: Text, nav: &'static [NavItem]) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Transition fallback=move || view! { <p class="p-8 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) if user.role == role => view! {
+                        <div class="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 md:flex-row">
+                            <aside class="md:w-56 md:shrink-0">
+                                <p data-testid="portal-title" class="mb-3 text-xs font-semibold uppercase tracking-wide text-teal-700">
+                                    {move || i18n.t(title)}
+                                </p>
+                                <nav class="flex gap-1 overflow-x-auto md:flex-col">
+                                    {nav.iter().map(|item| view! {
+                                        <A href=item.href exact=true attr:class="rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-teal-50 aria-[current=page]:bg-teal-100 aria-[current=page]:text-teal-900">
+                                            {move || i18n.t(item.label)}
+                                        </A>
+                                    }).collect_view()}
+                                </nav>
+                            </aside>
+                            <section class="min-w-0 flex-1"><Outlet /></section>
+                        </div>
+                    }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <div class="mx-auto max-w-xl px-4 py-16 text-center">
+                            <h1 class="text-2xl font-bold text-slate-900">{move || i18n.t(|t| t.forbidden_title)}</h1>
+                            <p class="mt-2 text-slate-600">{move || i18n.t(|t| t.forbidden_text)}</p>
+                            <A href="/" attr:class="mt-6 inline-block text-teal-700 underline">{move || i18n.t(|t| t.back_home)}</A>
+                        </div>
+                    }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(err) => view! { <div class="p-8"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,101 @@
+//! The portals of the medical platform, rendered on the server and hydrated in
+//! the browser: a public site, and one portal per role (patient, doctor,
+//! administrator).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod session;
+pub mod session_state;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::Header;
+use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::pages::accounts_admin::AccountsPage;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::portals::{
+    AdminHome, AdminPortal, DoctorHome, DoctorPortal, PatientHome, PatientPortal,
+};
+use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_up::SignUpPage;
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language the page starts in: on the server, what the request asks for;
+/// in the browser, what the server rendered (so hydration matches).
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        session::current_request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// The application: header and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_i18n(initial_lang());
+    session_state::provide_session();
+    let i18n = use_i18n();
+    let async_mode = SsrMode::Async;
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/medplat.css" />
+        <Title text=move || i18n.t(|t| t.app_name) />
+        <Router>
+            <Header />
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
+                    <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
+                    <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
+                    <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=PatientHome />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=DoctorHome />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=AdminHome />
+                        <Route path=path!("accounts") view=AccountsPage />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

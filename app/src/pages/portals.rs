@@ -1,0 +1,62 @@
+//! The three portals and their navigation. Later features add entries here.
+
+use domain::accounts::Role;
+use leptos::prelude::*;
+
+use super::dashboard::Dashboard;
+use crate::components::portal::{NavItem, Portal};
+
+const PATIENT_NAV: &[NavItem] = &[NavItem {
+    href: "/patient",
+    label: |t| t.nav_dashboard,
+}];
+const DOCTOR_NAV: &[NavItem] = &[NavItem {
+    href: "/doctor",
+    label: |t| t.nav_dashboard,
+}];
+const ADMIN_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/admin",
+        label: |t| t.nav_dashboard,
+    },
+    NavItem {
+        href: "/admin/accounts",
+        label: |t| t.nav_accounts,
+    },
+];
+
+/// Patient portal frame.
+#[component]
+pub fn PatientPortal() -> impl IntoView {
+    view! { <Portal role=Role::Patient title=|t| t.portal_patient nav=PATIENT_NAV /> }
+}
+
+/// Doctor portal frame.
+#[component]
+pub fn DoctorPortal() -> impl IntoView {
+    view! { <Portal role=Role::Doctor title=|t| t.portal_doctor nav=DOCTOR_NAV /> }
+}
+
+/// Administration portal frame.
+#[component]
+pub fn AdminPortal() -> impl IntoView {
+    view! { <Portal role=Role::Admin title=|t| t.portal_admin nav=ADMIN_NAV /> }
+}
+
+/// Patient home.
+#[component]
+pub fn PatientHome() -> impl IntoView {
+    view! { <Dashboard intro=|t| t.dashboard_patient_text /> }
+}
+
+/// Doctor home.
+#[component]
+pub fn DoctorHome() -> impl IntoView {
+    view! { <Dashboard intro=|t| t.dashboard_doctor_text /> }
+}
+
+/// Administration home.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! { <Dashboard intro=|t| t.dashboard_admin_text /> }
+}

@@ -1,0 +1,230 @@
+//! The browser session, on the server side of the browser door: cookie names and
+//! attributes, and what server functions read of the current request.
+//!
+//! The server's middleware authenticates every request once (bearer header or
+//! cookies, refreshing an expired access cookie) and leaves an [`Authn`] in the
+//! request extensions; server functions and server-side rendering read it here.
+
+use std::net::IpAddr;
+
+use cookie::{Cookie, SameSite, time::Duration};
+use domain::auth::Principal;
+use domain::services::{Services, TokenPair};
+use http::HeaderMap;
+use http::header::{COOKIE, SET_COOKIE};
+use leptos::prelude::*;
+
+use crate::error::UiError;
+use crate::i18n::Lang;
+
+/// Cookie holding the access token.
+pub const ACCESS_COOKIE: &str = "medplat_access";
+/// Cookie holding the refresh token.
+pub const REFRESH_COOKIE: &str = "medplat_refresh";
+/// Cookie holding the chosen language.
+pub const LANG_COOKIE: &str = "medplat_lang";
+
+/// Outcome of authenticating a request.
+#[derive(Debug, Clone)]
+pub enum Authn {
+    /// No credentials were presented.
+    Anonymous,
+    /// Valid credentials.
+    Authenticated(Principal),
+    /// Credentials were presented and refused (code, message).
+    Rejected {
+        code: &'static str,
+        message: &'static str,
+    },
+}
+
+/// The client's network address, as the server determined it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+/// How session cookies are written.
+#[derive(Debug, Clone, Copy)]
+pub struct CookiePolicy {
+    /// Add the `Secure` attribute (HTTPS deployments).
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    fn base(
+        &self,
+        name: &'static str,
+        value: String,
+        max_age_secs: i64,
+        http_only: bool,
+    ) -> Cookie<'static> {
+        Cookie::build((name, value))
+            .path("/")
+            .http_only(http_only)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .max_age(Duration::seconds(max_age_secs))
+            .build()
+    }
+
+    /// The two cookies of a signed-in browser.
+    pub fn session(&self, tokens: &TokenPair) -> [Cookie<'static>; 2] {
+        [
+            self.base(
+                ACCESS_COOKIE,
+                tokens.access.clone(),
+                tokens.access_expires_in,
+                true,
+            ),
+            self.base(
+                REFRESH_COOKIE,
+                tokens.refresh.clone(),
+                tokens.refresh_expires_in,
+                true,
+            ),
+        ]
+    }
+
+    /// Cookies that erase the session.
+    pub fn cleared(&self) -> [Cookie<'static>; 2] {
+        [
+            self.base(ACCESS_COOKIE, String::new(), 0, true),
+            self.base(REFRESH_COOKIE, String::new(), 0, true),
+        ]
+    }
+
+    /// The language cookie (one year).
+    pub fn lang(&self, lang: Lang) -> Cookie<'static> {
+        self.base(LANG_COOKIE, lang.tag().to_owned(), 365 * 86_400, false)
+    }
+}
+
+/// The value of a request cookie.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name && !cookie.value().is_empty())
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// The language a request asks for: its cookie, else `Accept-Language`, else French.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = read_cookie(headers, LANG_COOKIE).and_then(|tag| Lang::from_tag(&tag)) {
+        return lang;
+    }
+    headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|part| Lang::from_tag(part.split(';').next().unwrap_or_default()))
+        })
+        .unwrap_or_default()
+}
+
+fn unexpected() -> UiError {
+    UiError {
+        code: "unexpected".into(),
+        field: None,
+    }
+}
+
+/// The services, from context.
+pub fn services() -> Result<Services, UiError> {
+    use_context::<Services>().ok_or_else(unexpected)
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The signed-in principal of this request, if any.
+pub fn current_principal() -> Option<Principal> {
+    match request_parts()?.extensions.get::<Authn>()? {
+        Authn::Authenticated(principal) => Some(principal.clone()),
+        _ => None,
+    }
+}
+
+/// The signed-in principal, or `not_authenticated`.
+pub fn require_principal() -> Result<Principal, UiError> {
+    current_principal().ok_or_else(|| UiError {
+        code: "not_authenticated".into(),
+        field: None,
+    })
+}
+
+/// The client's address.
+pub fn client_address() -> Option<IpAddr> {
+    request_parts()?.extensions.get::<ClientAddress>()?.0
+}
+
+/// The cookie policy, from context.
+pub fn cookie_policy() -> CookiePolicy {
+    use_context::<CookiePolicy>().unwrap_or(CookiePolicy { secure: false })
+}
+
+/// Adds `Set-Cookie` headers to the response.
+pub fn set_cookies(cookies: impl IntoIterator<Item = Cookie<'static>>) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    for cookie in cookies {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie.to_string()) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}
+
+/// The interface language of the current request (server-side rendering).
+pub fn current_request_lang() -> Lang {
+    request_parts()
+        .map(|parts| request_lang(&parts.headers))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_read_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, "a=1; medplat_lang=en; b=2".parse().unwrap());
+        assert_eq!(read_cookie(&headers, LANG_COOKIE).as_deref(), Some("en"));
+        assert_eq!(request_lang(&headers), Lang::En);
+    }
+
+    #[test]
+    fn accept_language_is_the_fallback() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT_LANGUAGE,
+            "de-DE;q=0.9, en-US;q=0.8".parse().unwrap(),
+        );
+        assert_eq!(request_lang(&headers), Lang::En);
+        assert_eq!(request_lang(&HeaderMap::new()), Lang::Fr);
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_same_site() {
+        let tokens = TokenPair {
+            access: "a".into(),
+            refresh: "r".into(),
+            access_expires_in: 300,
+            refresh_expires_in: 86_400,
+        };
+        for cookie in (CookiePolicy { secure: true }).session(&tokens) {
+            let text = cookie.to_string();
+            assert!(
+                text.contains("HttpOnly")
+                    && text.contains("SameSite=Lax")
+                    && text.contains("Secure"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The medical platform's domain: types and rules shared by every door (browser,
+//! REST, WebSocket, command line), and — behind the `server` feature — the services
+//! and the storage that enforce them.
+//!
+//! Types and pure rules compile for WebAssembly too, so the browser validates a form
+//! with the very rules the server applies.
+
+pub mod accounts;
+pub mod error;
+
+#[cfg(feature = "server")]
+pub mod auth;
+#[cfg(feature = "server")]
+pub mod demo;
+#[cfg(feature = "server")]
+pub mod services;
+#[cfg(feature = "server")]
+pub mod store;
+
+pub use error::{DomainError, DomainResult};

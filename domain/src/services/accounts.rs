@@ -1,0 +1,169 @@
+//! Accounts: patients sign up themselves; administrators create doctors and
+//! administrators, list accounts and deactivate them.
+
+use crate::accounts::{NewAccount, Role, SignUpForm, Specialty, User, UserId};
+use crate::auth::{Principal, hash_password};
+use crate::error::{DomainError, DomainResult};
+use crate::store::{Db, db_error, sessions, specialties, users};
+
+/// Page size cap for account listings.
+const MAX_PAGE: i64 = 200;
+
+/// Account operations.
+#[derive(Clone)]
+pub struct AccountService {
+    db: Db,
+}
+
+/// What an administrator fills in to create a staff account.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewStaff {
+    pub role: String,
+    pub form: SignUpForm,
+    /// Specialty code, for doctors.
+    pub specialty: Option<String>,
+}
+
+impl AccountService {
+    pub(crate) fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// A patient creates their own account.
+    pub async fn sign_up(&self, form: &SignUpForm) -> DomainResult<User> {
+        let account = NewAccount::parse(form)?;
+        self.create(Role::Patient, account, None).await
+    }
+
+    /// An administrator creates a doctor or an administrator.
+    pub async fn create_staff(&self, actor: &Principal, new: &NewStaff) -> DomainResult<User> {
+        actor.require(Role::Admin)?;
+        let role = Role::parse(new.role.trim())?;
+        if role == Role::Patient {
+            return Err(DomainError::invalid(
+                "role",
+                "invalid_role",
+                "administrators create doctors and administrators; patients sign up themselves",
+            ));
+        }
+        let account = NewAccount::parse(&new.form)?;
+        let specialty = match (role, new.specialty.as_deref().map(str::trim)) {
+            (Role::Doctor, Some(code)) if !code.is_empty() => Some(code.to_owned()),
+            _ => None,
+        };
+        self.create(role, account, specialty.as_deref()).await
+    }
+
+    /// Creates an account with no actor: first administrator, demo data.
+    pub async fn create_unchecked(
+        &self,
+        role: Role,
+        form: &SignUpForm,
+        specialty: Option<&str>,
+    ) -> DomainResult<User> {
+        self.create(role, NewAccount::parse(form)?, specialty).await
+    }
+
+    async fn create(
+        &self,
+        role: Role,
+        account: NewAccount,
+        specialty: Option<&str>,
+    ) -> DomainResult<User> {
+        let password_hash = hash_password(account.password.expose().to_owned()).await?;
+        let mut tx = self.db.begin_write().await?;
+        let user = users::insert(
+            &mut tx,
+            users::NewUserRow {
+                username: &account.username,
+                email: &account.email,
+                password_hash: &password_hash,
+                first_name: &account.first_name,
+                last_name: &account.last_name,
+                role,
+            },
+        )
+        .await?;
+        if role == Role::Doctor {
+            let specialty_id = match specialty {
+                Some(code) => Some(specialty_id(&mut tx, code).await?),
+                None => None,
+            };
+            specialties::set_doctor_specialty(&mut tx, user.id, specialty_id).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(user_id = user.id, role = role.as_str(), "account created");
+        Ok(user)
+    }
+
+    /// The caller's own account.
+    pub async fn me(&self, actor: &Principal) -> DomainResult<User> {
+        self.get(actor, actor.user_id).await
+    }
+
+    /// One account: oneself, or any for an administrator.
+    pub async fn get(&self, actor: &Principal, id: UserId) -> DomainResult<User> {
+        if actor.user_id != id && actor.role != Role::Admin {
+            return Err(DomainError::NotFound("account"));
+        }
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        users::by_id(&mut conn, id)
+            .await?
+            .ok_or(DomainError::NotFound("account"))
+    }
+
+    /// Accounts, newest first (administrators only).
+    pub async fn list(
+        &self,
+        actor: &Principal,
+        role: Option<Role>,
+        limit: i64,
+        offset: i64,
+    ) -> DomainResult<Vec<User>> {
+        actor.require(Role::Admin)?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        users::list(&mut conn, role, limit.clamp(1, MAX_PAGE), offset.max(0)).await
+    }
+
+    /// Deactivates an account and signs it out everywhere (administrators only,
+    /// never their own account).
+    pub async fn deactivate(&self, actor: &Principal, id: UserId) -> DomainResult<User> {
+        actor.require(Role::Admin)?;
+        if actor.user_id == id {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "cannot_deactivate_self",
+                message: "administrators cannot deactivate their own account".into(),
+            });
+        }
+        let mut tx = self.db.begin_write().await?;
+        if !users::deactivate(&mut tx, id).await? {
+            return Err(DomainError::NotFound("account"));
+        }
+        sessions::revoke_all_of(&mut tx, id).await?;
+        let user = users::by_id(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("account"))?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(user_id = id, by = actor.user_id, "account deactivated");
+        Ok(user)
+    }
+
+    /// The medical specialties (public reference data).
+    pub async fn specialties(&self) -> DomainResult<Vec<Specialty>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        specialties::list(&mut conn).await
+    }
+
+    /// Number of accounts (first start detection).
+    pub async fn count(&self) -> DomainResult<i64> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        users::count(&mut conn).await
+    }
+}
+
+async fn specialty_id(conn: &mut sqlx::AnyConnection, code: &str) -> DomainResult<i64> {
+    specialties::id_by_code(conn, code)
+        .await?
+        .ok_or_else(|| DomainError::invalid("specialty", "unknown_specialty", "unknown specialty"))
+}

@@ -1,0 +1,38 @@
+//! Services: every operation of the platform, each checking who may do it.
+//! Built once at start and shared by every door.
+
+pub mod accounts;
+pub mod auth;
+
+use std::sync::Arc;
+
+use crate::auth::AuthConfig;
+use crate::error::DomainResult;
+use crate::store::Db;
+
+pub use accounts::AccountService;
+pub use auth::{AuthService, SignedIn, TokenPair};
+
+/// All services, cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub accounts: AccountService,
+    pub auth: AuthService,
+    db: Db,
+}
+
+impl Services {
+    /// Builds the services over a migrated database.
+    pub async fn new(db: Db, auth: AuthConfig) -> DomainResult<Self> {
+        Ok(Self {
+            accounts: AccountService::new(db.clone()),
+            auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
+            db,
+        })
+    }
+
+    /// The database (health checks, shutdown).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}

@@ -1,0 +1,173 @@
+//! Storage: one sqlx `Any` pool over SQLite (the embedded default) or PostgreSQL.
+//!
+//! Queries are written once in portable SQL (`$1` placeholders, `RETURNING`); what
+//! differs by dialect — connection set-up, migrations, how a write transaction
+//! starts, how a unique violation reads — lives in this file only.
+
+pub mod sessions;
+pub mod specialties;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::error::DomainError;
+
+/// The two supported databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Reads the dialect off a connection URL.
+    pub fn from_url(url: &str) -> Result<Self, DomainError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            Err(DomainError::internal(
+                "DATABASE_URL must start with sqlite: or postgres:",
+            ))
+        }
+    }
+}
+
+/// A connection pool and the dialect it speaks.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Connects to `url`. A SQLite file is created if missing and opened in WAL mode
+    /// with foreign keys on.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DomainError> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let url = match dialect {
+            Dialect::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(DomainError::internal)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(DomainError::internal)?;
+        Ok(Self { pool, dialect })
+    }
+
+    /// Applies the pending migrations of this dialect.
+    pub async fn migrate(&self) -> Result<(), DomainError> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(DomainError::internal)
+    }
+
+    /// The pool, for reads and single statements.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The dialect of this database.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Starts a transaction that will write. SQLite takes its write lock at once
+    /// (`BEGIN IMMEDIATE`) so two writers queue instead of failing on upgrade.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DomainError> {
+        let begin = match self.dialect {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        };
+        self.pool
+            .begin_with(begin)
+            .await
+            .map_err(DomainError::internal)
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), DomainError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(DomainError::internal)
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Any sqlx error is ours, except a unique violation, which the caller turns into
+/// a conflict on the field the violated index names.
+pub(crate) fn db_error(err: sqlx::Error) -> DomainError {
+    DomainError::internal(err)
+}
+
+/// If `err` is a unique violation, the name of the column it is about, as it
+/// appears in the index name (`users_email_key`) or SQLite's message
+/// (`UNIQUE constraint failed: users.email`).
+pub(crate) fn unique_violation_on(
+    err: &sqlx::Error,
+    columns: &[&'static str],
+) -> Option<&'static str> {
+    let db_err = err.as_database_error()?;
+    if !matches!(db_err.kind(), sqlx::error::ErrorKind::UniqueViolation) {
+        return None;
+    }
+    let text = format!(
+        "{} {}",
+        db_err.message(),
+        db_err.constraint().unwrap_or_default()
+    );
+    columns.iter().copied().find(|column| {
+        text.contains(&format!("_{column}_key")) || text.contains(&format!(".{column}"))
+    })
+}
+
+/// Now, in Unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// Unix milliseconds as RFC 3339 UTC.
+pub(crate) fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

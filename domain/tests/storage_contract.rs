@@ -1,0 +1,271 @@
+//! The storage contract: the same scenarios through the services, on SQLite and
+//! on PostgreSQL, each on a fresh database.
+//!
+//! PostgreSQL is reached at `TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own
+//! database there and drops it when it passes.
+
+use domain::DomainError;
+use domain::accounts::{Role, SignUpForm};
+use domain::auth::AuthConfig;
+use domain::services::Services;
+use domain::store::Db;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+struct Fresh {
+    services: Services,
+    cleanup: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).unwrap();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn fresh(backend: Backend) -> Fresh {
+    let suffix = random_suffix();
+    let (url, cleanup, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("medplat-contract-{suffix}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            (
+                format!("sqlite://{}", dir.join("test.db").display()),
+                None,
+                Some(dir),
+            )
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("medplat_contract_{suffix}");
+            let db = Db::connect(&admin, 1)
+                .await
+                .expect("PostgreSQL at TEST_POSTGRES_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(db.pool())
+                .await
+                .unwrap();
+            db.close().await;
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base)
+                .to_owned();
+            (format!("{base}/{name}"), Some((admin, name)), None)
+        }
+    };
+    let db = Db::connect(&url, 5).await.unwrap();
+    db.migrate().await.unwrap();
+    let config = AuthConfig {
+        jwt_secret: b"contract-secret-contract-secret!".to_vec(),
+        access_ttl_secs: 300,
+        refresh_ttl_secs: 86_400,
+        reuse_grace_secs: 0,
+        login_attempts_per_account: 1000,
+        login_attempts_per_address: 1000,
+    };
+    let services = Services::new(db, config).await.unwrap();
+    domain::demo::ensure_specialties(&services).await.unwrap();
+    Fresh {
+        services,
+        cleanup,
+        dir,
+    }
+}
+
+impl Fresh {
+    async fn teardown(self) {
+        self.services.db().close().await;
+        if let Some((admin, name)) = self.cleanup {
+            let db = Db::connect(&admin, 1).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(db.pool())
+            .await
+            .unwrap();
+            db.close().await;
+        }
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn form(username: &str) -> SignUpForm {
+    SignUpForm {
+        username: username.into(),
+        email: format!("{username}@example.org"),
+        password: PASSWORD.into(),
+        first_name: "First".into(),
+        last_name: "Last".into(),
+    }
+}
+
+async fn accounts_are_unique_by_username_and_email(s: &Services) {
+    let user = s.accounts.sign_up(&form("marie")).await.unwrap();
+    assert_eq!((user.role, user.active), (Role::Patient, true));
+    let mut again = form("Marie");
+    again.email = "other@example.org".into();
+    match s.accounts.sign_up(&again).await {
+        Err(DomainError::Conflict {
+            field: Some("username"),
+            ..
+        }) => {}
+        other => panic!("expected a username conflict, got {other:?}"),
+    }
+    let mut same_email = form("marie2");
+    same_email.email = "MARIE@example.org".into();
+    match s.accounts.sign_up(&same_email).await {
+        Err(DomainError::Conflict {
+            field: Some("email"),
+            ..
+        }) => {}
+        other => panic!("expected an e-mail conflict, got {other:?}"),
+    }
+    assert_eq!(s.accounts.count().await.unwrap(), 1);
+}
+
+async fn sessions_rotate_and_reuse_revokes(s: &Services) {
+    s.accounts.sign_up(&form("marie")).await.unwrap();
+    let signed_in = s.auth.login("marie", PASSWORD, None).await.unwrap();
+    let principal = s.auth.authenticate(&signed_in.tokens.access).await.unwrap();
+    assert_eq!(principal.user_id, signed_in.user.id);
+    let second = s.auth.refresh(&signed_in.tokens.refresh).await.unwrap();
+    assert!(s.auth.refresh(&signed_in.tokens.refresh).await.is_err());
+    assert!(
+        s.auth.refresh(&second.refresh).await.is_err(),
+        "family revoked"
+    );
+    assert!(s.auth.authenticate(&second.access).await.is_err());
+}
+
+async fn one_of_many_concurrent_refreshes_wins(s: &Services) {
+    s.accounts.sign_up(&form("marie")).await.unwrap();
+    let signed_in = s.auth.login("marie", PASSWORD, None).await.unwrap();
+    let attempts = (0..8).map(|_| {
+        let auth = s.auth.clone();
+        let token = signed_in.tokens.refresh.clone();
+        tokio::spawn(async move { auth.refresh(&token).await })
+    });
+    let mut wins = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().is_ok() {
+            wins += 1;
+        }
+    }
+    assert_eq!(wins, 1);
+}
+
+async fn deactivation_and_listing(s: &Services) {
+    let admin_user = s
+        .accounts
+        .create_unchecked(Role::Admin, &form("boss"), None)
+        .await
+        .unwrap();
+    let doctor = s
+        .accounts
+        .create_unchecked(Role::Doctor, &form("dr.who"), Some("cardiology"))
+        .await
+        .unwrap();
+    s.accounts.sign_up(&form("marie")).await.unwrap();
+    let admin = s
+        .auth
+        .authenticate(
+            &s.auth
+                .login("boss", PASSWORD, None)
+                .await
+                .unwrap()
+                .tokens
+                .access,
+        )
+        .await
+        .unwrap();
+    assert_eq!(admin.user_id, admin_user.id);
+    let doctors = s
+        .accounts
+        .list(&admin, Some(Role::Doctor), 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        doctors.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![doctor.id]
+    );
+    assert_eq!(s.accounts.list(&admin, None, 50, 0).await.unwrap().len(), 3);
+    let doctor_session = s.auth.login("dr.who", PASSWORD, None).await.unwrap();
+    let deactivated = s.accounts.deactivate(&admin, doctor.id).await.unwrap();
+    assert!(!deactivated.active);
+    assert!(
+        s.auth
+            .authenticate(&doctor_session.tokens.access)
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        s.auth.login("dr.who", PASSWORD, None).await,
+        Err(DomainError::InvalidCredentials)
+    ));
+    match s
+        .accounts
+        .create_unchecked(Role::Doctor, &form("dr.no"), Some("astrology"))
+        .await
+    {
+        Err(DomainError::Validation {
+            field: "specialty", ..
+        }) => {}
+        other => panic!("expected an unknown specialty, got {other:?}"),
+    }
+    assert_eq!(
+        s.accounts.count().await.unwrap(),
+        3,
+        "the refused doctor left nothing behind"
+    );
+}
+
+async fn specialties_are_seeded_once(s: &Services) {
+    let before = s.accounts.specialties().await.unwrap();
+    domain::demo::ensure_specialties(s).await.unwrap();
+    let after = s.accounts.specialties().await.unwrap();
+    assert_eq!(before, after);
+    assert!(
+        after
+            .iter()
+            .any(|sp| sp.code == "cardiology" && sp.name_fr == "Cardiologie")
+    );
+}
+
+macro_rules! contract {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let db = super::fresh(super::Backend::Sqlite).await;
+                super::$scenario(&db.services).await;
+                db.teardown().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let db = super::fresh(super::Backend::Postgres).await;
+                super::$scenario(&db.services).await;
+                db.teardown().await;
+            })*
+        }
+    };
+}
+
+contract!(
+    accounts_are_unique_by_username_and_email,
+    sessions_rotate_and_reuse_revokes,
+    one_of_many_concurrent_refreshes_wins,
+    deactivation_and_listing,
+    specialties_are_seeded_once,
+);

@@ -1,0 +1,285 @@
+//! Settings, read once from the environment. Every setting has a default that
+//! runs on a laptop; README.md lists them all.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+use domain::auth::AuthConfig;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every setting of the server.
+#[derive(Clone)]
+pub struct Settings {
+    /// Address to listen on (`HOST`, `PORT`).
+    pub addr: SocketAddr,
+    /// Where the SQLite database and generated secrets live (`DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`; SQLite in `DATA_DIR` when unset.
+    pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`.
+    pub database_max_connections: u32,
+    /// `JWT_SECRET`; generated and kept in `DATA_DIR/jwt_secret` when unset.
+    pub jwt_secret: Option<String>,
+    /// `ACCESS_TOKEN_TTL_SECONDS`, `REFRESH_TOKEN_TTL_SECONDS`, `REFRESH_REUSE_GRACE_SECONDS`.
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    pub reuse_grace_secs: i64,
+    /// `LOGIN_ATTEMPTS_PER_ACCOUNT`, `LOGIN_ATTEMPTS_PER_ADDRESS` (per minute).
+    pub login_attempts_per_account: u32,
+    pub login_attempts_per_address: u32,
+    /// `COOKIE_SECURE`: mark cookies Secure (set behind HTTPS).
+    pub cookie_secure: bool,
+    /// `TRUST_FORWARDED_FOR`: take the client address from `X-Forwarded-For`
+    /// (only behind a reverse proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// `DEMO_DATA`: load demo accounts on first start.
+    pub demo_data: bool,
+    /// `SITE_ROOT`: the built site (WASM, CSS, assets).
+    pub site_root: PathBuf,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
+            .field(
+                "jwt_secret",
+                &self.jwt_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .field("refresh_ttl_secs", &self.refresh_ttl_secs)
+            .field("reuse_grace_secs", &self.reuse_grace_secs)
+            .field(
+                "login_attempts_per_account",
+                &self.login_attempts_per_account,
+            )
+            .field(
+                "login_attempts_per_address",
+                &self.login_attempts_per_address,
+            )
+            .field("cookie_secure", &self.cookie_secure)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("demo_data", &self.demo_data)
+            .field("site_root", &self.site_root)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// Hides the password of a database URL.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:<redacted>{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the settings from any key → value lookup (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |key: &str| get(key).filter(|v| !v.trim().is_empty());
+        fn parse<T: std::str::FromStr>(
+            key: &str,
+            value: Option<String>,
+            default: T,
+        ) -> anyhow::Result<T>
+        where
+            T::Err: std::fmt::Display,
+        {
+            match value {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("{key}={raw:?}: {e}")),
+            }
+        }
+        let flag = |key: &str, default: bool| -> anyhow::Result<bool> {
+            match var(key).map(|v| v.trim().to_ascii_lowercase()) {
+                None => Ok(default),
+                Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => Ok(true),
+                Some(v) if matches!(v.as_str(), "0" | "false" | "no" | "off") => Ok(false),
+                Some(v) => bail!("{key}={v:?}: expected true or false"),
+            }
+        };
+        let host: IpAddr = parse("HOST", var("HOST"), IpAddr::from([127, 0, 0, 1]))?;
+        let port: u16 = parse("PORT", var("PORT"), 3000)?;
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("medplat.db").display()));
+        let log_format = match var("LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("LOG_FORMAT={other:?}: expected text or json"),
+        };
+        let settings = Self {
+            addr: SocketAddr::new(host, port),
+            database_url,
+            database_max_connections: parse(
+                "DATABASE_MAX_CONNECTIONS",
+                var("DATABASE_MAX_CONNECTIONS"),
+                10,
+            )?,
+            jwt_secret: var("JWT_SECRET"),
+            access_ttl_secs: parse(
+                "ACCESS_TOKEN_TTL_SECONDS",
+                var("ACCESS_TOKEN_TTL_SECONDS"),
+                300,
+            )?,
+            refresh_ttl_secs: parse(
+                "REFRESH_TOKEN_TTL_SECONDS",
+                var("REFRESH_TOKEN_TTL_SECONDS"),
+                86_400,
+            )?,
+            reuse_grace_secs: parse(
+                "REFRESH_REUSE_GRACE_SECONDS",
+                var("REFRESH_REUSE_GRACE_SECONDS"),
+                10,
+            )?,
+            login_attempts_per_account: parse(
+                "LOGIN_ATTEMPTS_PER_ACCOUNT",
+                var("LOGIN_ATTEMPTS_PER_ACCOUNT"),
+                5,
+            )?,
+            login_attempts_per_address: parse(
+                "LOGIN_ATTEMPTS_PER_ADDRESS",
+                var("LOGIN_ATTEMPTS_PER_ADDRESS"),
+                30,
+            )?,
+            cookie_secure: flag("COOKIE_SECURE", false)?,
+            trust_forwarded_for: flag("TRUST_FORWARDED_FOR", false)?,
+            demo_data: flag("DEMO_DATA", true)?,
+            site_root: PathBuf::from(var("SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            log_format,
+            data_dir,
+        };
+        if let Some(secret) = &settings.jwt_secret
+            && secret.len() < 32
+        {
+            bail!("JWT_SECRET must be at least 32 characters");
+        }
+        if settings.access_ttl_secs <= 0 || settings.refresh_ttl_secs <= settings.access_ttl_secs {
+            bail!("token lifetimes must be positive, the refresh token outliving the access token");
+        }
+        Ok(settings)
+    }
+
+    /// The authentication settings; generates and keeps a signing key in the data
+    /// directory when `JWT_SECRET` is unset, so sessions survive a restart.
+    pub fn auth_config(&self) -> anyhow::Result<AuthConfig> {
+        let jwt_secret = match &self.jwt_secret {
+            Some(secret) => secret.as_bytes().to_vec(),
+            None => self.stored_secret()?,
+        };
+        Ok(AuthConfig {
+            jwt_secret,
+            access_ttl_secs: self.access_ttl_secs,
+            refresh_ttl_secs: self.refresh_ttl_secs,
+            reuse_grace_secs: self.reuse_grace_secs,
+            login_attempts_per_account: self.login_attempts_per_account,
+            login_attempts_per_address: self.login_attempts_per_address,
+        })
+    }
+
+    fn stored_secret(&self) -> anyhow::Result<Vec<u8>> {
+        let path = self.data_dir.join("jwt_secret");
+        if let Ok(existing) = std::fs::read_to_string(&path)
+            && existing.trim().len() >= 32
+        {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+        Ok(secret.into_bytes())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.port(), 3000);
+        assert_eq!(s.database_url, "sqlite://data/medplat.db");
+        assert_eq!((s.access_ttl_secs, s.refresh_ttl_secs), (300, 86_400));
+        assert!(s.demo_data);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = settings(&[("PORT", "eighty")]).err().unwrap().to_string();
+        assert!(err.contains("PORT"), "{err}");
+        assert!(settings(&[("JWT_SECRET", "short")]).is_err());
+        assert!(settings(&[("DEMO_DATA", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let s = settings(&[
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef-secret"),
+            ("DATABASE_URL", "postgres://app:hunter2@db:5432/medplat"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("abcdef-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres://app:<redacted>@db:5432/medplat"));
+    }
+}

@@ -1,0 +1,131 @@
+//! The server: builds the services once from the settings and opens the doors
+//! onto them — server-rendered portals with their server functions, the REST
+//! API — plus the housekeeping jobs.
+
+pub mod authn;
+pub mod config;
+pub mod http_error;
+pub mod rest;
+pub mod state;
+pub mod telemetry;
+mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::session::CookiePolicy;
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use domain::services::Services;
+use domain::store::Db;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::state::AppState;
+
+/// The site options shipped with the binary (`Leptos.toml`).
+const LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
+
+/// Connects to the database, applies migrations and builds the services.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let db = Db::connect(&settings.database_url, settings.database_max_connections)
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("applying migrations")?;
+    let services = Services::new(db, settings.auth_config()?).await?;
+    domain::demo::ensure_specialties(&services).await?;
+    let leptos_options = leptos_options(&settings)?;
+    Ok(AppState {
+        services,
+        cookies: CookiePolicy {
+            secure: settings.cookie_secure,
+        },
+        settings: Arc::new(settings),
+        leptos_options,
+    })
+}
+
+fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
+    let text = match std::env::var("LEPTOS_CONFIG") {
+        Ok(path) => std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?,
+        Err(_) => LEPTOS_TOML.to_owned(),
+    };
+    let mut options: LeptosOptions = toml::from_str(&text).context("parsing Leptos.toml")?;
+    options.site_addr = settings.addr;
+    options.site_root = settings.site_root.to_string_lossy().as_ref().into();
+    Ok(options)
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(rest::router())
+        .merge(web::router(&state))
+        .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .layer(telemetry::http_trace_layer())
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Starts the housekeeping job: every ten minutes, drop expired refresh tokens
+/// and idle sign-in throttle entries.
+pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match services.auth.purge().await {
+                Ok(purged) => tracing::debug!(purged, "expired refresh tokens purged"),
+                Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
+            }
+        }
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

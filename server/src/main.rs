@@ -1,0 +1,116 @@
+//! `medplat`: the platform's command line. `medplat` (or `medplat serve`) starts
+//! the server; other commands prepare the database.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use domain::accounts::{Role, SignUpForm};
+use server::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "medplat",
+    version,
+    about = "Medical platform: portals, REST API and tools"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an administrator account; the password is read from ADMIN_PASSWORD.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    server::telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            server::build_state(settings).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            email,
+            first_name,
+            last_name,
+        } => {
+            let password = std::env::var("ADMIN_PASSWORD")
+                .context("set ADMIN_PASSWORD to the new password")?;
+            let state = server::build_state(settings).await?;
+            let form = SignUpForm {
+                username,
+                email,
+                password,
+                first_name,
+                last_name,
+            };
+            let user = state
+                .services
+                .accounts
+                .create_unchecked(Role::Admin, &form, None)
+                .await?;
+            println!("Administrator {} created (id {}).", user.username, user.id);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::debug!(?settings, "settings");
+    let demo = settings.demo_data;
+    let state = server::build_state(settings).await?;
+    if demo && domain::demo::load_if_empty(&state.services).await? {
+        tracing::info!("demo data loaded");
+    }
+    let listener = tokio::net::TcpListener::bind(state.settings.addr)
+        .await
+        .with_context(|| format!("binding {}", state.settings.addr))?;
+    let addr = listener.local_addr()?;
+    print_banner(addr, demo);
+    let services = state.services.clone();
+    let housekeeping = server::spawn_housekeeping(services.clone());
+    server::serve(listener, server::router(state), server::shutdown_signal()).await?;
+    housekeeping.abort();
+    services.db().close().await;
+    Ok(())
+}
+
+fn print_banner(addr: std::net::SocketAddr, demo: bool) {
+    println!();
+    println!("  MedPlat is running at http://{addr}/");
+    println!("  API documentation:   http://{addr}/api/docs/");
+    if demo {
+        println!();
+        println!("  Demo accounts (DEMO_DATA=false to disable):");
+        for login in domain::demo::logins() {
+            println!(
+                "    {:<8} {:<12} {:<18} {}",
+                login.role.as_str(),
+                login.username,
+                login.password,
+                login.name
+            );
+        }
+    }
+    println!();
+}

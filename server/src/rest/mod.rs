@@ -1,0 +1,20 @@
+//! The REST API: thin handlers over the domain services. Every route accepts
+//! `Authorization: Bearer <access token>`.
+
+pub mod accounts;
+pub mod health;
+pub mod openapi;
+pub mod tokens;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// All REST routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(tokens::router())
+        .merge(accounts::router())
+        .merge(health::router())
+        .merge(openapi::router())
+}

@@ -1,0 +1,46 @@
+//! The OpenAPI document (`/api/openapi.json`) and Swagger UI (`/api/docs/`),
+//! served from files built into the binary (works offline).
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::{accounts, health, tokens};
+use crate::state::AppState;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "MedPlat API", description = "REST API of the medical platform. Errors share one shape: `{code, detail, field?}`."),
+    paths(
+        tokens::obtain, tokens::refresh, tokens::logout,
+        accounts::register, accounts::me, accounts::list, accounts::create_staff, accounts::one,
+        accounts::deactivate, accounts::specialties,
+        health::health,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Swagger UI and the document.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+}

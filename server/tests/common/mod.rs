@@ -1,0 +1,152 @@
+//! Starts the real server on port 0 with a fresh SQLite database per test.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use domain::accounts::{Role, SignUpForm};
+use serde_json::{Value, json};
+use server::state::AppState;
+
+/// Signing key of test servers (tests forge tokens with it).
+pub const SECRET: &str = "test-secret-0123456789abcdef0123456789";
+/// Password of accounts made by the helpers.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub data_dir: std::path::PathBuf,
+}
+
+/// A server with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(&[]).await
+}
+
+/// A server with some settings overridden.
+pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).unwrap();
+    let id: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let data_dir = std::env::temp_dir().join(format!("medplat-test-{id}"));
+    let mut vars: HashMap<String, String> = [
+        ("DATA_DIR", data_dir.to_string_lossy().to_string()),
+        ("JWT_SECRET", SECRET.to_owned()),
+        ("DEMO_DATA", "false".to_owned()),
+        ("REFRESH_REUSE_GRACE_SECONDS", "0".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (k, v) in overrides {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = server::config::Settings::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let state = server::build_state(settings).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(
+        listener,
+        server::router(state.clone()),
+        std::future::pending(),
+    ));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base: format!("http://{addr}"),
+        client,
+        state,
+        data_dir,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an account of any role directly through the services.
+    pub async fn create_user(&self, role: Role, username: &str) -> i64 {
+        let form = SignUpForm {
+            username: username.into(),
+            email: format!("{username}@example.org"),
+            password: PASSWORD.into(),
+            first_name: "Test".into(),
+            last_name: username.into(),
+        };
+        self.state
+            .services
+            .accounts
+            .create_unchecked(role, &form, None)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Signs in over the API; returns (access, refresh).
+    pub async fn login(&self, username: &str) -> (String, String) {
+        let response = self
+            .post(
+                "/api/token/",
+                json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login of {username}");
+        let body: Value = response.json().await.unwrap();
+        (
+            body["access"].as_str().unwrap().to_owned(),
+            body["refresh"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Creates an account and signs it in; returns (id, access, refresh).
+    pub async fn user_with_tokens(&self, role: Role, username: &str) -> (i64, String, String) {
+        let id = self.create_user(role, username).await;
+        let (access, refresh) = self.login(username).await;
+        (id, access, refresh)
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn parts(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
