@@ -96,9 +96,9 @@ const ACCOUNTS: &[DemoAccount] = &[
 /// platform, never for production (set `DEMO_DATA=false`).
 pub fn demo_password(role: Role) -> &'static str {
     match role {
-        Role::Admin => "demo-admin-2026",
-        Role::Doctor => "demo-doctor-2026",
-        Role::Patient => "demo-patient-2026",
+        Role::Admin => "gestion-2026!",
+        Role::Doctor => "consultation-2026",
+        Role::Patient => "rendez-vous-2026",
     }
 }
 

@@ -3,9 +3,6 @@
 // WebAssembly has loaded).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -14,9 +11,10 @@ let browser;
 before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'medplat-chromium-'))}`],
+    // Playwright gives each launch a fresh temporary profile.
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
 
@@ -32,8 +30,8 @@ async function newPage() {
 /** Clicks until `done()` holds in the page: a click before hydration does nothing. */
 async function clickUntil(page, selector, done, arg) {
   for (let i = 0; i < 60; i += 1) {
-    await page.click(selector);
     if (await page.evaluate(done, arg)) return;
+    if (await page.locator(selector).count()) await page.click(selector);
     await page.waitForTimeout(250);
   }
   assert.fail(`${selector}: no effect after hydration timeout`);
@@ -105,7 +103,7 @@ test('the demo administrator sees the accounts and a patient cannot open the adm
   const page = await newPage();
   await page.goto(`${BASE}/login`);
   await page.fill('#login', 'admin');
-  await page.fill('#password', 'demo-admin-2026');
+  await page.fill('#password', 'gestion-2026!');
   await page.click('[data-testid="sign-in-form"] button[type="submit"]');
   await page.waitForURL(`${BASE}/admin`);
   await page.goto(`${BASE}/admin/accounts`);
@@ -118,7 +116,7 @@ test('the demo administrator sees the accounts and a patient cannot open the adm
   const patient = await newPage();
   await patient.goto(`${BASE}/login`);
   await patient.fill('#login', 'marie');
-  await patient.fill('#password', 'demo-patient-2026');
+  await patient.fill('#password', 'rendez-vous-2026');
   await patient.click('[data-testid="sign-in-form"] button[type="submit"]');
   await patient.waitForURL(`${BASE}/patient`);
   await patient.goto(`${BASE}/admin/accounts`);
