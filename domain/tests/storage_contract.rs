@@ -243,9 +243,16 @@ async fn specialties_are_seeded_once(s: &Services) {
 
 async fn demo_data_loads_once_and_signs_in(s: &Services) {
     assert!(domain::demo::load_if_empty(s).await.unwrap());
-    assert!(!domain::demo::load_if_empty(s).await.unwrap(), "second start loads nothing");
+    assert!(
+        !domain::demo::load_if_empty(s).await.unwrap(),
+        "second start loads nothing"
+    );
     for login in domain::demo::logins() {
-        let signed_in = s.auth.login(&login.username, &login.password, None).await.unwrap();
+        let signed_in = s
+            .auth
+            .login(&login.username, &login.password, None)
+            .await
+            .unwrap();
         assert_eq!(signed_in.user.role, login.role);
     }
 }

@@ -48,7 +48,7 @@ async fn page(
     path: &str,
     cookie: Option<String>,
 ) -> (u16, reqwest::header::HeaderMap, String) {
-    let mut request = app.client.get(app.url(path));
+    let mut request = app.client.get(app.url(path)).header("accept", "text/html");
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
