@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-printf '\033[1;36m==> %s\033[0m\n' "Building (cargo leptos build)"
+printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "Building (cargo leptos build)"
 cargo leptos build
 mkdir -p "${DATA_DIR:-data}"
 exec target/debug/medplat serve

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want_test_tools=false
 [ "${1:-}" = "--test" ] && want_test_tools=true
 
-say() { printf '\033[1;36m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 CARGO_LEPTOS_VERSION=0.3.10
@@ -38,8 +38,10 @@ if ! command -v npm >/dev/null; then
 fi
 
 if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "Installing Tailwind CSS and Playwright (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "Installing Tailwind CSS and Playwright (npm, from package-lock.json)"
+  # Not `npm ci`: npm refuses the lock file over Tailwind's per-platform optional
+  # packages (npm/cli#4828); `install --no-save` follows the lock and leaves it alone.
+  npm install --no-audit --no-fund --no-save --loglevel=error
 fi
 
 if $want_test_tools && ! command -v chromium >/dev/null; then

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-say() { printf '\033[1;36m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "$*"; }
 
 # PostgreSQL for the storage contract suite: each test creates its own database.
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -22,3 +22,4 @@ cargo test -p domain -p app -p server
 
 say "Browser tests (Chromium)"
 end2end/run.sh
+say "All tests passed"

@@ -286,3 +286,13 @@ contract!(
     specialties_are_seeded_once,
     demo_data_loads_once_and_signs_in,
 );
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let db = fresh(Backend::Sqlite).await;
+    let pool = db.services.db().pool();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+    assert_eq!((mode.as_str(), foreign_keys), ("wal", 1));
+    db.teardown().await;
+}
