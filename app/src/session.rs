@@ -110,18 +110,11 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|cookie| cookie.value().to_owned())
 }
 
-/// The language a request asks for: its cookie, else `Accept-Language`, else French.
+/// The language of a request: its cookie, else French (the platform's language;
+/// English is one click away and remembered).
 pub fn request_lang(headers: &HeaderMap) -> Lang {
-    if let Some(lang) = read_cookie(headers, LANG_COOKIE).and_then(|tag| Lang::from_tag(&tag)) {
-        return lang;
-    }
-    headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|part| Lang::from_tag(part.split(';').next().unwrap_or_default()))
-        })
+    read_cookie(headers, LANG_COOKIE)
+        .and_then(|tag| Lang::from_tag(&tag))
         .unwrap_or_default()
 }
 
@@ -199,13 +192,13 @@ mod tests {
     }
 
     #[test]
-    fn accept_language_is_the_fallback() {
+    fn french_is_the_default_whatever_the_browser_says() {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::ACCEPT_LANGUAGE,
-            "de-DE;q=0.9, en-US;q=0.8".parse().unwrap(),
+            "en-US,en;q=0.8".parse().unwrap(),
         );
-        assert_eq!(request_lang(&headers), Lang::En);
+        assert_eq!(request_lang(&headers), Lang::Fr);
         assert_eq!(request_lang(&HeaderMap::new()), Lang::Fr);
     }
 

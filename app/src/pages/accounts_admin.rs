@@ -109,7 +109,7 @@ fn AccountsTable(
     deactivate: ServerAction<DeactivateAccount>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let th = "px-4 py-2 text-left text-xs font-semibold uppercase text-slate-500";
+    let th = "px-3 py-2 text-left text-xs font-semibold uppercase text-slate-500";
     view! {
         <div class="mt-4 overflow-x-auto rounded-2xl border border-slate-200 bg-white shadow-sm">
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="accounts-table">
@@ -130,14 +130,14 @@ fn AccountsTable(
                         let active = user.active;
                         view! {
                             <tr>
-                                <td class="px-4 py-2 font-medium text-slate-900">{user.full_name()}</td>
-                                <td class="px-4 py-2">{user.username.clone()}</td>
-                                <td class="px-4 py-2">{user.email.clone()}</td>
-                                <td class="px-4 py-2">{move || i18n.tr().role(role)}</td>
-                                <td class="px-4 py-2">
+                                <td class="whitespace-nowrap px-3 py-2 font-medium text-slate-900">{user.full_name()}</td>
+                                <td class="px-3 py-2">{user.username.clone()}</td>
+                                <td class="px-3 py-2">{user.email.clone()}</td>
+                                <td class="px-3 py-2">{move || i18n.tr().role(role)}</td>
+                                <td class="px-3 py-2">
                                     {move || if active { i18n.t(|t| t.status_active) } else { i18n.t(|t| t.status_deactivated) }}
                                 </td>
-                                <td class="px-4 py-2">
+                                <td class="px-3 py-2">
                                     <Show when=move || active>
                                         <button
                                             type="button"
