@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod scheduling;
 
 #[cfg(feature = "server")]
 pub mod auth;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod scheduling;
 
 use std::sync::Arc;
 
@@ -12,12 +13,14 @@ use crate::store::Db;
 
 pub use accounts::AccountService;
 pub use auth::{AuthService, SignedIn, TokenPair};
+pub use scheduling::SchedulingService;
 
 /// All services, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
     pub accounts: AccountService,
     pub auth: AuthService,
+    pub scheduling: SchedulingService,
     db: Db,
 }
 
@@ -27,6 +30,7 @@ impl Services {
         Ok(Self {
             accounts: AccountService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
+            scheduling: SchedulingService::new(db.clone()),
             db,
         })
     }

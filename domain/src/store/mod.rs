@@ -4,6 +4,8 @@
 //! differs by dialect — connection set-up, migrations, how a write transaction
 //! starts, how a unique violation reads — lives in this file only.
 
+pub mod appointments;
+pub mod availability;
 pub mod sessions;
 pub mod specialties;
 pub mod users;

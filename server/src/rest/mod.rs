@@ -2,6 +2,8 @@
 //! `Authorization: Bearer <access token>`.
 
 pub mod accounts;
+pub mod appointments;
+pub mod availability;
 pub mod health;
 pub mod openapi;
 pub mod tokens;
@@ -15,6 +17,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(tokens::router())
         .merge(accounts::router())
+        .merge(availability::router())
+        .merge(appointments::router())
         .merge(health::router())
         .merge(openapi::router())
 }

@@ -150,3 +150,45 @@ pub async fn parts(response: reqwest::Response) -> (u16, Value) {
     let body = response.json().await.unwrap_or(Value::Null);
     (status, body)
 }
+
+/// A fresh PostgreSQL database at `TEST_POSTGRES_URL`'s server; returns its URL.
+pub async fn fresh_postgres_url() -> String {
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut random = [0u8; 6];
+    getrandom::fill(&mut random).unwrap();
+    let name = format!(
+        "medplat_it_{}",
+        random
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let db = domain::store::Db::connect(&admin, 1)
+        .await
+        .expect("PostgreSQL at TEST_POSTGRES_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base)
+        .to_owned();
+    format!("{base}/{name}")
+}
+
+/// Drops a database made by [`fresh_postgres_url`].
+pub async fn drop_postgres(url: &str) {
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+    let db = domain::store::Db::connect(&admin, 1).await.unwrap();
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(db.pool())
+    .await;
+    db.close().await;
+}

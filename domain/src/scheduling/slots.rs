@@ -1,0 +1,342 @@
+//! Expansion of weekly availability into concrete slots.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{AmbiguousOffset, TimeZone};
+use jiff::{SignedDuration, Span, Timestamp};
+
+use super::{ConsultationType, Exception, WeeklyRange};
+
+/// A bookable period (before counting bookings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// The weekly range it comes from.
+    pub availability_id: i64,
+    pub consultation_type: ConsultationType,
+    pub capacity: i32,
+    pub location: Option<String>,
+}
+
+/// The slots of `ranges` on the local days `first..=last` in `tz`, minus those an
+/// exception overlaps, in time order.
+///
+/// Slots sit at wall-clock positions (a 09:00–12:00 range with 30-minute
+/// consultations gives 09:00, 09:30, …) whatever the UTC offset that day. A
+/// position that does not exist (clocks spring forward) is skipped; one that
+/// happens twice (clocks fall back) is offered once, at its first occurrence.
+pub fn expand(
+    ranges: &[WeeklyRange],
+    exceptions: &[Exception],
+    tz: &TimeZone,
+    first: Date,
+    last: Date,
+) -> Vec<Slot> {
+    let mut slots = Vec::new();
+    let mut day = first;
+    while day <= last {
+        for range in ranges
+            .iter()
+            .filter(|r| r.active && r.weekday == day.weekday())
+        {
+            let step = SignedDuration::from_mins(i64::from(range.duration_minutes));
+            let end = day.to_datetime(range.end);
+            let mut local = day.to_datetime(range.start);
+            while let Ok(next) = local.checked_add(step) {
+                if next > end {
+                    break;
+                }
+                if let Some(starts_at) = first_instant(tz, local) {
+                    let ends_at = starts_at.checked_add(step).unwrap_or(starts_at);
+                    if !exceptions.iter().any(|e| blocks(e, tz, starts_at, ends_at)) {
+                        slots.push(Slot {
+                            starts_at,
+                            ends_at,
+                            availability_id: range.id,
+                            consultation_type: range.consultation_type,
+                            capacity: range.capacity,
+                            location: range.location.clone(),
+                        });
+                    }
+                }
+                local = next;
+            }
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    slots.sort_by_key(|s| s.starts_at);
+    slots
+}
+
+/// The instant of a wall-clock time: none in a gap, the earlier in a fold.
+fn first_instant(tz: &TimeZone, local: DateTime) -> Option<Timestamp> {
+    let ambiguous = tz.to_ambiguous_timestamp(local);
+    match ambiguous.offset() {
+        AmbiguousOffset::Gap { .. } => None,
+        AmbiguousOffset::Unambiguous { .. } | AmbiguousOffset::Fold { .. } => {
+            ambiguous.earlier().ok()
+        }
+    }
+}
+
+/// Whether `[start, end)` and `[a, b)` share an instant.
+pub fn overlaps(start: Timestamp, end: Timestamp, a: Timestamp, b: Timestamp) -> bool {
+    start < b && a < end
+}
+
+const WEEK_SECONDS: i64 = 7 * 86_400;
+
+/// Whether an exception (any of its weekly occurrences, if recurring) overlaps
+/// `[start, end)`. Weekly occurrences keep the exception's wall-clock times.
+pub fn blocks(exception: &Exception, tz: &TimeZone, start: Timestamp, end: Timestamp) -> bool {
+    if !exception.recurring_weekly {
+        return overlaps(start, end, exception.starts_at, exception.ends_at);
+    }
+    if end <= exception.starts_at {
+        return false;
+    }
+    let local_start = exception.starts_at.to_zoned(tz.clone()).datetime();
+    let local_end = exception.ends_at.to_zoned(tz.clone()).datetime();
+    let weeks = start
+        .duration_since(exception.starts_at)
+        .as_secs()
+        .div_euclid(WEEK_SECONDS);
+    let extra = exception
+        .ends_at
+        .duration_since(exception.starts_at)
+        .as_secs()
+        / WEEK_SECONDS
+        + 1;
+    (weeks - extra..=weeks + 1).filter(|k| *k >= 0).any(|k| {
+        let shift = Span::new().days(7 * k);
+        let occurrence = |dt: DateTime| {
+            dt.checked_add(shift)
+                .ok()
+                .and_then(|d| tz.to_ambiguous_timestamp(d).compatible().ok())
+        };
+        match (occurrence(local_start), occurrence(local_end)) {
+            (Some(a), Some(b)) => overlaps(start, end, a, b),
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduling::ExceptionKind;
+    use jiff::civil::{Weekday, date, time};
+
+    fn range(weekday: Weekday, from: (i8, i8), to: (i8, i8), minutes: i32) -> WeeklyRange {
+        WeeklyRange {
+            id: 1,
+            weekday,
+            start: time(from.0, from.1, 0, 0),
+            end: time(to.0, to.1, 0, 0),
+            consultation_type: ConsultationType::Both,
+            duration_minutes: minutes,
+            capacity: 1,
+            location: None,
+            active: true,
+        }
+    }
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    fn utc(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn starts(slots: &[Slot]) -> Vec<String> {
+        slots.iter().map(|s| s.starts_at.to_string()).collect()
+    }
+
+    #[test]
+    fn a_morning_keeps_its_wall_clock_across_the_spring_change() {
+        // Clocks go forward in Paris on Sunday 2026-03-29.
+        let ranges = [
+            range(Weekday::Friday, (9, 0), (10, 0), 30),
+            range(Weekday::Monday, (9, 0), (10, 0), 30),
+        ];
+        let slots = expand(&ranges, &[], &paris(), date(2026, 3, 27), date(2026, 3, 30));
+        assert_eq!(
+            starts(&slots),
+            [
+                "2026-03-27T08:00:00Z",
+                "2026-03-27T08:30:00Z",
+                "2026-03-30T07:00:00Z",
+                "2026-03-30T07:30:00Z"
+            ]
+        );
+        assert!(
+            slots
+                .iter()
+                .all(|s| s.ends_at.duration_since(s.starts_at) == SignedDuration::from_mins(30))
+        );
+    }
+
+    #[test]
+    fn the_missing_hour_has_no_slot_and_the_repeated_hour_has_one() {
+        let night = [range(Weekday::Sunday, (1, 0), (4, 0), 60)];
+        // Spring forward: 02:00 does not exist.
+        let spring = expand(&night, &[], &paris(), date(2026, 3, 29), date(2026, 3, 29));
+        assert_eq!(
+            starts(&spring),
+            ["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z"]
+        );
+        // Fall back (2026-10-25): 02:00 happens twice; offered once, first time.
+        let fall = expand(
+            &night,
+            &[],
+            &paris(),
+            date(2026, 10, 25),
+            date(2026, 10, 25),
+        );
+        assert_eq!(
+            starts(&fall),
+            [
+                "2026-10-24T23:00:00Z",
+                "2026-10-25T00:00:00Z",
+                "2026-10-25T02:00:00Z"
+            ]
+        );
+        for pair in fall.windows(2) {
+            assert!(pair[0].ends_at <= pair[1].starts_at, "slots never overlap");
+        }
+    }
+
+    #[test]
+    fn a_zone_without_daylight_saving_is_steady() {
+        let kinshasa = TimeZone::get("Africa/Kinshasa").unwrap();
+        let ranges = [range(Weekday::Monday, (8, 0), (9, 0), 60)];
+        let slots = expand(
+            &ranges,
+            &[],
+            &kinshasa,
+            date(2026, 3, 23),
+            date(2026, 11, 2),
+        );
+        assert!(!slots.is_empty());
+        assert!(
+            slots
+                .iter()
+                .all(|s| s.starts_at.to_string().ends_with("T07:00:00Z")),
+            "{:?}",
+            starts(&slots)
+        );
+    }
+
+    #[test]
+    fn exceptions_block_overlapping_slots_once_or_every_week() {
+        let ranges = [range(Weekday::Tuesday, (9, 0), (12, 0), 60)];
+        let once = Exception {
+            id: 1,
+            starts_at: utc("2026-06-02T08:30:00Z"), // 10:30 in Paris
+            ends_at: utc("2026-06-02T09:15:00Z"),
+            kind: ExceptionKind::Busy,
+            recurring_weekly: false,
+        };
+        let slots = expand(
+            &ranges,
+            &[once.clone()],
+            &paris(),
+            date(2026, 6, 2),
+            date(2026, 6, 9),
+        );
+        assert_eq!(slots.len(), 4, "10:00 and 11:00 blocked on the 2nd only");
+        let weekly = Exception {
+            recurring_weekly: true,
+            ..once
+        };
+        let slots = expand(
+            &ranges,
+            &[weekly.clone()],
+            &paris(),
+            date(2026, 5, 26),
+            date(2026, 6, 16),
+        );
+        let local: Vec<String> = slots
+            .iter()
+            .map(|s| {
+                s.starts_at
+                    .to_zoned(paris())
+                    .strftime("%m-%d %H:%M")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            local,
+            [
+                "05-26 09:00",
+                "05-26 10:00",
+                "05-26 11:00",
+                "06-02 09:00",
+                "06-09 09:00",
+                "06-16 09:00"
+            ]
+        );
+        // A weekly exception keeps its wall-clock time after clocks change.
+        let winter = Exception {
+            starts_at: utc("2026-10-20T08:30:00Z"), // Tuesday 10:30 CEST
+            ends_at: utc("2026-10-20T09:15:00Z"),
+            ..weekly
+        };
+        let after = expand(
+            &ranges,
+            &[winter],
+            &paris(),
+            date(2026, 10, 27),
+            date(2026, 10, 27),
+        );
+        let local: Vec<String> = after
+            .iter()
+            .map(|s| s.starts_at.to_zoned(paris()).strftime("%H:%M").to_string())
+            .collect();
+        assert_eq!(local, ["09:00"]);
+    }
+
+    #[test]
+    fn inactive_ranges_and_short_tails_give_nothing() {
+        let mut inactive = range(Weekday::Monday, (9, 0), (10, 0), 30);
+        inactive.active = false;
+        let tail = range(Weekday::Monday, (14, 0), (14, 50), 30);
+        let slots = expand(
+            &[inactive, tail],
+            &[],
+            &paris(),
+            date(2026, 6, 1),
+            date(2026, 6, 1),
+        );
+        assert_eq!(slots.len(), 1, "only 14:00; 14:30 would end after 14:50");
+    }
+
+    #[test]
+    fn ranges_are_validated() {
+        let mut r = range(Weekday::Monday, (9, 0), (10, 0), 10);
+        assert_eq!(
+            r.validate().err().and_then(|e| e.field()),
+            Some("duration_minutes")
+        );
+        r.duration_minutes = 90;
+        assert_eq!(
+            r.validate().err().map(|e| e.code()),
+            Some("range_too_short")
+        );
+        r.duration_minutes = 30;
+        r.capacity = 0;
+        assert!(r.validate().is_err());
+        r.capacity = 3;
+        assert!(r.validate().is_ok());
+        assert!(ConsultationType::Both.offers(ConsultationType::Remote));
+        assert!(!ConsultationType::InPerson.offers(ConsultationType::Remote));
+        assert_eq!(
+            ConsultationType::parse("type", "presentiel").ok(),
+            Some(ConsultationType::InPerson)
+        );
+    }
+}
