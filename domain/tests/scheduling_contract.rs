@@ -11,10 +11,10 @@ use domain::scheduling::ConsultationType;
 use domain::scheduling::appointments::{Action, AppointmentStatus};
 use domain::scheduling::forms::{AvailabilityForm, ExceptionForm, ScheduleForm};
 use domain::services::Services;
-use domain::services::scheduling::NewBooking;
+use domain::services::appointments::NewBooking;
 use jiff::Timestamp;
 use jiff::civil::date;
-use support::{Backend, fresh, principal};
+use support::principal;
 
 /// Monday 2030-01-07, midnight UTC.
 fn now() -> Timestamp {
@@ -90,7 +90,7 @@ async fn concurrent_bookings_fill_exactly_the_capacity(s: &Services) {
                 p.clone(),
                 booking(&doctor, "2030-01-08T08:00:00Z"),
             );
-            tokio::spawn(async move { s.scheduling.book(&p, &b, now()).await })
+            tokio::spawn(async move { s.appointments.book(&p, &b, now()).await })
         })
         .collect();
     let mut booked = 0;
@@ -114,7 +114,7 @@ async fn concurrent_bookings_fill_exactly_the_capacity(s: &Services) {
         .unwrap();
     assert_eq!(free.len(), 1, "the full slot is no longer offered");
     assert_eq!(
-        s.scheduling
+        s.appointments
             .appointments(&doctor, None)
             .await
             .unwrap()
@@ -130,14 +130,14 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     let paul = principal(s, Role::Patient, "paul").await;
 
     let first = s
-        .scheduling
+        .appointments
         .book(&marie, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
         .await
         .unwrap();
     assert_eq!(first.status, AppointmentStatus::Pending);
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .book(&marie, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
                 .await
         ),
@@ -145,7 +145,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .book(&paul, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
                 .await
         ),
@@ -153,7 +153,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .book(&paul, &booking(&doctor, "2030-01-08T08:10:00Z"), now())
                 .await
         ),
@@ -161,7 +161,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .book(&doctor, &booking(&doctor, "2030-01-08T08:30:00Z"), now())
                 .await
         ),
@@ -170,12 +170,12 @@ async fn appointments_move_through_their_statuses(s: &Services) {
 
     // Only the people concerned see it; the patient cannot accept.
     assert_eq!(
-        code(s.scheduling.appointment(&paul, first.id).await),
+        code(s.appointments.appointment(&paul, first.id).await),
         "not_found"
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .act(&other_doctor, first.id, Action::Accept, None, now())
                 .await
         ),
@@ -183,14 +183,14 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .act(&marie, first.id, Action::Accept, None, now())
                 .await
         ),
         "permission_denied"
     );
     let accepted = s
-        .scheduling
+        .appointments
         .act(&doctor, first.id, Action::Accept, Some("À mardi"), now())
         .await
         .unwrap();
@@ -200,7 +200,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .act(&doctor, first.id, Action::Complete, None, now())
                 .await
         ),
@@ -209,7 +209,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
 
     // Reschedule to the next slot; the old place frees up for Paul.
     let moved = s
-        .scheduling
+        .appointments
         .reschedule(
             &marie,
             first.id,
@@ -223,12 +223,12 @@ async fn appointments_move_through_their_statuses(s: &Services) {
         (AppointmentStatus::Pending, "2030-01-08T08:30:00Z")
     );
     let pauls = s
-        .scheduling
+        .appointments
         .book(&paul, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
         .await
         .unwrap();
     let refused = s
-        .scheduling
+        .appointments
         .act(&doctor, pauls.id, Action::Refuse, Some("Complet"), now())
         .await
         .unwrap();
@@ -250,14 +250,14 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     let late: Timestamp = "2030-01-07T09:00:00Z".parse().unwrap();
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .act(&marie, first.id, Action::Cancel, None, late)
                 .await
         ),
         "cutoff_passed"
     );
     let cancelled = s
-        .scheduling
+        .appointments
         .act(&marie, first.id, Action::Cancel, None, now())
         .await
         .unwrap();
@@ -265,7 +265,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     let after_start: Timestamp = "2030-01-08T08:40:00Z".parse().unwrap();
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .act(&doctor, first.id, Action::Complete, None, after_start)
                 .await
         ),
@@ -273,7 +273,7 @@ async fn appointments_move_through_their_statuses(s: &Services) {
     );
 
     let history: Vec<_> = s
-        .scheduling
+        .appointments
         .history(&marie, first.id)
         .await
         .unwrap()
@@ -316,7 +316,7 @@ async fn rules_and_exceptions_shape_the_offer(s: &Services) {
     assert!(tuesday().await.is_empty());
     assert_eq!(
         code(
-            s.scheduling
+            s.appointments
                 .book(&marie, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
                 .await
         ),
@@ -334,7 +334,7 @@ async fn rules_and_exceptions_shape_the_offer(s: &Services) {
         ..ScheduleForm::default()
     };
     s.scheduling.update_schedule(&doctor, &rules).await.unwrap();
-    s.scheduling
+    s.appointments
         .book(&marie, &booking(&doctor, "2030-01-08T08:00:00Z"), now())
         .await
         .unwrap();
@@ -438,28 +438,7 @@ async fn rules_and_exceptions_shape_the_offer(s: &Services) {
     );
 }
 
-macro_rules! contract {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $scenario() {
-                let db = super::fresh(super::Backend::Sqlite).await;
-                super::$scenario(&db.services).await;
-                db.teardown().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $scenario() {
-                let db = super::fresh(super::Backend::Postgres).await;
-                super::$scenario(&db.services).await;
-                db.teardown().await;
-            })*
-        }
-    };
-}
-
-contract!(
+support::contract!(
     concurrent_bookings_fill_exactly_the_capacity,
     appointments_move_through_their_statuses,
     rules_and_exceptions_shape_the_offer,

@@ -170,28 +170,7 @@ async fn demo_data_loads_once_and_signs_in(s: &Services) {
     }
 }
 
-macro_rules! contract {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $scenario() {
-                let db = super::fresh(super::Backend::Sqlite).await;
-                super::$scenario(&db.services).await;
-                db.teardown().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $scenario() {
-                let db = super::fresh(super::Backend::Postgres).await;
-                super::$scenario(&db.services).await;
-                db.teardown().await;
-            })*
-        }
-    };
-}
-
-contract!(
+support::contract!(
     accounts_are_unique_by_username_and_email,
     sessions_rotate_and_reuse_revokes,
     one_of_many_concurrent_refreshes_wins,

@@ -11,6 +11,7 @@ use crate::error::{DomainError, DomainResult};
 
 /// A weekly availability range, raw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AvailabilityForm {
     /// 0 = Monday … 6 = Sunday.
     pub day_of_week: Option<i64>,
@@ -115,6 +116,7 @@ impl AvailabilityForm {
 
 /// An exception, raw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExceptionForm {
     /// RFC 3339 instant.
     pub start_datetime: Option<String>,
@@ -186,6 +188,7 @@ impl ExceptionForm {
 
 /// A doctor's scheduling settings, raw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleForm {
     /// IANA time zone (`Europe/Paris`).
     pub timezone: Option<String>,

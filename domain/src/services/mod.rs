@@ -2,6 +2,7 @@
 //! Built once at start and shared by every door.
 
 pub mod accounts;
+pub mod appointments;
 pub mod auth;
 pub mod scheduling;
 
@@ -12,6 +13,7 @@ use crate::error::DomainResult;
 use crate::store::Db;
 
 pub use accounts::AccountService;
+pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use scheduling::SchedulingService;
 
@@ -21,16 +23,19 @@ pub struct Services {
     pub accounts: AccountService,
     pub auth: AuthService,
     pub scheduling: SchedulingService,
+    pub appointments: AppointmentService,
     db: Db,
 }
 
 impl Services {
     /// Builds the services over a migrated database.
     pub async fn new(db: Db, auth: AuthConfig) -> DomainResult<Self> {
+        let scheduling = SchedulingService::new(db.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
-            scheduling: SchedulingService::new(db.clone()),
+            appointments: AppointmentService::new(db.clone(), scheduling.clone()),
+            scheduling,
             db,
         })
     }

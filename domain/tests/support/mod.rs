@@ -111,3 +111,27 @@ pub async fn principal(s: &Services, role: Role, username: &str) -> Principal {
     let signed_in = s.auth.login(username, PASSWORD, None).await.unwrap();
     s.auth.authenticate(&signed_in.tokens.access).await.unwrap()
 }
+
+/// Runs each scenario (an `async fn(&Services)`) on a fresh SQLite and a fresh
+/// PostgreSQL database.
+macro_rules! contract {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let db = $crate::support::fresh($crate::support::Backend::Sqlite).await;
+                super::$scenario(&db.services).await;
+                db.teardown().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let db = $crate::support::fresh($crate::support::Backend::Postgres).await;
+                super::$scenario(&db.services).await;
+                db.teardown().await;
+            })*
+        }
+    };
+}
+pub(crate) use contract;

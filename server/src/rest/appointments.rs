@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use domain::DomainError;
 use domain::scheduling::ConsultationType;
 use domain::scheduling::appointments::{Action, AppointmentStatus};
-use domain::services::scheduling::NewBooking;
+use domain::services::appointments::NewBooking;
 use domain::store::appointments::{AppointmentRow, EventRow};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -139,7 +139,7 @@ pub async fn book(
     };
     let appointment = state
         .services
-        .scheduling
+        .appointments
         .book(&principal, &booking, Timestamp::now())
         .await?;
     Ok((
@@ -171,7 +171,7 @@ pub async fn list(
         .transpose()?;
     let list = state
         .services
-        .scheduling
+        .appointments
         .appointments(&principal, status)
         .await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
@@ -185,9 +185,9 @@ pub async fn one(
     CurrentUser(principal): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<AppointmentDetail>, ApiError> {
-    let scheduling = &state.services.scheduling;
-    let appointment = scheduling.appointment(&principal, id).await?;
-    let history = scheduling.history(&principal, id).await?;
+    let appointments = &state.services.appointments;
+    let appointment = appointments.appointment(&principal, id).await?;
+    let history = appointments.history(&principal, id).await?;
     Ok(Json(AppointmentDetail {
         appointment: appointment.into(),
         history: history.into_iter().map(Into::into).collect(),
@@ -229,13 +229,13 @@ pub async fn act(
         serde_json::from_slice(&body)
             .map_err(|e| DomainError::invalid("body", "invalid_body", e.to_string()))?
     };
-    let scheduling = &state.services.scheduling;
+    let appointments = &state.services.appointments;
     let now = Timestamp::now();
     let action = match action.as_str() {
         "reschedule" => {
             let start = parse_start(body.start.as_deref())?;
             return Ok(Json(
-                scheduling
+                appointments
                     .reschedule(&principal, id, start, now)
                     .await?
                     .into(),
@@ -249,7 +249,7 @@ pub async fn act(
         _ => return Err(DomainError::NotFound("action").into()),
     };
     Ok(Json(
-        scheduling
+        appointments
             .act(&principal, id, action, body.message.as_deref(), now)
             .await?
             .into(),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod availability;
+pub mod exceptions;
 pub mod health;
 pub mod openapi;
 pub mod tokens;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(accounts::router())
         .merge(availability::router())
+        .merge(exceptions::router())
         .merge(appointments::router())
         .merge(health::router())
         .merge(openapi::router())

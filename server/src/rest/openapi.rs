@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, appointments, availability, health, tokens};
+use super::{accounts, appointments, availability, exceptions, health, tokens};
 use crate::state::AppState;
 
 /// The API description.
@@ -18,9 +18,9 @@ use crate::state::AppState;
         accounts::register, accounts::me, accounts::list, accounts::create_staff, accounts::one,
         accounts::deactivate, accounts::specialties,
         availability::list, availability::create, availability::one, availability::replace, availability::patch,
-        availability::remove, availability::available_slots, availability::list_exceptions,
-        availability::create_exception, availability::one_exception, availability::replace_exception,
-        availability::remove_exception, availability::schedule, availability::update_schedule,
+        availability::remove, availability::available_slots, exceptions::list_exceptions,
+        exceptions::create_exception, exceptions::one_exception, exceptions::replace_exception,
+        exceptions::remove_exception, exceptions::schedule, exceptions::update_schedule,
         appointments::book, appointments::list, appointments::one, appointments::act,
         health::health,
     ),

@@ -1,0 +1,335 @@
+//! Appointments: patients book, reschedule and cancel; doctors accept, refuse
+//! and record the outcome; every change is kept in the history.
+//!
+//! The capacity of a slot is enforced by the database, inside the booking
+//! transaction ([`store::take_place`]), never by reading then writing.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
+use crate::scheduling::ConsultationType;
+use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
+use crate::services::scheduling::SchedulingService;
+use crate::store::appointments::{
+    self as store, AppointmentRow, EventRow, NewAppointmentRow, Owner,
+};
+use crate::store::{Db, db_error};
+
+/// A booking request.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub doctor_id: UserId,
+    pub starts_at: Timestamp,
+    pub consultation_type: ConsultationType,
+    pub reason: String,
+}
+
+/// Appointment operations.
+#[derive(Clone)]
+pub struct AppointmentService {
+    db: Db,
+    scheduling: SchedulingService,
+}
+
+impl AppointmentService {
+    pub(crate) fn new(db: Db, scheduling: SchedulingService) -> Self {
+        Self { db, scheduling }
+    }
+
+    async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
+        self.db.pool().acquire().await.map_err(db_error)
+    }
+
+    /// A patient books a place. Exactly as many concurrent bookings succeed as the
+    /// slot has places; the others are refused with `slot_full`.
+    pub async fn book(
+        &self,
+        actor: &Principal,
+        booking: &NewBooking,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        actor.require(Role::Patient)?;
+        if booking.reason.chars().count() > 1000 {
+            return Err(DomainError::invalid(
+                "reason",
+                "too_long",
+                "at most 1000 characters",
+            ));
+        }
+        let free = self
+            .scheduling
+            .slot_at(
+                booking.doctor_id,
+                booking.starts_at,
+                booking.consultation_type,
+                now,
+            )
+            .await?;
+        let kind = match free.slot.consultation_type {
+            ConsultationType::Both => booking.consultation_type,
+            offered => offered,
+        };
+        let mut tx = self.db.begin_write().await?;
+        store::lock_patient(&mut tx, self.db.dialect(), actor.user_id).await?;
+        if store::patient_busy(
+            &mut tx,
+            actor.user_id,
+            free.slot.starts_at,
+            free.slot.ends_at,
+            None,
+        )
+        .await?
+        {
+            return Err(patient_busy());
+        }
+        if !store::take_place(
+            &mut tx,
+            booking.doctor_id,
+            free.slot.starts_at,
+            free.slot.capacity,
+        )
+        .await?
+        {
+            return Err(slot_full());
+        }
+        let appointment = store::insert(
+            &mut tx,
+            NewAppointmentRow {
+                patient_id: actor.user_id,
+                doctor_id: booking.doctor_id,
+                starts_at: free.slot.starts_at,
+                ends_at: free.slot.ends_at,
+                consultation_type: kind,
+                reason: booking.reason.trim(),
+                location: free.slot.location.as_deref(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(appointment_id = appointment.id, "appointment booked");
+        Ok(appointment)
+    }
+
+    /// An appointment the actor may see: the patient's own, the doctor's own, any
+    /// for an administrator. Others get 404.
+    pub async fn appointment(&self, actor: &Principal, id: i64) -> DomainResult<AppointmentRow> {
+        let appointment = store::get(&mut *self.conn().await?, id).await?;
+        match appointment {
+            Some(a) if visible(actor, &a) => Ok(a),
+            _ => Err(DomainError::NotFound("appointment")),
+        }
+    }
+
+    /// The status history of a visible appointment.
+    pub async fn history(&self, actor: &Principal, id: i64) -> DomainResult<Vec<EventRow>> {
+        self.appointment(actor, id).await?;
+        store::history(&mut *self.conn().await?, id).await
+    }
+
+    /// The actor's appointments (patients and doctors: their own; administrators:
+    /// everyone's), optionally of one status.
+    pub async fn appointments(
+        &self,
+        actor: &Principal,
+        status: Option<AppointmentStatus>,
+    ) -> DomainResult<Vec<AppointmentRow>> {
+        let owner = match actor.role {
+            Role::Patient => Owner::Patient(actor.user_id),
+            Role::Doctor => Owner::Doctor(actor.user_id),
+            Role::Admin => Owner::Anyone,
+        };
+        store::list(&mut *self.conn().await?, owner, status, 1000).await
+    }
+
+    /// Moves an appointment along (accept, refuse, cancel, complete, no-show).
+    /// Patients cancel only before the doctor's cut-off.
+    pub async fn act(
+        &self,
+        actor: &Principal,
+        id: i64,
+        action: Action,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        let appointment = self.appointment(actor, id).await?;
+        if actor.role == Role::Admin {
+            return Err(DomainError::Forbidden);
+        }
+        let message = message.map(str::trim).filter(|m| !m.is_empty());
+        if message.is_some_and(|m| m.chars().count() > 1000) {
+            return Err(DomainError::invalid(
+                "message",
+                "too_long",
+                "at most 1000 characters",
+            ));
+        }
+        let next = transition(
+            appointment.status,
+            action,
+            actor.role,
+            now >= appointment.starts_at,
+        )?;
+        if actor.role == Role::Patient {
+            self.check_cutoff(&appointment, now).await?;
+        }
+        let doctor_message = if actor.role == Role::Doctor {
+            message
+        } else {
+            None
+        };
+        let mut tx = self.db.begin_write().await?;
+        if !store::set_status(
+            &mut tx,
+            id,
+            appointment.status,
+            next,
+            actor.user_id,
+            message.unwrap_or(""),
+            doctor_message,
+        )
+        .await?
+        {
+            return Err(DomainError::Conflict {
+                field: Some("status"),
+                code: "status_changed",
+                message: "the appointment changed meanwhile; reload it".into(),
+            });
+        }
+        if appointment.status.holds_place()
+            && !next.holds_place()
+            && matches!(
+                next,
+                AppointmentStatus::Cancelled | AppointmentStatus::Refused
+            )
+        {
+            store::release_place(&mut tx, appointment.doctor_id, appointment.starts_at).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(
+            appointment_id = id,
+            status = next.as_str(),
+            "appointment updated"
+        );
+        Ok(AppointmentRow {
+            status: next,
+            doctor_message: doctor_message
+                .map_or(appointment.doctor_message.clone(), str::to_owned),
+            ..appointment
+        })
+    }
+
+    /// A patient moves their appointment to another free slot of the same doctor;
+    /// it then waits for the doctor again.
+    pub async fn reschedule(
+        &self,
+        actor: &Principal,
+        id: i64,
+        starts_at: Timestamp,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        actor.require(Role::Patient)?;
+        let appointment = self.appointment(actor, id).await?;
+        if !appointment.status.holds_place() {
+            return Err(DomainError::Conflict {
+                field: Some("status"),
+                code: "invalid_transition",
+                message: format!(
+                    "a {} appointment cannot be rescheduled",
+                    appointment.status.as_str()
+                ),
+            });
+        }
+        self.check_cutoff(&appointment, now).await?;
+        let free = self
+            .scheduling
+            .slot_at(
+                appointment.doctor_id,
+                starts_at,
+                appointment.consultation_type,
+                now,
+            )
+            .await?;
+        let mut tx = self.db.begin_write().await?;
+        store::lock_patient(&mut tx, self.db.dialect(), actor.user_id).await?;
+        if store::patient_busy(
+            &mut tx,
+            actor.user_id,
+            free.slot.starts_at,
+            free.slot.ends_at,
+            Some(id),
+        )
+        .await?
+        {
+            return Err(patient_busy());
+        }
+        if !store::take_place(
+            &mut tx,
+            appointment.doctor_id,
+            free.slot.starts_at,
+            free.slot.capacity,
+        )
+        .await?
+        {
+            return Err(slot_full());
+        }
+        store::release_place(&mut tx, appointment.doctor_id, appointment.starts_at).await?;
+        store::move_to(
+            &mut tx,
+            id,
+            free.slot.starts_at,
+            free.slot.ends_at,
+            actor.user_id,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(AppointmentRow {
+            starts_at: free.slot.starts_at,
+            ends_at: free.slot.ends_at,
+            status: AppointmentStatus::Pending,
+            ..appointment
+        })
+    }
+
+    async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {
+        let rules = self.scheduling.schedule(appointment.doctor_id).await?.rules;
+        let cutoff = appointment.starts_at
+            - SignedDuration::from_mins(i64::from(rules.cancel_cutoff_minutes));
+        if now > cutoff {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "cutoff_passed",
+                message: format!(
+                    "appointments can only be changed up to {} minutes before they start",
+                    rules.cancel_cutoff_minutes
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn visible(actor: &Principal, a: &AppointmentRow) -> bool {
+    match actor.role {
+        Role::Patient => a.patient_id == actor.user_id,
+        Role::Doctor => a.doctor_id == actor.user_id,
+        Role::Admin => true,
+    }
+}
+
+fn slot_full() -> DomainError {
+    DomainError::Conflict {
+        field: Some("start"),
+        code: "slot_full",
+        message: "this slot has just been fully booked".into(),
+    }
+}
+
+fn patient_busy() -> DomainError {
+    DomainError::Conflict {
+        field: Some("start"),
+        code: "patient_overlap",
+        message: "you already have an appointment at that time".into(),
+    }
+}
