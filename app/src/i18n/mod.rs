@@ -1,0 +1,278 @@
+//! Translations: French first, English second.
+//!
+//! Every user-facing string lives in [`Tr`]; adding a field forces both
+//! languages to provide it. Components read strings with [`use_i18n`]. The
+//! texts themselves live in `fr.rs` and `en.rs`.
+
+mod en;
+mod fr;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use en::EN;
+pub use fr::FR;
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+        }
+    }
+
+    /// Parses a tag, ignoring region and case (`en-GB` → English).
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("fr") => Some(Self::Fr),
+            Some("en") => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The other language (the switch offers it).
+    pub fn other(self) -> Self {
+        match self {
+            Self::Fr => Self::En,
+            Self::En => Self::Fr,
+        }
+    }
+
+    /// This language's strings.
+    pub fn tr(self) -> &'static Tr {
+        match self {
+            Self::Fr => &FR,
+            Self::En => &EN,
+        }
+    }
+}
+
+/// Every string of the interface.
+pub struct Tr {
+    pub app_name: &'static str,
+    pub language_name: &'static str,
+    pub switch_language: &'static str,
+    /// Separator between a label and its text (French puts a space before).
+    pub colon: &'static str,
+    pub loading: &'static str,
+    pub nav_home: &'static str,
+    pub sign_in: &'static str,
+    pub sign_up: &'static str,
+    pub sign_out: &'static str,
+    pub open_portal: &'static str,
+    pub hero_title: &'static str,
+    pub hero_text: &'static str,
+    pub feature_booking_title: &'static str,
+    pub feature_booking_text: &'static str,
+    pub feature_vitals_title: &'static str,
+    pub feature_vitals_text: &'static str,
+    pub feature_assistant_title: &'static str,
+    pub feature_assistant_text: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_subtitle: &'static str,
+    pub login_label: &'static str,
+    pub password_label: &'static str,
+    pub show_password: &'static str,
+    pub hide_password: &'static str,
+    pub signing_in: &'static str,
+    pub no_account: &'static str,
+    pub sign_up_title: &'static str,
+    pub sign_up_subtitle: &'static str,
+    pub first_name_label: &'static str,
+    pub last_name_label: &'static str,
+    pub username_label: &'static str,
+    pub email_label: &'static str,
+    pub password_hint: &'static str,
+    pub creating_account: &'static str,
+    pub have_account: &'static str,
+    pub portal_patient: &'static str,
+    pub portal_doctor: &'static str,
+    pub portal_admin: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_accounts: &'static str,
+    pub hello: &'static str,
+    pub dashboard_patient_text: &'static str,
+    pub dashboard_doctor_text: &'static str,
+    pub dashboard_admin_text: &'static str,
+    pub my_account: &'static str,
+    pub role_label: &'static str,
+    pub role_patient: &'static str,
+    pub role_doctor: &'static str,
+    pub role_admin: &'static str,
+    pub member_since: &'static str,
+    pub accounts_title: &'static str,
+    pub accounts_empty: &'static str,
+    pub create_staff_title: &'static str,
+    pub specialty_label: &'static str,
+    pub no_specialty: &'static str,
+    pub create_account: &'static str,
+    pub account_created: &'static str,
+    pub col_name: &'static str,
+    pub col_status: &'static str,
+    pub col_actions: &'static str,
+    pub status_active: &'static str,
+    pub status_deactivated: &'static str,
+    pub deactivate: &'static str,
+    pub filter_all_roles: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub forbidden_title: &'static str,
+    pub forbidden_text: &'static str,
+    pub back_home: &'static str,
+    pub err_required: &'static str,
+    pub err_invalid_credentials: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_username_taken: &'static str,
+    pub err_email_taken: &'static str,
+    pub err_username_length: &'static str,
+    pub err_username_characters: &'static str,
+    pub err_invalid_email: &'static str,
+    pub err_password_too_short: &'static str,
+    pub err_password_too_long: &'static str,
+    pub err_password_contains_username: &'static str,
+    pub err_name_too_long: &'static str,
+    pub err_permission_denied: &'static str,
+    pub err_not_authenticated: &'static str,
+    pub err_cannot_deactivate_self: &'static str,
+    pub err_unknown_specialty: &'static str,
+    pub err_invalid_role: &'static str,
+    pub err_not_found: &'static str,
+    pub err_unexpected: &'static str,
+}
+
+impl Tr {
+    /// The message for an error code.
+    pub fn error(&self, code: &str) -> &'static str {
+        match code {
+            "required" => self.err_required,
+            "invalid_credentials" => self.err_invalid_credentials,
+            "rate_limited" => self.err_rate_limited,
+            "username_taken" => self.err_username_taken,
+            "email_taken" => self.err_email_taken,
+            "username_length" => self.err_username_length,
+            "username_characters" => self.err_username_characters,
+            "invalid_email" => self.err_invalid_email,
+            "password_too_short" => self.err_password_too_short,
+            "password_too_long" => self.err_password_too_long,
+            "password_contains_username" => self.err_password_contains_username,
+            "name_too_long" => self.err_name_too_long,
+            "permission_denied" => self.err_permission_denied,
+            "not_authenticated" | "token_not_valid" => self.err_not_authenticated,
+            "cannot_deactivate_self" => self.err_cannot_deactivate_self,
+            "unknown_specialty" => self.err_unknown_specialty,
+            "invalid_role" => self.err_invalid_role,
+            "not_found" => self.err_not_found,
+            _ => self.err_unexpected,
+        }
+    }
+
+    /// The label of a form field, for error messages.
+    pub fn field(&self, field: &str) -> Option<&'static str> {
+        Some(match field {
+            "username" => self.username_label,
+            "login" => self.login_label,
+            "email" => self.email_label,
+            "password" => self.password_label,
+            "first_name" => self.first_name_label,
+            "last_name" => self.last_name_label,
+            "specialty" => self.specialty_label,
+            "role" => self.role_label,
+            _ => return None,
+        })
+    }
+
+    /// The name of a role.
+    pub fn role(&self, role: domain::accounts::Role) -> &'static str {
+        use domain::accounts::Role;
+        match role {
+            Role::Patient => self.role_patient,
+            Role::Doctor => self.role_doctor,
+            Role::Admin => self.role_admin,
+        }
+    }
+}
+
+/// The interface language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current language.
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The current language, without tracking (event handlers).
+    pub fn lang_untracked(&self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// Switches language.
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+
+    /// Reads one string reactively: `{move || i18n.t(|t| t.sign_in)}`.
+    pub fn t(&self, pick: impl Fn(&'static Tr) -> &'static str) -> &'static str {
+        pick(self.lang.get().tr())
+    }
+
+    /// The strings of the current language (reactive read).
+    pub fn tr(&self) -> &'static Tr {
+        self.lang.get().tr()
+    }
+}
+
+/// Provides the language for the whole app.
+pub fn provide_i18n(initial: Lang) -> I18n {
+    let i18n = I18n {
+        lang: RwSignal::new(initial),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The interface language from context.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::Fr),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_parse() {
+        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("FR"), Some(Lang::Fr));
+        assert_eq!(Lang::from_tag("de"), None);
+        assert_eq!(Lang::default(), Lang::Fr);
+    }
+
+    #[test]
+    fn every_error_code_of_the_domain_is_translated() {
+        for code in [
+            "required",
+            "invalid_credentials",
+            "rate_limited",
+            "email_taken",
+            "password_too_short",
+        ] {
+            assert_ne!(FR.error(code), FR.err_unexpected, "{code}");
+            assert_ne!(EN.error(code), FR.error(code), "{code} untranslated");
+        }
+    }
+}
