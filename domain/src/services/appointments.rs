@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
-use crate::services::scheduling::SchedulingService;
+use crate::services::scheduling::{FreeSlot, SchedulingService};
 use crate::store::appointments::{
     self as store, AppointmentRow, EventRow, NewAppointmentRow, Owner,
 };
@@ -72,28 +72,7 @@ impl AppointmentService {
             offered => offered,
         };
         let mut tx = self.db.begin_write().await?;
-        store::lock_patient(&mut tx, self.db.dialect(), actor.user_id).await?;
-        if store::patient_busy(
-            &mut tx,
-            actor.user_id,
-            free.slot.starts_at,
-            free.slot.ends_at,
-            None,
-        )
-        .await?
-        {
-            return Err(patient_busy());
-        }
-        if !store::take_place(
-            &mut tx,
-            booking.doctor_id,
-            free.slot.starts_at,
-            free.slot.capacity,
-        )
-        .await?
-        {
-            return Err(slot_full());
-        }
+        self.claim(&mut tx, actor.user_id, &free, None).await?;
         let appointment = store::insert(
             &mut tx,
             NewAppointmentRow {
@@ -252,28 +231,7 @@ impl AppointmentService {
             )
             .await?;
         let mut tx = self.db.begin_write().await?;
-        store::lock_patient(&mut tx, self.db.dialect(), actor.user_id).await?;
-        if store::patient_busy(
-            &mut tx,
-            actor.user_id,
-            free.slot.starts_at,
-            free.slot.ends_at,
-            Some(id),
-        )
-        .await?
-        {
-            return Err(patient_busy());
-        }
-        if !store::take_place(
-            &mut tx,
-            appointment.doctor_id,
-            free.slot.starts_at,
-            free.slot.capacity,
-        )
-        .await?
-        {
-            return Err(slot_full());
-        }
+        self.claim(&mut tx, actor.user_id, &free, Some(id)).await?;
         store::release_place(&mut tx, appointment.doctor_id, appointment.starts_at).await?;
         store::move_to(
             &mut tx,
@@ -290,6 +248,27 @@ impl AppointmentService {
             status: AppointmentStatus::Pending,
             ..appointment
         })
+    }
+
+    /// Inside a write transaction: refuses if the patient is busy then (other
+    /// than appointment `except`), then takes one place of the slot or refuses
+    /// with `slot_full`.
+    async fn claim(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        patient_id: UserId,
+        free: &FreeSlot,
+        except: Option<i64>,
+    ) -> DomainResult<()> {
+        let slot = &free.slot;
+        store::lock_patient(tx, self.db.dialect(), patient_id).await?;
+        if store::patient_busy(tx, patient_id, slot.starts_at, slot.ends_at, except).await? {
+            return Err(patient_busy());
+        }
+        if !store::take_place(tx, free.doctor_id, slot.starts_at, slot.capacity).await? {
+            return Err(slot_full());
+        }
+        Ok(())
     }
 
     async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {
