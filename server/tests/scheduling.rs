@@ -261,3 +261,49 @@ async fn appointments_are_private_to_their_patient_and_doctor() {
     let (_, mine) = parts(app.get_auth("/api/v1/appointments/", &doctor_token).await).await;
     assert_eq!(mine.as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn the_doctors_directory_answers_in_the_seed_shape() {
+    let app = spawn_app().await;
+    let form = domain::accounts::SignUpForm {
+        username: "dr.nguyen".into(),
+        email: "nguyen@example.org".into(),
+        password: common::PASSWORD.into(),
+        first_name: "Linh".into(),
+        last_name: "Nguyen".into(),
+    };
+    let doctor = app
+        .state
+        .services
+        .accounts
+        .create_unchecked(Role::Doctor, &form, Some("cardiology"))
+        .await
+        .unwrap();
+    let (_, patient, _) = app.user_with_tokens(Role::Patient, "marie").await;
+    assert_eq!(
+        app.client
+            .get(app.url("/api/doctors/"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let (status, list) = parts(
+        app.get_auth("/api/doctors/?specialty=cardiology", &patient)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list,
+        json!([{"id": doctor.id, "name": "Dr. Linh Nguyen", "email": "nguyen@example.org",
+            "speciality": "Cardiologie", "speciality_code": "cardiology"}])
+    );
+    let (_, none) = parts(
+        app.get_auth("/api/doctors/?specialty=dermatology", &patient)
+            .await,
+    )
+    .await;
+    assert_eq!(none, json!([]));
+}

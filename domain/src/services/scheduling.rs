@@ -13,6 +13,7 @@ use crate::scheduling::slots::{self, Slot, overlaps};
 use crate::scheduling::{ConsultationType, Exception, WeeklyRange};
 use crate::store::appointments as store;
 use crate::store::availability::{self, DoctorSchedule, StoredException};
+use crate::store::specialties::{self, DoctorListing};
 use crate::store::{Db, db_error};
 
 /// Longest span of one free-slot search, in days.
@@ -51,6 +52,25 @@ impl SchedulingService {
         availability::doctor_schedule(&mut *self.conn().await?, doctor_id)
             .await?
             .ok_or_else(not_found)
+    }
+
+    /// The directory of active doctors, optionally of one specialty and matching
+    /// part of a name (anyone signed in).
+    pub async fn doctors(
+        &self,
+        specialty: Option<&str>,
+        name: Option<&str>,
+    ) -> DomainResult<Vec<DoctorListing>> {
+        let specialty = specialty.map(str::trim).filter(|s| !s.is_empty());
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        if name.is_some_and(|n| n.chars().count() > 100) {
+            return Err(DomainError::invalid(
+                "q",
+                "too_long",
+                "at most 100 characters",
+            ));
+        }
+        specialties::doctors(&mut *self.conn().await?, specialty, name).await
     }
 
     /// A doctor changes their time zone or booking rules.

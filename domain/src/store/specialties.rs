@@ -73,3 +73,59 @@ pub async fn list(conn: &mut AnyConnection) -> DomainResult<Vec<Specialty>> {
         })
         .collect()
 }
+
+/// An active doctor as the directory lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoctorListing {
+    pub id: UserId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// Specialty code and names, if set.
+    pub specialty: Option<Specialty>,
+}
+
+/// Active doctors, by last name, optionally of one specialty (code) and whose
+/// name contains `name` (case-insensitive).
+pub async fn doctors(
+    conn: &mut AnyConnection,
+    specialty: Option<&str>,
+    name: Option<&str>,
+) -> DomainResult<Vec<DoctorListing>> {
+    let pattern = name
+        .map(|n| format!("%{}%", n.trim().to_lowercase()))
+        .unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT u.id, u.first_name, u.last_name, u.email, s.id AS specialty_id, s.code, s.name_fr, s.name_en \
+         FROM users u JOIN doctor_profiles p ON p.user_id = u.id LEFT JOIN specialties s ON s.id = p.specialty_id \
+         WHERE u.role = 'doctor' AND u.deactivated_at IS NULL AND ($1 = '' OR s.code = $1) \
+         AND ($2 = '' OR LOWER(u.first_name || ' ' || u.last_name) LIKE $2) \
+         ORDER BY u.last_name, u.first_name, u.id",
+    )
+    .bind(specialty.unwrap_or(""))
+    .bind(pattern)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            let specialty_id: Option<i64> = row.try_get("specialty_id").map_err(db_error)?;
+            let specialty = match specialty_id {
+                Some(id) => Some(Specialty {
+                    id,
+                    code: row.try_get("code").map_err(db_error)?,
+                    name_fr: row.try_get("name_fr").map_err(db_error)?,
+                    name_en: row.try_get("name_en").map_err(db_error)?,
+                }),
+                None => None,
+            };
+            Ok(DoctorListing {
+                id: row.try_get("id").map_err(db_error)?,
+                first_name: row.try_get("first_name").map_err(db_error)?,
+                last_name: row.try_get("last_name").map_err(db_error)?,
+                email: row.try_get("email").map_err(db_error)?,
+                specialty,
+            })
+        })
+        .collect()
+}

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod availability;
+pub mod doctors;
 pub mod exceptions;
 pub mod health;
 pub mod openapi;
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(accounts::router())
         .merge(availability::router())
+        .merge(doctors::router())
         .merge(exceptions::router())
         .merge(appointments::router())
         .merge(health::router())

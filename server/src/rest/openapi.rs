@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, appointments, availability, exceptions, health, tokens};
+use super::{accounts, appointments, availability, doctors, exceptions, health, tokens};
 use crate::state::AppState;
 
 /// The API description.
@@ -21,6 +21,7 @@ use crate::state::AppState;
         availability::remove, availability::available_slots, exceptions::list_exceptions,
         exceptions::create_exception, exceptions::one_exception, exceptions::replace_exception,
         exceptions::remove_exception, exceptions::schedule, exceptions::update_schedule,
+        doctors::list,
         appointments::book, appointments::list, appointments::one, appointments::act,
         health::health,
     ),
