@@ -179,17 +179,13 @@ impl SchedulingService {
         .await
     }
 
-    async fn own_exception(&self, actor: &Principal, id: i64) -> DomainResult<StoredException> {
+    /// One of the doctor's own exceptions (others' are not found).
+    pub async fn exception(&self, actor: &Principal, id: i64) -> DomainResult<StoredException> {
         actor.require(Role::Doctor)?;
         match availability::exception(&mut *self.conn().await?, id).await? {
             Some(stored) if stored.doctor_id == actor.user_id => Ok(stored),
             _ => Err(DomainError::NotFound("exception")),
         }
-    }
-
-    /// One of the doctor's own exceptions.
-    pub async fn exception(&self, actor: &Principal, id: i64) -> DomainResult<StoredException> {
-        self.own_exception(actor, id).await
     }
 
     /// A doctor blocks a period (once or weekly).
@@ -218,7 +214,7 @@ impl SchedulingService {
         id: i64,
         form: &ExceptionForm,
     ) -> DomainResult<StoredException> {
-        self.own_exception(actor, id).await?;
+        self.exception(actor, id).await?;
         let (exception, reason) = form.parse()?;
         let exception = Exception { id, ..exception };
         let mut tx = self.db.begin_write().await?;
@@ -233,7 +229,7 @@ impl SchedulingService {
 
     /// A doctor removes one of their exceptions.
     pub async fn delete_exception(&self, actor: &Principal, id: i64) -> DomainResult<()> {
-        self.own_exception(actor, id).await?;
+        self.exception(actor, id).await?;
         let mut tx = self.db.begin_write().await?;
         availability::delete_exception(&mut tx, id).await?;
         tx.commit().await.map_err(db_error)
