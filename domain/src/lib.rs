@@ -6,11 +6,15 @@
 //! with the very rules the server applies.
 
 pub mod accounts;
+pub mod doctors;
 pub mod error;
+pub mod notifications;
 pub mod scheduling;
 
 #[cfg(feature = "server")]
 pub mod auth;
+#[cfg(feature = "server")]
+pub mod calendar;
 #[cfg(feature = "server")]
 pub mod demo;
 #[cfg(feature = "server")]

@@ -123,6 +123,8 @@ pub struct BookingRules {
     pub buffer_minutes: i32,
     /// Patients may cancel or reschedule until this long before the start.
     pub cancel_cutoff_minutes: i32,
+    /// How long a waitlist offer holds a freed place for its patient.
+    pub waitlist_hold_minutes: i32,
 }
 
 impl Default for BookingRules {
@@ -132,13 +134,14 @@ impl Default for BookingRules {
             max_advance_days: 90,
             buffer_minutes: 0,
             cancel_cutoff_minutes: 1440,
+            waitlist_hold_minutes: 60,
         }
     }
 }
 
 impl BookingRules {
     /// Checks the bounds: notice up to 30 days, advance 1 day to 2 years, buffer
-    /// up to 2 hours, cut-off up to 7 days.
+    /// up to 2 hours, cut-off up to 7 days, waitlist hold 5 minutes to 2 days.
     pub fn validate(&self) -> DomainResult<()> {
         let check = |ok: bool, field: &'static str, message: &str| {
             if ok {
@@ -166,6 +169,11 @@ impl BookingRules {
             (0..=10_080).contains(&self.cancel_cutoff_minutes),
             "cancel_cutoff_minutes",
             "0 to 10080 minutes",
+        )?;
+        check(
+            (5..=2_880).contains(&self.waitlist_hold_minutes),
+            "waitlist_hold_minutes",
+            "5 to 2880 minutes",
         )
     }
 }

@@ -196,6 +196,7 @@ pub struct ScheduleForm {
     pub max_advance_days: Option<i64>,
     pub buffer_minutes: Option<i64>,
     pub cancel_cutoff_minutes: Option<i64>,
+    pub waitlist_hold_minutes: Option<i64>,
 }
 
 impl ScheduleForm {
@@ -236,6 +237,11 @@ impl ScheduleForm {
                 self.cancel_cutoff_minutes,
                 "cancel_cutoff_minutes",
                 current.cancel_cutoff_minutes,
+            )?,
+            waitlist_hold_minutes: pick(
+                self.waitlist_hold_minutes,
+                "waitlist_hold_minutes",
+                current.waitlist_hold_minutes,
             )?,
         };
         rules.validate()?;

@@ -7,7 +7,9 @@
 
 pub mod appointments;
 pub mod forms;
+pub mod openings;
 pub mod slots;
+pub mod waitlist;
 
 use jiff::civil::{Time, Weekday};
 use serde::{Deserialize, Serialize};

@@ -11,8 +11,10 @@ use super::{ConsultationType, Exception, WeeklyRange};
 pub struct Slot {
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
-    /// The weekly range it comes from.
+    /// The weekly range it comes from (0 for a one-off slot).
     pub availability_id: i64,
+    /// The one-off slot it is, if it is one.
+    pub opening_id: Option<i64>,
     pub consultation_type: ConsultationType,
     pub capacity: i32,
     pub location: Option<String>,
@@ -53,6 +55,7 @@ pub fn expand(
                             starts_at,
                             ends_at,
                             availability_id: range.id,
+                            opening_id: None,
                             consultation_type: range.consultation_type,
                             capacity: range.capacity,
                             location: range.location.clone(),
@@ -65,6 +68,29 @@ pub fn expand(
         match day.tomorrow() {
             Ok(next) => day = next,
             Err(_) => break,
+        }
+    }
+    slots.sort_by_key(|s| s.starts_at);
+    slots
+}
+
+/// Adds one-off slots to expanded ones: those an exception blocks or that
+/// overlap a weekly slot are left out. Keeps time order.
+pub fn with_openings(
+    mut slots: Vec<Slot>,
+    openings: Vec<Slot>,
+    exceptions: &[Exception],
+    tz: &TimeZone,
+) -> Vec<Slot> {
+    for opening in openings {
+        let blocked = exceptions
+            .iter()
+            .any(|e| blocks(e, tz, opening.starts_at, opening.ends_at));
+        let clashes = slots
+            .iter()
+            .any(|s| overlaps(s.starts_at, s.ends_at, opening.starts_at, opening.ends_at));
+        if !blocked && !clashes {
+            slots.push(opening);
         }
     }
     slots.sort_by_key(|s| s.starts_at);

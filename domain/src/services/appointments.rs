@@ -9,13 +9,15 @@ use jiff::{SignedDuration, Timestamp};
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
+use crate::notifications::Notice;
 use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
 use crate::services::scheduling::{FreeSlot, SchedulingService};
+use crate::services::waitlist::{FreedPlace, name_of, pass_on};
 use crate::store::appointments::{
     self as store, AppointmentRow, EventRow, NewAppointmentRow, Owner,
 };
-use crate::store::{Db, db_error};
+use crate::store::{Db, db_error, notifications};
 
 /// A booking request.
 #[derive(Debug, Clone)]
@@ -86,9 +88,43 @@ impl AppointmentService {
             },
         )
         .await?;
+        let patient_name = name_of(&mut tx, actor.user_id).await?;
+        notifications::push(
+            &mut tx,
+            booking.doctor_id,
+            &Notice::AppointmentRequested {
+                appointment_id: appointment.id,
+                patient_name,
+                starts_at: appointment.starts_at,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(appointment_id = appointment.id, "appointment booked");
         Ok(appointment)
+    }
+
+    /// A patient books a one-off slot by its id (the seed's `slot_id`); the
+    /// doctor must be the slot's.
+    pub async fn reserve(
+        &self,
+        actor: &Principal,
+        slot_id: i64,
+        doctor_id: UserId,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        actor.require(Role::Patient)?;
+        let (owner, slot) = self.scheduling.opening(slot_id).await?;
+        if owner != doctor_id {
+            return Err(DomainError::NotFound("slot"));
+        }
+        let booking = NewBooking {
+            doctor_id,
+            starts_at: slot.starts_at,
+            consultation_type: slot.consultation_type,
+            reason: String::new(),
+        };
+        self.book(actor, &booking, now).await
     }
 
     /// An appointment the actor may see: the patient's own, the doctor's own, any
@@ -158,6 +194,7 @@ impl AppointmentService {
         } else {
             None
         };
+        let schedule = self.scheduling.schedule(appointment.doctor_id).await?;
         let mut tx = self.db.begin_write().await?;
         if !store::set_status(
             &mut tx,
@@ -183,8 +220,9 @@ impl AppointmentService {
                 AppointmentStatus::Cancelled | AppointmentStatus::Refused
             )
         {
-            store::release_place(&mut tx, appointment.doctor_id, appointment.starts_at).await?;
+            pass_on(&mut tx, &schedule, freed(&appointment), now).await?;
         }
+        notify_change(&mut tx, actor, &appointment, next, message.unwrap_or("")).await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
             appointment_id = id,
@@ -230,9 +268,10 @@ impl AppointmentService {
                 now,
             )
             .await?;
+        let schedule = self.scheduling.schedule(appointment.doctor_id).await?;
         let mut tx = self.db.begin_write().await?;
         self.claim(&mut tx, actor.user_id, &free, Some(id)).await?;
-        store::release_place(&mut tx, appointment.doctor_id, appointment.starts_at).await?;
+        pass_on(&mut tx, &schedule, freed(&appointment), now).await?;
         store::move_to(
             &mut tx,
             id,
@@ -287,6 +326,64 @@ impl AppointmentService {
         }
         Ok(())
     }
+}
+
+fn freed(a: &AppointmentRow) -> FreedPlace {
+    FreedPlace {
+        doctor_id: a.doctor_id,
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        consultation_type: a.consultation_type,
+    }
+}
+
+/// Tells the other side what happened to an appointment.
+async fn notify_change(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Principal,
+    a: &AppointmentRow,
+    next: AppointmentStatus,
+    message: &str,
+) -> DomainResult<()> {
+    let name = name_of(tx, actor.user_id).await?;
+    let (to, notice) = match (actor.role, next) {
+        (Role::Doctor, AppointmentStatus::Confirmed) => (
+            a.patient_id,
+            Notice::AppointmentConfirmed {
+                appointment_id: a.id,
+                doctor_name: name,
+                starts_at: a.starts_at,
+                message: message.to_owned(),
+            },
+        ),
+        (Role::Doctor, AppointmentStatus::Refused) => (
+            a.patient_id,
+            Notice::AppointmentRefused {
+                appointment_id: a.id,
+                doctor_name: name,
+                starts_at: a.starts_at,
+                message: message.to_owned(),
+            },
+        ),
+        (Role::Doctor, AppointmentStatus::Cancelled) => (
+            a.patient_id,
+            Notice::AppointmentCancelled {
+                appointment_id: a.id,
+                by_name: name,
+                starts_at: a.starts_at,
+            },
+        ),
+        (Role::Patient, AppointmentStatus::Cancelled) => (
+            a.doctor_id,
+            Notice::AppointmentCancelled {
+                appointment_id: a.id,
+                by_name: name,
+                starts_at: a.starts_at,
+            },
+        ),
+        _ => return Ok(()),
+    };
+    notifications::push(tx, to, &notice).await
 }
 
 fn visible(actor: &Principal, a: &AppointmentRow) -> bool {

@@ -216,7 +216,7 @@ impl AuthService {
 }
 
 /// A random 128-bit identifier.
-fn new_id() -> DomainResult<String> {
+pub(crate) fn new_id() -> DomainResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|err| DomainError::internal(err.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

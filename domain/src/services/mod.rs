@@ -4,7 +4,12 @@
 pub mod accounts;
 pub mod appointments;
 pub mod auth;
+pub mod calendars;
+pub mod directory;
+pub mod notifications;
+mod openings;
 pub mod scheduling;
+pub mod waitlist;
 
 use std::sync::Arc;
 
@@ -15,7 +20,11 @@ use crate::store::Db;
 pub use accounts::AccountService;
 pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
+pub use calendars::CalendarService;
+pub use directory::DirectoryService;
+pub use notifications::NotificationService;
 pub use scheduling::SchedulingService;
+pub use waitlist::WaitlistService;
 
 /// All services, cheap to clone.
 #[derive(Clone)]
@@ -24,6 +33,10 @@ pub struct Services {
     pub auth: AuthService,
     pub scheduling: SchedulingService,
     pub appointments: AppointmentService,
+    pub directory: DirectoryService,
+    pub waitlist: WaitlistService,
+    pub calendars: CalendarService,
+    pub notifications: NotificationService,
     db: Db,
 }
 
@@ -35,6 +48,10 @@ impl Services {
             accounts: AccountService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
             appointments: AppointmentService::new(db.clone(), scheduling.clone()),
+            directory: DirectoryService::new(db.clone(), scheduling.clone()),
+            waitlist: WaitlistService::new(db.clone(), scheduling.clone()),
+            calendars: CalendarService::new(db.clone(), scheduling.clone()),
+            notifications: NotificationService::new(db.clone()),
             scheduling,
             db,
         })

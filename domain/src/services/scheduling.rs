@@ -13,7 +13,7 @@ use crate::scheduling::slots::{self, Slot, overlaps};
 use crate::scheduling::{ConsultationType, Exception, WeeklyRange};
 use crate::store::appointments as store;
 use crate::store::availability::{self, DoctorSchedule, StoredException};
-use crate::store::specialties::{self, DoctorListing};
+use crate::store::openings;
 use crate::store::{Db, db_error};
 
 /// Longest span of one free-slot search, in days.
@@ -43,6 +43,10 @@ impl SchedulingService {
         Self { db }
     }
 
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
     async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
         self.db.pool().acquire().await.map_err(db_error)
     }
@@ -52,25 +56,6 @@ impl SchedulingService {
         availability::doctor_schedule(&mut *self.conn().await?, doctor_id)
             .await?
             .ok_or_else(not_found)
-    }
-
-    /// The directory of active doctors, optionally of one specialty and matching
-    /// part of a name (anyone signed in).
-    pub async fn doctors(
-        &self,
-        specialty: Option<&str>,
-        name: Option<&str>,
-    ) -> DomainResult<Vec<DoctorListing>> {
-        let specialty = specialty.map(str::trim).filter(|s| !s.is_empty());
-        let name = name.map(str::trim).filter(|n| !n.is_empty());
-        if name.is_some_and(|n| n.chars().count() > 100) {
-            return Err(DomainError::invalid(
-                "q",
-                "too_long",
-                "at most 100 characters",
-            ));
-        }
-        specialties::doctors(&mut *self.conn().await?, specialty, name).await
     }
 
     /// A doctor changes their time zone or booking rules.
@@ -272,7 +257,7 @@ impl SchedulingService {
 
     /// The slots the rules open at `now`, full ones too when `include_full`
     /// (booking leaves the place count to the database).
-    async fn open_slots(
+    pub(crate) async fn open_slots(
         &self,
         doctor_id: UserId,
         first: Date,
@@ -310,6 +295,7 @@ impl SchedulingService {
                 .into_iter()
                 .map(|s| s.exception)
                 .collect();
+        let extra = openings::of_doctor(&mut conn, doctor_id, from, to).await?;
         let taken = store::places_taken(&mut conn, doctor_id, from, to).await?;
         let buffer = SignedDuration::from_mins(i64::from(schedule.rules.buffer_minutes));
         let holding = if buffer.is_zero() {
@@ -322,7 +308,13 @@ impl SchedulingService {
             now + SignedDuration::from_mins(i64::from(schedule.rules.min_notice_minutes));
         let latest =
             now + SignedDuration::from_hours(24 * i64::from(schedule.rules.max_advance_days));
-        Ok(slots::expand(&ranges, &exceptions, &tz, first, last)
+        let all = slots::with_openings(
+            slots::expand(&ranges, &exceptions, &tz, first, last),
+            extra,
+            &exceptions,
+            &tz,
+        );
+        Ok(all
             .into_iter()
             .filter(|slot| slot.starts_at >= earliest && slot.starts_at <= latest)
             .filter(|slot| kind.is_none_or(|wanted| slot.consultation_type.offers(wanted)))

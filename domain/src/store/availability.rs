@@ -29,7 +29,7 @@ pub async fn doctor_schedule(
     doctor_id: UserId,
 ) -> DomainResult<Option<DoctorSchedule>> {
     let row = sqlx::query(
-        "SELECT p.timezone, p.min_notice_minutes, p.max_advance_days, p.buffer_minutes, p.cancel_cutoff_minutes \
+        "SELECT p.timezone, p.min_notice_minutes, p.max_advance_days, p.buffer_minutes, p.cancel_cutoff_minutes, p.waitlist_hold_minutes \
          FROM doctor_profiles p JOIN users u ON u.id = p.user_id \
          WHERE p.user_id = $1 AND u.role = 'doctor' AND u.deactivated_at IS NULL",
     )
@@ -51,6 +51,7 @@ pub async fn doctor_schedule(
                 max_advance_days: int("max_advance_days")?,
                 buffer_minutes: int("buffer_minutes")?,
                 cancel_cutoff_minutes: int("cancel_cutoff_minutes")?,
+                waitlist_hold_minutes: int("waitlist_hold_minutes")?,
             },
         })
     })
@@ -64,7 +65,7 @@ pub async fn save_schedule(
 ) -> DomainResult<()> {
     sqlx::query(
         "UPDATE doctor_profiles SET timezone = $2, min_notice_minutes = $3, max_advance_days = $4, \
-         buffer_minutes = $5, cancel_cutoff_minutes = $6 WHERE user_id = $1",
+         buffer_minutes = $5, cancel_cutoff_minutes = $6, waitlist_hold_minutes = $7 WHERE user_id = $1",
     )
     .bind(schedule.doctor_id)
     .bind(&schedule.timezone)
@@ -72,6 +73,7 @@ pub async fn save_schedule(
     .bind(i64::from(schedule.rules.max_advance_days))
     .bind(i64::from(schedule.rules.buffer_minutes))
     .bind(i64::from(schedule.rules.cancel_cutoff_minutes))
+    .bind(i64::from(schedule.rules.waitlist_hold_minutes))
     .execute(conn)
     .await
     .map(drop)

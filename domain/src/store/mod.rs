@@ -6,9 +6,14 @@
 
 pub mod appointments;
 pub mod availability;
+pub mod doctors;
+pub mod feeds;
+pub mod notifications;
+pub mod openings;
 pub mod sessions;
 pub mod specialties;
 pub mod users;
+pub mod waitlist;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -2,9 +2,9 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::db_error;
+use super::{db_error, unique_violation_on};
 use crate::accounts::{Specialty, UserId};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 
 /// The id of the specialty with this code.
 pub async fn id_by_code(conn: &mut AnyConnection, code: &str) -> DomainResult<Option<i64>> {
@@ -62,70 +62,86 @@ pub async fn list(conn: &mut AnyConnection) -> DomainResult<Vec<Specialty>> {
         .fetch_all(conn)
         .await
         .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            Ok(Specialty {
-                id: row.try_get("id").map_err(db_error)?,
-                code: row.try_get("code").map_err(db_error)?,
-                name_fr: row.try_get("name_fr").map_err(db_error)?,
-                name_en: row.try_get("name_en").map_err(db_error)?,
-            })
-        })
-        .collect()
+    rows.iter().map(specialty_row).collect()
 }
 
-/// An active doctor as the directory lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DoctorListing {
-    pub id: UserId,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    /// Specialty code and names, if set.
-    pub specialty: Option<Specialty>,
+fn specialty_row(row: &sqlx::any::AnyRow) -> DomainResult<Specialty> {
+    Ok(Specialty {
+        id: row.try_get("id").map_err(db_error)?,
+        code: row.try_get("code").map_err(db_error)?,
+        name_fr: row.try_get("name_fr").map_err(db_error)?,
+        name_en: row.try_get("name_en").map_err(db_error)?,
+    })
 }
 
-/// Active doctors, by last name, optionally of one specialty (code) and whose
-/// name contains `name` (case-insensitive).
-pub async fn doctors(
+/// One specialty.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Specialty>> {
+    let row = sqlx::query("SELECT id, code, name_fr, name_en FROM specialties WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)?;
+    row.as_ref().map(specialty_row).transpose()
+}
+
+/// Inserts a specialty; a taken code is a conflict on `code`.
+pub async fn insert(
     conn: &mut AnyConnection,
-    specialty: Option<&str>,
-    name: Option<&str>,
-) -> DomainResult<Vec<DoctorListing>> {
-    let pattern = name
-        .map(|n| format!("%{}%", n.trim().to_lowercase()))
-        .unwrap_or_default();
-    let rows = sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name, u.email, s.id AS specialty_id, s.code, s.name_fr, s.name_en \
-         FROM users u JOIN doctor_profiles p ON p.user_id = u.id LEFT JOIN specialties s ON s.id = p.specialty_id \
-         WHERE u.role = 'doctor' AND u.deactivated_at IS NULL AND ($1 = '' OR s.code = $1) \
-         AND ($2 = '' OR LOWER(u.first_name || ' ' || u.last_name) LIKE $2) \
-         ORDER BY u.last_name, u.first_name, u.id",
+    code: &str,
+    name_fr: &str,
+    name_en: &str,
+) -> DomainResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO specialties (code, name_fr, name_en) VALUES ($1, $2, $3) RETURNING id",
     )
-    .bind(specialty.unwrap_or(""))
-    .bind(pattern)
-    .fetch_all(conn)
+    .bind(code)
+    .bind(name_fr)
+    .bind(name_en)
+    .fetch_one(conn)
     .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            let specialty_id: Option<i64> = row.try_get("specialty_id").map_err(db_error)?;
-            let specialty = match specialty_id {
-                Some(id) => Some(Specialty {
-                    id,
-                    code: row.try_get("code").map_err(db_error)?,
-                    name_fr: row.try_get("name_fr").map_err(db_error)?,
-                    name_en: row.try_get("name_en").map_err(db_error)?,
-                }),
-                None => None,
-            };
-            Ok(DoctorListing {
-                id: row.try_get("id").map_err(db_error)?,
-                first_name: row.try_get("first_name").map_err(db_error)?,
-                last_name: row.try_get("last_name").map_err(db_error)?,
-                email: row.try_get("email").map_err(db_error)?,
-                specialty,
-            })
-        })
-        .collect()
+    .map_err(code_taken)
+}
+
+/// Renames a specialty (code included); false when it does not exist.
+pub async fn update(conn: &mut AnyConnection, specialty: &Specialty) -> DomainResult<bool> {
+    sqlx::query("UPDATE specialties SET code = $2, name_fr = $3, name_en = $4 WHERE id = $1")
+        .bind(specialty.id)
+        .bind(&specialty.code)
+        .bind(&specialty.name_fr)
+        .bind(&specialty.name_en)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected() == 1)
+        .map_err(code_taken)
+}
+
+/// Number of doctors attached to a specialty.
+pub async fn doctors_in(conn: &mut AnyConnection, id: i64) -> DomainResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM doctor_profiles WHERE specialty_id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// Deletes a specialty no doctor uses.
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> DomainResult<()> {
+    sqlx::query("DELETE FROM specialties WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(drop)
+        .map_err(db_error)
+}
+
+fn code_taken(e: sqlx::Error) -> DomainError {
+    if unique_violation_on(&e, &["code"]).is_some() {
+        DomainError::Conflict {
+            field: Some("code"),
+            code: "code_taken",
+            message: "a specialty already has this code".into(),
+        }
+    } else {
+        db_error(e)
+    }
 }

@@ -152,3 +152,29 @@ pub async fn count(conn: &mut AnyConnection) -> DomainResult<i64> {
         .await
         .map_err(db_error)
 }
+
+/// Full names of the given accounts.
+pub async fn names(
+    conn: &mut AnyConnection,
+    ids: &[UserId],
+) -> DomainResult<std::collections::HashMap<UserId, String>> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!("SELECT id, first_name, last_name FROM users WHERE id IN ({list})");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    for row in rows {
+        let first: String = row.try_get("first_name").map_err(db_error)?;
+        let last: String = row.try_get("last_name").map_err(db_error)?;
+        out.insert(
+            row.try_get("id").map_err(db_error)?,
+            format!("{first} {last}"),
+        );
+    }
+    Ok(out)
+}

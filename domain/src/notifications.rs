@@ -1,0 +1,73 @@
+//! In-app notifications: what happened, stored as data and worded by each portal
+//! in its reader's language.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// One notification's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// A freed place is held for a waiting patient until `expires_at`.
+    WaitlistOffer {
+        entry_id: i64,
+        doctor_name: String,
+        starts_at: Timestamp,
+        expires_at: Timestamp,
+    },
+    /// The offer was not taken in time and passed to the next patient.
+    WaitlistExpired {
+        entry_id: i64,
+        doctor_name: String,
+        starts_at: Timestamp,
+    },
+    /// A patient asked for an appointment (to the doctor).
+    AppointmentRequested {
+        appointment_id: i64,
+        patient_name: String,
+        starts_at: Timestamp,
+    },
+    /// The doctor accepted (to the patient).
+    AppointmentConfirmed {
+        appointment_id: i64,
+        doctor_name: String,
+        starts_at: Timestamp,
+        message: String,
+    },
+    /// The doctor refused (to the patient).
+    AppointmentRefused {
+        appointment_id: i64,
+        doctor_name: String,
+        starts_at: Timestamp,
+        message: String,
+    },
+    /// The other side cancelled.
+    AppointmentCancelled {
+        appointment_id: i64,
+        by_name: String,
+        starts_at: Timestamp,
+    },
+}
+
+impl Notice {
+    /// The stored kind (the JSON tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::WaitlistOffer { .. } => "waitlist_offer",
+            Self::WaitlistExpired { .. } => "waitlist_expired",
+            Self::AppointmentRequested { .. } => "appointment_requested",
+            Self::AppointmentConfirmed { .. } => "appointment_confirmed",
+            Self::AppointmentRefused { .. } => "appointment_refused",
+            Self::AppointmentCancelled { .. } => "appointment_cancelled",
+        }
+    }
+}
+
+/// A notification as its reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub notice: Notice,
+    pub created_at: Timestamp,
+    pub read: bool,
+}

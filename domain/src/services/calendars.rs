@@ -1,0 +1,211 @@
+//! Calendars: a doctor's availability as an iCalendar file, and private feed
+//! URLs listing a doctor's or a patient's appointments for calendar apps.
+
+use icalendar::EventStatus;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::calendar::{CalEvent, render};
+use crate::error::{DomainError, DomainResult};
+use crate::scheduling::appointments::AppointmentStatus;
+use crate::services::auth::new_id;
+use crate::services::scheduling::{SchedulingService, zone};
+use crate::store::appointments::{self as appointments, Owner};
+use crate::store::{Db, db_error, doctors, feeds, users};
+
+/// Weeks of availability in the exported calendar.
+pub const ICS_WEEKS: i32 = 12;
+
+/// An iCalendar document and the file name to save it under.
+#[derive(Debug, Clone)]
+pub struct IcsFile {
+    pub filename: String,
+    pub body: String,
+}
+
+/// Calendar operations.
+#[derive(Clone)]
+pub struct CalendarService {
+    db: Db,
+    scheduling: SchedulingService,
+}
+
+fn kind_fr(kind: crate::scheduling::ConsultationType) -> &'static str {
+    match kind {
+        crate::scheduling::ConsultationType::InPerson => "présentiel",
+        crate::scheduling::ConsultationType::Remote => "à distance",
+        crate::scheduling::ConsultationType::Both => "présentiel ou à distance",
+    }
+}
+
+impl CalendarService {
+    pub(crate) fn new(db: Db, scheduling: SchedulingService) -> Self {
+        Self { db, scheduling }
+    }
+
+    async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
+        self.db.pool().acquire().await.map_err(db_error)
+    }
+
+    /// The next 12 weeks of a doctor's bookable slots (their own; administrators
+    /// name the doctor), saved as `disponibilites_dr_<username>.ics`.
+    pub async fn availability_ics(
+        &self,
+        actor: &Principal,
+        doctor_id: Option<UserId>,
+        now: Timestamp,
+    ) -> DomainResult<IcsFile> {
+        let doctor_id = match (actor.role, doctor_id) {
+            (Role::Doctor, None) => actor.user_id,
+            (Role::Doctor, Some(id)) if id == actor.user_id => id,
+            (Role::Admin, Some(id)) => id,
+            (Role::Admin, None) => {
+                return Err(DomainError::invalid(
+                    "doctor_id",
+                    "required",
+                    "name the doctor",
+                ));
+            }
+            _ => return Err(DomainError::Forbidden),
+        };
+        let doctor = doctors::doctor(&mut *self.conn().await?, doctor_id)
+            .await?
+            .ok_or(DomainError::NotFound("doctor"))?;
+        let schedule = self.scheduling.schedule(doctor_id).await?;
+        let today = now.to_zoned(zone(&schedule)?).date();
+        let last = today
+            .checked_add(jiff::Span::new().days(7 * ICS_WEEKS - 1))
+            .map_err(DomainError::internal)?;
+        let slots = self
+            .scheduling
+            .open_slots(doctor_id, today, last, None, now, true)
+            .await?;
+        let events: Vec<CalEvent> = slots
+            .iter()
+            .map(|f| CalEvent {
+                uid: format!(
+                    "slot-{}-{}@medplat",
+                    doctor_id,
+                    f.slot.starts_at.as_second()
+                ),
+                starts_at: f.slot.starts_at,
+                ends_at: f.slot.ends_at,
+                timezone: schedule.timezone.clone(),
+                summary: if f.remaining > 0 {
+                    format!("Disponible ({}/{} places)", f.remaining, f.slot.capacity)
+                } else {
+                    "Complet".to_owned()
+                },
+                description: format!(
+                    "Consultation {} — {} min",
+                    kind_fr(f.slot.consultation_type),
+                    f.slot.ends_at.duration_since(f.slot.starts_at).as_mins()
+                ),
+                location: f.slot.location.clone(),
+                status: None,
+                transparent: true,
+            })
+            .collect();
+        let name = format!(
+            "Disponibilités — Dr {} {}",
+            doctor.first_name, doctor.last_name
+        );
+        Ok(IcsFile {
+            filename: format!("disponibilites_dr_{}.ics", doctor.username),
+            body: render(&name, &events, now)?,
+        })
+    }
+
+    /// The actor's current feed token, if any.
+    pub async fn feed_token(&self, actor: &Principal) -> DomainResult<Option<String>> {
+        feeds::token_of(&mut *self.conn().await?, actor.user_id).await
+    }
+
+    /// A new feed token for the actor (a previous URL stops working).
+    pub async fn renew_feed(&self, actor: &Principal) -> DomainResult<String> {
+        if actor.role == Role::Admin {
+            return Err(DomainError::Forbidden);
+        }
+        let token = format!("{}{}", new_id()?, new_id()?);
+        let mut tx = self.db.begin_write().await?;
+        feeds::replace(&mut tx, actor.user_id, &token).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(token)
+    }
+
+    /// Revokes the actor's feed.
+    pub async fn revoke_feed(&self, actor: &Principal) -> DomainResult<()> {
+        let mut tx = self.db.begin_write().await?;
+        if !feeds::revoke(&mut tx, actor.user_id).await? {
+            return Err(DomainError::NotFound("calendar feed"));
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// The appointments of the feed's owner from 30 days ago on (cancelled and
+    /// refused ones marked so, for calendars to drop them). Unknown or revoked
+    /// tokens are not found.
+    pub async fn feed(&self, token: &str, now: Timestamp) -> DomainResult<String> {
+        let mut conn = self.conn().await?;
+        let owner = feeds::owner(&mut conn, token)
+            .await?
+            .ok_or(DomainError::NotFound("calendar feed"))?;
+        let user = users::by_id(&mut conn, owner)
+            .await?
+            .ok_or(DomainError::NotFound("calendar feed"))?;
+        let list = match user.role {
+            Role::Patient => Owner::Patient(owner),
+            Role::Doctor => Owner::Doctor(owner),
+            Role::Admin => return Err(DomainError::NotFound("calendar feed")),
+        };
+        let since = now - SignedDuration::from_hours(24 * 30);
+        let rows: Vec<_> = appointments::list(&mut conn, list, None, 5000)
+            .await?
+            .into_iter()
+            .filter(|a| a.ends_at >= since)
+            .collect();
+        let mut events = Vec::with_capacity(rows.len());
+        for a in rows {
+            let schedule = self.scheduling.schedule(a.doctor_id).await;
+            let timezone = schedule.map_or_else(|_| "UTC".to_owned(), |s| s.timezone);
+            let other = if user.role == Role::Patient {
+                a.doctor_id
+            } else {
+                a.patient_id
+            };
+            let other = users::by_id(&mut conn, other)
+                .await?
+                .map(|u| u.full_name())
+                .unwrap_or_default();
+            let (summary, status) = match (user.role, a.status) {
+                (_, AppointmentStatus::Cancelled | AppointmentStatus::Refused) => {
+                    (format!("Annulé — {other}"), EventStatus::Cancelled)
+                }
+                (_, AppointmentStatus::Pending) => {
+                    (format!("À confirmer — {other}"), EventStatus::Tentative)
+                }
+                (Role::Patient, _) => {
+                    (format!("Consultation — Dr {other}"), EventStatus::Confirmed)
+                }
+                _ => (format!("Consultation — {other}"), EventStatus::Confirmed),
+            };
+            events.push(CalEvent {
+                uid: format!("appointment-{}@medplat", a.id),
+                starts_at: a.starts_at,
+                ends_at: a.ends_at,
+                timezone,
+                summary,
+                description: format!(
+                    "Consultation {} ({})",
+                    kind_fr(a.consultation_type),
+                    a.status.as_str()
+                ),
+                location: a.location.clone(),
+                status: Some(status),
+                transparent: false,
+            });
+        }
+        render(&format!("MedPlat — {}", user.full_name()), &events, now)
+    }
+}
