@@ -115,7 +115,7 @@ async fn concurrent_bookings_fill_exactly_the_capacity(s: &Services) {
     assert_eq!(free.len(), 1, "the full slot is no longer offered");
     assert_eq!(
         s.appointments
-            .appointments(&doctor, None)
+            .appointments(&doctor, Default::default())
             .await
             .unwrap()
             .len(),

@@ -92,17 +92,32 @@ pub async fn serve(
     .await
 }
 
-/// Starts the housekeeping job: every ten minutes, drop expired refresh tokens
-/// and idle sign-in throttle entries.
+/// Starts the housekeeping job: every 30 seconds, pass expired waitlist offers
+/// on; every ten minutes, drop expired refresh tokens and idle sign-in
+/// throttle entries.
 pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        // Waitlist offers expire to the minute; token purging can wait longer.
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
-            match services.auth.purge().await {
-                Ok(purged) => tracing::debug!(purged, "expired refresh tokens purged"),
-                Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
+            match services
+                .waitlist
+                .expire_offers(jiff::Timestamp::now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(expired) => tracing::info!(expired, "waitlist offers passed on"),
+                Err(err) => tracing::warn!(error = %err, "waitlist housekeeping failed"),
             }
+            if ticks % 20 == 0 {
+                match services.auth.purge().await {
+                    Ok(purged) => tracing::debug!(purged, "expired refresh tokens purged"),
+                    Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
+                }
+            }
+            ticks += 1;
         }
     })
 }

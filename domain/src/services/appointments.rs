@@ -4,6 +4,8 @@
 //! The capacity of a slot is enforced by the database, inside the booking
 //! transaction ([`store::take_place`]), never by reading then writing.
 
+use std::collections::HashMap;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::accounts::{Role, UserId};
@@ -15,9 +17,9 @@ use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
 use crate::services::scheduling::{FreeSlot, SchedulingService};
 use crate::services::waitlist::{FreedPlace, name_of, pass_on};
 use crate::store::appointments::{
-    self as store, AppointmentRow, EventRow, NewAppointmentRow, Owner,
+    self as store, AppointmentRow, EventRow, ListFilter, NewAppointmentRow, Owner,
 };
-use crate::store::{Db, db_error, notifications};
+use crate::store::{Db, db_error, notifications, users};
 
 /// A booking request.
 #[derive(Debug, Clone)]
@@ -144,18 +146,29 @@ impl AppointmentService {
     }
 
     /// The actor's appointments (patients and doctors: their own; administrators:
-    /// everyone's), optionally of one status.
+    /// everyone's) matching `filter`, by start time; at most 1000.
     pub async fn appointments(
         &self,
         actor: &Principal,
-        status: Option<AppointmentStatus>,
+        filter: ListFilter,
     ) -> DomainResult<Vec<AppointmentRow>> {
         let owner = match actor.role {
             Role::Patient => Owner::Patient(actor.user_id),
             Role::Doctor => Owner::Doctor(actor.user_id),
             Role::Admin => Owner::Anyone,
         };
-        store::list(&mut *self.conn().await?, owner, status, 1000).await
+        store::list(&mut *self.conn().await?, owner, filter, 1000).await
+    }
+
+    /// Full names of the patients and doctors of `rows`, by account id.
+    pub async fn names(&self, rows: &[AppointmentRow]) -> DomainResult<HashMap<UserId, String>> {
+        let mut ids: Vec<UserId> = rows
+            .iter()
+            .flat_map(|a| [a.patient_id, a.doctor_id])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        users::names(&mut *self.conn().await?, &ids).await
     }
 
     /// Moves an appointment along (accept, refuse, cancel, complete, no-show).

@@ -11,7 +11,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::scheduling::appointments::AppointmentStatus;
 use crate::services::auth::new_id;
 use crate::services::scheduling::{SchedulingService, zone};
-use crate::store::appointments::{self as appointments, Owner};
+use crate::store::appointments::{self as appointments, ListFilter, Owner};
 use crate::store::{Db, db_error, doctors, feeds, users};
 
 /// Weeks of availability in the exported calendar.
@@ -159,12 +159,11 @@ impl CalendarService {
             Role::Doctor => Owner::Doctor(owner),
             Role::Admin => return Err(DomainError::NotFound("calendar feed")),
         };
-        let since = now - SignedDuration::from_hours(24 * 30);
-        let rows: Vec<_> = appointments::list(&mut conn, list, None, 5000)
-            .await?
-            .into_iter()
-            .filter(|a| a.ends_at >= since)
-            .collect();
+        let filter = ListFilter {
+            from: Some(now - SignedDuration::from_hours(24 * 30)),
+            ..ListFilter::default()
+        };
+        let rows = appointments::list(&mut conn, list, filter, 5000).await?;
         let mut events = Vec::with_capacity(rows.len());
         for a in rows {
             let schedule = self.scheduling.schedule(a.doctor_id).await;

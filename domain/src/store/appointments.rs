@@ -342,11 +342,23 @@ pub enum Owner {
     Anyone,
 }
 
-/// Appointments of one owner, by start time, optionally of one status.
+/// What to list beyond the owner (all optional).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter {
+    pub status: Option<AppointmentStatus>,
+    /// Starting at or after.
+    pub from: Option<Timestamp>,
+    /// Starting before.
+    pub to: Option<Timestamp>,
+    pub doctor_id: Option<UserId>,
+    pub patient_id: Option<UserId>,
+}
+
+/// Appointments of one owner matching `filter`, by start time (at most `limit`).
 pub async fn list(
     conn: &mut AnyConnection,
     owner: Owner,
-    status: Option<AppointmentStatus>,
+    filter: ListFilter,
     limit: i64,
 ) -> DomainResult<Vec<AppointmentRow>> {
     let (column, id) = match owner {
@@ -355,11 +367,17 @@ pub async fn list(
         Owner::Anyone => ("-1", -1),
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM appointments WHERE {column} = $1 AND ($2 = '' OR status = $2) ORDER BY starts_at LIMIT $3"
+        "SELECT {COLUMNS} FROM appointments WHERE {column} = $1 AND ($2 = '' OR status = $2) \
+         AND starts_at >= $3 AND starts_at < $4 AND ($5 = 0 OR doctor_id = $5) AND ($6 = 0 OR patient_id = $6) \
+         ORDER BY starts_at, id LIMIT $7"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .bind(status.map(AppointmentStatus::as_str).unwrap_or(""))
+        .bind(filter.status.map(AppointmentStatus::as_str).unwrap_or(""))
+        .bind(filter.from.map_or(i64::MIN, Timestamp::as_millisecond))
+        .bind(filter.to.map_or(i64::MAX, Timestamp::as_millisecond))
+        .bind(filter.doctor_id.unwrap_or(0))
+        .bind(filter.patient_id.unwrap_or(0))
         .bind(limit)
         .fetch_all(conn)
         .await

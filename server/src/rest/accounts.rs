@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::accounts::{Role, SignUpForm, Specialty, User, UserId};
+use domain::accounts::{Role, SignUpForm, User, UserId};
 use domain::services::accounts::NewStaff;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/users/", get(list).post(create_staff))
         .route("/api/v1/users/{id}/", get(one))
         .route("/api/v1/users/{id}/deactivate/", post(deactivate))
-        .route("/api/v1/specialties/", get(specialties))
 }
 
 /// An account as the API shows it.
@@ -215,43 +214,5 @@ pub async fn deactivate(
             .deactivate(&principal, id)
             .await?
             .into(),
-    ))
-}
-
-/// A medical specialty.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SpecialtyBody {
-    pub id: i64,
-    pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
-}
-
-impl From<Specialty> for SpecialtyBody {
-    fn from(s: Specialty) -> Self {
-        Self {
-            id: s.id,
-            code: s.code,
-            name_fr: s.name_fr,
-            name_en: s.name_en,
-        }
-    }
-}
-
-/// Medical specialties.
-#[utoipa::path(get, path = "/api/v1/specialties/", tag = "accounts",
-    responses((status = 200, body = [SpecialtyBody])))]
-pub async fn specialties(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<SpecialtyBody>>, ApiError> {
-    Ok(Json(
-        state
-            .services
-            .accounts
-            .specialties()
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
     ))
 }

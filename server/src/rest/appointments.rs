@@ -10,7 +10,7 @@ use domain::DomainError;
 use domain::scheduling::ConsultationType;
 use domain::scheduling::appointments::{Action, AppointmentStatus};
 use domain::services::appointments::NewBooking;
-use domain::store::appointments::{AppointmentRow, EventRow};
+use domain::store::appointments::{AppointmentRow, EventRow, ListFilter};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -43,6 +43,11 @@ pub struct AppointmentBody {
     /// The doctor's message (acceptance or refusal).
     pub doctor_message: String,
     pub location: Option<String>,
+    /// In lists: the patient's and the doctor's full names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doctor_name: Option<String>,
 }
 
 impl From<AppointmentRow> for AppointmentBody {
@@ -58,6 +63,8 @@ impl From<AppointmentRow> for AppointmentBody {
             reason: a.reason,
             doctor_message: a.doctor_message,
             location: a.location,
+            patient_name: None,
+            doctor_name: None,
         }
     }
 }
@@ -149,13 +156,31 @@ pub async fn book(
         .into_response())
 }
 
-/// Filter of the list.
+/// Filters of the list (all optional).
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     pub status: Option<String>,
+    /// Starting at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Starting before (RFC 3339).
+    pub to: Option<String>,
+    pub doctor_id: Option<i64>,
+    pub patient_id: Option<i64>,
 }
 
-/// The caller's appointments (administrators: all), by start time.
+fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<Timestamp>, DomainError> {
+    raw.map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            r.parse().map_err(|_| {
+                DomainError::invalid(field, "invalid_datetime", "expected an RFC 3339 date-time")
+            })
+        })
+        .transpose()
+}
+
+/// The caller's appointments (administrators: all), by start time, with the
+/// names of the people concerned; at most 1000.
 #[utoipa::path(get, path = "/api/v1/appointments/", tag = "appointments", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = [AppointmentBody]), (status = 401, body = ErrorBody)))]
 pub async fn list(
@@ -169,12 +194,28 @@ pub async fn list(
         .filter(|s| !s.is_empty())
         .map(AppointmentStatus::parse)
         .transpose()?;
-    let list = state
-        .services
-        .appointments
-        .appointments(&principal, status)
-        .await?;
-    Ok(Json(list.into_iter().map(Into::into).collect()))
+    let filter = ListFilter {
+        status,
+        from: instant("from", query.from.as_deref())?,
+        to: instant("to", query.to.as_deref())?,
+        doctor_id: query.doctor_id,
+        patient_id: query.patient_id,
+    };
+    let appointments = &state.services.appointments;
+    let list = appointments.appointments(&principal, filter).await?;
+    let names = appointments.names(&list).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|a| {
+                let (patient, doctor) = (names.get(&a.patient_id), names.get(&a.doctor_id));
+                AppointmentBody {
+                    patient_name: patient.cloned(),
+                    doctor_name: doctor.cloned(),
+                    ..a.into()
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// One appointment with its history (its patient, its doctor, administrators).

@@ -1,20 +1,29 @@
-//! `GET /api/doctors/`: the doctors' directory, in the shape existing clients
-//! read (seed API), with optional filters.
+//! The doctors' directory: `GET /api/doctors/` in the shape existing clients
+//! read (seed API); `GET /api/v1/doctors/` searches with profiles and each
+//! doctor's next free slot; doctors edit their profile at `/api/v1/profile/`.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::store::specialties::DoctorListing;
+use domain::doctors::ProfileForm;
+use domain::scheduling::ConsultationType;
+use domain::services::directory::DoctorSearch;
+use domain::store::doctors::DoctorListing;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ErrorBody};
+use crate::http_error::{ApiError, ApiJson, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/doctors/", get(list))
+    Router::new()
+        .route("/api/doctors/", get(list))
+        .route("/api/v1/doctors/", get(search))
+        .route("/api/v1/doctors/{id}/", get(one))
+        .route("/api/v1/profile/", get(my_profile).patch(update_profile))
 }
 
 /// A doctor in the directory.
@@ -63,10 +72,166 @@ pub async fn list(
     CurrentUser(_caller): CurrentUser,
     Query(filter): Query<DoctorFilter>,
 ) -> Result<Json<Vec<DoctorBody>>, ApiError> {
-    let doctors = state
-        .services
-        .scheduling
-        .doctors(filter.specialty.as_deref(), filter.q.as_deref())
-        .await?;
+    let search = DoctorSearch {
+        specialty: filter.specialty,
+        name: filter.q,
+        ..DoctorSearch::default()
+    };
+    let doctors = state.services.directory.doctors(&search).await?;
     Ok(Json(doctors.into_iter().map(Into::into).collect()))
+}
+
+/// A doctor's public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileBody {
+    pub id: i64,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub specialty: Option<crate::rest::specialties::SpecialtyBody>,
+    pub bio: String,
+    /// E.164.
+    pub phone: String,
+    pub address: String,
+    pub languages: Vec<String>,
+    /// IANA time zone of the doctor's calendar.
+    pub timezone: String,
+    pub offers_in_person: bool,
+    pub offers_remote: bool,
+}
+
+impl From<DoctorListing> for ProfileBody {
+    fn from(d: DoctorListing) -> Self {
+        Self {
+            id: d.id,
+            username: d.username,
+            first_name: d.first_name,
+            last_name: d.last_name,
+            email: d.email,
+            specialty: d.specialty.map(Into::into),
+            bio: d.bio,
+            phone: d.phone,
+            address: d.address,
+            languages: d.languages,
+            timezone: d.timezone,
+            offers_in_person: d.offers_in_person,
+            offers_remote: d.offers_remote,
+        }
+    }
+}
+
+/// A doctor found, with their next free slot within four weeks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoctorMatchBody {
+    #[serde(flatten)]
+    pub profile: ProfileBody,
+    /// Start of the next free slot (RFC 3339), if any within four weeks.
+    pub next_free: Option<String>,
+}
+
+/// Search filters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Specialty code.
+    pub specialty: Option<String>,
+    /// Part of the doctor's name.
+    pub q: Option<String>,
+    /// `in_person` or `remote`.
+    pub consultation_type: Option<String>,
+    /// Only doctors with a free slot on or before this day (`YYYY-MM-DD`).
+    pub available_by: Option<String>,
+}
+
+/// Search doctors (anyone signed in). With `available_by`, soonest first.
+#[utoipa::path(get, path = "/api/v1/doctors/", tag = "scheduling", params(SearchQuery), security(("bearer" = [])),
+    responses((status = 200, body = [DoctorMatchBody]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentUser(_caller): CurrentUser,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Vec<DoctorMatchBody>>, ApiError> {
+    let consultation_type = query
+        .consultation_type
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(|k| ConsultationType::parse("consultation_type", k))
+        .transpose()?;
+    let available_by = query
+        .available_by
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| {
+                domain::DomainError::invalid("available_by", "invalid_date", "expected YYYY-MM-DD")
+            })
+        })
+        .transpose()?;
+    let search = DoctorSearch {
+        specialty: query.specialty,
+        name: query.q,
+        consultation_type,
+        available_by,
+    };
+    let found = state
+        .services
+        .directory
+        .search(&search, Timestamp::now())
+        .await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|m| DoctorMatchBody {
+                next_free: m.next_free.map(|f| f.slot.starts_at.to_string()),
+                profile: m.doctor.into(),
+            })
+            .collect(),
+    ))
+}
+
+/// One doctor's profile (anyone signed in).
+#[utoipa::path(get, path = "/api/v1/doctors/{id}/", tag = "scheduling", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ProfileBody), (status = 404, body = ErrorBody)))]
+pub async fn one(
+    State(state): State<AppState>,
+    CurrentUser(_caller): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProfileBody>, ApiError> {
+    Ok(Json(state.services.directory.doctor(id).await?.into()))
+}
+
+/// The calling doctor's profile.
+#[utoipa::path(get, path = "/api/v1/profile/", tag = "scheduling", security(("bearer" = [])),
+    responses((status = 200, body = ProfileBody), (status = 403, body = ErrorBody)))]
+pub async fn my_profile(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+) -> Result<Json<ProfileBody>, ApiError> {
+    principal.require(domain::accounts::Role::Doctor)?;
+    Ok(Json(
+        state
+            .services
+            .directory
+            .doctor(principal.user_id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Change the calling doctor's profile (fields given only).
+#[utoipa::path(patch, path = "/api/v1/profile/", tag = "scheduling", request_body = ProfileForm, security(("bearer" = [])),
+    responses((status = 200, body = ProfileBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn update_profile(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiJson(form): ApiJson<ProfileForm>,
+) -> Result<Json<ProfileBody>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .directory
+            .update_profile(&principal, &form)
+            .await?
+            .into(),
+    ))
 }

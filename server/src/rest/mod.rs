@@ -4,11 +4,15 @@
 pub mod accounts;
 pub mod appointments;
 pub mod availability;
+pub mod calendars;
 pub mod doctors;
 pub mod exceptions;
 pub mod health;
 pub mod openapi;
+pub mod slots;
+pub mod specialties;
 pub mod tokens;
+pub mod waitlist;
 
 use axum::Router;
 
@@ -23,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .merge(doctors::router())
         .merge(exceptions::router())
         .merge(appointments::router())
+        .merge(slots::router())
+        .merge(specialties::router())
+        .merge(waitlist::router())
+        .merge(calendars::router())
         .merge(health::router())
         .merge(openapi::router())
 }

@@ -6,7 +6,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, appointments, availability, doctors, exceptions, health, tokens};
+use super::{
+    accounts, appointments, availability, calendars, doctors, exceptions, health, slots,
+    specialties, tokens, waitlist,
+};
 use crate::state::AppState;
 
 /// The API description.
@@ -16,12 +19,17 @@ use crate::state::AppState;
     paths(
         tokens::obtain, tokens::refresh, tokens::logout,
         accounts::register, accounts::me, accounts::list, accounts::create_staff, accounts::one,
-        accounts::deactivate, accounts::specialties,
+        accounts::deactivate,
+        specialties::specialties, specialties::create, specialties::update, specialties::remove,
         availability::list, availability::create, availability::one, availability::replace, availability::patch,
         availability::remove, availability::available_slots, exceptions::list_exceptions,
         exceptions::create_exception, exceptions::one_exception, exceptions::replace_exception,
         exceptions::remove_exception, exceptions::schedule, exceptions::update_schedule,
-        doctors::list,
+        doctors::list, doctors::search, doctors::one, doctors::my_profile, doctors::update_profile,
+        slots::create, slots::available, slots::reserve, slots::of_doctor, slots::of_patient,
+        waitlist::join, waitlist::mine, waitlist::leave, waitlist::accept, waitlist::notifications,
+        waitlist::mark_read,
+        calendars::availability_ics, calendars::feed_info, calendars::renew, calendars::revoke,
         appointments::book, appointments::list, appointments::one, appointments::act,
         health::health,
     ),

@@ -1,0 +1,132 @@
+//! Calendars: the availability export (`/api/v1/availabilities/calendar-ics/`)
+//! and private feed URLs (`/calendar/<token>.ics`) that calendar apps subscribe
+//! to without credentials; the token is the secret, revoked or renewed at
+//! `/api/v1/calendar-feed/`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::authn::CurrentUser;
+use crate::http_error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/availabilities/calendar-ics/",
+            get(availability_ics),
+        )
+        .route(
+            "/api/v1/calendar-feed/",
+            get(feed_info).post(renew).delete(revoke),
+        )
+        .route("/calendar/{token}", get(feed))
+}
+
+const ICS: &str = "text/calendar; charset=utf-8";
+
+/// Whose availability (administrators name the doctor).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct IcsQuery {
+    pub doctor_id: Option<i64>,
+}
+
+/// The next 12 weeks of the calling doctor's slots as an iCalendar file
+/// (`disponibilites_dr_<username>.ics`).
+#[utoipa::path(get, path = "/api/v1/availabilities/calendar-ics/", tag = "availability", params(IcsQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 403, body = ErrorBody)))]
+pub async fn availability_ics(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    Query(query): Query<IcsQuery>,
+) -> Result<Response, ApiError> {
+    let file = state
+        .services
+        .calendars
+        .availability_ics(&principal, query.doctor_id, Timestamp::now())
+        .await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ICS));
+    let disposition = format!("attachment; filename=\"{}\"", file.filename);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok((headers, file.body).into_response())
+}
+
+/// The caller's private feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedBody {
+    /// Path of the feed (append it to the site's address), or null when none.
+    pub path: Option<String>,
+}
+
+fn feed_path(token: Option<String>) -> FeedBody {
+    FeedBody {
+        path: token.map(|t| format!("/calendar/{t}.ics")),
+    }
+}
+
+/// The caller's feed path, if they have one.
+#[utoipa::path(get, path = "/api/v1/calendar-feed/", tag = "availability", security(("bearer" = [])),
+    responses((status = 200, body = FeedBody)))]
+pub async fn feed_info(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+) -> Result<Json<FeedBody>, ApiError> {
+    let token = state.services.calendars.feed_token(&principal).await?;
+    Ok(Json(feed_path(token)))
+}
+
+/// Create or renew the caller's feed (a previous URL stops working).
+#[utoipa::path(post, path = "/api/v1/calendar-feed/", tag = "availability", security(("bearer" = [])),
+    responses((status = 201, body = FeedBody), (status = 403, body = ErrorBody)))]
+pub async fn renew(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+) -> Result<(StatusCode, Json<FeedBody>), ApiError> {
+    let token = state.services.calendars.renew_feed(&principal).await?;
+    Ok((StatusCode::CREATED, Json(feed_path(Some(token)))))
+}
+
+/// Revoke the caller's feed.
+#[utoipa::path(delete, path = "/api/v1/calendar-feed/", tag = "availability", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+) -> Result<StatusCode, ApiError> {
+    state.services.calendars.revoke_feed(&principal).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A private feed (no credentials: the token is the secret).
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let body = state
+        .services
+        .calendars
+        .feed(token, Timestamp::now())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(ICS)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=300"),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
