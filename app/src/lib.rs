@@ -19,7 +19,11 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::Header;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::accounts_admin::AccountsPage;
+use crate::pages::agenda::{AgendaPage, AllAppointmentsPage, SpecialtiesPage};
+use crate::pages::doctor_calendar::DoctorCalendarPage;
+use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
 use crate::pages::home::HomePage;
+use crate::pages::my_appointments::{MyAppointmentsPage, WaitlistPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::portals::{
     AdminHome, AdminPortal, DoctorHome, DoctorPortal, PatientHome, PatientPortal,
@@ -86,13 +90,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
                     <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
                         <Route path=path!("") view=PatientHome />
+                        <Route path=path!("doctors") view=FindDoctorPage />
+                        <Route path=path!("doctors/:id") view=DoctorPage />
+                        <Route path=path!("appointments") view=MyAppointmentsPage />
+                        <Route path=path!("waitlist") view=WaitlistPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view=DoctorHome />
+                        <Route path=path!("agenda") view=AgendaPage />
+                        <Route path=path!("calendar") view=DoctorCalendarPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view=AdminHome />
                         <Route path=path!("accounts") view=AccountsPage />
+                        <Route path=path!("specialties") view=SpecialtiesPage />
+                        <Route path=path!("appointments") view=AllAppointmentsPage />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -4,7 +4,7 @@
 use crate::accounts::{Role, SignUpForm};
 use crate::error::DomainResult;
 use crate::services::Services;
-use crate::store::{db_error, specialties};
+use crate::store::{availability, db_error, doctors, specialties};
 
 /// Specialties every platform starts with: code, French name, English name.
 pub const SPECIALTIES: &[(&str, &str, &str)] = &[
@@ -141,10 +141,66 @@ pub async fn load_if_empty(services: &Services) -> DomainResult<bool> {
             first_name: account.first_name.into(),
             last_name: account.last_name.into(),
         };
-        services
+        let user = services
             .accounts
             .create_unchecked(account.role, &form, account.specialty)
             .await?;
+        if account.role == Role::Doctor {
+            open_practice(services, user.id, account.specialty).await?;
+        }
     }
     Ok(true)
+}
+
+/// A demo doctor's week: mornings 09:00–12:00 in person, afternoons
+/// 14:00–17:00 in person or remote, Monday to Friday, 30-minute consultations;
+/// and a public profile.
+async fn open_practice(
+    services: &Services,
+    doctor: crate::accounts::UserId,
+    specialty: Option<&str>,
+) -> DomainResult<()> {
+    use crate::doctors::ProfileFields;
+    use crate::scheduling::{ConsultationType, WeeklyRange};
+    use jiff::civil::{Time, Weekday};
+    let mut tx = services.db().begin_write().await?;
+    let weekdays = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+    ];
+    for weekday in weekdays {
+        for (start, end, kind) in [
+            (9, 12, ConsultationType::InPerson),
+            (14, 17, ConsultationType::Both),
+        ] {
+            let range = WeeklyRange {
+                id: 0,
+                weekday,
+                start: Time::constant(start, 0, 0, 0),
+                end: Time::constant(end, 0, 0, 0),
+                consultation_type: kind,
+                duration_minutes: 30,
+                capacity: 1,
+                location: Some("Cabinet MedPlat, 10 rue de la Santé, Paris".into()),
+                active: true,
+            };
+            availability::insert_range(&mut tx, doctor, &range).await?;
+        }
+    }
+    let specialty_id = match specialty {
+        Some(code) => specialties::id_by_code(&mut tx, code).await?,
+        None => None,
+    };
+    let fields = ProfileFields {
+        specialty: specialty.map(str::to_owned),
+        bio: "Consultations au cabinet et à distance. / In-person and remote consultations.".into(),
+        phone: "+33142685300".into(),
+        address: "10 rue de la Santé, 75013 Paris".into(),
+        languages: vec!["fr".into(), "en".into()],
+    };
+    doctors::save_profile(&mut tx, doctor, &fields, specialty_id).await?;
+    tx.commit().await.map_err(db_error)
 }

@@ -2,4 +2,7 @@
 //! service method and maps the result; the rules live in the domain.
 
 pub mod accounts;
+pub mod appointments;
 pub mod auth;
+pub mod calendar_admin;
+pub mod scheduling;

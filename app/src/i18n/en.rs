@@ -1,9 +1,11 @@
 //! English texts.
 
 use super::Tr;
+use super::sched_en::SCHED_EN;
 
 /// English.
 pub const EN: Tr = Tr {
+    s: &SCHED_EN,
     app_name: "MedPlat",
     language_name: "English",
     switch_language: "Change language",

@@ -1,9 +1,11 @@
 //! French texts (the default).
 
 use super::Tr;
+use super::sched_fr::SCHED_FR;
 
 /// French.
 pub const FR: Tr = Tr {
+    s: &SCHED_FR,
     app_name: "MedPlat",
     language_name: "Français",
     switch_language: "Changer de langue",

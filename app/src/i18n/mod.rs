@@ -6,12 +6,16 @@
 
 mod en;
 mod fr;
+pub mod sched;
+mod sched_en;
+mod sched_fr;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use en::EN;
 pub use fr::FR;
+pub use sched::Sched;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +62,8 @@ impl Lang {
 
 /// Every string of the interface.
 pub struct Tr {
+    /// Scheduling texts.
+    pub s: &'static Sched,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,
@@ -171,7 +177,7 @@ impl Tr {
             "unknown_specialty" => self.err_unknown_specialty,
             "invalid_role" => self.err_invalid_role,
             "not_found" => self.err_not_found,
-            _ => self.err_unexpected,
+            _ => self.s.error(code).unwrap_or(self.err_unexpected),
         }
     }
 
@@ -186,6 +192,26 @@ impl Tr {
             "last_name" => self.last_name_label,
             "specialty" => self.specialty_label,
             "role" => self.role_label,
+            "reason" => self.s.reason_label,
+            "phone" => self.s.phone_label,
+            "address" => self.s.address_label,
+            "languages" => self.s.languages_label,
+            "bio" => self.s.bio_label,
+            "start_time" | "start" | "start_datetime" => self.s.start_label,
+            "end_time" | "end" | "end_datetime" => self.s.end_label,
+            "duration_minutes" => self.s.duration_label,
+            "max_consultations" | "capacity" => self.s.capacity_label,
+            "timezone" => self.s.timezone_label,
+            "min_notice_minutes" => self.s.min_notice_label,
+            "max_advance_days" => self.s.max_advance_label,
+            "buffer_minutes" => self.s.buffer_label,
+            "cancel_cutoff_minutes" => self.s.cutoff_label,
+            "waitlist_hold_minutes" => self.s.hold_label,
+            "code" => self.s.code_label,
+            "name_fr" => self.s.name_fr_label,
+            "name_en" => self.s.name_en_label,
+            "available_by" => self.s.available_by_label,
+            "date" | "from" | "to" => self.s.when_label,
             _ => return None,
         })
     }

@@ -5,15 +5,40 @@ use leptos::prelude::*;
 
 use super::dashboard::Dashboard;
 use crate::components::portal::{NavItem, Portal};
+use crate::components::sched::NotificationsPanel;
 
-const PATIENT_NAV: &[NavItem] = &[NavItem {
-    href: "/patient",
-    label: |t| t.nav_dashboard,
-}];
-const DOCTOR_NAV: &[NavItem] = &[NavItem {
-    href: "/doctor",
-    label: |t| t.nav_dashboard,
-}];
+const PATIENT_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/patient",
+        label: |t| t.nav_dashboard,
+    },
+    NavItem {
+        href: "/patient/doctors",
+        label: |t| t.s.nav_find_doctor,
+    },
+    NavItem {
+        href: "/patient/appointments",
+        label: |t| t.s.nav_my_appointments,
+    },
+    NavItem {
+        href: "/patient/waitlist",
+        label: |t| t.s.nav_waitlist,
+    },
+];
+const DOCTOR_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/doctor",
+        label: |t| t.nav_dashboard,
+    },
+    NavItem {
+        href: "/doctor/agenda",
+        label: |t| t.s.nav_agenda,
+    },
+    NavItem {
+        href: "/doctor/calendar",
+        label: |t| t.s.nav_calendar,
+    },
+];
 const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin",
@@ -22,6 +47,14 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/accounts",
         label: |t| t.nav_accounts,
+    },
+    NavItem {
+        href: "/admin/specialties",
+        label: |t| t.s.nav_specialties,
+    },
+    NavItem {
+        href: "/admin/appointments",
+        label: |t| t.s.nav_all_appointments,
     },
 ];
 
@@ -46,13 +79,19 @@ pub fn AdminPortal() -> impl IntoView {
 /// Patient home.
 #[component]
 pub fn PatientHome() -> impl IntoView {
-    view! { <Dashboard intro=|t| t.dashboard_patient_text /> }
+    view! {
+        <Dashboard intro=|t| t.dashboard_patient_text />
+        <NotificationsPanel />
+    }
 }
 
 /// Doctor home.
 #[component]
 pub fn DoctorHome() -> impl IntoView {
-    view! { <Dashboard intro=|t| t.dashboard_doctor_text /> }
+    view! {
+        <Dashboard intro=|t| t.dashboard_doctor_text />
+        <NotificationsPanel />
+    }
 }
 
 /// Administration home.

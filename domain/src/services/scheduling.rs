@@ -255,6 +255,19 @@ impl SchedulingService {
             .await
     }
 
+    /// Every slot the rules open at `now` on the local days `first..=last`,
+    /// full ones included (with no place left), for week views.
+    pub async fn slots_with_full(
+        &self,
+        doctor_id: UserId,
+        first: Date,
+        last: Date,
+        now: Timestamp,
+    ) -> DomainResult<Vec<FreeSlot>> {
+        self.open_slots(doctor_id, first, last, None, now, true)
+            .await
+    }
+
     /// The slots the rules open at `now`, full ones too when `include_full`
     /// (booking leaves the place count to the database).
     pub(crate) async fn open_slots(

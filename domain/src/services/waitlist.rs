@@ -114,11 +114,18 @@ impl WaitlistService {
                 "pick a day between today and the doctor's booking horizon",
             ));
         }
-        let free = self
+        let open = self
             .scheduling
-            .free_slots(doctor_id, day, day, Some(kind), now)
+            .open_slots(doctor_id, day, day, Some(kind), now, true)
             .await?;
-        if !free.is_empty() {
+        if open.is_empty() {
+            return Err(DomainError::Conflict {
+                field: Some("date"),
+                code: "day_closed",
+                message: "the doctor offers no consultation that day".into(),
+            });
+        }
+        if open.iter().any(|f| f.remaining > 0) {
             return Err(DomainError::Conflict {
                 field: Some("date"),
                 code: "slots_available",

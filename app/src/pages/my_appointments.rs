@@ -1,0 +1,200 @@
+//! The patient's appointments (cancel, reschedule, history), waitlist and
+//! calendar feed.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::appointments::{
+    ActOnAppointment, AnswerWaitlist, AppointmentView, ListQuery, appointment_history,
+    list_appointments, my_waitlist,
+};
+use crate::components::forms::ErrorBanner;
+use crate::components::sched::{
+    CARD, DANGER, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge, date_text, kind_label,
+    status_label, when_text,
+};
+use crate::i18n::use_i18n;
+
+/// `/patient/appointments`.
+#[component]
+pub fn MyAppointmentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let booked = move || query.with(|q| q.get("booked").is_some());
+    let act = ServerAction::<ActOnAppointment>::new();
+    let list = Resource::new(
+        move || act.version().get(),
+        |_| list_appointments(ListQuery::default()),
+    );
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.my_appointments_title)}</h1>
+        <Show when=booked>
+            <p role="status" data-testid="booked-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
+                {move || i18n.t(|t| t.s.booked_notice)}
+            </p>
+        </Show>
+        <div class="mt-3"><ErrorBanner error /></div>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="mt-4"><Empty text=|s| s.appointments_empty /></div>
+                        <A href="/patient/doctors" attr:class=format!("mt-4 inline-block {PRIMARY}")>{move || i18n.t(|t| t.s.find_title)}</A>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="mt-4 space-y-3" data-testid="my-appointments">
+                            {list.into_iter().rev().map(|a| view! { <li><PatientAppointment a act /></li> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <FeedCard />
+    }
+}
+
+#[component]
+fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = matches!(a.status.as_str(), "pending" | "confirmed") && !a.started;
+    let id = a.id;
+    let reschedule = format!("/patient/doctors/{}?reschedule={id}", a.doctor_id);
+    let start = a.start.clone();
+    let kind = a.consultation_type.clone();
+    let message = a.doctor_message.clone();
+    view! {
+        <article class=CARD data-testid="appointment" data-id=id>
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <div>
+                    <p class="font-semibold">{move || when_text(i18n.lang(), &start)} " – " {a.end_time.clone()}</p>
+                    <p class="text-sm text-slate-600">"Dr " {a.doctor_name.clone()} " · " {move || kind_label(i18n.tr().s, &kind)}</p>
+                    {a.location.clone().map(|l| view! { <p class="text-sm text-slate-500">{l}</p> })}
+                </div>
+                <StatusBadge status=a.status.clone() />
+            </div>
+            <Show when={let m = message.clone(); move || !m.is_empty()}>
+                <p class="mt-2 text-sm"><span class="text-slate-500">{move || i18n.t(|t| t.s.doctor_message)} " : "</span>{message.clone()}</p>
+            </Show>
+            <div class="mt-3 flex flex-wrap gap-2">
+                <Show when=move || open>
+                    <A href=reschedule.clone() attr:class=SECONDARY>{move || i18n.t(|t| t.s.reschedule)}</A>
+                    <button type="button" class=DANGER data-testid="cancel-appointment"
+                        on:click=move |_| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }>
+                        {move || i18n.t(|t| t.s.cancel_appointment)}
+                    </button>
+                </Show>
+                <History id />
+            </div>
+        </article>
+    }
+}
+
+/// A toggle showing an appointment's status history.
+#[component]
+pub fn History(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    let steps = Resource::new(
+        move || shown.get(),
+        move |shown| async move {
+            if shown {
+                appointment_history(id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    view! {
+        <button type="button" class=SECONDARY on:click=move |_| shown.update(|s| *s = !*s)>
+            {move || i18n.t(|t| t.s.history)}
+        </button>
+        <Show when=move || shown.get()>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    steps.await.unwrap_or_default().into_iter().map(|step| {
+                        let status = step.status.clone();
+                        view! {
+                            <p class="w-full text-xs text-slate-600" data-testid="history-step">
+                                {step.at.clone()} " — " {move || status_label(i18n.tr().s, &status)} " " {step.note.clone()}
+                            </p>
+                        }
+                    }).collect_view()
+                })}
+            </Transition>
+        </Show>
+    }
+}
+
+/// `/patient/waitlist`.
+#[component]
+pub fn WaitlistPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = ServerAction::<AnswerWaitlist>::new();
+    let entries = Resource::new(move || answer.version().get(), |_| my_waitlist());
+    let error = Signal::derive(move || answer.value().get().and_then(Result::err));
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.waitlist_title)}</h1>
+        <div class="mt-3"><ErrorBanner error /></div>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(list) if list.is_empty() => view! { <div class="mt-4"><Empty text=|s| s.waitlist_empty /></div> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="mt-4 space-y-3" data-testid="waitlist">
+                            {list.into_iter().map(|e| {
+                                let id = e.id;
+                                let status = e.status.clone();
+                                let active = matches!(status.as_str(), "waiting" | "offered");
+                                let offered = status == "offered";
+                                let date = e.date.clone();
+                                let offer = e.offer.clone();
+                                let expires = e.expires.clone().unwrap_or_default();
+                                view! {
+                                    <li class=CARD data-testid="waitlist-entry" data-status=e.status.clone()>
+                                        <p class="font-semibold">"Dr " {e.doctor_name.clone()} " — " {move || date_text(i18n.lang(), &date)}</p>
+                                        <p class="text-sm text-slate-600">{move || wait_label(i18n.tr().s, &status)}</p>
+                                        {offer.map(|at| view! {
+                                            <p class="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                                                {move || i18n.t(|t| t.s.offer_text)} " : " {move || when_text(i18n.lang(), &at)}
+                                                " (" {move || i18n.t(|t| t.s.offer_until)} " " {expires.clone()} ")"
+                                            </p>
+                                        })}
+                                        <div class="mt-3 flex gap-2">
+                                            <Show when=move || offered>
+                                                <button type="button" class=PRIMARY data-testid="accept-offer"
+                                                    on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
+                                                    {move || i18n.t(|t| t.s.accept_offer)}
+                                                </button>
+                                            </Show>
+                                            <Show when=move || active>
+                                                <button type="button" class=DANGER
+                                                    on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: false }); }>
+                                                    {move || if offered { i18n.t(|t| t.s.decline_offer) } else { i18n.t(|t| t.s.leave_queue) }}
+                                                </button>
+                                            </Show>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn wait_label(s: &crate::i18n::Sched, status: &str) -> &'static str {
+    match status {
+        "waiting" => s.wait_waiting,
+        "offered" => s.wait_offered,
+        "booked" => s.wait_booked,
+        "expired" => s.wait_expired,
+        "declined" => s.wait_declined,
+        _ => s.wait_left,
+    }
+}

@@ -1,0 +1,107 @@
+// Browser test of scheduling: a patient finds a doctor, books a free slot of
+// next week, the doctor accepts it from the agenda, and the patient sees it
+// confirmed. Runs against the demo data (Dr Dupont works Monday to Friday).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+async function signedIn(login, password, home) {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('[data-testid="sign-in-form"] button[type="submit"]');
+  await page.waitForURL(`${BASE}${home}`);
+  return page;
+}
+
+/** Waits until the page's WebAssembly has hydrated it. */
+async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+}
+
+test('a patient books a slot and the doctor accepts it', async () => {
+  const patient = await signedIn('marie', 'rendez-vous-2026', '/patient');
+
+  // Search by specialty and name; the card shows the next free slot.
+  await patient.goto(`${BASE}/patient/doctors?specialty=general&q=dupont`);
+  await patient.waitForSelector('[data-testid="doctor-card"]');
+  assert.equal(await patient.locator('[data-testid="doctor-card"]').count(), 1);
+  assert.match(await patient.locator('[data-testid="doctor-card"]').innerText(), /Dr Jean Dupont/);
+  assert.match(await patient.locator('[data-testid="next-free"]').innerText(), /Prochain créneau/);
+
+  // The doctor's page: a week of slots; next week always has Monday to Friday open.
+  await patient.click('[data-testid="doctor-card"] a');
+  await patient.waitForSelector('[data-testid="week-grid"]');
+  await hydrated(patient);
+  await patient.click('[data-testid="next-week"]');
+  await patient.waitForURL(/week=/);
+  await patient.waitForSelector('[data-testid="day-column"] [data-testid="slot"]');
+  const columns = patient.locator('[data-testid="day-column"]');
+  assert.equal(await columns.count(), 7);
+  const weekend = columns.nth(5);
+  assert.equal(await weekend.locator('[data-testid="slot"]').count(), 0, 'no slots on Saturday');
+  assert.match(await weekend.innerText(), /Fermé/);
+  assert.equal(await weekend.locator('[data-testid="join-waitlist"]').count(), 0, 'no waitlist for a closed day');
+  const monday = columns.nth(0);
+  assert.equal(await monday.locator('[data-testid="slot"]').count(), 12, 'six morning and six afternoon slots');
+  const firstSlot = monday.locator('[data-testid="slot"]').first();
+  assert.match(await firstSlot.innerText(), /09:00/);
+
+  // Book it.
+  await firstSlot.click();
+  await patient.waitForSelector('[data-testid="booking-form"]');
+  const weekUrl = patient.url().replace(/&slot=[^&]+/, '');
+  assert.match(await patient.locator('[data-testid="booking-when"]').innerText(), /Lundi .* 09:00 – 09:30/);
+  await patient.fill('[data-testid="booking-form"] input[name="reason"]', 'Renouvellement d’ordonnance');
+  await patient.click('[data-testid="book-submit"]');
+  await patient.waitForURL(/\/patient\/appointments/);
+  await patient.waitForSelector('[data-testid="appointment"]');
+  assert.match(await patient.locator('[data-testid="appointment"]').first().innerText(), /Dr Jean Dupont/);
+  assert.equal(await patient.locator('[data-testid="appointment"] [data-status]').first().getAttribute('data-status'), 'pending');
+
+  // The slot now shows as full in the doctor's week.
+  await patient.goto(weekUrl);
+  await patient.waitForSelector('[data-testid="week-grid"]');
+  const mondayAgain = patient.locator('[data-testid="day-column"]').nth(0);
+  assert.match(await mondayAgain.locator('[data-testid="full-slot"]').first().innerText(), /09:00/);
+  assert.equal(await mondayAgain.locator('[data-testid="slot"]').count(), 11);
+
+  // The doctor sees the request and accepts it with a message.
+  const doctor = await signedIn('dr.dupont', 'consultation-2026', '/doctor');
+  await doctor.goto(`${BASE}/doctor/agenda`);
+  await doctor.waitForSelector('[data-testid="pending-requests"] [data-testid="doctor-appointment"]');
+  const request = doctor.locator('[data-testid="pending-requests"] [data-testid="doctor-appointment"]').first();
+  assert.match(await request.innerText(), /Marie Lefèvre/);
+  assert.match(await request.innerText(), /Renouvellement d’ordonnance/);
+  await hydrated(doctor);
+  await request.locator('input').fill('À lundi !');
+  await request.locator('[data-testid="accept"]').click();
+  await doctor.waitForSelector('[data-testid="pending-requests"] [data-testid="empty"]');
+  await doctor.context().close();
+
+  // The patient sees it confirmed, with the doctor's message, and was notified.
+  await patient.goto(`${BASE}/patient/appointments`);
+  await patient.waitForSelector('[data-testid="appointment"] [data-status="confirmed"]');
+  assert.match(await patient.locator('[data-testid="appointment"]').first().innerText(), /À lundi !/);
+  await patient.goto(`${BASE}/patient`);
+  await patient.waitForSelector('[data-testid="notifications"] li');
+  assert.match(await patient.locator('[data-testid="notifications"]').innerText(), /Rendez-vous confirmé par Dr Jean Dupont/);
+  await patient.context().close();
+});
