@@ -8,9 +8,8 @@ use domain::scheduling::ConsultationType;
 use domain::scheduling::forms::AvailabilityForm;
 use domain::services::Services;
 use domain::services::directory::DoctorSearch;
-use jiff::Timestamp;
 use jiff::civil::date;
-use support::principal;
+use support::{now, principal};
 
 fn search(specialty: Option<&str>, name: Option<&str>) -> DoctorSearch {
     DoctorSearch {
@@ -18,11 +17,6 @@ fn search(specialty: Option<&str>, name: Option<&str>) -> DoctorSearch {
         name: name.map(str::to_owned),
         ..DoctorSearch::default()
     }
-}
-
-/// Monday 2030-01-07, midnight UTC.
-fn now() -> Timestamp {
-    "2030-01-07T00:00:00Z".parse().unwrap()
 }
 
 fn weekly(day: i64, kind: &str) -> AvailabilityForm {

@@ -4,7 +4,6 @@
 
 mod support;
 
-use domain::DomainError;
 use domain::accounts::Role;
 use domain::auth::Principal;
 use domain::scheduling::ConsultationType;
@@ -14,12 +13,7 @@ use domain::services::Services;
 use domain::services::appointments::NewBooking;
 use jiff::Timestamp;
 use jiff::civil::date;
-use support::principal;
-
-/// Monday 2030-01-07, midnight UTC.
-fn now() -> Timestamp {
-    "2030-01-07T00:00:00Z".parse().unwrap()
-}
+use support::{code, now, principal};
 
 fn mornings(capacity: i64) -> Vec<AvailabilityForm> {
     (0..7)
@@ -50,13 +44,6 @@ fn booking(doctor: &Principal, start: &str) -> NewBooking {
         starts_at: start.parse().unwrap(),
         consultation_type: ConsultationType::InPerson,
         reason: "check-up".into(),
-    }
-}
-
-fn code(result: Result<impl std::fmt::Debug, DomainError>) -> &'static str {
-    match result {
-        Ok(value) => panic!("expected a refusal, got {value:?}"),
-        Err(err) => err.code(),
     }
 }
 

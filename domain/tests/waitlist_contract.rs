@@ -3,7 +3,6 @@
 
 mod support;
 
-use domain::DomainError;
 use domain::accounts::Role;
 use domain::auth::Principal;
 use domain::notifications::Notice;
@@ -17,18 +16,7 @@ use domain::services::appointments::NewBooking;
 use icalendar::Component;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
-use support::principal;
-
-fn now() -> Timestamp {
-    "2030-01-07T00:00:00Z".parse().unwrap()
-}
-
-fn code<T: std::fmt::Debug>(result: Result<T, DomainError>) -> &'static str {
-    match result {
-        Ok(value) => panic!("expected a refusal, got {value:?}"),
-        Err(err) => err.code(),
-    }
-}
+use support::{code, now, principal};
 
 /// Tuesdays 09:00–10:00 Paris, two 30-minute slots of one place.
 async fn doctor_with_tuesdays(s: &Services) -> Principal {

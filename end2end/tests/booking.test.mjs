@@ -3,33 +3,15 @@
 // confirmed. Runs against the demo data (Dr Dupont works Monday to Friday).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { BASE, launch, signedIn as signIn } from '../support.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { browser = await launch(); });
 
 after(async () => { await browser?.close(); });
 
-async function signedIn(login, password, home) {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  await page.goto(`${BASE}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('[data-testid="sign-in-form"] button[type="submit"]');
-  await page.waitForURL(`${BASE}${home}`);
-  return page;
-}
+const signedIn = (login, password, home) => signIn(browser, login, password, home);
 
 /** Waits until the page's WebAssembly has hydrated it. */
 async function hydrated(page) {

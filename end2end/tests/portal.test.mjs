@@ -3,29 +3,15 @@
 // WebAssembly has loaded).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { BASE, launch, newPage as openPage } from '../support.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Playwright gives each launch a fresh temporary profile.
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { browser = await launch(); });
 
 after(async () => { await browser?.close(); });
 
-async function newPage() {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  return page;
-}
+const newPage = () => openPage(browser);
 
 /** Clicks until `done()` holds in the page: a click before hydration does nothing. */
 async function clickUntil(page, selector, done, arg) {

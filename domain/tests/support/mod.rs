@@ -6,6 +6,19 @@ use domain::auth::{AuthConfig, Principal};
 use domain::services::Services;
 use domain::store::Db;
 
+/// The fixed "now" of the scheduling scenarios: Monday 2030-01-07, midnight UTC.
+pub fn now() -> jiff::Timestamp {
+    "2030-01-07T00:00:00Z".parse().unwrap()
+}
+
+/// The code of an expected refusal.
+pub fn code<T: std::fmt::Debug>(result: Result<T, domain::DomainError>) -> &'static str {
+    match result {
+        Ok(value) => panic!("expected a refusal, got {value:?}"),
+        Err(err) => err.code(),
+    }
+}
+
 /// Password of the accounts the helpers create.
 pub const PASSWORD: &str = "correct horse battery staple";
 

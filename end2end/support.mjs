@@ -1,0 +1,34 @@
+// Shared by the browser tests: one Chromium, fresh contexts, signing in.
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+
+/** Launches Debian's Chromium with the flags a closed network needs. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Playwright gives each launch a fresh temporary profile.
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A new page in a fresh French-speaking context. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  return page;
+}
+
+/** A new page signed in as `login`, landed on `home`. */
+export async function signedIn(browser, login, password, home) {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('[data-testid="sign-in-form"] button[type="submit"]');
+  await page.waitForURL(`${BASE}${home}`);
+  return page;
+}
