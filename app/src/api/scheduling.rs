@@ -140,6 +140,8 @@ pub struct DayView {
     /// `YYYY-MM-DD`.
     pub date: String,
     pub weekday: u8,
+    /// Before today (doctor's zone).
+    pub past: bool,
     pub slots: Vec<FreeSlotView>,
 }
 
@@ -155,7 +157,8 @@ pub struct WeekOfSlots {
 }
 
 /// A doctor's profile and the free slots of the week holding `week` (default:
-/// this week, in the doctor's zone).
+/// the week of the doctor's next free slot within four weeks, else this week;
+/// in the doctor's zone).
 #[server]
 pub async fn doctor_week(doctor_id: i64, week: String) -> Result<WeekOfSlots, UiError> {
     use crate::session::{require_principal, services};
@@ -164,12 +167,23 @@ pub async fn doctor_week(doctor_id: i64, week: String) -> Result<WeekOfSlots, Ui
     let doctor = services.directory.doctor(doctor_id).await?;
     let now = jiff::Timestamp::now();
     let tz = jiff::tz::TimeZone::get(&doctor.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = now.to_zoned(tz).date();
+    let today = now.to_zoned(tz.clone()).date();
     let this_monday = monday_of(today);
-    let monday = parse_date("week", &week)?
-        .map(monday_of)
-        .unwrap_or(this_monday)
-        .max(this_monday);
+    let wanted = match parse_date("week", &week)? {
+        Some(day) => day,
+        None => {
+            let horizon = today
+                .checked_add(jiff::Span::new().days(27))
+                .map_err(internal)?;
+            services
+                .scheduling
+                .free_slots(doctor_id, today, horizon, None, now)
+                .await?
+                .first()
+                .map_or(today, |f| f.slot.starts_at.to_zoned(tz.clone()).date())
+        }
+    };
+    let monday = monday_of(wanted).max(this_monday);
     let sunday = monday
         .checked_add(jiff::Span::new().days(6))
         .map_err(internal)?;
@@ -182,6 +196,7 @@ pub async fn doctor_week(doctor_id: i64, week: String) -> Result<WeekOfSlots, Ui
         .map(|day| DayView {
             date: day.to_string(),
             weekday: day.weekday().to_monday_zero_offset() as u8,
+            past: day < today,
             slots: Vec::new(),
         })
         .collect();

@@ -67,18 +67,26 @@ pub fn DoctorCalendarPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match schedule.await {
-                    Ok(s) => view! {
-                        <Ranges s=s.clone() delete=delete_range />
-                        <Exceptions s=s.clone() delete=delete_exception />
-                        <Rules s=s.clone() action=rules />
-                        <Profile s action=profile />
-                    }.into_any(),
+                    Ok(s) => view! { <Ranges s delete=delete_range /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
         </Transition>
         <RangeForm action=add_range />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                schedule.await.ok().map(|s| view! { <Exceptions s delete=delete_exception /> })
+            })}
+        </Transition>
         <ExceptionForm action=add_exception />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                schedule.await.ok().map(|s| view! {
+                    <Rules s=s.clone() action=rules />
+                    <Profile s action=profile />
+                })
+            })}
+        </Transition>
         <FeedCard />
     }
 }
@@ -97,14 +105,14 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
                     let day = usize::from(r.weekday);
                     let kind = r.consultation_type.clone();
                     view! {
-                        <li class="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="range">
+                        <li class="flex items-center justify-between gap-2 py-2 text-sm" data-testid="range">
                             <span>
                                 <strong>{move || i18n.tr().s.weekdays.get(day).copied().unwrap_or_default()}</strong>
                                 " " {r.start.clone()} "–" {r.end.clone()} " · " {r.duration_minutes} " min · "
                                 {r.capacity} " × · " {move || kind_label(i18n.tr().s, &kind)}
                                 {r.location.clone().map(|l| format!(" · {l}"))}
                             </span>
-                            <button type="button" class=DANGER on:click=move |_| { delete.dispatch(DeleteRange { id }); }>
+                            <button type="button" class=format!("shrink-0 {DANGER}") on:click=move |_| { delete.dispatch(DeleteRange { id }); }>
                                 {move || i18n.t(|t| t.s.delete)}
                             </button>
                         </li>
@@ -120,7 +128,7 @@ fn RangeForm(action: ServerAction<AddRange>) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <details class=format!("mt-6 {CARD}") open>
+        <details class=format!("mt-3 {CARD}")>
             <summary class="cursor-pointer font-semibold">{move || i18n.t(|t| t.s.add_range)}</summary>
             <ActionForm action attr:class="mt-3 grid gap-3 sm:grid-cols-4" attr:data-testid="range-form">
                 <div class="sm:col-span-4"><ErrorBanner error /></div>
@@ -184,7 +192,7 @@ fn ExceptionForm(action: ServerAction<AddException>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let kinds = ["vacation", "training", "emergency", "busy", "unavailable"];
     view! {
-        <details class=format!("mt-6 {CARD}")>
+        <details class=format!("mt-3 {CARD}")>
             <summary class="cursor-pointer font-semibold">{move || i18n.t(|t| t.s.add_exception)}</summary>
             <ActionForm action attr:class="mt-3 grid gap-3 sm:grid-cols-4">
                 <div class="sm:col-span-4"><ErrorBanner error /></div>

@@ -124,18 +124,18 @@ fn DoctorSummary(doctor: DoctorCard, link: bool) -> impl IntoView {
                 <p class="mt-2 text-sm text-slate-700">{d.bio.clone()}</p>
             </Show>
             <dl class="mt-2 space-y-1 text-sm text-slate-600">
-                <div class="flex gap-1"><dt>{move || i18n.t(|t| t.s.languages_label)} ":"</dt><dd>{d.languages.join(", ")}</dd></div>
+                <div><dt class="inline">{move || i18n.t(|t| t.s.languages_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{d.languages.join(", ")}</dd></div>
                 <Show when={let a = d.address.clone(); move || !a.is_empty()}>
-                    <div class="flex gap-1"><dt>{move || i18n.t(|t| t.s.address_label)} ":"</dt><dd>{d.address.clone()}</dd></div>
+                    <div><dt class="inline">{move || i18n.t(|t| t.s.address_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{d.address.clone()}</dd></div>
                 </Show>
                 <Show when={let p = d.phone.clone(); move || !p.is_empty()}>
-                    <div class="flex gap-1"><dt>{move || i18n.t(|t| t.s.phone_label)} ":"</dt><dd>{d.phone.clone()}</dd></div>
+                    <div><dt class="inline">{move || i18n.t(|t| t.s.phone_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{d.phone.clone()}</dd></div>
                 </Show>
             </dl>
             <Show when=move || link>
                 <p class="mt-3 text-sm" data-testid="next-free">
                     {let next = next.clone(); move || match &next {
-                        Some(at) => format!("{} : {}", i18n.t(|t| t.s.next_free), when_text(i18n.lang(), at)),
+                        Some(at) => format!("{}{}{}", i18n.t(|t| t.s.next_free), i18n.t(|t| t.colon), when_text(i18n.lang(), at)),
                         None => i18n.t(|t| t.s.no_free_soon).to_owned(),
                     }}
                 </p>
@@ -217,7 +217,8 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
     let i18n = use_i18n();
     let weekday = usize::from(day.weekday);
     let date = day.date.clone();
-    let closed = day.slots.is_empty();
+    let past = day.past;
+    let closed = day.slots.is_empty() && !past;
     let full = !closed && day.slots.iter().all(|s| s.remaining == 0);
     view! {
         <div class="rounded-xl border border-slate-200 bg-white p-2" data-testid="day-column" data-date=day.date.clone()>
@@ -242,6 +243,7 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
                 }).collect_view()}
             </div>
             {closed.then(|| view! { <p class="text-center text-xs text-slate-400">{move || i18n.t(|t| t.s.no_slots_day)}</p> })}
+            {past.then(|| view! { <p class="text-center text-xs text-slate-300">"—"</p> })}
             {full.then(|| view! {
                 <p class="text-center text-xs font-medium text-slate-600">{move || i18n.t(|t| t.s.day_full)}</p>
                 <JoinWaitlistButton doctor_id date=date.clone() />

@@ -76,7 +76,7 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
                 <StatusBadge status=a.status.clone() />
             </div>
             <Show when={let m = message.clone(); move || !m.is_empty()}>
-                <p class="mt-2 text-sm"><span class="text-slate-500">{move || i18n.t(|t| t.s.doctor_message)} " : "</span>{message.clone()}</p>
+                <p class="mt-2 text-sm"><span class="text-slate-500">{move || i18n.t(|t| t.s.doctor_message)}{move || i18n.t(|t| t.colon)}</span>{message.clone()}</p>
             </Show>
             <div class="mt-3 flex flex-wrap gap-2">
                 <Show when=move || open>
@@ -158,7 +158,7 @@ pub fn WaitlistPage() -> impl IntoView {
                                         <p class="text-sm text-slate-600">{move || wait_label(i18n.tr().s, &status)}</p>
                                         {offer.map(|at| view! {
                                             <p class="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                                                {move || i18n.t(|t| t.s.offer_text)} " : " {move || when_text(i18n.lang(), &at)}
+                                                {move || i18n.t(|t| t.s.offer_text)}{move || i18n.t(|t| t.colon)} {move || when_text(i18n.lang(), &at)}
                                                 " (" {move || i18n.t(|t| t.s.offer_until)} " " {expires.clone()} ")"
                                             </p>
                                         })}
