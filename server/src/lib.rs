@@ -3,6 +3,7 @@
 //! API — plus the housekeeping jobs.
 
 pub mod authn;
+pub mod bench;
 pub mod config;
 pub mod http_error;
 pub mod rest;

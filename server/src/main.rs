@@ -1,5 +1,5 @@
 //! `medplat`: the platform's command line. `medplat` (or `medplat serve`) starts
-//! the server; other commands prepare the database.
+//! the server; other commands prepare the database or benchmark it.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -34,14 +34,22 @@ enum Command {
         #[arg(long)]
         last_name: String,
     },
+    /// Load a large data set into a scratch database, then time free-slot
+    /// searches and concurrent bookings (see README, Benchmark).
+    Bench(server::bench::BenchArgs),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let command = match cli.command {
+        // Needs no settings: it never touches the configured database.
+        Some(Command::Bench(args)) => return server::bench::run(args).await,
+        command => command.unwrap_or(Command::Serve),
+    };
     let settings = Settings::from_env()?;
     server::telemetry::init(settings.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             server::build_state(settings).await?;
@@ -72,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
             println!("Administrator {} created (id {}).", user.username, user.id);
             Ok(())
         }
+        Command::Bench(args) => server::bench::run(args).await,
     }
 }
 

@@ -1,0 +1,255 @@
+//! `medplat bench`: loads a realistic data set (doctors, patients, weekly
+//! availability, appointments over twelve weeks) into a fresh database, then
+//! measures free-slot searches and booking under contention through the
+//! services, and checks that no slot ended up overbooked.
+
+mod load;
+mod measure;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use domain::auth::AuthConfig;
+use domain::services::Services;
+use domain::store::{Db, Dialect};
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+use sqlx::AssertSqlSafe;
+
+use load::{Plan, XorShift};
+
+/// Options of `medplat bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Database to fill. PostgreSQL (`postgres://…/NAME`): NAME is dropped and
+    /// created again. SQLite (`sqlite://FILE`): FILE must be new or empty.
+    /// Default: a new SQLite file in the temporary directory, removed afterwards.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Doctors to load.
+    #[arg(long, default_value_t = 1000)]
+    pub doctors: usize,
+    /// Patients to load.
+    #[arg(long, default_value_t = 5000)]
+    pub patients: usize,
+    /// Appointments to load, spread over the doctors' next twelve weeks.
+    #[arg(long, default_value_t = 100_000)]
+    pub appointments: usize,
+    /// Free-slot searches to time (one random doctor, twelve weeks each).
+    #[arg(long, default_value_t = 500)]
+    pub searches: usize,
+    /// Concurrent patients booking the same few slots.
+    #[arg(long, default_value_t = 32)]
+    pub contenders: usize,
+    /// Booking attempts per contender (all contenders start each round together).
+    #[arg(long, default_value_t = 20)]
+    pub rounds: usize,
+    /// Size of the connection pool (the server's default is 10).
+    #[arg(long, default_value_t = 10)]
+    pub max_connections: u32,
+    /// Seed of the data set and the search order.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the temporary SQLite file.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// Runs the benchmark and prints its report.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    init_logs();
+    if args.doctors == 0 || args.contenders == 0 || args.rounds == 0 || args.searches == 0 {
+        bail!("--doctors, --searches, --contenders and --rounds must be at least 1");
+    }
+    if args.patients < args.contenders {
+        bail!("--patients must be at least --contenders (each contender is a patient)");
+    }
+    let target = Target::prepare(args.database_url.as_deref()).await?;
+    let db = Db::connect(&target.url, args.max_connections)
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("applying migrations")?;
+    if db.dialect() == Dialect::Sqlite {
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(db.pool())
+            .await
+            .context("counting accounts")?;
+        if users > 0 {
+            bail!("the SQLite database already has accounts; pass a new file");
+        }
+    }
+    let services = Services::new(db.clone(), auth_config()).await?;
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!(
+        "backend {} ({build} build), {}",
+        target.backend, target.name
+    );
+
+    let tz = TimeZone::get("Europe/Paris").context("loading the Europe/Paris zone")?;
+    let first = Timestamp::now().to_zoned(tz.clone()).date().tomorrow()?;
+    let last = first.checked_add(Span::new().days(83))?;
+    let mut rng = XorShift::new(args.seed);
+    let plan = Plan {
+        doctors: args.doctors,
+        patients: args.patients,
+        appointments: args.appointments,
+    };
+    let data = load::load(&services, &plan, &tz, (first, last), &mut rng).await?;
+    println!("loaded in {:.1} s", data.elapsed.as_secs_f64());
+
+    println!("searching free slots… {} searches", args.searches);
+    let (search, avg_free) =
+        measure::search(&services, &data, (first, last), args.searches, &mut rng).await?;
+    println!(
+        "booking… {} contenders × {} rounds",
+        args.contenders, args.rounds
+    );
+    let booking = measure::contend(&services, &data, first, args.contenders, args.rounds).await?;
+    let violations = measure::check_invariants(&db).await?;
+
+    println!();
+    println!("backend   {} ({build} build)", target.backend);
+    println!(
+        "data      {} doctors, {} patients, {} appointments (loaded in {:.1} s)",
+        data.doctors.len(),
+        data.patients.len(),
+        data.appointments,
+        data.elapsed.as_secs_f64()
+    );
+    println!(
+        "search    {} × one doctor, 12 weeks (≈{avg_free} free slots each): {}",
+        args.searches,
+        search.summary()
+    );
+    booking.print(args.contenders, args.rounds);
+    db.close().await;
+    target.clean_up(args.keep);
+    if violations.is_empty() {
+        println!("check     invariant ok");
+        Ok(())
+    } else {
+        for violation in &violations {
+            println!("check     VIOLATED: {violation}");
+        }
+        bail!("invariant violated")
+    }
+}
+
+/// Quiet logs unless `RUST_LOG` asks otherwise: one line per booking would
+/// drown the report.
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn auth_config() -> AuthConfig {
+    AuthConfig {
+        jwt_secret: b"medplat-bench-secret-not-for-production".to_vec(),
+        access_ttl_secs: 300,
+        refresh_ttl_secs: 86_400,
+        reuse_grace_secs: 10,
+        login_attempts_per_account: 10,
+        login_attempts_per_address: 100,
+    }
+}
+
+/// The database the run fills.
+struct Target {
+    url: String,
+    backend: &'static str,
+    /// What to show of it (never a password).
+    name: String,
+    /// A SQLite file of ours, to remove at the end.
+    temporary: Option<PathBuf>,
+}
+
+impl Target {
+    async fn prepare(url: Option<&str>) -> anyhow::Result<Self> {
+        let Some(url) = url else {
+            let path = std::env::temp_dir().join(format!(
+                "medplat-bench-{}-{}.db",
+                std::process::id(),
+                Timestamp::now().as_millisecond()
+            ));
+            return Ok(Self {
+                url: format!("sqlite://{}", path.display()),
+                backend: "sqlite",
+                name: format!("file {}", path.display()),
+                temporary: Some(path),
+            });
+        };
+        match Dialect::from_url(url)? {
+            Dialect::Sqlite => Ok(Self {
+                url: url.to_owned(),
+                backend: "sqlite",
+                name: format!("file {}", url.trim_start_matches("sqlite:")),
+                temporary: None,
+            }),
+            Dialect::Postgres => {
+                let name = recreate_postgres(url).await?;
+                Ok(Self {
+                    url: url.to_owned(),
+                    backend: "postgres",
+                    name: format!("database {name} (dropped and created)"),
+                    temporary: None,
+                })
+            }
+        }
+    }
+
+    fn clean_up(&self, keep: bool) {
+        let Some(path) = &self.temporary else { return };
+        if keep {
+            println!("kept      {}", path.display());
+            return;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.clone().into_os_string();
+            file.push(suffix);
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => eprintln!("could not remove {}: {err}", file.to_string_lossy()),
+            }
+        }
+    }
+}
+
+/// Drops and creates the database a PostgreSQL URL names, through the server's
+/// `postgres` database. Returns its name.
+async fn recreate_postgres(url: &str) -> anyhow::Result<String> {
+    let (base, rest) = url.split_at(url.find("://").context("malformed URL")? + 3);
+    let slash = rest
+        .find('/')
+        .context("the PostgreSQL URL names no database")?;
+    let (authority, path) = rest.split_at(slash);
+    let (name, query) = path[1..].split_at(path[1..].find('?').unwrap_or(path.len() - 1));
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        bail!("database name {name:?}: use letters, digits and underscores only");
+    }
+    if matches!(name, "postgres" | "template0" | "template1") {
+        bail!("refusing to drop the {name} database; name a scratch database");
+    }
+    let admin = Db::connect(&format!("{base}{authority}/postgres{query}"), 1)
+        .await
+        .context("connecting to the server's postgres database")?;
+    for sql in [
+        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        format!("CREATE DATABASE \"{name}\""),
+    ] {
+        sqlx::raw_sql(AssertSqlSafe(sql.clone()))
+            .execute(admin.pool())
+            .await
+            .with_context(|| sql.clone())?;
+    }
+    admin.close().await;
+    Ok(name.to_owned())
+}
