@@ -309,7 +309,11 @@ impl SchedulingService {
                 .map(|s| s.exception)
                 .collect();
         let extra = openings::of_doctor(&mut conn, doctor_id, from, to).await?;
-        let taken = store::places_taken(&mut conn, doctor_id, from, to).await?;
+        let taken: std::collections::HashMap<Timestamp, i32> =
+            store::places_taken(&mut conn, doctor_id, from, to)
+                .await?
+                .into_iter()
+                .collect();
         let buffer = SignedDuration::from_mins(i64::from(schedule.rules.buffer_minutes));
         let holding = if buffer.is_zero() {
             Vec::new()
@@ -343,10 +347,7 @@ impl SchedulingService {
                 })
             })
             .filter_map(|slot| {
-                let used = taken
-                    .iter()
-                    .find(|(at, _)| *at == slot.starts_at)
-                    .map_or(0, |(_, n)| *n);
+                let used = taken.get(&slot.starts_at).copied().unwrap_or(0);
                 let remaining = slot.capacity - used;
                 (include_full || remaining > 0).then_some(FreeSlot {
                     doctor_id,
