@@ -16,6 +16,7 @@ pub mod users;
 pub mod waitlist;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -50,6 +51,37 @@ impl Dialect {
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite has one writer at a time: writers of this process queue here
+    /// (in order, without polling) rather than in SQLite's busy handler.
+    writers: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction; on SQLite it also holds this process's writer turn
+/// until it commits or is dropped (rolled back).
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits, then lets the next writer in.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::Transaction<'static, sqlx::Any>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -87,7 +119,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(DomainError::internal)?;
-        Ok(Self { pool, dialect })
+        Ok(Self {
+            pool,
+            dialect,
+            writers: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     /// Applies the pending migrations of this dialect.
@@ -112,17 +148,23 @@ impl Db {
         self.dialect
     }
 
-    /// Starts a transaction that will write. SQLite takes its write lock at once
-    /// (`BEGIN IMMEDIATE`) so two writers queue instead of failing on upgrade.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DomainError> {
-        let begin = match self.dialect {
-            Dialect::Sqlite => "BEGIN IMMEDIATE",
-            Dialect::Postgres => "BEGIN",
+    /// Starts a transaction that will write. On SQLite, writers of this process
+    /// take turns first, then take the database's write lock at once (`BEGIN
+    /// IMMEDIATE`) so that no transaction fails on upgrading a read lock.
+    pub async fn begin_write(&self) -> Result<WriteTx, DomainError> {
+        let (begin, turn) = match self.dialect {
+            Dialect::Sqlite => (
+                "BEGIN IMMEDIATE",
+                Some(self.writers.clone().lock_owned().await),
+            ),
+            Dialect::Postgres => ("BEGIN", None),
         };
-        self.pool
+        let tx = self
+            .pool
             .begin_with(begin)
             .await
-            .map_err(DomainError::internal)
+            .map_err(DomainError::internal)?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Checks that the database answers.
