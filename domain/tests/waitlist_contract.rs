@@ -122,7 +122,15 @@ async fn one_off_slots_are_offered_and_booked(s: &Services) {
         ),
         "permission_denied"
     );
-    let bookable = s.scheduling.bookable_openings(None, now()).await.unwrap();
+    let bookable = s
+        .scheduling
+        .bookable_openings(&marie, None, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        code(s.scheduling.bookable_openings(&doctor, None, now()).await),
+        "permission_denied"
+    );
     assert_eq!(bookable.len(), 1);
     assert_eq!(bookable[0].slot.opening_id, Some(id));
     let saturday_free = s
@@ -166,7 +174,7 @@ async fn one_off_slots_are_offered_and_booked(s: &Services) {
     );
     assert!(
         s.scheduling
-            .bookable_openings(None, now())
+            .bookable_openings(&paul, None, now())
             .await
             .unwrap()
             .is_empty()

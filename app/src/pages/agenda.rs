@@ -215,14 +215,7 @@ pub fn AllAppointmentsPage() -> impl IntoView {
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
     let list = Resource::new(
         move || (param("status"), param("from"), param("to")),
-        |(status, from, to)| {
-            list_appointments(ListQuery {
-                status,
-                from,
-                to,
-                doctor_id: None,
-            })
-        },
+        |(status, from, to)| list_appointments(ListQuery { status, from, to }),
     );
     let statuses = [
         "pending",

@@ -160,6 +160,17 @@ impl AppointmentService {
         store::list(&mut *self.conn().await?, owner, filter, 1000).await
     }
 
+    /// [`AppointmentService::appointments`] for callers of one role only (the
+    /// seed API's `/api/appointments/doctor|patient/`); others are refused.
+    pub async fn appointments_as(
+        &self,
+        actor: &Principal,
+        role: Role,
+    ) -> DomainResult<Vec<AppointmentRow>> {
+        actor.require(role)?;
+        self.appointments(actor, ListFilter::default()).await
+    }
+
     /// Full names of the patients and doctors of `rows`, by account id.
     pub async fn names(&self, rows: &[AppointmentRow]) -> DomainResult<HashMap<UserId, String>> {
         let mut ids: Vec<UserId> = rows

@@ -1,6 +1,8 @@
 //! Calendars: a doctor's availability as an iCalendar file, and private feed
 //! URLs listing a doctor's or a patient's appointments for calendar apps.
 
+use std::collections::HashMap;
+
 use icalendar::EventStatus;
 use jiff::{SignedDuration, Timestamp};
 
@@ -164,19 +166,35 @@ impl CalendarService {
             ..ListFilter::default()
         };
         let rows = appointments::list(&mut conn, list, filter, 5000).await?;
+        let mut others: Vec<UserId> = rows
+            .iter()
+            .map(|a| {
+                if user.role == Role::Patient {
+                    a.doctor_id
+                } else {
+                    a.patient_id
+                }
+            })
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let names = users::names(&mut conn, &others).await?;
+        drop(conn);
+        let mut zones: HashMap<UserId, String> = HashMap::new();
         let mut events = Vec::with_capacity(rows.len());
         for a in rows {
-            let schedule = self.scheduling.schedule(a.doctor_id).await;
-            let timezone = schedule.map_or_else(|_| "UTC".to_owned(), |s| s.timezone);
+            if !zones.contains_key(&a.doctor_id) {
+                let schedule = self.scheduling.schedule(a.doctor_id).await;
+                let zone = schedule.map_or_else(|_| "UTC".to_owned(), |s| s.timezone);
+                zones.insert(a.doctor_id, zone);
+            }
+            let timezone = zones.get(&a.doctor_id).cloned().unwrap_or_default();
             let other = if user.role == Role::Patient {
                 a.doctor_id
             } else {
                 a.patient_id
             };
-            let other = users::by_id(&mut conn, other)
-                .await?
-                .map(|u| u.full_name())
-                .unwrap_or_default();
+            let other = names.get(&other).cloned().unwrap_or_default();
             let (summary, status) = match (user.role, a.status) {
                 (_, AppointmentStatus::Cancelled | AppointmentStatus::Refused) => {
                     (format!("Annulé — {other}"), EventStatus::Cancelled)

@@ -123,14 +123,19 @@ impl DirectoryService {
             .ok_or(DomainError::NotFound("doctor"))
     }
 
+    /// The calling doctor's own profile.
+    pub async fn my_profile(&self, actor: &Principal) -> DomainResult<DoctorListing> {
+        actor.require(Role::Doctor)?;
+        self.doctor(actor.user_id).await
+    }
+
     /// A doctor changes their own profile (fields given only).
     pub async fn update_profile(
         &self,
         actor: &Principal,
         form: &ProfileForm,
     ) -> DomainResult<DoctorListing> {
-        actor.require(Role::Doctor)?;
-        let current = self.doctor(actor.user_id).await?;
+        let current = self.my_profile(actor).await?;
         let fields = form.apply(&current.profile())?;
         let mut tx = self.db.begin_write().await?;
         let specialty_id =

@@ -80,13 +80,15 @@ impl SchedulingService {
             .ok_or(DomainError::NotFound("slot"))
     }
 
-    /// One-off slots patients can book now (places left, within the doctors'
-    /// rules), of one doctor or all, by start; at most 500.
+    /// One-off slots the patient can book now (places left, within the
+    /// doctors' rules), of one doctor or all, by start; at most 500.
     pub async fn bookable_openings(
         &self,
+        actor: &Principal,
         doctor_id: Option<UserId>,
         now: Timestamp,
     ) -> DomainResult<Vec<FreeSlot>> {
+        actor.require(Role::Patient)?;
         let horizon = now + SignedDuration::from_hours(24 * MAX_SEARCH_DAYS);
         let mut conn = self.db().pool().acquire().await.map_err(db_error)?;
         let upcoming = openings::upcoming(&mut conn, doctor_id, now, horizon, 500).await?;

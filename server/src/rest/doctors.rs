@@ -207,12 +207,11 @@ pub async fn my_profile(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
 ) -> Result<Json<ProfileBody>, ApiError> {
-    principal.require(domain::accounts::Role::Doctor)?;
     Ok(Json(
         state
             .services
             .directory
-            .doctor(principal.user_id)
+            .my_profile(&principal)
             .await?
             .into(),
     ))
