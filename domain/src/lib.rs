@@ -6,6 +6,7 @@
 //! with the very rules the server applies.
 
 pub mod accounts;
+pub mod bounds;
 pub mod doctors;
 pub mod error;
 pub mod notifications;

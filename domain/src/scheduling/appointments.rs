@@ -153,27 +153,27 @@ impl BookingRules {
         check(
             (0..=43_200).contains(&self.min_notice_minutes),
             "min_notice_minutes",
-            "0 to 43200 minutes",
+            "must be between 0 and 43200 minutes (30 days)",
         )?;
         check(
             (1..=730).contains(&self.max_advance_days),
             "max_advance_days",
-            "1 to 730 days",
+            "must be between 1 and 730 days (2 years)",
         )?;
         check(
             (0..=120).contains(&self.buffer_minutes),
             "buffer_minutes",
-            "0 to 120 minutes",
+            "must be between 0 and 120 minutes",
         )?;
         check(
             (0..=10_080).contains(&self.cancel_cutoff_minutes),
             "cancel_cutoff_minutes",
-            "0 to 10080 minutes",
+            "must be between 0 and 10080 minutes (7 days)",
         )?;
         check(
             (5..=2_880).contains(&self.waitlist_hold_minutes),
             "waitlist_hold_minutes",
-            "5 to 2880 minutes",
+            "must be between 5 and 2880 minutes (2 days)",
         )
     }
 }

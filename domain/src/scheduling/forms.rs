@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::appointments::BookingRules;
 use super::{ConsultationType, Exception, ExceptionKind, WeeklyRange};
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 
 /// A weekly availability range, raw.
@@ -37,9 +38,10 @@ fn parse_time(field: &'static str, raw: &str) -> DomainResult<Time> {
         .map_err(|_| DomainError::invalid(field, "invalid_time", "expected a time such as 09:30"))
 }
 
-fn small(field: &'static str, value: i64) -> DomainResult<i32> {
-    i32::try_from(value)
-        .map_err(|_| DomainError::invalid(field, "out_of_range", "value out of range"))
+/// A number held at the ends of `i32`: the rule that follows (`validate`)
+/// refuses it with the bounds of its field.
+fn small(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(if value < 0 { i32::MIN } else { i32::MAX })
 }
 
 impl AvailabilityForm {
@@ -96,11 +98,8 @@ impl AvailabilityForm {
                 "consultation_type",
                 self.consultation_type.as_deref().unwrap_or("both"),
             )?,
-            duration_minutes: small(
-                "duration_minutes",
-                required(self.duration_minutes, "duration_minutes")?,
-            )?,
-            capacity: small("max_consultations", self.max_consultations.unwrap_or(1))?,
+            duration_minutes: small(required(self.duration_minutes, "duration_minutes")?),
+            capacity: small(self.max_consultations.unwrap_or(1)),
             location: self
                 .location
                 .as_deref()
@@ -112,6 +111,14 @@ impl AvailabilityForm {
         range.validate()?;
         Ok(range)
     }
+}
+
+/// Checks an IANA time zone name (`Europe/Paris`), for the `timezone` field.
+pub fn parse_timezone(raw: &str) -> DomainResult<String> {
+    let name = raw.trim();
+    jiff::tz::TimeZone::get(name)
+        .map_err(|_| DomainError::invalid("timezone", "invalid_timezone", "unknown IANA time zone"))?;
+    Ok(name.to_owned())
 }
 
 /// An exception, raw.
@@ -129,13 +136,7 @@ pub struct ExceptionForm {
 }
 
 fn parse_instant(field: &'static str, raw: &str) -> DomainResult<Timestamp> {
-    raw.trim().parse::<Timestamp>().map_err(|_| {
-        DomainError::invalid(
-            field,
-            "invalid_datetime",
-            "expected an RFC 3339 date-time such as 2026-03-20T10:00:00Z",
-        )
-    })
+    bounds::parse_instant(field, raw)
 }
 
 impl ExceptionForm {
@@ -207,42 +208,23 @@ impl ScheduleForm {
         current: BookingRules,
     ) -> DomainResult<(String, BookingRules)> {
         let timezone = match self.timezone.as_deref().map(str::trim) {
-            Some(tz) => {
-                jiff::tz::TimeZone::get(tz).map_err(|_| {
-                    DomainError::invalid("timezone", "invalid_timezone", "unknown IANA time zone")
-                })?;
-                tz.to_owned()
-            }
+            Some(tz) => parse_timezone(tz)?,
             None => timezone.to_owned(),
         };
-        let pick =
-            |v: Option<i64>, field: &'static str, old: i32| v.map_or(Ok(old), |v| small(field, v));
         let rules = BookingRules {
-            min_notice_minutes: pick(
-                self.min_notice_minutes,
-                "min_notice_minutes",
-                current.min_notice_minutes,
-            )?,
-            max_advance_days: pick(
-                self.max_advance_days,
-                "max_advance_days",
-                current.max_advance_days,
-            )?,
-            buffer_minutes: pick(
-                self.buffer_minutes,
-                "buffer_minutes",
-                current.buffer_minutes,
-            )?,
-            cancel_cutoff_minutes: pick(
-                self.cancel_cutoff_minutes,
-                "cancel_cutoff_minutes",
-                current.cancel_cutoff_minutes,
-            )?,
-            waitlist_hold_minutes: pick(
-                self.waitlist_hold_minutes,
-                "waitlist_hold_minutes",
-                current.waitlist_hold_minutes,
-            )?,
+            min_notice_minutes: self
+                .min_notice_minutes
+                .map_or(current.min_notice_minutes, small),
+            max_advance_days: self
+                .max_advance_days
+                .map_or(current.max_advance_days, small),
+            buffer_minutes: self.buffer_minutes.map_or(current.buffer_minutes, small),
+            cancel_cutoff_minutes: self
+                .cancel_cutoff_minutes
+                .map_or(current.cancel_cutoff_minutes, small),
+            waitlist_hold_minutes: self
+                .waitlist_hold_minutes
+                .map_or(current.waitlist_hold_minutes, small),
         };
         rules.validate()?;
         Ok((timezone, rules))

@@ -110,6 +110,60 @@ impl WeeklyRange {
         }
         Ok(())
     }
+
+    /// Whether two ranges share a moment of the week: the same weekday and
+    /// overlapping times (a range never crosses midnight: it ends after it
+    /// starts, on its own day).
+    pub fn overlaps(&self, other: &WeeklyRange) -> bool {
+        self.weekday == other.weekday && self.start < other.end && other.start < self.end
+    }
+
+    /// The range as people read it: `Monday 09:00–10:00`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} {:02}:{:02}–{:02}:{:02}",
+            weekday_name(self.weekday),
+            self.start.hour(),
+            self.start.minute(),
+            self.end.hour(),
+            self.end.minute()
+        )
+    }
+}
+
+/// The English name of a weekday.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}
+
+/// Refuses an active `range` that overlaps another active range of the same
+/// doctor (`existing` may hold `range` itself, by id: it is skipped). A doctor
+/// sees one patient at a time, so their weekly ranges never overlap; inactive
+/// ones do not count until they are switched back on.
+pub fn check_no_overlap(range: &WeeklyRange, existing: &[WeeklyRange]) -> DomainResult<()> {
+    if !range.active {
+        return Ok(());
+    }
+    match existing
+        .iter()
+        .filter(|other| other.active && other.id != range.id)
+        .find(|other| range.overlaps(other))
+    {
+        Some(other) => Err(DomainError::Conflict {
+            field: Some("start_time"),
+            code: "availability_overlap",
+            message: format!("this range overlaps {}", other.label()),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Why a doctor is away.
@@ -161,4 +215,66 @@ pub struct Exception {
     pub ends_at: jiff::Timestamp,
     pub kind: ExceptionKind,
     pub recurring_weekly: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::time;
+
+    fn monday(from: (i8, i8), to: (i8, i8), id: i64) -> WeeklyRange {
+        WeeklyRange {
+            id,
+            weekday: Weekday::Monday,
+            start: time(from.0, from.1, 0, 0),
+            end: time(to.0, to.1, 0, 0),
+            consultation_type: ConsultationType::Both,
+            duration_minutes: 30,
+            capacity: 1,
+            location: None,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn active_ranges_of_one_weekday_may_not_overlap() {
+        let existing = [monday((9, 0), (10, 0), 1)];
+        let clash = check_no_overlap(&monday((9, 15), (10, 15), 0), &existing);
+        match clash {
+            Err(DomainError::Conflict {
+                code,
+                message,
+                field,
+            }) => {
+                assert_eq!((code, field), ("availability_overlap", Some("start_time")));
+                assert!(message.contains("Monday 09:00–10:00"), "{message}");
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert!(check_no_overlap(&monday((9, 0), (10, 0), 0), &existing).is_err());
+        // Touching ranges, another day, the range itself, inactive ones: fine.
+        assert!(check_no_overlap(&monday((10, 0), (11, 0), 0), &existing).is_ok());
+        let tuesday = WeeklyRange {
+            weekday: Weekday::Tuesday,
+            ..monday((9, 0), (10, 0), 0)
+        };
+        assert!(check_no_overlap(&tuesday, &existing).is_ok());
+        assert!(check_no_overlap(&monday((9, 0), (9, 30), 1), &existing).is_ok());
+        let off = WeeklyRange {
+            active: false,
+            ..monday((9, 0), (10, 0), 2)
+        };
+        assert!(check_no_overlap(&off, &existing).is_ok());
+        assert!(check_no_overlap(&monday((9, 0), (10, 0), 0), &[off]).is_ok());
+    }
+
+    #[test]
+    fn a_range_never_crosses_midnight() {
+        let late = monday((23, 0), (0, 0), 0);
+        assert_eq!(
+            late.validate().err().map(|e| e.code()),
+            Some("end_before_start")
+        );
+        assert!("24:00".parse::<Time>().is_err());
+    }
 }

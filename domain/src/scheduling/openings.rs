@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ConsultationType;
 use super::slots::Slot;
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 
 /// A one-off slot, raw (`start` and `end` are RFC 3339 instants).
@@ -22,7 +23,8 @@ pub struct OpeningForm {
 }
 
 impl OpeningForm {
-    /// Checks the form: both instants, 15 minutes to 8 hours apart, 1 to 50 places.
+    /// Checks the form: both instants (within [`bounds`]), 15 minutes to 8 hours
+    /// apart, 1 to 50 places.
     pub fn parse(&self) -> DomainResult<Slot> {
         let instant = |v: &Option<String>, field: &'static str| -> DomainResult<Timestamp> {
             let raw = v
@@ -30,13 +32,7 @@ impl OpeningForm {
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| DomainError::invalid(field, "required", "required"))?;
-            raw.parse().map_err(|_| {
-                DomainError::invalid(
-                    field,
-                    "invalid_datetime",
-                    "expected an RFC 3339 instant such as 2030-03-20T10:00:00Z",
-                )
-            })
+            bounds::parse_instant(field, raw)
         };
         let starts_at = instant(&self.start, "start")?;
         let ends_at = instant(&self.end, "end")?;

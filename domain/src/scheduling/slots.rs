@@ -21,12 +21,16 @@ pub struct Slot {
 }
 
 /// The slots of `ranges` on the local days `first..=last` in `tz`, minus those an
-/// exception overlaps, in time order.
+/// exception overlaps, in time order, never two at once.
 ///
 /// Slots sit at wall-clock positions (a 09:00–12:00 range with 30-minute
 /// consultations gives 09:00, 09:30, …) whatever the UTC offset that day. A
 /// position that does not exist (clocks spring forward) is skipped; one that
 /// happens twice (clocks fall back) is offered once, at its first occurrence.
+/// A consultation lasts its real duration, so on the night clocks spring
+/// forward one may run into the next position: that next one is left out, as
+/// is any slot overlapping an earlier one (ranges stored before overlapping
+/// ranges were refused). Callers bound the days first ([`crate::bounds`]).
 pub fn expand(
     ranges: &[WeeklyRange],
     exceptions: &[Exception],
@@ -37,9 +41,10 @@ pub fn expand(
     let mut slots = Vec::new();
     let mut day = first;
     while day <= last {
+        // A stored range without a positive length would never end.
         for range in ranges
             .iter()
-            .filter(|r| r.active && r.weekday == day.weekday())
+            .filter(|r| r.active && r.weekday == day.weekday() && r.duration_minutes > 0)
         {
             let step = SignedDuration::from_mins(i64::from(range.duration_minutes));
             let end = day.to_datetime(range.end);
@@ -48,19 +53,20 @@ pub fn expand(
                 if next > end {
                     break;
                 }
-                if let Some(starts_at) = first_instant(tz, local) {
-                    let ends_at = starts_at.checked_add(step).unwrap_or(starts_at);
-                    if !exceptions.iter().any(|e| blocks(e, tz, starts_at, ends_at)) {
-                        slots.push(Slot {
-                            starts_at,
-                            ends_at,
-                            availability_id: range.id,
-                            opening_id: None,
-                            consultation_type: range.consultation_type,
-                            capacity: range.capacity,
-                            location: range.location.clone(),
-                        });
-                    }
+                let instants = first_instant(tz, local)
+                    .and_then(|start| start.checked_add(step).ok().map(|end| (start, end)));
+                if let Some((starts_at, ends_at)) = instants
+                    && !exceptions.iter().any(|e| blocks(e, tz, starts_at, ends_at))
+                {
+                    slots.push(Slot {
+                        starts_at,
+                        ends_at,
+                        availability_id: range.id,
+                        opening_id: None,
+                        consultation_type: range.consultation_type,
+                        capacity: range.capacity,
+                        location: range.location.clone(),
+                    });
                 }
                 local = next;
             }
@@ -71,7 +77,21 @@ pub fn expand(
         }
     }
     slots.sort_by_key(|s| s.starts_at);
-    slots
+    without_overlaps(slots)
+}
+
+/// Slots in time order, less any that starts before the previous one kept ends.
+fn without_overlaps(sorted: Vec<Slot>) -> Vec<Slot> {
+    let mut kept: Vec<Slot> = Vec::with_capacity(sorted.len());
+    for slot in sorted {
+        if kept
+            .last()
+            .is_none_or(|prev| prev.ends_at <= slot.starts_at)
+        {
+            kept.push(slot);
+        }
+    }
+    kept
 }
 
 /// Adds one-off slots to expanded ones: those an exception blocks or that
@@ -137,10 +157,12 @@ pub fn blocks(exception: &Exception, tz: &TimeZone, start: Timestamp, end: Times
         / WEEK_SECONDS
         + 1;
     (weeks - extra..=weeks + 1).filter(|k| *k >= 0).any(|k| {
-        let shift = Span::new().days(7 * k);
+        let shift = Span::new().try_days(k.saturating_mul(7));
         let occurrence = |dt: DateTime| {
-            dt.checked_add(shift)
+            shift
+                .as_ref()
                 .ok()
+                .and_then(|shift| dt.checked_add(*shift).ok())
                 .and_then(|d| tz.to_ambiguous_timestamp(d).compatible().ok())
         };
         match (occurrence(local_start), occurrence(local_end)) {
@@ -269,7 +291,7 @@ mod tests {
         };
         let slots = expand(
             &ranges,
-            &[once.clone()],
+            std::slice::from_ref(&once),
             &paris(),
             date(2026, 6, 2),
             date(2026, 6, 9),
@@ -281,7 +303,7 @@ mod tests {
         };
         let slots = expand(
             &ranges,
-            &[weekly.clone()],
+            std::slice::from_ref(&weekly),
             &paris(),
             date(2026, 5, 26),
             date(2026, 6, 16),

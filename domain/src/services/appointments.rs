@@ -6,15 +6,17 @@
 
 use std::collections::HashMap;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
 use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
-use crate::services::scheduling::{FreeSlot, SchedulingService};
+use crate::services::booking::claim;
+use crate::services::scheduling::SchedulingService;
 use crate::services::waitlist::{FreedPlace, name_of, pass_on};
 use crate::store::appointments::{
     self as store, AppointmentRow, EventRow, ListFilter, NewAppointmentRow, Owner,
@@ -55,6 +57,7 @@ impl AppointmentService {
         now: Timestamp,
     ) -> DomainResult<AppointmentRow> {
         actor.require(Role::Patient)?;
+        bounds::instant_in_range("start", booking.starts_at)?;
         if booking.reason.chars().count() > 1000 {
             return Err(DomainError::invalid(
                 "reason",
@@ -76,7 +79,7 @@ impl AppointmentService {
             offered => offered,
         };
         let mut tx = self.db.begin_write().await?;
-        self.claim(&mut tx, actor.user_id, &free, None).await?;
+        claim(&mut tx, self.db.dialect(), actor.user_id, &free, None).await?;
         let appointment = store::insert(
             &mut tx,
             NewAppointmentRow {
@@ -146,12 +149,25 @@ impl AppointmentService {
     }
 
     /// The actor's appointments (patients and doctors: their own; administrators:
-    /// everyone's) matching `filter`, by start time; at most 1000.
+    /// everyone's) matching `filter`, by start time; at most 1000. `from` and
+    /// `to` fall within [`bounds`], at most [`bounds::MAX_SPAN_DAYS`] days
+    /// apart when both are given.
     pub async fn appointments(
         &self,
         actor: &Principal,
         filter: ListFilter,
     ) -> DomainResult<Vec<AppointmentRow>> {
+        let from = filter
+            .from
+            .map(|at| bounds::instant_in_range("from", at))
+            .transpose()?;
+        let to = filter
+            .to
+            .map(|at| bounds::instant_in_range("to", at))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (from, to) {
+            bounds::instant_span(from, to, "to")?;
+        }
         let owner = match actor.role {
             Role::Patient => Owner::Patient(actor.user_id),
             Role::Doctor => Owner::Doctor(actor.user_id),
@@ -271,6 +287,7 @@ impl AppointmentService {
         now: Timestamp,
     ) -> DomainResult<AppointmentRow> {
         actor.require(Role::Patient)?;
+        bounds::instant_in_range("start", starts_at)?;
         let appointment = self.appointment(actor, id).await?;
         if !appointment.status.holds_place() {
             return Err(DomainError::Conflict {
@@ -294,7 +311,7 @@ impl AppointmentService {
             .await?;
         let schedule = self.scheduling.schedule(appointment.doctor_id).await?;
         let mut tx = self.db.begin_write().await?;
-        self.claim(&mut tx, actor.user_id, &free, Some(id)).await?;
+        claim(&mut tx, self.db.dialect(), actor.user_id, &free, Some(id)).await?;
         pass_on(&mut tx, &schedule, freed(&appointment), now).await?;
         store::move_to(
             &mut tx,
@@ -313,31 +330,12 @@ impl AppointmentService {
         })
     }
 
-    /// Inside a write transaction: refuses if the patient is busy then (other
-    /// than appointment `except`), then takes one place of the slot or refuses
-    /// with `slot_full`.
-    async fn claim(
-        &self,
-        tx: &mut sqlx::AnyConnection,
-        patient_id: UserId,
-        free: &FreeSlot,
-        except: Option<i64>,
-    ) -> DomainResult<()> {
-        let slot = &free.slot;
-        store::lock_patient(tx, self.db.dialect(), patient_id).await?;
-        if store::patient_busy(tx, patient_id, slot.starts_at, slot.ends_at, except).await? {
-            return Err(patient_busy());
-        }
-        if !store::take_place(tx, free.doctor_id, slot.starts_at, slot.capacity).await? {
-            return Err(slot_full());
-        }
-        Ok(())
-    }
-
     async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {
         let rules = self.scheduling.schedule(appointment.doctor_id).await?.rules;
-        let cutoff = appointment.starts_at
-            - SignedDuration::from_mins(i64::from(rules.cancel_cutoff_minutes));
+        let cutoff = bounds::shift(
+            appointment.starts_at,
+            -bounds::minutes(rules.cancel_cutoff_minutes),
+        );
         if now > cutoff {
             return Err(DomainError::Conflict {
                 field: None,
@@ -415,21 +413,5 @@ fn visible(actor: &Principal, a: &AppointmentRow) -> bool {
         Role::Patient => a.patient_id == actor.user_id,
         Role::Doctor => a.doctor_id == actor.user_id,
         Role::Admin => true,
-    }
-}
-
-fn slot_full() -> DomainError {
-    DomainError::Conflict {
-        field: Some("start"),
-        code: "slot_full",
-        message: "this slot has just been fully booked".into(),
-    }
-}
-
-fn patient_busy() -> DomainError {
-    DomainError::Conflict {
-        field: Some("start"),
-        code: "patient_overlap",
-        message: "you already have an appointment at that time".into(),
     }
 }

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::accounts::{Role, Specialty, UserId};
 use crate::auth::Principal;
+use crate::bounds;
 use crate::doctors::{ProfileForm, SpecialtyForm};
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
@@ -79,6 +80,9 @@ impl DirectoryService {
         search: &DoctorSearch,
         now: Timestamp,
     ) -> DomainResult<Vec<DoctorMatch>> {
+        if let Some(by) = search.available_by {
+            bounds::date_in_range("available_by", by)?;
+        }
         let mut found = Vec::new();
         for doctor in self.doctors(search).await? {
             let next_free = self
@@ -106,9 +110,7 @@ impl DirectoryService {
     ) -> DomainResult<Option<FreeSlot>> {
         let schedule = self.scheduling.schedule(doctor.id).await?;
         let today = now.to_zoned(zone(&schedule)?).date();
-        let last = today
-            .checked_add(jiff::Span::new().days(NEXT_FREE_HORIZON_DAYS - 1))
-            .map_err(DomainError::internal)?;
+        let last = bounds::add_days("available_by", today, i64::from(NEXT_FREE_HORIZON_DAYS - 1))?;
         let free = self
             .scheduling
             .free_slots(doctor.id, today, last, kind, now)

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod appointments;
 pub mod auth;
+mod availability;
+mod booking;
 pub mod calendars;
 pub mod directory;
 pub mod notifications;

@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::openings::OpeningForm;
 use crate::scheduling::slots::{self, Slot, overlaps};
 use crate::services::scheduling::{FreeSlot, MAX_SEARCH_DAYS, SchedulingService, zone};
+use crate::store::appointments::lock_doctor;
 use crate::store::{availability, db_error, openings};
 
 impl SchedulingService {
@@ -38,10 +40,11 @@ impl SchedulingService {
             day.tomorrow().unwrap_or(day),
         );
         let window = (
-            slot.starts_at - SignedDuration::from_hours(24),
-            slot.ends_at + SignedDuration::from_hours(24),
+            bounds::shift(slot.starts_at, -bounds::days(1)),
+            bounds::shift(slot.ends_at, bounds::days(1)),
         );
         let mut tx = self.db().begin_write().await?;
+        lock_doctor(&mut tx, self.db().dialect(), actor.user_id).await?;
         let ranges = availability::ranges_of(&mut tx, actor.user_id).await?;
         let weekly = slots::expand(&ranges, &[], &tz, first, last);
         let others = openings::of_doctor(&mut tx, actor.user_id, window.0, window.1).await?;
@@ -89,7 +92,7 @@ impl SchedulingService {
         now: Timestamp,
     ) -> DomainResult<Vec<FreeSlot>> {
         actor.require(Role::Patient)?;
-        let horizon = now + SignedDuration::from_hours(24 * MAX_SEARCH_DAYS);
+        let horizon = bounds::shift(now, bounds::days(MAX_SEARCH_DAYS));
         let mut conn = self.db().pool().acquire().await.map_err(db_error)?;
         let upcoming = openings::upcoming(&mut conn, doctor_id, now, horizon, 500).await?;
         drop(conn);

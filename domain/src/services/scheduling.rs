@@ -1,23 +1,25 @@
 //! Scheduling operations: doctors keep their availability, exceptions and booking
 //! rules; anyone signed in searches the free slots they leave.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
-use crate::scheduling::forms::{AvailabilityForm, ExceptionForm, ScheduleForm};
+use crate::scheduling::forms::{ExceptionForm, ScheduleForm};
 use crate::scheduling::slots::{self, Slot, overlaps};
-use crate::scheduling::{ConsultationType, Exception, WeeklyRange};
+use crate::scheduling::{ConsultationType, Exception};
 use crate::store::appointments as store;
 use crate::store::availability::{self, DoctorSchedule, StoredException};
 use crate::store::openings;
 use crate::store::{Db, db_error};
 
-/// Longest span of one free-slot search, in days.
-pub const MAX_SEARCH_DAYS: i64 = 92;
+/// Longest span of one free-slot search, in days (the last day at most this
+/// many days after the first).
+pub const MAX_SEARCH_DAYS: i64 = bounds::MAX_SPAN_DAYS;
 
 /// A slot with places left.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +49,7 @@ impl SchedulingService {
         &self.db
     }
 
-    async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
+    pub(crate) async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
         self.db.pool().acquire().await.map_err(db_error)
     }
 
@@ -78,74 +80,6 @@ impl SchedulingService {
         Ok(schedule)
     }
 
-    /// A doctor's weekly ranges (anyone signed in may read them).
-    pub async fn availabilities(&self, doctor_id: UserId) -> DomainResult<Vec<WeeklyRange>> {
-        self.schedule(doctor_id).await?;
-        availability::ranges_of(&mut *self.conn().await?, doctor_id).await
-    }
-
-    /// One weekly range and its doctor.
-    pub async fn availability(&self, id: i64) -> DomainResult<(UserId, WeeklyRange)> {
-        availability::range(&mut *self.conn().await?, id)
-            .await?
-            .ok_or(DomainError::NotFound("availability"))
-    }
-
-    /// A doctor adds a weekly range to their own availability.
-    pub async fn add_availability(
-        &self,
-        actor: &Principal,
-        form: &AvailabilityForm,
-    ) -> DomainResult<WeeklyRange> {
-        actor.require(Role::Doctor)?;
-        let range = form.parse()?;
-        let mut tx = self.db.begin_write().await?;
-        let range = availability::insert_range(&mut tx, actor.user_id, &range).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(range)
-    }
-
-    async fn own_range(&self, actor: &Principal, id: i64) -> DomainResult<WeeklyRange> {
-        actor.require(Role::Doctor)?;
-        match self.availability(id).await? {
-            (doctor, range) if doctor == actor.user_id => Ok(range),
-            _ => Err(DomainError::NotFound("availability")),
-        }
-    }
-
-    /// A doctor changes one of their weekly ranges: every field (`partial` false)
-    /// or only those given. Appointments already booked stay as they are.
-    pub async fn update_availability(
-        &self,
-        actor: &Principal,
-        id: i64,
-        form: AvailabilityForm,
-        partial: bool,
-    ) -> DomainResult<WeeklyRange> {
-        let current = self.own_range(actor, id).await?;
-        let form = if partial {
-            form.over(AvailabilityForm::from_range(&current))
-        } else {
-            form
-        };
-        let range = WeeklyRange {
-            id,
-            ..form.parse()?
-        };
-        let mut tx = self.db.begin_write().await?;
-        availability::update_range(&mut tx, &range).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(range)
-    }
-
-    /// A doctor removes one of their weekly ranges.
-    pub async fn delete_availability(&self, actor: &Principal, id: i64) -> DomainResult<()> {
-        self.own_range(actor, id).await?;
-        let mut tx = self.db.begin_write().await?;
-        availability::delete_range(&mut tx, id).await?;
-        tx.commit().await.map_err(db_error)
-    }
-
     /// A doctor's own exceptions (reasons are private): one-off ones that ended
     /// at most 30 days before `now`, and every recurring one.
     pub async fn exceptions(
@@ -154,7 +88,7 @@ impl SchedulingService {
         now: Timestamp,
     ) -> DomainResult<Vec<StoredException>> {
         actor.require(Role::Doctor)?;
-        let from = now - SignedDuration::from_hours(24 * 30);
+        let from = bounds::shift(now, -bounds::days(30));
         availability::exceptions_of(
             &mut *self.conn().await?,
             actor.user_id,
@@ -220,8 +154,9 @@ impl SchedulingService {
         tx.commit().await.map_err(db_error)
     }
 
-    /// Free slots of a doctor from `first` (default: today in the doctor's zone)
-    /// to `last` (default: a week).
+    /// Free slots of a doctor from `first` (`date_start`, default: today in the
+    /// doctor's zone) to `last` (`date_end`, default: a week), at most
+    /// [`MAX_SEARCH_DAYS`] days apart, within [`bounds`].
     pub async fn search_free_slots(
         &self,
         doctor_id: UserId,
@@ -230,13 +165,17 @@ impl SchedulingService {
         kind: Option<ConsultationType>,
         now: Timestamp,
     ) -> DomainResult<Vec<FreeSlot>> {
+        let first = first
+            .map(|d| bounds::date_in_range("date_start", d))
+            .transpose()?;
+        let last = last
+            .map(|d| bounds::date_in_range("date_end", d))
+            .transpose()?;
         let today = now.to_zoned(zone(&self.schedule(doctor_id).await?)?).date();
         let first = first.unwrap_or(today);
         let last = match last {
             Some(last) => last,
-            None => first
-                .checked_add(jiff::Span::new().days(6))
-                .map_err(DomainError::internal)?,
+            None => bounds::add_days("date_start", first, 6)?.min(bounds::LAST_DAY),
         };
         self.free_slots(doctor_id, first, last, kind, now).await
     }
@@ -279,28 +218,14 @@ impl SchedulingService {
         now: Timestamp,
         include_full: bool,
     ) -> DomainResult<Vec<FreeSlot>> {
-        if last < first {
-            return Err(DomainError::invalid(
-                "date_end",
-                "end_before_start",
-                "the end date comes before the start date",
-            ));
-        }
-        if first
-            .until(last)
-            .map_or(true, |span| span.get_days() as i64 > MAX_SEARCH_DAYS)
-        {
-            return Err(DomainError::invalid(
-                "date_end",
-                "range_too_long",
-                "search at most 92 days at once",
-            ));
-        }
+        bounds::date_in_range("date_start", first)?;
+        bounds::date_in_range("date_end", last)?;
+        bounds::day_span(first, last, "date_end")?;
         let schedule = self.schedule(doctor_id).await?;
         let tz = zone(&schedule)?;
         let mut conn = self.conn().await?;
         let from = day_start(&tz, first)?;
-        let to = day_start(&tz, last.tomorrow().map_err(DomainError::internal)?)?;
+        let to = day_start(&tz, bounds::add_days("date_end", last, 1)?)?;
         let ranges = availability::ranges_of(&mut conn, doctor_id).await?;
         let exceptions: Vec<Exception> =
             availability::exceptions_of(&mut conn, doctor_id, from, to)
@@ -314,17 +239,20 @@ impl SchedulingService {
                 .await?
                 .into_iter()
                 .collect();
-        let buffer = SignedDuration::from_mins(i64::from(schedule.rules.buffer_minutes));
-        let holding = if buffer.is_zero() {
-            Vec::new()
-        } else {
-            store::doctor_holding(&mut conn, doctor_id, from - buffer, to + buffer).await?
-        };
+        let rules = schedule.rules;
+        let buffer = bounds::minutes(rules.buffer_minutes);
+        // Appointments held in other slots: no slot overlapping one (or its
+        // buffer) is offered.
+        let holding = store::doctor_holding(
+            &mut conn,
+            doctor_id,
+            bounds::shift(from, -buffer),
+            bounds::shift(to, buffer),
+        )
+        .await?;
         drop(conn);
-        let earliest =
-            now + SignedDuration::from_mins(i64::from(schedule.rules.min_notice_minutes));
-        let latest =
-            now + SignedDuration::from_hours(24 * i64::from(schedule.rules.max_advance_days));
+        let earliest = bounds::shift(now, bounds::minutes(rules.min_notice_minutes));
+        let latest = bounds::shift(now, bounds::days(rules.max_advance_days));
         let all = slots::with_openings(
             slots::expand(&ranges, &exceptions, &tz, first, last),
             extra,
@@ -339,8 +267,8 @@ impl SchedulingService {
                 !holding.iter().any(|a| {
                     a.starts_at != slot.starts_at
                         && overlaps(
-                            slot.starts_at - buffer,
-                            slot.ends_at + buffer,
+                            bounds::shift(slot.starts_at, -buffer),
+                            bounds::shift(slot.ends_at, buffer),
                             a.starts_at,
                             a.ends_at,
                         )
@@ -358,7 +286,8 @@ impl SchedulingService {
             .collect())
     }
 
-    /// The slot starting exactly at `starts_at`, if the rules open it now (full or not).
+    /// The slot starting exactly at `starts_at` (the client's `start`, within
+    /// [`bounds`]), if the rules open it now (full or not).
     pub(crate) async fn slot_at(
         &self,
         doctor_id: UserId,
@@ -366,12 +295,13 @@ impl SchedulingService {
         kind: ConsultationType,
         now: Timestamp,
     ) -> DomainResult<FreeSlot> {
+        bounds::instant_in_range("start", starts_at)?;
         let schedule = self.schedule(doctor_id).await?;
-        let day = starts_at.to_zoned(zone(&schedule)?).date();
+        let day = bounds::date_in_range("start", starts_at.to_zoned(zone(&schedule)?).date())?;
         let open = self
             .open_slots(
                 doctor_id,
-                day.yesterday().unwrap_or(day),
+                day.yesterday().unwrap_or(day).max(bounds::FIRST_DAY),
                 day,
                 Some(kind),
                 now,

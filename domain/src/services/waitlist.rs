@@ -4,15 +4,17 @@
 //! do not take it in time, or turn it down, it passes to the next one, and when
 //! nobody waits any more the place is released.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{SignedDuration, Timestamp};
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
+use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
 use crate::scheduling::ConsultationType;
 use crate::scheduling::waitlist::WaitStatus;
+use crate::services::booking;
 use crate::services::scheduling::{SchedulingService, zone};
 use crate::store::appointments::{self as appointments, AppointmentRow, NewAppointmentRow};
 use crate::store::availability::DoctorSchedule;
@@ -51,14 +53,14 @@ pub(crate) async fn pass_on(
     place: FreedPlace,
     now: Timestamp,
 ) -> DomainResult<()> {
-    let hold = SignedDuration::from_mins(i64::from(schedule.rules.waitlist_hold_minutes));
-    if place.starts_at > now + SignedDuration::from_mins(5) {
+    let hold = bounds::minutes(schedule.rules.waitlist_hold_minutes);
+    if place.starts_at > bounds::shift(now, bounds::minutes(5)) {
         let day = place.starts_at.to_zoned(zone(schedule)?).date();
         let queue = store::waiting(tx, place.doctor_id, day).await?;
         let offer = Offer {
             starts_at: place.starts_at,
             ends_at: place.ends_at,
-            expires_at: (now + hold).min(place.starts_at),
+            expires_at: bounds::shift(now, hold).min(place.starts_at),
         };
         for entry in queue
             .iter()
@@ -102,11 +104,10 @@ impl WaitlistService {
         now: Timestamp,
     ) -> DomainResult<EntryRow> {
         actor.require(Role::Patient)?;
+        bounds::date_in_range("date", day)?;
         let schedule = self.scheduling.schedule(doctor_id).await?;
         let today = now.to_zoned(zone(&schedule)?).date();
-        let horizon = today
-            .checked_add(jiff::Span::new().days(schedule.rules.max_advance_days))
-            .map_err(DomainError::internal)?;
+        let horizon = bounds::add_days("date", today, i64::from(schedule.rules.max_advance_days))?;
         if day < today || day > horizon {
             return Err(DomainError::invalid(
                 "date",
@@ -181,15 +182,17 @@ impl WaitlistService {
             }
         };
         let mut tx = self.db.begin_write().await?;
-        appointments::lock_patient(&mut tx, self.db.dialect(), actor.user_id).await?;
-        if appointments::patient_busy(&mut tx, actor.user_id, offer.starts_at, offer.ends_at, None)
-            .await?
-        {
-            return Err(DomainError::Conflict {
-                field: Some("start"),
-                code: "patient_overlap",
-                message: "you already have an appointment at that time".into(),
-            });
+        let dialect = self.db.dialect();
+        appointments::lock_patient(&mut tx, dialect, actor.user_id).await?;
+        appointments::lock_doctor(&mut tx, dialect, entry.doctor_id).await?;
+        let (from, to) = (offer.starts_at, offer.ends_at);
+        if appointments::patient_busy(&mut tx, actor.user_id, from, to, None).await? {
+            return Err(booking::patient_busy());
+        }
+        // The place itself is held for this patient; another slot of the
+        // doctor may not be held at that time.
+        if appointments::doctor_busy(&mut tx, entry.doctor_id, from, to, None).await? {
+            return Err(booking::doctor_busy());
         }
         let appointment = appointments::insert(
             &mut tx,

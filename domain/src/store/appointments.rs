@@ -119,14 +119,55 @@ pub async fn lock_patient(
     dialect: Dialect,
     patient_id: UserId,
 ) -> DomainResult<()> {
+    lock_user(conn, dialect, patient_id).await
+}
+
+/// Serialises what changes a doctor's calendar (bookings, weekly ranges,
+/// one-off slots): on PostgreSQL, locks the doctor's row until the transaction
+/// ends. Taken after the patient's lock, never before, so that two
+/// transactions never wait on each other.
+pub async fn lock_doctor(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    doctor_id: UserId,
+) -> DomainResult<()> {
+    lock_user(conn, dialect, doctor_id).await
+}
+
+async fn lock_user(conn: &mut AnyConnection, dialect: Dialect, id: UserId) -> DomainResult<()> {
     if dialect == Dialect::Postgres {
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-            .bind(patient_id)
+            .bind(id)
             .execute(conn)
             .await
             .map_err(db_error)?;
     }
     Ok(())
+}
+
+/// Whether the doctor holds an appointment overlapping `[from, to)` in another
+/// slot (one starting at another time), other than `except`. Appointments of
+/// the slot starting at `from` share it up to its capacity ([`take_place`]).
+pub async fn doctor_busy(
+    conn: &mut AnyConnection,
+    doctor_id: UserId,
+    from: Timestamp,
+    to: Timestamp,
+    except: Option<i64>,
+) -> DomainResult<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM appointments WHERE doctor_id = $1 AND status IN {HOLDING} \
+         AND starts_at < $3 AND ends_at > $2 AND starts_at <> $2 AND id <> $4"
+    );
+    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(doctor_id)
+        .bind(from.as_millisecond())
+        .bind(to.as_millisecond())
+        .bind(except.unwrap_or(-1))
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(count > 0)
 }
 
 /// Whether the patient holds an appointment overlapping `[from, to)`, other than `except`.

@@ -1,6 +1,8 @@
 //! A fresh database per test, on SQLite or PostgreSQL, with the services on it.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use domain::accounts::{Role, SignUpForm};
 use domain::auth::{AuthConfig, Principal};
 use domain::services::Services;
