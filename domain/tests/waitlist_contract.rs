@@ -337,10 +337,18 @@ async fn calendars_export_availability_and_private_feeds(s: &Services) {
         .iter()
         .filter_map(|c| c.as_event())
         .collect();
-    // 12 Tuesdays × 2 slots (the rules allow 90 days ahead).
-    assert_eq!(events.len(), 24);
-    assert_eq!(events[0].get_summary(), Some("Complet"));
-    assert_eq!(events[1].get_summary(), Some("Disponible (1/1 places)"));
+    // 12 Tuesdays (the rules allow 90 days ahead): the first splits around
+    // the booked slot, the others are one free run of two places.
+    assert_eq!(events.len(), 13);
+    assert_eq!(events[0].get_summary(), Some("Complet 09:00–09:30"));
+    assert_eq!(
+        events[1].get_summary(),
+        Some("Disponible 09:30–10:00 · 1 place")
+    );
+    assert_eq!(
+        events[2].get_summary(),
+        Some("Disponible 09:00–10:00 · 2 places")
+    );
     assert!(
         file.body
             .contains("DTSTART;TZID=Europe/Paris:20300108T090000")

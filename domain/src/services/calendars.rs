@@ -2,13 +2,14 @@
 //! URLs listing a doctor's or a patient's appointments for calendar apps.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use icalendar::EventStatus;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
-use crate::calendar::{CalEvent, render};
+use crate::calendar::{CalEvent, availability, render};
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::appointments::AppointmentStatus;
 use crate::services::auth::new_id;
@@ -50,8 +51,10 @@ impl CalendarService {
         self.db.pool().acquire().await.map_err(db_error)
     }
 
-    /// The next 12 weeks of a doctor's bookable slots (their own; administrators
-    /// name the doctor), saved as `disponibilites_dr_<username>.ics`.
+    /// The next 12 weeks of a doctor's availability (their own; administrators
+    /// name the doctor), saved as `disponibilites_dr_<username>.ics`: one event
+    /// per run of free slots of a weekly range on a day, with its free places,
+    /// and busy events for full slots (see [`availability::events`]).
     pub async fn availability_ics(
         &self,
         actor: &Principal,
@@ -75,7 +78,8 @@ impl CalendarService {
             .await?
             .ok_or(DomainError::NotFound("doctor"))?;
         let schedule = self.scheduling.schedule(doctor_id).await?;
-        let today = now.to_zoned(zone(&schedule)?).date();
+        let tz = zone(&schedule)?;
+        let today = now.to_zoned(tz.clone()).date();
         let last = today
             .checked_add(jiff::Span::new().days(7 * ICS_WEEKS - 1))
             .map_err(DomainError::internal)?;
@@ -83,32 +87,7 @@ impl CalendarService {
             .scheduling
             .open_slots(doctor_id, today, last, None, now, true)
             .await?;
-        let events: Vec<CalEvent> = slots
-            .iter()
-            .map(|f| CalEvent {
-                uid: format!(
-                    "slot-{}-{}@medplat",
-                    doctor_id,
-                    f.slot.starts_at.as_second()
-                ),
-                starts_at: f.slot.starts_at,
-                ends_at: f.slot.ends_at,
-                timezone: schedule.timezone.clone(),
-                summary: if f.remaining > 0 {
-                    format!("Disponible ({}/{} places)", f.remaining, f.slot.capacity)
-                } else {
-                    "Complet".to_owned()
-                },
-                description: format!(
-                    "Consultation {} — {} min",
-                    kind_fr(f.slot.consultation_type),
-                    f.slot.ends_at.duration_since(f.slot.starts_at).as_mins()
-                ),
-                location: f.slot.location.clone(),
-                status: None,
-                transparent: true,
-            })
-            .collect();
+        let events = availability::events(doctor_id, &schedule.timezone, &tz, &slots);
         let name = format!(
             "Disponibilités — Dr {} {}",
             doctor.first_name, doctor.last_name
@@ -183,10 +162,9 @@ impl CalendarService {
         let mut zones: HashMap<UserId, String> = HashMap::new();
         let mut events = Vec::with_capacity(rows.len());
         for a in rows {
-            if !zones.contains_key(&a.doctor_id) {
+            if let Entry::Vacant(slot) = zones.entry(a.doctor_id) {
                 let schedule = self.scheduling.schedule(a.doctor_id).await;
-                let zone = schedule.map_or_else(|_| "UTC".to_owned(), |s| s.timezone);
-                zones.insert(a.doctor_id, zone);
+                slot.insert(schedule.map_or_else(|_| "UTC".to_owned(), |s| s.timezone));
             }
             let timezone = zones.get(&a.doctor_id).cloned().unwrap_or_default();
             let other = if user.role == Role::Patient {

@@ -3,6 +3,7 @@
 //! measures free-slot searches and booking under contention through the
 //! services, and checks that no slot ended up overbooked.
 
+mod calendar;
 mod load;
 mod measure;
 
@@ -53,6 +54,16 @@ pub struct BenchArgs {
     /// Keep the temporary SQLite file.
     #[arg(long)]
     pub keep: bool,
+    /// Instead of the load above: load the demo data and time the availability
+    /// calendar export of one demo doctor (twelve weeks).
+    #[arg(long)]
+    pub calendar: bool,
+    /// The demo doctor whose calendar `--calendar` exports.
+    #[arg(long, default_value = "dr.dupont")]
+    pub calendar_doctor: String,
+    /// Exports to time with `--calendar`.
+    #[arg(long, default_value_t = 50)]
+    pub calendar_runs: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -88,6 +99,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "backend {} ({build} build), {}",
         target.backend, target.name
     );
+    if args.calendar {
+        let outcome = calendar::run(&services, &args.calendar_doctor, args.calendar_runs).await;
+        db.close().await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
 
     let tz = TimeZone::get("Europe/Paris").context("loading the Europe/Paris zone")?;
     let first = Timestamp::now().to_zoned(tz.clone()).date().tomorrow()?;

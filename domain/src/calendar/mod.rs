@@ -1,6 +1,11 @@
 //! iCalendar (RFC 5545) documents: events carry their wall-clock times with a
 //! `TZID`, and every zone used gets a `VTIMEZONE` describing its offsets over the
 //! period covered, built from the bundled time zone database.
+//!
+//! [`availability`] turns a doctor's slots into the events of their
+//! availability export.
+
+pub mod availability;
 
 use std::fmt::Write;
 
@@ -23,7 +28,8 @@ pub struct CalEvent {
     pub description: String,
     pub location: Option<String>,
     pub status: Option<EventStatus>,
-    /// Shown as free time (availability) rather than busy.
+    /// Shown as free time (`TRANSP:TRANSPARENT`) rather than busy
+    /// (`TRANSP:OPAQUE`).
     pub transparent: bool,
 }
 
@@ -44,12 +50,20 @@ fn local(ts: Timestamp, tz: &TimeZone) -> DomainResult<chrono::NaiveDateTime> {
     .ok_or_else(|| DomainError::internal("date out of range"))
 }
 
-/// The calendar named `name` holding `events`, as RFC 5545 text (CRLF lines).
+/// The product identifier every document carries.
+pub const PRODID: &str = "-//MedPlat//Agenda//FR";
+
+/// The calendar named `name` holding `events`, as RFC 5545 text (CRLF lines):
+/// one `VERSION`, one `PRODID`, one `VTIMEZONE` per zone the events use.
 pub fn render(name: &str, events: &[CalEvent], now: Timestamp) -> DomainResult<String> {
-    let mut calendar = Calendar::new();
+    // `Calendar::new()` would bring its own PRODID: start empty instead.
+    let mut calendar = Calendar::empty();
     calendar
-        .name(name)
-        .append_property(("PRODID", "-//MedPlat//Agenda//FR"));
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .name(name);
+    let stamp = utc(now)?;
     let mut zones: Vec<&str> = Vec::new();
     let (mut first, mut last) = (now, now);
     for e in events {
@@ -68,7 +82,7 @@ pub fn render(name: &str, events: &[CalEvent], now: Timestamp) -> DomainResult<S
         let mut event = Event::new();
         event
             .uid(&e.uid)
-            .timestamp(utc(now)?)
+            .timestamp(stamp)
             .starts(at(e.starts_at)?)
             .ends(at(e.ends_at)?)
             .summary(&e.summary)
@@ -79,9 +93,14 @@ pub fn render(name: &str, events: &[CalEvent], now: Timestamp) -> DomainResult<S
         if let Some(status) = e.status {
             event.status(status);
         }
-        if e.transparent {
-            event.add_property("TRANSP", "TRANSPARENT");
-        }
+        event.add_property(
+            "TRANSP",
+            if e.transparent {
+                "TRANSPARENT"
+            } else {
+                "OPAQUE"
+            },
+        );
         calendar.push(event.done());
     }
     let mut zone_text = String::new();
@@ -166,6 +185,77 @@ pub fn vtimezone(name: &str, from: Timestamp, to: Timestamp) -> DomainResult<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(uid: &str, start: &str, zone: &str) -> CalEvent {
+        let starts_at: Timestamp = start.parse().unwrap();
+        CalEvent {
+            uid: uid.into(),
+            starts_at,
+            ends_at: starts_at + jiff::SignedDuration::from_mins(30),
+            timezone: zone.into(),
+            summary: "Consultation".into(),
+            description: String::new(),
+            location: None,
+            status: None,
+            transparent: false,
+        }
+    }
+
+    #[test]
+    fn one_version_one_prodid_one_vtimezone_per_zone() {
+        let now: Timestamp = "2026-03-20T08:00:00Z".parse().unwrap();
+        let events = [
+            event("a@medplat", "2026-03-23T08:00:00Z", "Europe/Paris"),
+            event("b@medplat", "2026-04-02T08:00:00Z", "Africa/Kinshasa"),
+            event("c@medplat", "2026-04-03T08:00:00Z", "Europe/Paris"),
+        ];
+        let text = render("Agenda", &events, now).unwrap();
+        let unfolded = icalendar::parser::unfold(&text);
+        let parsed = icalendar::parser::read_calendar(&unfolded).unwrap();
+        let count = |key: &str| {
+            parsed
+                .properties
+                .iter()
+                .filter(|p| p.name.as_str() == key)
+                .count()
+        };
+        assert_eq!(count("PRODID"), 1, "{text}");
+        assert_eq!(count("VERSION"), 1);
+        assert_eq!(
+            parsed
+                .properties
+                .iter()
+                .find(|p| p.name.as_str() == "PRODID")
+                .map(|p| p.val.as_str()),
+            Some(PRODID)
+        );
+        let mut zones: Vec<String> = parsed
+            .components
+            .iter()
+            .filter(|c| c.name.as_str() == "VTIMEZONE")
+            .filter_map(|c| c.find_prop("TZID").map(|p| p.val.as_str().to_owned()))
+            .collect();
+        zones.sort();
+        assert_eq!(zones, ["Africa/Kinshasa", "Europe/Paris"]);
+        let events: Vec<_> = parsed
+            .components
+            .iter()
+            .filter(|c| c.name.as_str() == "VEVENT")
+            .collect();
+        assert_eq!(events.len(), 3);
+        for e in events {
+            assert_eq!(
+                e.find_prop("TRANSP").map(|p| p.val.as_str()),
+                Some("OPAQUE")
+            );
+            let start = e.find_prop("DTSTART").unwrap();
+            assert!(start.params.iter().any(|p| p.key.as_str() == "TZID"));
+        }
+        // An empty calendar is still one document with one PRODID.
+        let empty = render("Agenda", &[], now).unwrap();
+        assert_eq!(empty.matches("PRODID:").count(), 1);
+        assert_eq!(empty.matches("BEGIN:VTIMEZONE").count(), 0);
+    }
 
     #[test]
     fn paris_spring_forward_is_described() {
