@@ -1,6 +1,8 @@
 // Browser test of scheduling: a patient finds a doctor, books a free slot of
 // next week, the doctor accepts it from the agenda, and the patient sees it
-// confirmed. Runs against the demo data (Dr Dupont works Monday to Friday).
+// confirmed. Runs against the demo data: Dr Dupont works Monday to Friday and
+// keeps his Mondays free; Marie already has past and coming appointments, and
+// Dr Dupont other requests waiting, so the test follows its own booking.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, signedIn as signIn } from '../support.mjs';
@@ -55,8 +57,11 @@ test('a patient books a slot and the doctor accepts it', async () => {
   await patient.click('[data-testid="book-submit"]');
   await patient.waitForURL(/\/patient\/appointments/);
   await patient.waitForSelector('[data-testid="appointment"]');
-  assert.match(await patient.locator('[data-testid="appointment"]').first().innerText(), /Dr Jean Dupont/);
-  assert.equal(await patient.locator('[data-testid="appointment"] [data-status]').first().getAttribute('data-status'), 'pending');
+  // Marie's only pending request to Dr Dupont is the one just made.
+  const booked = patient.locator('[data-testid="appointment"]')
+    .filter({ hasText: 'Dr Jean Dupont', has: patient.locator('[data-status="pending"]') });
+  assert.equal(await booked.count(), 1);
+  assert.match(await booked.innerText(), /09:00/);
 
   // The slot now shows as full in the doctor's week.
   await patient.goto(weekUrl);
@@ -69,21 +74,25 @@ test('a patient books a slot and the doctor accepts it', async () => {
   const doctor = await signedIn('dr.dupont', 'consultation-2026', '/doctor');
   await doctor.goto(`${BASE}/doctor/agenda`);
   await doctor.waitForSelector('[data-testid="pending-requests"] [data-testid="doctor-appointment"]');
-  const request = doctor.locator('[data-testid="pending-requests"] [data-testid="doctor-appointment"]').first();
-  assert.match(await request.innerText(), /Marie Lefèvre/);
+  const request = doctor.locator('[data-testid="pending-requests"] [data-testid="doctor-appointment"]')
+    .filter({ hasText: 'Marie Lefèvre' });
+  assert.equal(await request.count(), 1, 'the demo has no other pending request from Marie');
   assert.match(await request.innerText(), /Renouvellement d’ordonnance/);
   await hydrated(doctor);
   await request.locator('input').fill('À lundi !');
   await request.locator('[data-testid="accept"]').click();
-  await doctor.waitForSelector('[data-testid="pending-requests"] [data-testid="empty"]');
+  await request.first().waitFor({ state: 'detached' });
+  assert.ok(await doctor.locator('[data-testid="pending-requests"] [data-testid="doctor-appointment"]').count() > 0,
+    'the demo requests still wait');
   await doctor.context().close();
 
   // The patient sees it confirmed, with the doctor's message, and was notified.
   await patient.goto(`${BASE}/patient/appointments`);
-  await patient.waitForSelector('[data-testid="appointment"] [data-status="confirmed"]');
-  assert.match(await patient.locator('[data-testid="appointment"]').first().innerText(), /À lundi !/);
+  const accepted = patient.locator('[data-testid="appointment"]').filter({ hasText: 'À lundi !' });
+  await accepted.waitFor();
+  assert.equal(await accepted.locator('[data-status]').getAttribute('data-status'), 'confirmed');
   await patient.goto(`${BASE}/patient`);
   await patient.waitForSelector('[data-testid="notifications"] li');
-  assert.match(await patient.locator('[data-testid="notifications"]').innerText(), /Rendez-vous confirmé par Dr Jean Dupont/);
+  assert.match(await patient.locator('[data-testid="notifications"]').innerText(), /Rendez-vous confirmé par Dr Jean Dupont — .* À lundi !/);
   await patient.context().close();
 });

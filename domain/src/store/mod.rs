@@ -10,6 +10,7 @@ pub mod doctors;
 pub mod feeds;
 pub mod notifications;
 pub mod openings;
+pub mod past;
 pub mod sessions;
 pub mod specialties;
 pub mod users;

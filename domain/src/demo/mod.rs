@@ -1,10 +1,25 @@
 //! Demo data loaded on a platform's first start: an administrator, doctors in
-//! several specialties and patients, with known passwords printed for the operator.
+//! several specialties and patients, with known passwords printed for the
+//! operator, and a lived-in calendar around the day of that start — weekly
+//! hours ([`practices`]), past consultations ([`past`]), and coming requests,
+//! confirmations, refusals, cancellations, waitlists and notifications
+//! ([`upcoming`]).
 
-use crate::accounts::{Role, SignUpForm};
-use crate::error::DomainResult;
+mod past;
+mod practices;
+mod upcoming;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+
+use crate::accounts::{Role, SignUpForm, UserId};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
 use crate::services::Services;
-use crate::store::{availability, db_error, doctors, specialties};
+use crate::store::{db_error, specialties};
 
 /// Specialties every platform starts with: code, French name, English name.
 pub const SPECIALTIES: &[(&str, &str, &str)] = &[
@@ -92,6 +107,29 @@ const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// Further patients who fill the doctors' agendas (same password as the
+/// patients above; not printed at start).
+const OTHER_PATIENTS: &[DemoAccount] = &[
+    patient("ines", "Inès", "Roussel"),
+    patient("thomas", "Thomas", "Girard"),
+    patient("chloe", "Chloé", "Lambert"),
+    patient("joseph", "Joseph", "Ilunga"),
+];
+
+const fn patient(
+    username: &'static str,
+    first_name: &'static str,
+    last_name: &'static str,
+) -> DemoAccount {
+    DemoAccount {
+        role: Role::Patient,
+        username,
+        first_name,
+        last_name,
+        specialty: None,
+    }
+}
+
 /// The password of every demo account of a role. Demo data is for trying the
 /// platform, never for production (set `DEMO_DATA=false`).
 pub fn demo_password(role: Role) -> &'static str {
@@ -124,13 +162,21 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
-/// Loads the demo accounts if the platform has no account yet. True when it did.
+/// Loads the demo accounts and their calendar if the platform has no account
+/// yet. True when it did.
 pub async fn load_if_empty(services: &Services) -> DomainResult<bool> {
+    load_at(services, Timestamp::now()).await
+}
+
+/// [`load_if_empty`] as if the platform first started at `now`: past
+/// consultations fall in the weeks before `now`, requests in the weeks after.
+pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> {
     ensure_specialties(services).await?;
     if services.accounts.count().await? > 0 {
         return Ok(false);
     }
-    for account in ACCOUNTS {
+    let mut people = People::default();
+    for account in ACCOUNTS.iter().chain(OTHER_PATIENTS) {
         let form = SignUpForm {
             username: account.username.into(),
             email: format!(
@@ -146,61 +192,63 @@ pub async fn load_if_empty(services: &Services) -> DomainResult<bool> {
             .create_unchecked(account.role, &form, account.specialty)
             .await?;
         if account.role == Role::Doctor {
-            open_practice(services, user.id, account.specialty).await?;
+            practices::open(services, user.id, account.username, account.specialty).await?;
         }
+        people.ids.insert(account.username, (user.id, account.role));
     }
+    past::load(services, &people, now).await?;
+    upcoming::load(services, &people, now).await?;
     Ok(true)
 }
 
-/// A demo doctor's week: mornings 09:00–12:00 in person, afternoons
-/// 14:00–17:00 in person or remote, Monday to Friday, 30-minute consultations;
-/// and a public profile.
-async fn open_practice(
-    services: &Services,
-    doctor: crate::accounts::UserId,
-    specialty: Option<&str>,
-) -> DomainResult<()> {
-    use crate::doctors::ProfileFields;
-    use crate::scheduling::{ConsultationType, WeeklyRange};
-    use jiff::civil::{Time, Weekday};
-    let mut tx = services.db().begin_write().await?;
-    let weekdays = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-    ];
-    for weekday in weekdays {
-        for (start, end, kind) in [
-            (9, 12, ConsultationType::InPerson),
-            (14, 17, ConsultationType::Both),
-        ] {
-            let range = WeeklyRange {
-                id: 0,
-                weekday,
-                start: Time::constant(start, 0, 0, 0),
-                end: Time::constant(end, 0, 0, 0),
-                consultation_type: kind,
-                duration_minutes: 30,
-                capacity: 1,
-                location: Some("Cabinet MedPlat, 10 rue de la Santé, Paris".into()),
-                active: true,
-            };
-            availability::insert_range(&mut tx, doctor, &range).await?;
-        }
+/// The demo accounts by username.
+#[derive(Default)]
+struct People {
+    ids: HashMap<&'static str, (UserId, Role)>,
+}
+
+impl People {
+    fn id(&self, username: &str) -> DomainResult<UserId> {
+        self.ids
+            .get(username)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| DomainError::internal(format!("no demo account {username}")))
     }
-    let specialty_id = match specialty {
-        Some(code) => specialties::id_by_code(&mut tx, code).await?,
-        None => None,
-    };
-    let fields = ProfileFields {
-        specialty: specialty.map(str::to_owned),
-        bio: "Consultations au cabinet et à distance. / In-person and remote consultations.".into(),
-        phone: "+33142685300".into(),
-        address: "10 rue de la Santé, 75013 Paris".into(),
-        languages: vec!["fr".into(), "en".into()],
-    };
-    doctors::save_profile(&mut tx, doctor, &fields, specialty_id).await?;
-    tx.commit().await.map_err(db_error)
+
+    /// The account acting, as a signed-in user would.
+    fn principal(&self, username: &str) -> DomainResult<Principal> {
+        let (user_id, role) = self
+            .ids
+            .get(username)
+            .copied()
+            .ok_or_else(|| DomainError::internal(format!("no demo account {username}")))?;
+        Ok(Principal {
+            user_id,
+            role,
+            session_id: String::new(),
+        })
+    }
+}
+
+/// A local day `weeks` weeks from the week holding `now` in `tz` (0: this
+/// week, -1: last week), on `weekday`.
+fn day_of_week(tz: &TimeZone, now: Timestamp, weeks: i32, weekday: Weekday) -> DomainResult<Date> {
+    let today = now.to_zoned(tz.clone()).date();
+    let monday = today
+        .checked_sub(jiff::Span::new().days(today.weekday().to_monday_zero_offset()))
+        .map_err(DomainError::internal)?;
+    monday
+        .checked_add(
+            jiff::Span::new()
+                .days(i64::from(weeks) * 7 + i64::from(weekday.to_monday_zero_offset())),
+        )
+        .map_err(DomainError::internal)
+}
+
+/// The instant of a wall-clock time of `day` in `tz`.
+fn instant(tz: &TimeZone, day: Date, time: Time) -> DomainResult<Timestamp> {
+    day.to_datetime(time)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(DomainError::internal)
 }
