@@ -37,8 +37,11 @@ if ! command -v npm >/dev/null; then
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
 
-if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "Installing Tailwind CSS and Playwright (npm, from package-lock.json)"
+# wasm-opt comes from npm's binaryen (132), never Debian's binaryen 108: that
+# one's output fails to hydrate in Chromium. node_modules/.bin goes first on PATH.
+if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "Installing Tailwind CSS, wasm-opt (binaryen) and Playwright (npm, from package-lock.json)"
   # Not `npm ci`: npm refuses the lock file over Tailwind's per-platform optional
   # packages (npm/cli#4828); `install --no-save` follows the lock and leaves it alone.
   npm install --no-audit --no-fund --no-save --loglevel=error

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit, integration, the storage contract suite on SQLite and
-# PostgreSQL, and the browser tests in Chromium.
+# Runs every test against the release build: unit, integration, the storage
+# contract suite on SQLite and PostgreSQL, and the browser tests in Chromium.
+# One profile only: `cargo test --release` reuses what `cargo leptos build
+# --release` compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -14,12 +16,24 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && command -v pg_ctlcluster >
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
 
-say "Building the site and the server (cargo leptos build)"
-cargo leptos build
+say "Building the site and the server (cargo leptos build --release --precompress)"
+cargo leptos build --release --precompress
+
+say "Compiling the tests (cargo test --release --no-run)"
+packages=(-p domain -p app -p server)
+compile_log=$(mktemp)
+trap 'rm -f "$compile_log"' EXIT
+cargo test --release "${packages[@]}" --no-run 2>&1 | tee "$compile_log"
+# The shared dependencies must be fresh here; if axum, Leptos or sqlx compile
+# again, the server and the tests resolved different features (see the
+# feature list in server/Cargo.toml).
+if grep -qE '^ *Compiling (axum|leptos|leptos_axum|hyper|tokio|sqlx-core) v' "$compile_log"; then
+  echo "note: cargo test compiled shared dependencies again; their features differ from the server build"
+fi
 
 say "Unit, integration and storage contract tests"
-cargo test -p domain -p app -p server
+cargo test --release "${packages[@]}"
 
-say "Browser tests (Chromium)"
+say "Browser tests (Chromium, release build)"
 end2end/run.sh
 say "All tests passed"

@@ -12,7 +12,7 @@ pub mod session;
 pub mod session_state;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -31,9 +31,18 @@ use crate::pages::portals::{
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 
+/// Where the shell links the site's stylesheet. The server provides it in
+/// context: a release build names the file after a hash of its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StylesheetHref(pub std::sync::Arc<str>);
+
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    let stylesheet = use_context::<StylesheetHref>().map_or_else(
+        || format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
+        |href| href.0.to_string(),
+    );
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -41,6 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -79,7 +89,6 @@ pub fn App() -> impl IntoView {
     let async_mode = SsrMode::Async;
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/medplat.css" />
         <Title text=move || i18n.t(|t| t.app_name) />
         <Router>
             <Header />

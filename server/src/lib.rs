@@ -5,8 +5,10 @@
 pub mod authn;
 pub mod bench;
 pub mod config;
+pub mod headers;
 pub mod http_error;
 pub mod rest;
+pub mod site;
 pub mod state;
 pub mod telemetry;
 mod web;
@@ -21,14 +23,10 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use domain::services::Services;
 use domain::store::Db;
-use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::state::AppState;
-
-/// The site options shipped with the binary (`Leptos.toml`).
-const LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
 
 /// Connects to the database, applies migrations and builds the services.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
@@ -46,7 +44,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     db.migrate().await.context("applying migrations")?;
     let services = Services::new(db, settings.auth_config()?).await?;
     domain::demo::ensure_specialties(&services).await?;
-    let leptos_options = leptos_options(&settings)?;
+    let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState {
         services,
         cookies: CookiePolicy {
@@ -57,23 +55,14 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     })
 }
 
-fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
-    let text = match std::env::var("LEPTOS_CONFIG") {
-        Ok(path) => std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?,
-        Err(_) => LEPTOS_TOML.to_owned(),
-    };
-    let mut options: LeptosOptions = toml::from_str(&text).context("parsing Leptos.toml")?;
-    options.site_addr = settings.addr;
-    options.site_root = settings.site_root.to_string_lossy().as_ref().into();
-    Ok(options)
-}
-
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(rest::router())
         .merge(web::router(&state))
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(headers::compression())
         .layer(telemetry::http_trace_layer())
         .with_state(state)
 }

@@ -1,30 +1,55 @@
 //! The browser door: server-side rendering of the Leptos app and its server
-//! functions, with the services provided in context.
+//! functions, with the services provided in context, and the site's static
+//! files (see `site`).
 
 use app::{App, shell};
 use axum::Router;
-use leptos::prelude::provide_context;
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::middleware::from_fn;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 
+use crate::headers::CspNonce;
+use crate::site;
 use crate::state::AppState;
 
 /// Pages, server functions and static files.
 pub fn router(state: &AppState) -> Router<AppState> {
     let services = state.services.clone();
     let cookies = state.cookies;
+    let site_options = state.leptos_options.clone();
     let context = move || {
         provide_context(services.clone());
         provide_context(cookies);
+        // Read per page, as Leptos reads the script names: `cargo leptos
+        // watch` renames the stylesheet without restarting the server.
+        provide_context(site::stylesheet_href(&site_options));
+        // The nonce the security headers announce for this response, so that
+        // Leptos marks its inline scripts with it.
+        let nonce = use_context::<Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(Nonce::from_value(nonce));
+        }
     };
     let options = state.leptos_options.clone();
+    // Unknown paths that are no file get the app's "not found" page.
+    let not_found =
+        file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
+            .with_state(state.clone());
+    let files = site::files(std::path::Path::new(&*options.site_root)).fallback(not_found);
     Router::new()
         .leptos_routes_with_context(
             state,
             generate_route_list(App),
-            context.clone(),
+            context,
             move || shell(options.clone()),
         )
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback_service(
+            Router::new()
+                .fallback_service(files)
+                .layer(from_fn(site::cache_headers)),
+        )
 }

@@ -1,0 +1,102 @@
+// Loads three pages in Chromium on a throttled network (DevTools' "Slow 4G":
+// 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, cache disabled) and prints,
+// per page, the bytes transferred (all, and the WebAssembly) and the time from
+// navigation to a hydrated page (<html data-hydrated>, set by frontend/).
+// Run through scripts/measure.sh, which starts the release server.
+import { BASE, launch } from './support.mjs';
+
+const SLOW_4G = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1000 * 1000) / 8,
+  uploadThroughput: (750 * 1000) / 8,
+};
+const RUNS = Number(process.env.MEASURE_RUNS ?? 3);
+const PATIENT = { login: 'marie', password: 'rendez-vous-2026' };
+
+/** Records when the page's root gets `data-hydrated`, in ms since navigation start. */
+const HYDRATION_PROBE = () => {
+  const mark = () => {
+    if (document.documentElement?.hasAttribute('data-hydrated') && window.__hydratedAt === undefined) {
+      window.__hydratedAt = performance.now();
+    }
+  };
+  new MutationObserver(mark).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
+};
+
+async function signIn(page) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', PATIENT.login);
+  await page.fill('#password', PATIENT.password);
+  await page.click('[data-testid="sign-in-form"] button[type="submit"]');
+  await page.waitForURL(`${BASE}/patient`);
+}
+
+/** The first doctor's page, as linked from the patient's doctor search. */
+async function firstDoctorPath(page) {
+  await page.goto(`${BASE}/patient/doctors`);
+  const hrefs = await page.$$eval('a[href^="/patient/doctors/"]', (links) => links.map((a) => a.getAttribute('href')));
+  const path = hrefs.find((href) => /^\/patient\/doctors\/\d+$/.test(href));
+  if (!path) throw new Error('no doctor listed on /patient/doctors');
+  return path;
+}
+
+/** One throttled, uncached load of `path` in `page`. */
+async function measure(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  const urls = new Map();
+  let total = 0;
+  let wasm = 0;
+  cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+  cdp.on('Network.loadingFinished', (e) => {
+    total += e.encodedDataLength;
+    if (new URL(urls.get(e.requestId) ?? 'http://x/').pathname.endsWith('.wasm')) wasm += e.encodedDataLength;
+  });
+  await page.goto(`${BASE}${path}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 60000, polling: 50 });
+  const hydrated = await page.evaluate(() => window.__hydratedAt);
+  await page.waitForLoadState('networkidle');
+  await cdp.detach();
+  return { total, wasm, hydrated };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+const browser = await launch();
+try {
+  const pages = [
+    { name: 'landing', path: '/', signedIn: false },
+    { name: 'sign-in', path: '/login', signedIn: false },
+    { name: 'doctor page (signed in)', path: null, signedIn: true },
+  ];
+  console.log(`Slow 4G (1.6 Mbit/s down, 750 kbit/s up, 150 ms), cache disabled, median of ${RUNS} loads`);
+  console.log(`${'page'.padEnd(26)}${'transferred'.padStart(13)}${'of it WASM'.padStart(13)}${'hydrated'.padStart(11)}`);
+  for (const target of pages) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30000);
+      let path = target.path;
+      if (target.signedIn) {
+        await signIn(page);
+        path = await firstDoctorPath(page);
+      }
+      await page.addInitScript(HYDRATION_PROBE);
+      runs.push(await measure(page, path));
+      await context.close();
+    }
+    const row = {
+      total: median(runs.map((r) => r.total)),
+      wasm: median(runs.map((r) => r.wasm)),
+      hydrated: median(runs.map((r) => r.hydrated)),
+    };
+    console.log(`${target.name.padEnd(26)}${kb(row.total).padStart(13)}${kb(row.wasm).padStart(13)}${`${(row.hydrated / 1000).toFixed(2)} s`.padStart(11)}`);
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts the release server (target/release/medplat, or $MEDPLAT_BIN) on a free
+# port with a fresh SQLite database and demo data, runs the given command with
+# BASE_URL pointing at it, then stops the server. Exits with the command's status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin="${MEDPLAT_BIN:-target/release/medplat}"
+[ -x "$bin" ] || { echo "$bin is missing: run cargo leptos build --release first"; exit 1; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+data_dir=$(mktemp -d)
+log="$data_dir/server.log"
+DATA_DIR="$data_dir" PORT="$port" DEMO_DATA=true RUST_LOG="${RUST_LOG:-info}" "$bin" serve >"$log" 2>&1 &
+server_pid=$!
+cleanup() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$data_dir"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$log"; echo "server exited"; exit 1; fi
+  sleep 0.5
+done
+
+status=0
+BASE_URL="http://127.0.0.1:$port" "$@" || status=$?
+if [ "$status" != 0 ]; then echo "--- server log ---"; tail -50 "$log"; fi
+exit "$status"

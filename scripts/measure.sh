@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Prints the size of the release bundle (raw, Brotli, gzip, as served) and, in
+# Chromium on DevTools' "Slow 4G" profile, the bytes transferred and the time to
+# a hydrated page for the landing page, the sign-in page and a signed-in
+# patient's doctor page. Uses the existing release build (scripts/run.sh or
+# scripts/test.sh builds it); MEASURE_RUNS sets the loads per page (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+pkg=target/site/pkg
+[ -d "$pkg" ] || { echo "$pkg is missing: run cargo leptos build --release --precompress first"; exit 1; }
+size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
+printf '%-40s %10s %10s %10s\n' "file" "raw" "brotli" "gzip"
+for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
+  [ -f "$f" ] || continue
+  printf '%-40s %10s %10s %10s\n' "${f#"$pkg"/}" "$(size "$f")" "$(size "$f.br")" "$(size "$f.gz")"
+done
+echo
+exec end2end/with-server.sh node end2end/measure.mjs
