@@ -51,3 +51,9 @@ if $want_test_tools && ! command -v chromium >/dev/null; then
   say "Installing Chromium for the browser tests"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+
+# The API contract check installs Schemathesis into a virtual environment.
+if $want_test_tools && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  say "Installing Python's venv module for the API contract check"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+fi

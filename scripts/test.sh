@@ -36,4 +36,6 @@ cargo test --release "${packages[@]}"
 
 say "Browser tests (Chromium, release build)"
 end2end/run.sh
+say "API contract (Schemathesis as patient, doctor, administrator; release build)"
+end2end/contract/run.sh
 say "All tests passed"

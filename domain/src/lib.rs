@@ -23,4 +23,7 @@ pub mod services;
 #[cfg(feature = "server")]
 pub mod store;
 
+#[cfg(feature = "openapi")]
+pub mod wire_formats;
+
 pub use error::{DomainError, DomainResult};

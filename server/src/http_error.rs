@@ -3,7 +3,6 @@
 //! A 5xx logs its cause and tells the client nothing internal.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::DomainError;
@@ -47,7 +46,8 @@ impl ApiError {
     }
 }
 
-fn error_response(
+/// A response in the API's error shape.
+pub fn error_response(
     status: StatusCode,
     code: &str,
     detail: String,
@@ -110,46 +110,19 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A JSON body whose rejection speaks the API's error shape (400, naming the
-/// field serde complained about when it can).
-pub struct ApiJson<T>(pub T);
-
-impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = Response;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
-    }
-}
-
-fn json_rejection(rejection: JsonRejection) -> Response {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "expected a body with Content-Type: application/json".into(),
-            None,
-        ),
-        other => {
-            let detail = other.body_text();
-            let field = detail
-                .split('`')
-                .nth(1)
-                .filter(|_| detail.contains("missing field") || detail.contains("invalid type"))
-                .map(str::to_owned);
-            let code = if detail.contains("missing field") {
-                "required"
-            } else {
-                "invalid_body"
-            };
-            error_response(StatusCode::BAD_REQUEST, code, detail, field)
-        }
-    }
+/// Last line of defence: a handler that panicked answers a JSON 500 and the
+/// panic is logged (the connection stays up).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    tracing::error!(panic = %message, "request handler panicked");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "internal server error".into(),
+        None,
+    )
 }

@@ -5,6 +5,7 @@
 pub mod authn;
 pub mod bench;
 pub mod config;
+pub mod extract;
 pub mod headers;
 pub mod http_error;
 pub mod rest;
@@ -20,7 +21,7 @@ use std::time::Duration;
 use anyhow::Context;
 use app::session::CookiePolicy;
 use axum::Router;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use domain::services::Services;
 use domain::store::Db;
 use tokio::net::TcpListener;
@@ -57,10 +58,22 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(rest::router())
-        .merge(web::router(&state))
+        .merge(web::router(&state));
+    with_layers(routes, state)
+}
+
+/// `routes` behind the layers every request goes through: tracing,
+/// compression, security headers, the API's JSON errors, the panic catcher and
+/// authentication.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http_error::panic_response,
+        ))
+        .layer(from_fn(rest::rejections::json_errors))
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(headers::compression())
         .layer(telemetry::http_trace_layer())

@@ -30,6 +30,7 @@ pub async fn create_staff(
     first_name: String,
     last_name: String,
     specialty: Option<String>,
+    timezone: Option<String>,
 ) -> Result<User, UiError> {
     use crate::session::{require_principal, services};
     use domain::accounts::SignUpForm;
@@ -44,6 +45,7 @@ pub async fn create_staff(
             last_name,
         },
         specialty,
+        timezone,
     };
     Ok(services()?
         .accounts

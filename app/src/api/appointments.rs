@@ -43,17 +43,12 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
     use crate::session::{require_principal, services};
     use domain::scheduling::appointments::AppointmentStatus;
     use domain::store::appointments::ListFilter;
-    let day = |raw: &str, field: &str, extra: i64| -> Result<Option<jiff::Timestamp>, UiError> {
+    let day = |raw: &str, field: &'static str, extra: i64| -> Result<Option<jiff::Timestamp>, UiError> {
         match raw.trim() {
             "" => Ok(None),
             raw => {
-                let date: jiff::civil::Date = raw.parse().map_err(|_| UiError {
-                    code: "invalid_date".into(),
-                    field: Some(field.into()),
-                })?;
-                let date = date
-                    .checked_add(jiff::Span::new().days(extra))
-                    .map_err(internal)?;
+                let date = domain::bounds::parse_date(field, raw)?;
+                let date = domain::bounds::add_days(field, date, extra)?;
                 Ok(Some(
                     date.to_zoned(jiff::tz::TimeZone::UTC)
                         .map_err(internal)?
@@ -147,10 +142,7 @@ pub async fn act_on_appointment(id: i64, action: String, message: String) -> Res
 #[server]
 pub async fn reschedule_appointment(id: i64, start: String) -> Result<(), UiError> {
     use crate::session::{require_principal, services};
-    let starts_at = start.trim().parse().map_err(|_| UiError {
-        code: "required".into(),
-        field: Some("start".into()),
-    })?;
+    let starts_at = domain::bounds::parse_instant("start", &start)?;
     services()?
         .appointments
         .reschedule(&require_principal()?, id, starts_at, jiff::Timestamp::now())

@@ -86,10 +86,7 @@ fn parse_kind(raw: &str) -> Result<Option<domain::scheduling::ConsultationType>,
 fn parse_date(field: &'static str, raw: &str) -> Result<Option<jiff::civil::Date>, UiError> {
     match raw.trim() {
         "" => Ok(None),
-        raw => raw.parse().map(Some).map_err(|_| UiError {
-            code: "invalid_date".into(),
-            field: Some(field.into()),
-        }),
+        raw => Ok(Some(domain::bounds::parse_date(field, raw)?)),
     }
 }
 
@@ -253,10 +250,7 @@ pub async fn book_slot(
     use crate::session::{require_principal, services};
     use domain::scheduling::ConsultationType;
     use domain::services::appointments::NewBooking;
-    let starts_at = start.trim().parse().map_err(|_| UiError {
-        code: "invalid_datetime".into(),
-        field: Some("start".into()),
-    })?;
+    let starts_at = domain::bounds::parse_instant("start", &start)?;
     let booking = NewBooking {
         doctor_id,
         starts_at,

@@ -8,7 +8,7 @@ use crate::i18n::{Tr, use_i18n};
 /// Picks a string of the interface.
 pub type Text = fn(&Tr) -> &'static str;
 
-const INPUT_CLASS: &str = "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 \
+pub const INPUT_CLASS: &str = "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 \
     shadow-sm focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/30";
 
 /// A labelled text input.

@@ -5,7 +5,7 @@ use domain::accounts::{Role, User};
 use leptos::prelude::*;
 
 use crate::api::accounts::{CreateStaff, DeactivateAccount, list_accounts, list_specialties};
-use crate::components::forms::{ErrorBanner, PasswordField, SubmitButton, TextField};
+use crate::components::forms::{ErrorBanner, INPUT_CLASS, PasswordField, SubmitButton, TextField};
 use crate::i18n::{Lang, use_i18n};
 
 /// The accounts page of the administration portal.
@@ -61,6 +61,10 @@ pub fn AccountsPage() -> impl IntoView {
                             })}
                         </Transition>
                     </select>
+                </label>
+                <label class="block space-y-1" for="timezone">
+                    <span class="text-sm font-medium text-slate-700">{move || i18n.t(|t| t.s.timezone_label)}</span>
+                    <input id="timezone" name="timezone" value="Europe/Paris" autocomplete="off" class=INPUT_CLASS />
                 </label>
                 <TextField name="first_name" label=|t| t.first_name_label />
                 <TextField name="last_name" label=|t| t.last_name_label />

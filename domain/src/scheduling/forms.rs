@@ -15,15 +15,22 @@ use crate::error::{DomainError, DomainResult};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AvailabilityForm {
     /// 0 = Monday … 6 = Sunday.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 6, example = 0))]
     pub day_of_week: Option<i64>,
     /// `HH:MM`, wall-clock in the doctor's zone.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::ClockTime>, example = "09:00"))]
     pub start_time: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::ClockTime>, example = "12:00"))]
     pub end_time: Option<String>,
     /// `in_person`, `remote` or `both` (`presentiel`, `distanciel` accepted).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::ConsultationKind>))]
     pub consultation_type: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 480, example = 30))]
     pub duration_minutes: Option<i64>,
     /// Patients per slot.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50, example = 1))]
     pub max_consultations: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon"))]
     pub location: Option<String>,
     pub is_active: Option<bool>,
 }
@@ -126,10 +133,14 @@ pub fn parse_timezone(raw: &str) -> DomainResult<String> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExceptionForm {
     /// RFC 3339 instant.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::Instant>, example = "2026-08-03T00:00:00+02:00"))]
     pub start_datetime: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::Instant>, example = "2026-08-15T00:00:00+02:00"))]
     pub end_datetime: Option<String>,
     /// `vacation`, `training`, `emergency`, `busy` or `unavailable`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*(?:vacation|training|emergency|busy|unavailable)\\s*$", example = "vacation"))]
     pub exception_type: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500, example = "Congrès de cardiologie"))]
     pub reason: Option<String>,
     /// Repeats every week from its start.
     pub is_recurring: Option<bool>,
@@ -140,6 +151,28 @@ fn parse_instant(field: &'static str, raw: &str) -> DomainResult<Timestamp> {
 }
 
 impl ExceptionForm {
+    /// The form of an existing exception (the base a partial update applies to).
+    pub fn from_exception(exception: &Exception, reason: &str) -> Self {
+        Self {
+            start_datetime: Some(exception.starts_at.to_string()),
+            end_datetime: Some(exception.ends_at.to_string()),
+            exception_type: Some(exception.kind.as_str().into()),
+            reason: Some(reason.to_owned()),
+            is_recurring: Some(exception.recurring_weekly),
+        }
+    }
+
+    /// These fields where given, `base`'s elsewhere.
+    pub fn over(self, base: Self) -> Self {
+        Self {
+            start_datetime: self.start_datetime.or(base.start_datetime),
+            end_datetime: self.end_datetime.or(base.end_datetime),
+            exception_type: self.exception_type.or(base.exception_type),
+            reason: self.reason.or(base.reason),
+            is_recurring: self.is_recurring.or(base.is_recurring),
+        }
+    }
+
     /// Validates into an exception (id 0 until stored) and its reason.
     pub fn parse(&self) -> DomainResult<(Exception, String)> {
         let starts_at = parse_instant(
@@ -192,11 +225,17 @@ impl ExceptionForm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleForm {
     /// IANA time zone (`Europe/Paris`).
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Paris"))]
     pub timezone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 43200))]
     pub min_notice_minutes: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 730))]
     pub max_advance_days: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
     pub buffer_minutes: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10080))]
     pub cancel_cutoff_minutes: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 2880))]
     pub waitlist_hold_minutes: Option<i64>,
 }
 

@@ -94,6 +94,17 @@ impl WeeklyRange {
                 "capacity must be 1 to 50",
             ));
         }
+        if self
+            .location
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > 200)
+        {
+            return Err(DomainError::invalid(
+                "location",
+                "too_long",
+                "at most 200 characters",
+            ));
+        }
         if self.end <= self.start {
             return Err(DomainError::invalid(
                 "end_time",

@@ -13,12 +13,18 @@ use crate::error::{DomainError, DomainResult};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningForm {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::wire_formats::Instant, example = "2027-03-20T17:00:00+01:00"))]
     pub start: Option<String>,
+    /// 15 minutes to 8 hours after the start.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::wire_formats::Instant, example = "2027-03-20T17:30:00+01:00"))]
     pub end: Option<String>,
     /// `in_person`, `remote` or `both` (default).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::ConsultationKind>))]
     pub consultation_type: Option<String>,
     /// Patients in the slot (default 1).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50, example = 1))]
     pub capacity: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon"))]
     pub location: Option<String>,
 }
 
@@ -60,7 +66,7 @@ impl OpeningForm {
             ));
         }
         let consultation_type = match self.consultation_type.as_deref() {
-            None | Some("") => ConsultationType::Both,
+            None => ConsultationType::Both,
             Some(raw) => ConsultationType::parse("consultation_type", raw)?,
         };
         let location = self

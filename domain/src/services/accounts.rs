@@ -4,10 +4,13 @@
 use crate::accounts::{NewAccount, Role, SignUpForm, Specialty, User, UserId};
 use crate::auth::{Principal, hash_password};
 use crate::error::{DomainError, DomainResult};
-use crate::store::{Db, db_error, sessions, specialties, users};
+use crate::scheduling::forms::parse_timezone;
+use crate::store::{Db, availability, db_error, sessions, specialties, users};
 
 /// Page size cap for account listings.
 const MAX_PAGE: i64 = 200;
+/// Largest offset of an account listing.
+const MAX_OFFSET: i64 = 1_000_000_000;
 
 /// Account operations.
 #[derive(Clone)]
@@ -22,6 +25,8 @@ pub struct NewStaff {
     pub form: SignUpForm,
     /// Specialty code, for doctors.
     pub specialty: Option<String>,
+    /// IANA time zone, for doctors (default `Europe/Paris`).
+    pub timezone: Option<String>,
 }
 
 impl AccountService {
@@ -32,7 +37,7 @@ impl AccountService {
     /// A patient creates their own account.
     pub async fn sign_up(&self, form: &SignUpForm) -> DomainResult<User> {
         let account = NewAccount::parse(form)?;
-        self.create(Role::Patient, account, None).await
+        self.create(Role::Patient, account, None, None).await
     }
 
     /// An administrator creates a doctor or an administrator.
@@ -51,7 +56,12 @@ impl AccountService {
             (Role::Doctor, Some(code)) if !code.is_empty() => Some(code.to_owned()),
             _ => None,
         };
-        self.create(role, account, specialty.as_deref()).await
+        let timezone = match (role, new.timezone.as_deref().map(str::trim)) {
+            (Role::Doctor, Some(zone)) if !zone.is_empty() => Some(parse_timezone(zone)?),
+            _ => None,
+        };
+        self.create(role, account, specialty.as_deref(), timezone.as_deref())
+            .await
     }
 
     /// Creates an account with no actor: first administrator, demo data.
@@ -61,7 +71,8 @@ impl AccountService {
         form: &SignUpForm,
         specialty: Option<&str>,
     ) -> DomainResult<User> {
-        self.create(role, NewAccount::parse(form)?, specialty).await
+        self.create(role, NewAccount::parse(form)?, specialty, None)
+            .await
     }
 
     async fn create(
@@ -69,6 +80,7 @@ impl AccountService {
         role: Role,
         account: NewAccount,
         specialty: Option<&str>,
+        timezone: Option<&str>,
     ) -> DomainResult<User> {
         let password_hash = hash_password(account.password.expose().to_owned()).await?;
         let mut tx = self.db.begin_write().await?;
@@ -90,6 +102,9 @@ impl AccountService {
                 None => None,
             };
             specialties::set_doctor_specialty(&mut tx, user.id, specialty_id).await?;
+            if let Some(zone) = timezone {
+                availability::set_timezone(&mut tx, user.id, zone).await?;
+            }
         }
         tx.commit().await.map_err(db_error)?;
         tracing::info!(user_id = user.id, role = role.as_str(), "account created");
@@ -121,8 +136,22 @@ impl AccountService {
         offset: i64,
     ) -> DomainResult<Vec<User>> {
         actor.require(Role::Admin)?;
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(DomainError::invalid(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        if !(0..=MAX_OFFSET).contains(&offset) {
+            return Err(DomainError::invalid(
+                "offset",
+                "out_of_range",
+                format!("offset must be between 0 and {MAX_OFFSET}"),
+            ));
+        }
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-        users::list(&mut conn, role, limit.clamp(1, MAX_PAGE), offset.max(0)).await
+        users::list(&mut conn, role, limit, offset).await
     }
 
     /// Deactivates an account and signs it out everywhere (administrators only,

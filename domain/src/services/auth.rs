@@ -125,7 +125,7 @@ impl AuthService {
             return Ok(tokens);
         }
         match sessions::refresh_token_used_at(&mut tx, &claims.jti).await? {
-            Some(Some(used_at)) if now_ms() - used_at > self.config.reuse_grace_secs * 1000 => {
+            Some(Some(used_at)) if now_ms() - used_at >= self.config.reuse_grace_secs * 1000 => {
                 sessions::revoke(&mut tx, &claims.sid).await?;
                 tx.commit().await.map_err(db_error)?;
                 tracing::warn!(session_id = %claims.sid, "refresh token reused: session revoked");

@@ -146,6 +146,21 @@ impl SchedulingService {
         })
     }
 
+    /// A doctor changes some fields of one of their exceptions (the others
+    /// stay as they are).
+    pub async fn patch_exception(
+        &self,
+        actor: &Principal,
+        id: i64,
+        form: &ExceptionForm,
+    ) -> DomainResult<StoredException> {
+        let current = self.exception(actor, id).await?;
+        let merged = form
+            .clone()
+            .over(ExceptionForm::from_exception(&current.exception, &current.reason));
+        self.update_exception(actor, id, &merged).await
+    }
+
     /// A doctor removes one of their exceptions.
     pub async fn delete_exception(&self, actor: &Principal, id: i64) -> DomainResult<()> {
         self.exception(actor, id).await?;

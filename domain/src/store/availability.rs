@@ -58,6 +58,21 @@ pub async fn doctor_schedule(
     .transpose()
 }
 
+/// Sets a doctor's time zone (an IANA name, already checked).
+pub async fn set_timezone(
+    conn: &mut AnyConnection,
+    doctor_id: UserId,
+    timezone: &str,
+) -> DomainResult<()> {
+    sqlx::query("UPDATE doctor_profiles SET timezone = $2 WHERE user_id = $1")
+        .bind(doctor_id)
+        .bind(timezone)
+        .execute(conn)
+        .await
+        .map(drop)
+        .map_err(db_error)
+}
+
 /// Saves a doctor's time zone and booking rules.
 pub async fn save_schedule(
     conn: &mut AnyConnection,

@@ -83,7 +83,7 @@ pub async fn doctors(
     let sql = format!(
         "SELECT * FROM ({SELECT} AND ($1 = '' OR s.code = $1) \
          AND ($2 = '' OR LOWER(u.first_name || ' ' || u.last_name) LIKE $2) \
-         AND ($4 = 0 OR u.id = $4)) d \
+         AND ($4 = 0 OR u.id = $5)) d \
          WHERE ($3 = '' OR ($3 = 'in_person' AND d.offers_in_person = 1) OR ($3 = 'remote' AND d.offers_remote = 1)) \
          ORDER BY d.last_name, d.first_name, d.id"
     );
@@ -91,6 +91,7 @@ pub async fn doctors(
         .bind(filter.specialty.unwrap_or(""))
         .bind(pattern)
         .bind(kind)
+        .bind(i64::from(filter.id.is_some()))
         .bind(filter.id.unwrap_or(0))
         .fetch_all(conn)
         .await

@@ -1,7 +1,7 @@
 //! Accounts over REST: patient sign-up, the caller's account, and account
 //! administration.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -58,15 +59,17 @@ impl From<User> for UserBody {
 /// A new patient account.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
-    #[serde(default)]
+    /// 3–30 letters, digits, `.`, `_` or `-` (stored in lower case).
+    #[schema(pattern = r"^\s*[A-Za-z0-9._-]{3,30}\s*$", example = "camille.roux")]
     pub username: String,
-    #[serde(default)]
+    #[schema(format = Email, max_length = 254, example = "camille.roux@example.fr")]
     pub email: String,
-    #[serde(default)]
+    /// 10–128 characters, not containing the username.
+    #[schema(min_length = 10, max_length = 128, example = "une-phrase-de-passe")]
     pub password: String,
-    #[serde(default)]
+    #[schema(pattern = r"\S", max_length = 100, example = "Camille")]
     pub first_name: String,
-    #[serde(default)]
+    #[schema(pattern = r"\S", max_length = 100, example = "Roux")]
     pub last_name: String,
 }
 
@@ -86,23 +89,33 @@ impl From<RegisterRequest> for SignUpForm {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewStaffRequest {
     /// `doctor` or `admin`.
-    #[serde(default)]
+    #[schema(pattern = "^(doctor|admin)$", example = "doctor")]
     pub role: String,
     #[serde(flatten)]
     #[schema(inline)]
     pub account: RegisterRequest,
     /// Specialty code, for doctors (see `/api/v1/specialties/`).
     #[serde(default)]
+    #[schema(example = "cardiology")]
     pub specialty: Option<String>,
+    /// IANA time zone of a doctor's availability (default `Europe/Paris`).
+    #[serde(default)]
+    #[schema(example = "Europe/Paris")]
+    pub timezone: Option<String>,
 }
 
 /// Filter of the account list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `patient`, `doctor` or `admin`.
+    #[param(pattern = "^(patient|doctor|admin)$")]
     pub role: Option<String>,
-    /// At most 200 (default 50).
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// Accounts to skip (default 0).
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<i64>,
 }
 
@@ -137,14 +150,9 @@ pub async fn me(
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<UserBody>>, ApiError> {
-    let role = query
-        .role
-        .as_deref()
-        .filter(|r| !r.is_empty())
-        .map(Role::parse)
-        .transpose()?;
+    let role = query.role.as_deref().map(Role::parse).transpose()?;
     let users = state
         .services
         .accounts
@@ -175,6 +183,7 @@ pub async fn create_staff(
         role: body.role,
         form: body.account.into(),
         specialty: body.specialty,
+        timezone: body.timezone,
     };
     let user = state
         .services
@@ -191,7 +200,7 @@ pub async fn create_staff(
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<UserId>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<UserBody>, ApiError> {
     Ok(Json(
         state.services.accounts.get(&principal, id).await?.into(),
@@ -205,7 +214,7 @@ pub async fn one(
 pub async fn deactivate(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<UserId>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<UserBody>, ApiError> {
     Ok(Json(
         state

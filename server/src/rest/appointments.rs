@@ -1,12 +1,12 @@
 //! Appointments over REST (`/api/v1/appointments/`): booking, the lists of
 //! patients and doctors, and moving an appointment along.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::DomainError;
+use domain::{DomainError, bounds};
 use domain::scheduling::ConsultationType;
 use domain::scheduling::appointments::{Action, AppointmentStatus};
 use domain::services::appointments::NewBooking;
@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use domain::wire_formats::{ConsultationKind, Instant};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/appointments/", get(list).post(book))
         .route("/api/v1/appointments/{id}/", get(one))
+        .route("/api/v1/appointments/{id}/reschedule/", post(reschedule))
         .route("/api/v1/appointments/{id}/{action}/", post(act))
 }
 
@@ -100,24 +103,17 @@ pub struct AppointmentDetail {
 /// A booking.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BookingRequest {
-    pub doctor_id: Option<i64>,
-    /// Start of a free slot (RFC 3339).
-    pub start: Option<String>,
+    #[schema(example = 2)]
+    pub doctor_id: i64,
+    /// Start of a free slot.
+    #[schema(value_type = Instant)]
+    pub start: String,
     /// `in_person` or `remote` (default: what the slot offers; `both` slots ask).
+    #[schema(value_type = Option<ConsultationKind>)]
     pub consultation_type: Option<String>,
+    /// Up to 1000 characters.
+    #[schema(max_length = 1000, example = "Renouvellement d'ordonnance")]
     pub reason: Option<String>,
-}
-
-fn parse_start(raw: Option<&str>) -> Result<Timestamp, DomainError> {
-    let raw =
-        raw.ok_or_else(|| DomainError::invalid("start", "required", "this field is required"))?;
-    raw.trim().parse().map_err(|_| {
-        DomainError::invalid(
-            "start",
-            "invalid_datetime",
-            "expected an RFC 3339 date-time",
-        )
-    })
 }
 
 /// Book a free slot (patients). 409 `slot_full` when the last place was just taken.
@@ -126,18 +122,15 @@ fn parse_start(raw: Option<&str>) -> Result<Timestamp, DomainError> {
         (status = 201, body = AppointmentBody),
         (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody),
-        (status = 409, description = "Slot full, unavailable, or overlapping another appointment of the patient", body = ErrorBody),
-    ))]
+        (status = 409, description = "Slot full, unavailable, or overlapping another appointment of the patient", body = ErrorBody), (status = 404, description = "No such doctor", body = ErrorBody)))]
 pub async fn book(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, ApiError> {
     let booking = NewBooking {
-        doctor_id: body.doctor_id.ok_or_else(|| {
-            DomainError::invalid("doctor_id", "required", "this field is required")
-        })?,
-        starts_at: parse_start(body.start.as_deref())?,
+        doctor_id: body.doctor_id,
+        starts_at: bounds::parse_instant("start", &body.start)?,
         consultation_type: ConsultationType::parse(
             "consultation_type",
             body.consultation_type.as_deref().unwrap_or("both"),
@@ -158,25 +151,25 @@ pub async fn book(
 
 /// Filters of the list (all optional).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `pending`, `confirmed`, `refused`, `cancelled`, `completed` or `no_show`.
+    #[param(pattern = "^(pending|confirmed|refused|cancelled|completed|no_show)$")]
     pub status: Option<String>,
-    /// Starting at or after (RFC 3339).
+    /// Starting at or after.
+    #[param(value_type = Option<Instant>)]
     pub from: Option<String>,
-    /// Starting before (RFC 3339).
+    /// Starting before.
+    #[param(value_type = Option<Instant>)]
     pub to: Option<String>,
+    
     pub doctor_id: Option<i64>,
+    
     pub patient_id: Option<i64>,
 }
 
 fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<Timestamp>, DomainError> {
-    raw.map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(|r| {
-            r.parse().map_err(|_| {
-                DomainError::invalid(field, "invalid_datetime", "expected an RFC 3339 date-time")
-            })
-        })
-        .transpose()
+    raw.map(|r| bounds::parse_instant(field, r)).transpose()
 }
 
 /// The caller's appointments (administrators: all), by start time, with the
@@ -186,12 +179,11 @@ fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<Timestamp>, 
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<AppointmentBody>>, ApiError> {
     let status = query
         .status
         .as_deref()
-        .filter(|s| !s.is_empty())
         .map(AppointmentStatus::parse)
         .transpose()?;
     let filter = ListFilter {
@@ -224,7 +216,7 @@ pub async fn list(
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<AppointmentDetail>, ApiError> {
     let appointments = &state.services.appointments;
     let appointment = appointments.appointment(&principal, id).await?;
@@ -235,19 +227,19 @@ pub async fn one(
     }))
 }
 
-/// What to do: `accept`, `refuse`, `cancel`, `complete`, `no-show` (with an
-/// optional `message`) or `reschedule` (with `start`).
-#[derive(Debug, Deserialize, ToSchema)]
+/// A word to the other side, for any action but `reschedule`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ActionRequest {
+    /// Up to 1000 characters.
+    #[schema(max_length = 1000, example = "Merci d'apporter vos derniers résultats.")]
     pub message: Option<String>,
-    /// New start, for `reschedule`.
-    pub start: Option<String>,
 }
 
-/// Move an appointment along. Patients cancel or reschedule (before the doctor's
-/// cut-off); doctors accept, refuse, cancel, and mark completed or no-show.
+/// Move an appointment along. Patients cancel (before the doctor's cut-off);
+/// doctors accept, refuse, cancel, and mark completed or no-show. The body is
+/// optional.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/{action}/", tag = "appointments", request_body = ActionRequest, security(("bearer" = [])),
-    params(("id" = i64, Path), ("action" = String, Path, description = "accept | refuse | cancel | complete | no-show | reschedule")),
+    params(("id" = i64, Path), ("action" = String, Path, pattern = "^(accept|refuse|cancel|complete|no-show)$", description = "accept | refuse | cancel | complete | no-show")),
     responses(
         (status = 200, body = AppointmentBody),
         (status = 403, body = ErrorBody),
@@ -257,31 +249,10 @@ pub struct ActionRequest {
 pub async fn act(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path((id, action)): Path<(i64, String)>,
-    body: axum::body::Bytes,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
+    OptionalJson(body): OptionalJson<ActionRequest>,
 ) -> Result<Json<AppointmentBody>, ApiError> {
-    // The body is optional: most actions need none.
-    let body: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        ActionRequest {
-            message: None,
-            start: None,
-        }
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| DomainError::invalid("body", "invalid_body", e.to_string()))?
-    };
-    let appointments = &state.services.appointments;
-    let now = Timestamp::now();
     let action = match action.as_str() {
-        "reschedule" => {
-            let start = parse_start(body.start.as_deref())?;
-            return Ok(Json(
-                appointments
-                    .reschedule(&principal, id, start, now)
-                    .await?
-                    .into(),
-            ));
-        }
         "accept" => Action::Accept,
         "refuse" => Action::Refuse,
         "cancel" => Action::Cancel,
@@ -289,9 +260,47 @@ pub async fn act(
         "no-show" => Action::MarkNoShow,
         _ => return Err(DomainError::NotFound("action").into()),
     };
+    let appointments = &state.services.appointments;
+    let now = Timestamp::now();
     Ok(Json(
         appointments
             .act(&principal, id, action, body.message.as_deref(), now)
+            .await?
+            .into(),
+    ))
+}
+
+/// A new start for an appointment.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleRequest {
+    /// Start of a free slot of the same doctor.
+    #[schema(value_type = Instant)]
+    pub start: String,
+}
+
+/// Move an appointment to another free slot of its doctor (its patient, before
+/// the doctor's cut-off; or its doctor). It waits for the doctor's acceptance
+/// again.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/reschedule/", tag = "appointments", request_body = RescheduleRequest, security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = AppointmentBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The new slot is full, unavailable or overlaps another appointment", body = ErrorBody),
+    ))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RescheduleRequest>,
+) -> Result<Json<AppointmentBody>, ApiError> {
+    let start = bounds::parse_instant("start", &body.start)?;
+    Ok(Json(
+        state
+            .services
+            .appointments
+            .reschedule(&principal, id, start, Timestamp::now())
             .await?
             .into(),
     ))

@@ -1,22 +1,23 @@
 //! Weekly availability and the free-slot search over REST
 //! (`/api/v1/availabilities/`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::DomainError;
+use domain::bounds;
 use domain::scheduling::forms::AvailabilityForm;
 use domain::scheduling::{ConsultationType, WeeklyRange};
 use domain::services::scheduling::FreeSlot;
 use jiff::Timestamp;
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use domain::wire_formats::{ConsultationKind, Day};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -69,8 +70,10 @@ fn availability_body(doctor_id: i64, range: WeeklyRange) -> AvailabilityBody {
 
 /// Whose availability.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DoctorQuery {
     /// Doctor id (default: the caller, if a doctor).
+    
     pub doctor: Option<i64>,
 }
 
@@ -80,7 +83,7 @@ pub struct DoctorQuery {
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<DoctorQuery>,
+    ApiQuery(query): ApiQuery<DoctorQuery>,
 ) -> Result<Json<Vec<AvailabilityBody>>, ApiError> {
     let doctor = query.doctor.unwrap_or(principal.user_id);
     let ranges = state.services.scheduling.availabilities(doctor).await?;
@@ -94,7 +97,7 @@ pub async fn list(
 
 /// Add a weekly range (doctors, to their own availability).
 #[utoipa::path(post, path = "/api/v1/availabilities/", tag = "scheduling", request_body = AvailabilityForm, security(("bearer" = [])),
-    responses((status = 201, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -118,7 +121,7 @@ pub async fn create(
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<AvailabilityBody>, ApiError> {
     let (doctor, range) = state.services.scheduling.availability(id).await?;
     Ok(Json(availability_body(doctor, range)))
@@ -126,11 +129,11 @@ pub async fn one(
 
 /// Replace a weekly range (its doctor only).
 #[utoipa::path(put, path = "/api/v1/availabilities/{id}/", tag = "scheduling", request_body = AvailabilityForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AvailabilityForm>,
 ) -> Result<Json<AvailabilityBody>, ApiError> {
     let range = state
@@ -143,11 +146,11 @@ pub async fn replace(
 
 /// Change some fields of a weekly range (its doctor only).
 #[utoipa::path(patch, path = "/api/v1/availabilities/{id}/", tag = "scheduling", request_body = AvailabilityForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
 pub async fn patch(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AvailabilityForm>,
 ) -> Result<Json<AvailabilityBody>, ApiError> {
     let range = state
@@ -160,11 +163,11 @@ pub async fn patch(
 
 /// Delete a weekly range (its doctor only).
 #[utoipa::path(delete, path = "/api/v1/availabilities/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .services
@@ -176,15 +179,21 @@ pub async fn remove(
 
 /// Free-slot search.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotQuery {
-    /// Doctor id.
+    /// Doctor id (the seed's `medecin` is accepted too).
     #[serde(alias = "medecin")]
-    pub doctor: Option<i64>,
-    /// First local day (`YYYY-MM-DD`, doctor's zone); default today.
+    #[param(example = 2)]
+    pub doctor: i64,
+    /// First local day (doctor's zone); default today.
+    #[param(value_type = Option<Day>)]
     pub date_start: Option<String>,
-    /// Last local day; default 6 days after the first. At most 92 days.
+    /// Last local day, not before the first and at most 92 days after it;
+    /// default 6 days after the first.
+    #[param(value_type = Option<Day>)]
     pub date_end: Option<String>,
     /// `in_person`, `remote` or `both`.
+    #[param(value_type = Option<ConsultationKind>)]
     pub consultation_type: Option<String>,
 }
 
@@ -216,32 +225,24 @@ impl From<FreeSlot> for FreeSlotBody {
     }
 }
 
-fn parse_date(field: &'static str, raw: &str) -> Result<Date, DomainError> {
-    raw.trim().parse().map_err(|_| {
-        DomainError::invalid(field, "invalid_date", "expected a date such as 2026-03-20")
-    })
-}
-
 /// Free slots of a doctor with places left, as the doctor's rules allow them now.
 #[utoipa::path(get, path = "/api/v1/availabilities/available-slots/", tag = "scheduling", params(SlotQuery), security(("bearer" = [])),
     responses((status = 200, body = [FreeSlotBody]), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn available_slots(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
-    Query(query): Query<SlotQuery>,
+    ApiQuery(query): ApiQuery<SlotQuery>,
 ) -> Result<Json<Vec<FreeSlotBody>>, ApiError> {
-    let doctor = query
-        .doctor
-        .ok_or_else(|| DomainError::invalid("doctor", "required", "this parameter is required"))?;
+    let doctor = query.doctor;
     let first = query
         .date_start
         .as_deref()
-        .map(|d| parse_date("date_start", d))
+        .map(|d| bounds::parse_date("date_start", d))
         .transpose()?;
     let last = query
         .date_end
         .as_deref()
-        .map(|d| parse_date("date_end", d))
+        .map(|d| bounds::parse_date("date_end", d))
         .transpose()?;
     let kind = query
         .consultation_type

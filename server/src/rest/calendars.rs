@@ -3,7 +3,7 @@
 //! to without credentials; the token is the secret, revoked or renewed at
 //! `/api/v1/calendar-feed/`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -34,18 +35,21 @@ const ICS: &str = "text/calendar; charset=utf-8";
 
 /// Whose availability (administrators name the doctor).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IcsQuery {
+    /// The doctor (administrators only; doctors get their own).
+    
     pub doctor_id: Option<i64>,
 }
 
 /// The next 12 weeks of the calling doctor's slots as an iCalendar file
 /// (`disponibilites_dr_<username>.ics`).
 #[utoipa::path(get, path = "/api/v1/availabilities/calendar-ics/", tag = "availability", params(IcsQuery), security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 403, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 403, body = ErrorBody), (status = 404, description = "No such doctor", body = ErrorBody)))]
 pub async fn availability_ics(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<IcsQuery>,
+    ApiQuery(query): ApiQuery<IcsQuery>,
 ) -> Result<Response, ApiError> {
     let file = state
         .services
@@ -110,7 +114,7 @@ pub async fn revoke(
 /// A private feed (no credentials: the token is the secret).
 pub async fn feed(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     let body = state

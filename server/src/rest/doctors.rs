@@ -2,7 +2,7 @@
 //! read (seed API); `GET /api/v1/doctors/` searches with profiles and each
 //! doctor's next free slot; doctors edit their profile at `/api/v1/profile/`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::doctors::ProfileForm;
@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use domain::wire_formats::{ConsultationKind, Day};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -57,10 +59,13 @@ impl From<DoctorListing> for DoctorBody {
 
 /// Directory filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DoctorFilter {
     /// Specialty code (see `/api/v1/specialties/`).
+    #[param(example = "cardiology")]
     pub specialty: Option<String>,
     /// Part of the doctor's name.
+    #[param(example = "Dupont")]
     pub q: Option<String>,
 }
 
@@ -70,7 +75,7 @@ pub struct DoctorFilter {
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
-    Query(filter): Query<DoctorFilter>,
+    ApiQuery(filter): ApiQuery<DoctorFilter>,
 ) -> Result<Json<Vec<DoctorBody>>, ApiError> {
     let search = DoctorSearch {
         specialty: filter.specialty,
@@ -132,14 +137,19 @@ pub struct DoctorMatchBody {
 
 /// Search filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Specialty code.
+    #[param(example = "general")]
     pub specialty: Option<String>,
     /// Part of the doctor's name.
+    #[param(example = "Dupont")]
     pub q: Option<String>,
     /// `in_person` or `remote`.
+    #[param(value_type = Option<ConsultationKind>)]
     pub consultation_type: Option<String>,
-    /// Only doctors with a free slot on or before this day (`YYYY-MM-DD`).
+    /// Only doctors with a free slot on or before this day.
+    #[param(value_type = Option<Day>)]
     pub available_by: Option<String>,
 }
 
@@ -149,23 +159,17 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
-    Query(query): Query<SearchQuery>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<DoctorMatchBody>>, ApiError> {
     let consultation_type = query
         .consultation_type
         .as_deref()
-        .filter(|k| !k.is_empty())
         .map(|k| ConsultationType::parse("consultation_type", k))
         .transpose()?;
     let available_by = query
         .available_by
         .as_deref()
-        .filter(|d| !d.is_empty())
-        .map(|d| {
-            d.parse().map_err(|_| {
-                domain::DomainError::invalid("available_by", "invalid_date", "expected YYYY-MM-DD")
-            })
-        })
+        .map(|d| domain::bounds::parse_date("available_by", d))
         .transpose()?;
     let search = DoctorSearch {
         specialty: query.specialty,
@@ -195,7 +199,7 @@ pub async fn search(
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ProfileBody>, ApiError> {
     Ok(Json(state.services.directory.doctor(id).await?.into()))
 }

@@ -1,7 +1,7 @@
 //! Exceptions to availability and the doctor's booking rules over REST
 //! (`/api/v1/exceptions/`, `/api/v1/schedule/`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 
 use super::availability::DoctorQuery;
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -28,7 +29,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/exceptions/{id}/",
             get(one_exception)
                 .put(replace_exception)
-                .patch(replace_exception)
+                .patch(patch_exception)
                 .delete(remove_exception),
         )
         .route("/api/v1/schedule/", get(schedule).patch(update_schedule))
@@ -94,11 +95,11 @@ pub async fn create_exception(
 
 /// One of the caller's exceptions.
 #[utoipa::path(get, path = "/api/v1/exceptions/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn one_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ExceptionBody>, ApiError> {
     Ok(Json(
         state
@@ -112,11 +113,11 @@ pub async fn one_exception(
 
 /// Replace one of the caller's exceptions.
 #[utoipa::path(put, path = "/api/v1/exceptions/{id}/", tag = "scheduling", request_body = ExceptionForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn replace_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ExceptionForm>,
 ) -> Result<Json<ExceptionBody>, ApiError> {
     Ok(Json(
@@ -129,13 +130,32 @@ pub async fn replace_exception(
     ))
 }
 
+/// Change some fields of one of the caller's exceptions.
+#[utoipa::path(patch, path = "/api/v1/exceptions/{id}/", tag = "scheduling", request_body = ExceptionForm, security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn patch_exception(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ExceptionForm>,
+) -> Result<Json<ExceptionBody>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .scheduling
+            .patch_exception(&principal, id, &body)
+            .await?
+            .into(),
+    ))
+}
+
 /// Delete one of the caller's exceptions.
 #[utoipa::path(delete, path = "/api/v1/exceptions/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .services
@@ -145,25 +165,29 @@ pub async fn remove_exception(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A doctor's time zone and booking rules.
+/// A doctor's time zone and booking rules (every field `PATCH` accepts).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleBody {
     /// IANA time zone.
-    pub timezone: Option<String>,
-    pub min_notice_minutes: Option<i64>,
-    pub max_advance_days: Option<i64>,
-    pub buffer_minutes: Option<i64>,
-    pub cancel_cutoff_minutes: Option<i64>,
+    #[schema(example = "Europe/Paris")]
+    pub timezone: String,
+    pub min_notice_minutes: i64,
+    pub max_advance_days: i64,
+    pub buffer_minutes: i64,
+    pub cancel_cutoff_minutes: i64,
+    /// How long a waitlisted patient holds a freed place.
+    pub waitlist_hold_minutes: i64,
 }
 
 impl From<DoctorSchedule> for ScheduleBody {
     fn from(s: DoctorSchedule) -> Self {
         Self {
-            timezone: Some(s.timezone),
-            min_notice_minutes: Some(i64::from(s.rules.min_notice_minutes)),
-            max_advance_days: Some(i64::from(s.rules.max_advance_days)),
-            buffer_minutes: Some(i64::from(s.rules.buffer_minutes)),
-            cancel_cutoff_minutes: Some(i64::from(s.rules.cancel_cutoff_minutes)),
+            timezone: s.timezone,
+            min_notice_minutes: i64::from(s.rules.min_notice_minutes),
+            max_advance_days: i64::from(s.rules.max_advance_days),
+            buffer_minutes: i64::from(s.rules.buffer_minutes),
+            cancel_cutoff_minutes: i64::from(s.rules.cancel_cutoff_minutes),
+            waitlist_hold_minutes: i64::from(s.rules.waitlist_hold_minutes),
         }
     }
 }
@@ -174,7 +198,7 @@ impl From<DoctorSchedule> for ScheduleBody {
 pub async fn schedule(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<DoctorQuery>,
+    ApiQuery(query): ApiQuery<DoctorQuery>,
 ) -> Result<Json<ScheduleBody>, ApiError> {
     Ok(Json(
         state

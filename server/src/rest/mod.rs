@@ -9,12 +9,16 @@ pub mod doctors;
 pub mod exceptions;
 pub mod health;
 pub mod openapi;
+pub mod rejections;
+pub mod required;
+pub mod responses;
 pub mod slots;
 pub mod specialties;
 pub mod tokens;
 pub mod waitlist;
 
 use axum::Router;
+use axum::routing::any;
 
 use crate::state::AppState;
 
@@ -33,4 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendars::router())
         .merge(health::router())
         .merge(openapi::router())
+        .route("/api/{*rest}", any(rejections::not_found))
+        .route("/api", any(rejections::not_found))
+        .route("/api/", any(rejections::not_found))
 }

@@ -6,10 +6,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
+
 use super::{
     accounts, appointments, availability, calendars, doctors, exceptions, health, slots,
     specialties, tokens, waitlist,
 };
+use super::required::RequiredFields;
+use super::responses::CommonResponses;
 use crate::state::AppState;
 
 /// The API description.
@@ -23,17 +27,18 @@ use crate::state::AppState;
         specialties::specialties, specialties::create, specialties::update, specialties::remove,
         availability::list, availability::create, availability::one, availability::replace, availability::patch,
         availability::remove, availability::available_slots, exceptions::list_exceptions,
-        exceptions::create_exception, exceptions::one_exception, exceptions::replace_exception,
+        exceptions::create_exception, exceptions::one_exception, exceptions::replace_exception, exceptions::patch_exception,
         exceptions::remove_exception, exceptions::schedule, exceptions::update_schedule,
         doctors::list, doctors::search, doctors::one, doctors::my_profile, doctors::update_profile,
         slots::create, slots::available, slots::reserve, slots::of_doctor, slots::of_patient,
         waitlist::join, waitlist::mine, waitlist::leave, waitlist::accept, waitlist::notifications,
         waitlist::mark_read,
         calendars::availability_ics, calendars::feed_info, calendars::renew, calendars::revoke,
-        appointments::book, appointments::list, appointments::one, appointments::act,
+        appointments::book, appointments::list, appointments::one, appointments::act, appointments::reschedule,
         health::health,
     ),
-    modifiers(&BearerAuth),
+    components(schemas(Instant, Day, ClockTime, ConsultationKind)),
+    modifiers(&BearerAuth, &CommonResponses, &RequiredFields),
 )]
 pub struct ApiDoc;
 

@@ -3,11 +3,10 @@
 //! /api/slots/available/` and `POST /api/slots/reserve/` (patients),
 //! `GET /api/appointments/doctor/` and `GET /api/appointments/patient/`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::DomainError;
 use domain::accounts::Role;
 use domain::scheduling::openings::OpeningForm;
 use jiff::Timestamp;
@@ -15,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -80,8 +80,10 @@ pub struct AvailableSlot {
 
 /// Filter of the available slots.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AvailableQuery {
     /// One doctor only.
+    
     pub doctor_id: Option<i64>,
 }
 
@@ -91,7 +93,7 @@ pub struct AvailableQuery {
 pub async fn available(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Query(query): Query<AvailableQuery>,
+    ApiQuery(query): ApiQuery<AvailableQuery>,
 ) -> Result<Json<Vec<AvailableSlot>>, ApiError> {
     let services = &state.services;
     let slots = services
@@ -128,22 +130,22 @@ pub async fn available(
 /// A reservation.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReserveRequest {
-    pub slot_id: Option<i64>,
-    pub doctor_id: Option<i64>,
+    #[schema(example = 1)]
+    pub slot_id: i64,
+    #[schema(example = 2)]
+    pub doctor_id: i64,
 }
 
 /// Reserve a one-off slot (patients); the appointment then waits for the doctor.
 #[utoipa::path(post, path = "/api/slots/reserve/", tag = "seed", request_body = ReserveRequest, security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "Full, or overlapping another appointment of the patient", body = ErrorBody)))]
+        (status = 409, description = "Full, or overlapping another appointment of the patient", body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reserve(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
     ApiJson(body): ApiJson<ReserveRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let required = |field| DomainError::invalid(field, "required", "this field is required");
-    let slot_id = body.slot_id.ok_or_else(|| required("slot_id"))?;
-    let doctor_id = body.doctor_id.ok_or_else(|| required("doctor_id"))?;
+    let (slot_id, doctor_id) = (body.slot_id, body.doctor_id);
     let appointment = state
         .services
         .appointments

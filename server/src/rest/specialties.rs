@@ -1,6 +1,6 @@
 //! Medical specialties: anyone reads them, administrators manage them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -10,7 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use crate::extract::{ApiJson, ApiPath};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -76,11 +77,11 @@ pub async fn create(
 
 /// Rename a specialty (administrators).
 #[utoipa::path(put, path = "/api/v1/specialties/{id}/", tag = "accounts", request_body = SpecialtyForm, params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = SpecialtyBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = SpecialtyBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(form): ApiJson<SpecialtyForm>,
 ) -> Result<Json<SpecialtyBody>, ApiError> {
     let updated = state
@@ -94,11 +95,11 @@ pub async fn update(
 /// Remove a specialty no doctor practises (administrators); 409
 /// `specialty_in_use` otherwise.
 #[utoipa::path(delete, path = "/api/v1/specialties/{id}/", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .services

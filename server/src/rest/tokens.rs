@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::authn::{Client, CurrentUser};
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use crate::extract::ApiJson;
+use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -25,10 +26,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Username (or e-mail address).
-    #[serde(default)]
-    pub username: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
+    #[schema(min_length = 1, max_length = 254, example = "marie")]
+    pub username: String,
+    #[schema(min_length = 1, max_length = 128, example = "rendez-vous-2026")]
+    pub password: String,
 }
 
 /// A token pair. The refresh token is single-use: each refresh returns a new one.
@@ -43,13 +44,14 @@ pub struct TokenPairBody {
 /// A refresh token.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
-    #[serde(default)]
-    pub refresh: Option<String>,
+    /// The refresh token of the last pair.
+    #[schema(min_length = 1, example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
+    pub refresh: String,
 }
 
-fn required(value: Option<String>, field: &'static str) -> Result<String, Response> {
+fn required(value: String, field: &'static str) -> Result<String, Response> {
     match value {
-        Some(v) if !v.is_empty() => Ok(v),
+        v if !v.is_empty() => Ok(v),
         _ => Err(ApiError::bad_request(
             "required",
             "this field is required",

@@ -1,10 +1,10 @@
 //! The waitlist and in-app notifications over REST.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use domain::DomainError;
+use domain::bounds;
 use domain::notifications::Notice;
 use domain::scheduling::ConsultationType;
 use domain::store::waitlist::EntryRow;
@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::authn::CurrentUser;
-use crate::http_error::{ApiError, ApiJson, ErrorBody};
+use domain::wire_formats::{ConsultationKind, Day};
+use crate::extract::{ApiJson, ApiPath};
+use crate::http_error::{ApiError, ErrorBody};
 use crate::rest::appointments::AppointmentBody;
 use crate::state::AppState;
 
@@ -63,31 +65,27 @@ impl From<EntryRow> for EntryBody {
 /// Joining a doctor's waitlist for a day.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct JoinRequest {
-    pub doctor_id: Option<i64>,
-    /// `YYYY-MM-DD`, in the doctor's time zone.
-    pub date: Option<String>,
+    #[schema(example = 2)]
+    pub doctor_id: i64,
+    /// The day, in the doctor's time zone.
+    #[schema(value_type = Day)]
+    pub date: String,
     /// `in_person`, `remote` or `both` (default).
+    #[schema(value_type = Option<ConsultationKind>)]
     pub consultation_type: Option<String>,
 }
 
 /// Join a doctor's waitlist for a day with no free slot left (patients).
 #[utoipa::path(post, path = "/api/v1/waitlist/", tag = "waitlist", request_body = JoinRequest, security(("bearer" = [])),
     responses((status = 201, body = EntryBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, description = "Already waiting, or the day still has free slots", body = ErrorBody)))]
+        (status = 409, description = "Already waiting, or the day still has free slots", body = ErrorBody), (status = 404, description = "No such doctor", body = ErrorBody)))]
 pub async fn join(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
     ApiJson(body): ApiJson<JoinRequest>,
 ) -> Result<(StatusCode, Json<EntryBody>), ApiError> {
-    let required = |field| DomainError::invalid(field, "required", "this field is required");
-    let doctor_id = body.doctor_id.ok_or_else(|| required("doctor_id"))?;
-    let day = body
-        .date
-        .as_deref()
-        .ok_or_else(|| required("date"))?
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::invalid("date", "invalid_date", "expected YYYY-MM-DD"))?;
+    let doctor_id = body.doctor_id;
+    let day = bounds::parse_date("date", &body.date)?;
     let kind = ConsultationType::parse(
         "consultation_type",
         body.consultation_type.as_deref().unwrap_or("both"),
@@ -117,11 +115,11 @@ pub async fn mine(
 
 /// Leave the waitlist, or turn down the place offered (it passes on).
 #[utoipa::path(delete, path = "/api/v1/waitlist/{id}/", tag = "waitlist", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn leave(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .services
@@ -134,11 +132,11 @@ pub async fn leave(
 /// Take the place offered: a pending appointment for the doctor to accept.
 #[utoipa::path(post, path = "/api/v1/waitlist/{id}/accept/", tag = "waitlist", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 201, body = AppointmentBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "No offer, or it expired", body = ErrorBody)))]
+        (status = 409, description = "No offer, or it expired", body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<(StatusCode, Json<AppointmentBody>), ApiError> {
     let appointment = state
         .services
@@ -191,6 +189,8 @@ pub async fn notifications(
 /// Which notification to mark read (all when `id` is absent).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReadRequest {
+    /// The notification; leave it out to mark them all read.
+    
     pub id: Option<i64>,
 }
 
