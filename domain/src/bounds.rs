@@ -28,17 +28,24 @@ pub const LAST_DAY: Date = date(MAX_YEAR, 12, 31);
 
 const OUT_OF_RANGE: &str = "out_of_range";
 
-/// The first accepted instant (the start of [`FIRST_DAY`], UTC).
+/// The first accepted instant: the start of [`FIRST_DAY`] as written with the
+/// largest offset east (a date-time is judged by the date its writer gave it,
+/// `1900-01-01T00:00:00+14:00` included).
 pub fn first_instant() -> Timestamp {
-    // 1900-01-01T00:00:00Z, as seconds since the Unix epoch.
-    Timestamp::from_second(-2_208_988_800).unwrap_or(Timestamp::MIN)
+    // 1900-01-01T00:00:00Z less 26 hours, as seconds since the Unix epoch.
+    Timestamp::from_second(-2_208_988_800 - OFFSET_REACH_SECS).unwrap_or(Timestamp::MIN)
 }
 
-/// The first instant past the accepted ones (the end of [`LAST_DAY`], UTC).
+/// The first instant past the accepted ones: the end of [`LAST_DAY`] as
+/// written with the largest offset west.
 pub fn end_instant() -> Timestamp {
-    // 2201-01-01T00:00:00Z, as seconds since the Unix epoch.
-    Timestamp::from_second(7_289_654_400).unwrap_or(Timestamp::MAX)
+    // 2201-01-01T00:00:00Z plus 26 hours, as seconds since the Unix epoch.
+    Timestamp::from_second(7_289_654_400 + OFFSET_REACH_SECS).unwrap_or(Timestamp::MAX)
 }
+
+/// The largest UTC offset a written date-time may carry (RFC 3339 allows
+/// ±23:59; the time library reads up to ±25:59).
+const OFFSET_REACH_SECS: i64 = 26 * 3600;
 
 /// `day` if it falls in the accepted years; a validation error on `field` otherwise.
 pub fn date_in_range(field: &'static str, day: Date) -> DomainResult<Date> {
@@ -53,17 +60,22 @@ pub fn date_in_range(field: &'static str, day: Date) -> DomainResult<Date> {
     }
 }
 
-/// `at` if it falls in the accepted years; a validation error on `field` otherwise.
+/// `at` if it falls in the accepted years (as some offset writes it); a
+/// validation error on `field` otherwise.
 pub fn instant_in_range(field: &'static str, at: Timestamp) -> DomainResult<Timestamp> {
     if at >= first_instant() && at < end_instant() {
         Ok(at)
     } else {
-        Err(DomainError::invalid(
-            field,
-            OUT_OF_RANGE,
-            format!("date-times must fall between {FIRST_DAY}T00:00:00Z and {LAST_DAY}T23:59:59Z"),
-        ))
+        Err(instant_out_of_range(field))
     }
+}
+
+fn instant_out_of_range(field: &'static str) -> DomainError {
+    DomainError::invalid(
+        field,
+        OUT_OF_RANGE,
+        format!("date-times must fall between {FIRST_DAY} and {LAST_DAY}"),
+    )
 }
 
 /// Parses a `YYYY-MM-DD` day and checks its bounds.
@@ -74,15 +86,20 @@ pub fn parse_date(field: &'static str, raw: &str) -> DomainResult<Date> {
     date_in_range(field, day)
 }
 
-/// Parses an RFC 3339 instant and checks its bounds.
+/// Parses an RFC 3339 instant and checks its bounds: the date as written (with
+/// its offset) falls in the accepted years.
 pub fn parse_instant(field: &'static str, raw: &str) -> DomainResult<Timestamp> {
-    let at = raw.trim().parse::<Timestamp>().map_err(|_| {
+    let invalid = || {
         DomainError::invalid(
             field,
             "invalid_datetime",
             "expected an RFC 3339 date-time such as 2026-03-20T10:00:00Z",
         )
-    })?;
+    };
+    let raw = raw.trim();
+    let at = raw.parse::<Timestamp>().map_err(|_| invalid())?;
+    let written = jiff::fmt::temporal::Pieces::parse(raw).map_err(|_| invalid())?;
+    date_in_range(field, written.date()).map_err(|_| instant_out_of_range(field))?;
     instant_in_range(field, at)
 }
 
@@ -189,9 +206,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_date_time_is_judged_by_the_date_written() {
+        // 1899-12-31T19:00:00Z, written on the window's first day.
+        assert!(parse_instant("start", "1900-01-01T00:00:00+05:00").is_ok());
+        // 1900-01-01T04:00:00Z, written the day before the window.
+        let refused = parse_instant("start", "1899-12-31T23:00:00-05:00");
+        assert_eq!(refused.err().map(|e| e.code()), Some("out_of_range"));
+        assert!(parse_instant("end", "2200-12-31T23:59:59-12:00").is_ok());
+        assert!(parse_instant("end", "2201-01-01T00:30:00+01:00").is_err());
+    }
+
+    #[test]
     fn the_window_is_the_documented_one() {
-        assert_eq!(first_instant().to_string(), "1900-01-01T00:00:00Z");
-        assert_eq!(end_instant().to_string(), "2201-01-01T00:00:00Z");
+        assert_eq!(first_instant().to_string(), "1899-12-30T22:00:00Z");
+        assert_eq!(end_instant().to_string(), "2201-01-02T02:00:00Z");
         assert!(date_in_range("d", date(1900, 1, 1)).is_ok());
         assert!(date_in_range("d", date(2200, 12, 31)).is_ok());
         assert!(date_in_range("d", date(1899, 12, 31)).is_err());

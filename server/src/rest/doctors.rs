@@ -65,7 +65,7 @@ pub struct DoctorFilter {
     #[param(example = "cardiology")]
     pub specialty: Option<String>,
     /// Part of the doctor's name.
-    #[param(example = "Dupont")]
+    #[param(max_length = 100, example = "Dupont")]
     pub q: Option<String>,
 }
 
@@ -143,7 +143,7 @@ pub struct SearchQuery {
     #[param(example = "general")]
     pub specialty: Option<String>,
     /// Part of the doctor's name.
-    #[param(example = "Dupont")]
+    #[param(max_length = 100, example = "Dupont")]
     pub q: Option<String>,
     /// `in_person` or `remote`.
     #[param(value_type = Option<ConsultationKind>)]
