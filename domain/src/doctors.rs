@@ -38,13 +38,25 @@ pub struct ProfileForm {
     #[cfg_attr(feature = "openapi", schema(example = "cardiology"))]
     pub specialty: Option<String>,
     /// Presentation, up to 2000 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000, example = "Médecin généraliste, suivi des maladies chroniques."))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            example = "Médecin généraliste, suivi des maladies chroniques."
+        )
+    )]
     pub bio: Option<String>,
     /// Contact phone; French numbers may omit `+33`.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40, example = "+33 4 72 00 00 00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, example = "+33 4 72 00 00 00")
+    )]
     pub phone: Option<String>,
     /// Consultation address, up to 300 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 300, example = "12 rue de la Paix, 69002 Lyon"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, example = "12 rue de la Paix, 69002 Lyon")
+    )]
     pub address: Option<String>,
     /// Spoken languages (ISO 639-1 codes).
     pub languages: Option<LanguageList>,
@@ -145,11 +157,20 @@ impl ProfileForm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpecialtyForm {
     /// Stable code: 2–40 of `a-z`, `0-9`, `-`, `_`.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z0-9_-]{2,40}\s*$", example = "cardiology"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*[A-Za-z0-9_-]{2,40}\s*$", example = "cardiology")
+    )]
     pub code: String,
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S", max_length = 80, example = "Cardiologie"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"\S", max_length = 80, example = "Cardiologie")
+    )]
     pub name_fr: String,
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S", max_length = 80, example = "Cardiology"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"\S", max_length = 80, example = "Cardiology")
+    )]
     pub name_en: String,
 }
 

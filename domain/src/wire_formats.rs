@@ -24,7 +24,10 @@ pub struct Day(pub String);
 
 /// A wall-clock time, `HH:MM` (seconds allowed: `HH:MM:SS`).
 #[derive(ToSchema)]
-#[schema(pattern = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$", example = "09:30")]
+#[schema(
+    pattern = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$",
+    example = "09:30"
+)]
 pub struct ClockTime(pub String);
 
 /// How a consultation takes place: `in_person`, `remote` or `both` (the seed's

@@ -27,7 +27,9 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !is_json(req.headers()) {
-            return Err(unsupported("expected a body with Content-Type: application/json"));
+            return Err(unsupported(
+                "expected a body with Content-Type: application/json",
+            ));
         }
         let bytes = Bytes::from_request(req, state)
             .await
@@ -176,7 +178,11 @@ fn data_error(path: &str, message: &str) -> Response {
                 Some(field) => format!("{field}: {message}"),
                 None => message.to_owned(),
             };
-            let code = if at.is_some() { "invalid" } else { "invalid_body" };
+            let code = if at.is_some() {
+                "invalid"
+            } else {
+                "invalid_body"
+            };
             error_response(StatusCode::BAD_REQUEST, code, detail, at)
         }
     }
@@ -255,9 +261,10 @@ fn path_rejection(rejection: &PathRejection, names: &[String]) -> Response {
             expected_type,
             ..
         } => (names.get(*index).cloned(), Some(*expected_type)),
-        ErrorKind::ParseError { expected_type, .. } => {
-            (names.first().cloned().filter(|_| names.len() == 1), Some(*expected_type))
-        }
+        ErrorKind::ParseError { expected_type, .. } => (
+            names.first().cloned().filter(|_| names.len() == 1),
+            Some(*expected_type),
+        ),
         ErrorKind::InvalidUtf8InPathParam { key } => (Some(key.clone()), None),
         _ => (None, None),
     };
@@ -265,7 +272,10 @@ fn path_rejection(rejection: &PathRejection, names: &[String]) -> Response {
         Some(t) if t.contains("i64") || t.contains("i32") || t.contains("u64") => {
             "expected a whole number".to_owned()
         }
-        Some(t) => format!("expected a value of type {}", t.rsplit("::").next().unwrap_or(t)),
+        Some(t) => format!(
+            "expected a value of type {}",
+            t.rsplit("::").next().unwrap_or(t)
+        ),
         None => "malformed value".to_owned(),
     };
     let detail = match &field {

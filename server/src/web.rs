@@ -28,25 +28,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         provide_context(site::stylesheet_href(&site_options));
         // The nonce the security headers announce for this response, so that
         // Leptos marks its inline scripts with it.
-        let nonce = use_context::<Parts>()
-            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        let nonce =
+            use_context::<Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {
             provide_context(Nonce::from_value(nonce));
         }
     };
     let options = state.leptos_options.clone();
     // Unknown paths that are no file get the app's "not found" page.
-    let not_found =
-        file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
-            .with_state(state.clone());
+    let not_found = file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
+        .with_state(state.clone());
     let files = site::files(std::path::Path::new(&*options.site_root)).fallback(not_found);
     Router::new()
-        .leptos_routes_with_context(
-            state,
-            generate_route_list(App),
-            context,
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(state, generate_route_list(App), context, move || {
+            shell(options.clone())
+        })
         .fallback_service(
             Router::new()
                 .fallback_service(files)

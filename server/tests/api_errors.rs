@@ -66,7 +66,10 @@ async fn bodies_are_checked_for_type_size_and_fields() {
         .unwrap();
     assert!(is_json(&response));
     let (status, body) = parts(response).await;
-    assert_eq!((status, body["code"].as_str()), (415, Some("unsupported_media_type")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
 
     let huge = "x".repeat(3 * 1024 * 1024);
     let response = app
@@ -80,17 +83,39 @@ async fn bodies_are_checked_for_type_size_and_fields() {
         .unwrap();
     assert!(is_json(&response));
     let (status, body) = parts(response).await;
-    assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
 
-    let (status, body) = parts(app.post_auth("/api/v1/appointments/", &token, json!({"start": "2026-03-20T09:00:00Z"})).await).await;
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/v1/appointments/",
+            &token,
+            json!({"start": "2026-03-20T09:00:00Z"}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("required"), Some("doctor_id")));
+    assert_eq!(
+        (body["code"].as_str(), body["field"].as_str()),
+        (Some("required"), Some("doctor_id"))
+    );
 
     let body_with = |doctor: Value| json!({"doctor_id": doctor, "start": "2026-03-20T09:00:00Z"});
-    let (status, body) = parts(app.post_auth("/api/v1/appointments/", &token, body_with(json!("two"))).await).await;
+    let (status, body) = parts(
+        app.post_auth("/api/v1/appointments/", &token, body_with(json!("two")))
+            .await,
+    )
+    .await;
     assert_eq!((status, body["field"].as_str()), (400, Some("doctor_id")));
     // JSON has numbers only: 2.0 is the integer 2 (an unknown doctor here).
-    let (status, _) = parts(app.post_auth("/api/v1/appointments/", &token, body_with(json!(2.0))).await).await;
+    let (status, _) = parts(
+        app.post_auth("/api/v1/appointments/", &token, body_with(json!(2.0)))
+            .await,
+    )
+    .await;
     assert_eq!(status, 404);
 
     let response = app
@@ -110,7 +135,12 @@ async fn bodies_are_checked_for_type_size_and_fields() {
 async fn unknown_routes_and_wrong_methods_answer_json() {
     let app = spawn_app().await;
 
-    let response = app.client.get(app.url("/api/v1/nothing-here/")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/api/v1/nothing-here/"))
+        .send()
+        .await
+        .unwrap();
     assert!(is_json(&response));
     let (status, body) = parts(response).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
@@ -167,7 +197,10 @@ async fn a_panicking_handler_answers_a_json_500_and_the_server_stays_up() {
         assert!(is_json(&response));
         let (status, body) = parts(response).await;
         assert_eq!(status, 500);
-        assert_eq!(body, json!({"code": "internal_error", "detail": "internal server error"}));
+        assert_eq!(
+            body,
+            json!({"code": "internal_error", "detail": "internal server error"})
+        );
     }
 }
 
@@ -176,7 +209,14 @@ async fn a_panicking_handler_answers_a_json_500_and_the_server_stays_up() {
 #[tokio::test]
 async fn the_document_lists_every_routed_method_and_its_answers() {
     let app = spawn_app().await;
-    let (_, doc) = parts(app.client.get(app.url("/api/openapi.json")).send().await.unwrap()).await;
+    let (_, doc) = parts(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() > 30, "{} paths", paths.len());
     for (path, item) in paths {
@@ -206,13 +246,21 @@ async fn the_document_lists_every_routed_method_and_its_answers() {
 
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
-            let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
             if secured {
-                assert!(responses.contains_key("401"), "{method} {path} documents 401");
+                assert!(
+                    responses.contains_key("401"),
+                    "{method} {path} documents 401"
+                );
             }
             if operation.get("requestBody").is_some() {
                 for status in ["400", "413", "415"] {
-                    assert!(responses.contains_key(status), "{method} {path} documents {status}");
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} documents {status}"
+                    );
                 }
             }
         }
@@ -222,10 +270,14 @@ async fn the_document_lists_every_routed_method_and_its_answers() {
     let schemas = &doc["components"]["schemas"];
     let required = &schemas["NewAvailability"]["required"];
     for field in ["day_of_week", "start_time", "end_time", "duration_minutes"] {
-        assert!(required.as_array().unwrap().contains(&json!(field)), "{field}");
+        assert!(
+            required.as_array().unwrap().contains(&json!(field)),
+            "{field}"
+        );
     }
     assert_eq!(
-        doc["paths"]["/api/v1/availabilities/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        doc["paths"]["/api/v1/availabilities/"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"],
         "#/components/schemas/NewAvailability"
     );
     assert_eq!(
@@ -246,12 +298,31 @@ async fn a_new_doctor_keeps_the_time_zone_given_and_the_schedule_shows_every_rul
         })
     };
 
-    let (status, body) = parts(app.post_auth("/api/v1/users/", &admin, new_doctor("dr.diallo", "Mars/Olympus")).await).await;
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/v1/users/",
+            &admin,
+            new_doctor("dr.diallo", "Mars/Olympus"),
+        )
+        .await,
+    )
+    .await;
     assert_eq!((status, body["field"].as_str()), (400, Some("timezone")));
     let (_, users) = parts(app.get_auth("/api/v1/users/?role=doctor", &admin).await).await;
-    assert!(users.as_array().unwrap().is_empty(), "nothing half-written: {users}");
+    assert!(
+        users.as_array().unwrap().is_empty(),
+        "nothing half-written: {users}"
+    );
 
-    let (status, doctor) = parts(app.post_auth("/api/v1/users/", &admin, new_doctor("dr.diallo", "America/Montreal")).await).await;
+    let (status, doctor) = parts(
+        app.post_auth(
+            "/api/v1/users/",
+            &admin,
+            new_doctor("dr.diallo", "America/Montreal"),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 201);
     let path = format!("/api/v1/schedule/?doctor={}", doctor["id"]);
     let (status, schedule) = parts(app.get_auth(&path, &admin).await).await;

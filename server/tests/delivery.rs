@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{TestApp, spawn_with};
 use reqwest::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
-    VARY,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
 };
 
 const WASM_HASH: &str = "AbCdEfGhIjKlMnOpQrSt_-";
@@ -30,7 +29,11 @@ fn stand_in_site(dir: &Path) -> PathBuf {
     std::fs::write(&wasm, b"\0asm raw bytes").unwrap();
     std::fs::write(wasm.with_extension("wasm.br"), b"brotli bytes").unwrap();
     std::fs::write(wasm.with_extension("wasm.gz"), b"gzip bytes").unwrap();
-    std::fs::write(dir.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(
+        dir.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     dir.to_path_buf()
 }
 
@@ -64,15 +67,35 @@ fn header(response: &reqwest::Response, name: impl reqwest::header::AsHeaderName
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
     let (app, site) = app_with_site(&[]).await;
-    for path in ["/health", "/login", "/api/v1/specialties/", "/favicon.svg", "/nowhere"] {
+    for path in [
+        "/health",
+        "/login",
+        "/api/v1/specialties/",
+        "/favicon.svg",
+        "/nowhere",
+    ] {
         let response = get(&app, path, None).await;
-        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(header(&response, "referrer-policy"), "same-origin", "{path}");
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "same-origin",
+            "{path}"
+        );
         assert!(
             header(&response, CONTENT_SECURITY_POLICY).contains("frame-ancestors 'none'"),
             "{path}"
         );
-        assert!(response.headers().get("strict-transport-security").is_none(), "{path}");
+        assert!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .is_none(),
+            "{path}"
+        );
     }
     std::fs::remove_dir_all(site).unwrap();
 }
@@ -100,9 +123,18 @@ async fn pages_allow_only_their_nonce_and_link_hashed_files() {
         .unwrap()
         .to_owned();
     let page = response.text().await.unwrap();
-    assert!(page.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
-    assert!(page.contains(&format!("/pkg/medplat.{CSS_HASH}.css")), "hashed stylesheet");
-    assert!(page.contains(&format!("/pkg/medplat.{WASM_HASH}.wasm")), "hashed WASM");
+    assert!(
+        page.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the nonce"
+    );
+    assert!(
+        page.contains(&format!("/pkg/medplat.{CSS_HASH}.css")),
+        "hashed stylesheet"
+    );
+    assert!(
+        page.contains(&format!("/pkg/medplat.{WASM_HASH}.wasm")),
+        "hashed WASM"
+    );
 
     // Another answer, another nonce.
     let again = header(&get(&app, "/login", None).await, CONTENT_SECURITY_POLICY);
@@ -117,7 +149,10 @@ async fn swagger_ui_gets_its_own_policy() {
     assert_eq!(response.status(), 200);
     let policy = header(&response, CONTENT_SECURITY_POLICY);
     assert!(policy.contains("script-src 'self';"), "{policy}");
-    assert!(policy.contains("style-src 'self' 'unsafe-inline'"), "{policy}");
+    assert!(
+        policy.contains("style-src 'self' 'unsafe-inline'"),
+        "{policy}"
+    );
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     std::fs::remove_dir_all(site).unwrap();
 }
@@ -129,7 +164,11 @@ async fn pages_and_api_answers_are_compressed_as_asked() {
         for path in ["/login", "/api/openapi.json"] {
             let response = get(&app, path, accept).await;
             assert_eq!(response.status(), 200, "{path}");
-            assert_eq!(header(&response, CONTENT_ENCODING), expected, "{path} {accept:?}");
+            assert_eq!(
+                header(&response, CONTENT_ENCODING),
+                expected,
+                "{path} {accept:?}"
+            );
         }
     }
     std::fs::remove_dir_all(site).unwrap();
@@ -152,7 +191,11 @@ async fn hashed_files_are_served_precompressed_and_cached_for_a_year() {
             header(&response, CACHE_CONTROL),
             "public, max-age=31536000, immutable"
         );
-        assert!(header(&response, VARY).to_ascii_lowercase().contains("accept-encoding"));
+        assert!(
+            header(&response, VARY)
+                .to_ascii_lowercase()
+                .contains("accept-encoding")
+        );
         assert_eq!(&response.bytes().await.unwrap()[..], body);
     }
 

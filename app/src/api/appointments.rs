@@ -43,20 +43,21 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
     use crate::session::{require_principal, services};
     use domain::scheduling::appointments::AppointmentStatus;
     use domain::store::appointments::ListFilter;
-    let day = |raw: &str, field: &'static str, extra: i64| -> Result<Option<jiff::Timestamp>, UiError> {
-        match raw.trim() {
-            "" => Ok(None),
-            raw => {
-                let date = domain::bounds::parse_date(field, raw)?;
-                let date = domain::bounds::add_days(field, date, extra)?;
-                Ok(Some(
-                    date.to_zoned(jiff::tz::TimeZone::UTC)
-                        .map_err(internal)?
-                        .timestamp(),
-                ))
+    let day =
+        |raw: &str, field: &'static str, extra: i64| -> Result<Option<jiff::Timestamp>, UiError> {
+            match raw.trim() {
+                "" => Ok(None),
+                raw => {
+                    let date = domain::bounds::parse_date(field, raw)?;
+                    let date = domain::bounds::add_days(field, date, extra)?;
+                    Ok(Some(
+                        date.to_zoned(jiff::tz::TimeZone::UTC)
+                            .map_err(internal)?
+                            .timestamp(),
+                    ))
+                }
             }
-        }
-    };
+        };
     let status = match query.status.trim() {
         "" => None,
         raw => Some(AppointmentStatus::parse(raw)?),

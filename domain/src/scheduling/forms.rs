@@ -30,7 +30,10 @@ pub struct AvailabilityForm {
     /// Patients per slot.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50, example = 1))]
     pub max_consultations: Option<i64>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon")
+    )]
     pub location: Option<String>,
     pub is_active: Option<bool>,
 }
@@ -123,8 +126,9 @@ impl AvailabilityForm {
 /// Checks an IANA time zone name (`Europe/Paris`), for the `timezone` field.
 pub fn parse_timezone(raw: &str) -> DomainResult<String> {
     let name = raw.trim();
-    jiff::tz::TimeZone::get(name)
-        .map_err(|_| DomainError::invalid("timezone", "invalid_timezone", "unknown IANA time zone"))?;
+    jiff::tz::TimeZone::get(name).map_err(|_| {
+        DomainError::invalid("timezone", "invalid_timezone", "unknown IANA time zone")
+    })?;
     Ok(name.to_owned())
 }
 
@@ -138,9 +142,18 @@ pub struct ExceptionForm {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::wire_formats::Instant>, example = "2026-08-15T00:00:00+02:00"))]
     pub end_datetime: Option<String>,
     /// `vacation`, `training`, `emergency`, `busy` or `unavailable`.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*(?:vacation|training|emergency|busy|unavailable)\\s*$", example = "vacation"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^\\s*(?:vacation|training|emergency|busy|unavailable)\\s*$",
+            example = "vacation"
+        )
+    )]
     pub exception_type: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 500, example = "Congrès de cardiologie"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 500, example = "Congrès de cardiologie")
+    )]
     pub reason: Option<String>,
     /// Repeats every week from its start.
     pub is_recurring: Option<bool>,

@@ -24,7 +24,10 @@ pub struct OpeningForm {
     /// Patients in the slot (default 1).
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50, example = 1))]
     pub capacity: Option<i64>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, example = "Cabinet, 12 rue de la Paix, Lyon")
+    )]
     pub location: Option<String>,
 }
 

@@ -155,9 +155,10 @@ impl SchedulingService {
         form: &ExceptionForm,
     ) -> DomainResult<StoredException> {
         let current = self.exception(actor, id).await?;
-        let merged = form
-            .clone()
-            .over(ExceptionForm::from_exception(&current.exception, &current.reason));
+        let merged = form.clone().over(ExceptionForm::from_exception(
+            &current.exception,
+            &current.reason,
+        ));
         self.update_exception(actor, id, &merged).await
     }
 

@@ -6,20 +6,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::{DomainError, bounds};
 use domain::scheduling::ConsultationType;
 use domain::scheduling::appointments::{Action, AppointmentStatus};
 use domain::services::appointments::NewBooking;
 use domain::store::appointments::{AppointmentRow, EventRow, ListFilter};
+use domain::{DomainError, bounds};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use domain::wire_formats::{ConsultationKind, Instant};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
+use domain::wire_formats::{ConsultationKind, Instant};
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -162,9 +162,9 @@ pub struct ListQuery {
     /// Starting before.
     #[param(value_type = Option<Instant>)]
     pub to: Option<String>,
-    
+
     pub doctor_id: Option<i64>,
-    
+
     pub patient_id: Option<i64>,
 }
 
@@ -231,7 +231,10 @@ pub async fn one(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ActionRequest {
     /// Up to 1000 characters.
-    #[schema(max_length = 1000, example = "Merci d'apporter vos derniers résultats.")]
+    #[schema(
+        max_length = 1000,
+        example = "Merci d'apporter vos derniers résultats."
+    )]
     pub message: Option<String>,
 }
 

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use domain::wire_formats::{ConsultationKind, Day};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
+use domain::wire_formats::{ConsultationKind, Day};
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -73,7 +73,6 @@ fn availability_body(doctor_id: i64, range: WeeklyRange) -> AvailabilityBody {
 #[into_params(parameter_in = Query)]
 pub struct DoctorQuery {
     /// Doctor id (default: the caller, if a doctor).
-    
     pub doctor: Option<i64>,
 }
 

@@ -38,7 +38,6 @@ const ICS: &str = "text/calendar; charset=utf-8";
 #[into_params(parameter_in = Query)]
 pub struct IcsQuery {
     /// The doctor (administrators only; doctors get their own).
-    
     pub doctor_id: Option<i64>,
 }
 

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authn::CurrentUser;
-use domain::wire_formats::{ConsultationKind, Day};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
+use domain::wire_formats::{ConsultationKind, Day};
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {

@@ -8,12 +8,12 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 
+use super::required::RequiredFields;
+use super::responses::CommonResponses;
 use super::{
     accounts, appointments, availability, calendars, doctors, exceptions, health, slots,
     specialties, tokens, waitlist,
 };
-use super::required::RequiredFields;
-use super::responses::CommonResponses;
 use crate::state::AppState;
 
 /// The API description.

@@ -62,7 +62,11 @@ fn complete(operation: &mut Operation) {
         add(operation, "404", "No such resource visible to the caller");
     }
     if has_body {
-        add(operation, "413", "The body is larger than the server accepts");
+        add(
+            operation,
+            "413",
+            "The body is larger than the server accepts",
+        );
         add(operation, "415", "The body is not `application/json`");
     }
 }

@@ -83,7 +83,6 @@ pub struct AvailableSlot {
 #[into_params(parameter_in = Query)]
 pub struct AvailableQuery {
     /// One doctor only.
-    
     pub doctor_id: Option<i64>,
 }
 

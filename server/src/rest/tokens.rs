@@ -45,7 +45,10 @@ pub struct TokenPairBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
     /// The refresh token of the last pair.
-    #[schema(min_length = 1, example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
+    #[schema(
+        min_length = 1,
+        example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"
+    )]
     pub refresh: String,
 }
 

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::authn::CurrentUser;
-use domain::wire_formats::{ConsultationKind, Day};
 use crate::extract::{ApiJson, ApiPath};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::rest::appointments::AppointmentBody;
 use crate::state::AppState;
+use domain::wire_formats::{ConsultationKind, Day};
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -190,7 +190,6 @@ pub async fn notifications(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReadRequest {
     /// The notification; leave it out to mark them all read.
-    
     pub id: Option<i64>,
 }
 
