@@ -26,16 +26,31 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !is_json(req.headers()) {
-            return Err(unsupported(
-                "expected a body with Content-Type: application/json",
-            ));
-        }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(body_rejection)?;
-        parse_json(&bytes).map(Self)
+        let (json, bytes) = read_body(req, state).await?;
+        json_body(json, &bytes).map(Self)
     }
+}
+
+/// Whether the body says it is JSON, and its bytes (413 past the size limit).
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<(bool, Bytes), Response> {
+    let json = is_json(req.headers());
+    let bytes = Bytes::from_request(req, state)
+        .await
+        .map_err(body_rejection)?;
+    Ok((json, bytes))
+}
+
+/// A body declared as JSON, parsed; 415 when it is declared as something else.
+fn json_body<T: DeserializeOwned>(json: bool, bytes: &[u8]) -> Result<T, Response> {
+    if !json {
+        return Err(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected a body with Content-Type: application/json".into(),
+            None,
+        ));
+    }
+    parse_json(bytes)
 }
 
 /// A JSON body that may be left out: an empty body stands for `T::default()`;
@@ -50,29 +65,12 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json = is_json(req.headers());
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(body_rejection)?;
+        let (json, bytes) = read_body(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
-        if !json {
-            return Err(unsupported(
-                "expected no body, or one with Content-Type: application/json",
-            ));
-        }
-        parse_json(&bytes).map(Self)
+        json_body(json, &bytes).map(Self)
     }
-}
-
-fn unsupported(detail: &str) -> Response {
-    error_response(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        detail.into(),
-        None,
-    )
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -155,19 +155,15 @@ pub async fn doctor_busy(
     to: Timestamp,
     except: Option<i64>,
 ) -> DomainResult<bool> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM appointments WHERE doctor_id = $1 AND status IN {HOLDING} \
-         AND starts_at < $3 AND ends_at > $2 AND starts_at <> $2 AND id <> $4"
-    );
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(doctor_id)
-        .bind(from.as_millisecond())
-        .bind(to.as_millisecond())
-        .bind(except.unwrap_or(-1))
-        .fetch_one(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(count > 0)
+    holds_overlap(
+        conn,
+        "doctor_id = $1 AND starts_at <> $2",
+        doctor_id,
+        from,
+        to,
+        except,
+    )
+    .await
 }
 
 /// Whether the patient holds an appointment overlapping `[from, to)`, other than `except`.
@@ -178,12 +174,25 @@ pub async fn patient_busy(
     to: Timestamp,
     except: Option<i64>,
 ) -> DomainResult<bool> {
+    holds_overlap(conn, "patient_id = $1", patient_id, from, to, except).await
+}
+
+/// Whether an appointment that holds a place, matching `whose` (a fixed
+/// condition on `$1` and `$2`), overlaps `[from, to)`, other than `except`.
+async fn holds_overlap(
+    conn: &mut AnyConnection,
+    whose: &'static str,
+    person: UserId,
+    from: Timestamp,
+    to: Timestamp,
+    except: Option<i64>,
+) -> DomainResult<bool> {
     let sql = format!(
-        "SELECT COUNT(*) FROM appointments WHERE patient_id = $1 AND status IN {HOLDING} \
+        "SELECT COUNT(*) FROM appointments WHERE {whose} AND status IN {HOLDING} \
          AND starts_at < $3 AND ends_at > $2 AND id <> $4"
     );
     let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(patient_id)
+        .bind(person)
         .bind(from.as_millisecond())
         .bind(to.as_millisecond())
         .bind(except.unwrap_or(-1))
