@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "Building (cargo leptos build --release --precompress)"
-cargo leptos build --release --precompress
+scripts/build.sh
 mkdir -p "${DATA_DIR:-data}"
 exec target/release/medplat serve

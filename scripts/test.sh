@@ -16,8 +16,7 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && command -v pg_ctlcluster >
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
 
-say "Building the site and the server (cargo leptos build --release --precompress)"
-cargo leptos build --release --precompress
+scripts/build.sh
 
 say "Compiling the tests (cargo test --release --no-run)"
 packages=(-p domain -p app -p server)

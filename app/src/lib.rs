@@ -13,23 +13,19 @@ pub mod session_state;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Header;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
-use crate::pages::accounts_admin::AccountsPage;
-use crate::pages::agenda::{AgendaPage, AllAppointmentsPage, SpecialtiesPage};
-use crate::pages::doctor_calendar::DoctorCalendarPage;
-use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
-use crate::pages::home::HomePage;
-use crate::pages::my_appointments::{MyAppointmentsPage, WaitlistPage};
 use crate::pages::not_found::NotFound;
-use crate::pages::portals::{
-    AdminHome, AdminPortal, DoctorHome, DoctorPortal, PatientHome, PatientPortal,
+use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
+use crate::pages::routes::{
+    AccountsRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute, DoctorCalendarRoute,
+    DoctorHomeRoute, DoctorRoute, FindDoctorRoute, HomeRoute, MyAppointmentsRoute,
+    PatientHomeRoute, SignInRoute, SignUpRoute, SpecialtiesRoute, WaitlistRoute,
 };
-use crate::pages::sign_in::SignInPage;
-use crate::pages::sign_up::SignUpPage;
 
 /// Where the shell links the site's stylesheet. The server provides it in
 /// context: a release build names the file after a hash of its content.
@@ -94,26 +90,26 @@ pub fn App() -> impl IntoView {
             <Header />
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
-                    <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
-                    <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=async_mode.clone() />
+                    <Route path=path!("/login") view={Lazy::<SignInRoute>::new()} ssr=async_mode.clone() />
+                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=async_mode.clone() />
                     <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
-                        <Route path=path!("") view=PatientHome />
-                        <Route path=path!("doctors") view=FindDoctorPage />
-                        <Route path=path!("doctors/:id") view=DoctorPage />
-                        <Route path=path!("appointments") view=MyAppointmentsPage />
-                        <Route path=path!("waitlist") view=WaitlistPage />
+                        <Route path=path!("") view={Lazy::<PatientHomeRoute>::new()} />
+                        <Route path=path!("doctors") view={Lazy::<FindDoctorRoute>::new()} />
+                        <Route path=path!("doctors/:id") view={Lazy::<DoctorRoute>::new()} />
+                        <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
+                        <Route path=path!("waitlist") view={Lazy::<WaitlistRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
-                        <Route path=path!("") view=DoctorHome />
-                        <Route path=path!("agenda") view=AgendaPage />
-                        <Route path=path!("calendar") view=DoctorCalendarPage />
+                        <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
+                        <Route path=path!("agenda") view={Lazy::<AgendaRoute>::new()} />
+                        <Route path=path!("calendar") view={Lazy::<DoctorCalendarRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
-                        <Route path=path!("") view=AdminHome />
-                        <Route path=path!("accounts") view=AccountsPage />
-                        <Route path=path!("specialties") view=SpecialtiesPage />
-                        <Route path=path!("appointments") view=AllAppointmentsPage />
+                        <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
+                        <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()} />
+                        <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />
+                        <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

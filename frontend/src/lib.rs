@@ -2,12 +2,21 @@
 #![recursion_limit = "256"]
 
 /// Called by the generated JavaScript once the WebAssembly module is loaded.
+/// Pages are lazy routes: hydration waits for the chunk of the page shown
+/// (already preloaded by the page's `<head>`), then marks the document.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets tests (and styles) tell a hydrated page from server-rendered HTML.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // hydrate_from_async sets up wasm-bindgen's executor for Leptos first thing.
+    wasm_bindgen_futures::spawn_local(async move {
+        let app = leptos::mount::hydrate_from_async(body, app::App).await;
+        app.forget();
+        // Lets tests (and styles) tell a hydrated page from server-rendered HTML.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -9,5 +9,6 @@ pub mod home;
 pub mod my_appointments;
 pub mod not_found;
 pub mod portals;
+pub mod routes;
 pub mod sign_in;
 pub mod sign_up;

@@ -1,0 +1,52 @@
+//! Every page is a lazy route. A split release build (`cargo leptos build
+//! --release --split`) moves each page's code into its own WebAssembly chunk,
+//! fetched when the page is first shown (and preloaded by the server for the
+//! page it renders), so the main bundle keeps only the shell, the router and
+//! the portal frames however many pages the portals grow. Unsplit builds (the
+//! `cargo leptos watch` loop, the server) run the same routes eagerly.
+//!
+//! A new page gets a line in [`lazy_pages!`] and is routed with
+//! `view={Lazy::<ItsRoute>::new()}`.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// Declares, for each `Route => page component`, a route type whose view is
+/// loaded lazily. The components take no props: a page reads what it needs
+/// from the URL and the session.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        #[doc = concat!("The lazily loaded route of `", stringify!($page), "`.")]
+        #[derive(Debug, Clone, Copy)]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_route: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    HomeRoute => super::home::HomePage,
+    SignInRoute => super::sign_in::SignInPage,
+    SignUpRoute => super::sign_up::SignUpPage,
+    PatientHomeRoute => super::portals::PatientHome,
+    FindDoctorRoute => super::find_doctor::FindDoctorPage,
+    DoctorRoute => super::find_doctor::DoctorPage,
+    MyAppointmentsRoute => super::my_appointments::MyAppointmentsPage,
+    WaitlistRoute => super::my_appointments::WaitlistPage,
+    DoctorHomeRoute => super::portals::DoctorHome,
+    AgendaRoute => super::agenda::AgendaPage,
+    DoctorCalendarRoute => super::doctor_calendar::DoctorCalendarPage,
+    AdminHomeRoute => super::portals::AdminHome,
+    AccountsRoute => super::accounts_admin::AccountsPage,
+    SpecialtiesRoute => super::agenda::SpecialtiesPage,
+    AllAppointmentsRoute => super::agenda::AllAppointmentsPage,
+}
