@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::{Role, UserId};
 use crate::error::{DomainError, DomainResult};
+use crate::trail::Door;
 
 /// The authenticated account a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +25,31 @@ pub struct Principal {
     pub role: Role,
     /// The sign-in session the credentials belong to.
     pub session_id: String,
+    /// The door the request came through (recorded in the access trail).
+    pub door: Door,
+    /// The request's id (`x-request-id`), for the access trail.
+    pub request_id: Option<String>,
 }
 
 impl Principal {
+    /// An account acting from the command line (demo data, benchmarks).
+    pub fn cli(user_id: UserId, role: Role) -> Self {
+        Self {
+            user_id,
+            role,
+            session_id: String::new(),
+            door: Door::Cli,
+            request_id: None,
+        }
+    }
+
+    /// The same principal, acting through `door` in request `request_id`.
+    pub fn entering(mut self, door: Door, request_id: Option<String>) -> Self {
+        self.door = door;
+        self.request_id = request_id;
+        self
+    }
+
     /// Fails with `Forbidden` unless the principal has `role`.
     pub fn require(&self, role: Role) -> DomainResult<()> {
         if self.role == role {

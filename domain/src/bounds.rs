@@ -26,7 +26,7 @@ pub const FIRST_DAY: Date = date(MIN_YEAR, 1, 1);
 /// The last accepted day.
 pub const LAST_DAY: Date = date(MAX_YEAR, 12, 31);
 
-const OUT_OF_RANGE: &str = "out_of_range";
+pub const OUT_OF_RANGE: &str = "out_of_range";
 
 /// The first accepted instant: the start of [`FIRST_DAY`] as written with the
 /// largest offset east (a date-time is judged by the date its writer gave it,

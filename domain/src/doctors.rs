@@ -134,19 +134,7 @@ impl ProfileForm {
     pub fn apply(&self, current: &ProfileFields) -> DomainResult<ProfileFields> {
         let mut fields = self.merge(current)?;
         if self.phone.is_some() && !fields.phone.is_empty() {
-            let bad = || {
-                DomainError::invalid(
-                    "phone",
-                    "invalid_phone",
-                    "not a valid phone number (e.g. +33 1 23 45 67 89)",
-                )
-            };
-            let number = phonenumber::parse(Some(phonenumber::country::Id::FR), &fields.phone)
-                .map_err(|_| bad())?;
-            if !number.is_valid() {
-                return Err(bad());
-            }
-            fields.phone = number.format().mode(phonenumber::Mode::E164).to_string();
+            fields.phone = crate::phones::parse("phone", &fields.phone)?;
         }
         Ok(fields)
     }

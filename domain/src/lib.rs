@@ -7,10 +7,13 @@
 
 pub mod accounts;
 pub mod bounds;
+pub mod care;
 pub mod doctors;
 pub mod error;
+pub mod medical;
 pub mod notifications;
 pub mod scheduling;
+pub mod trail;
 
 #[cfg(feature = "server")]
 pub mod auth;
@@ -18,6 +21,10 @@ pub mod auth;
 pub mod calendar;
 #[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod phones;
+#[cfg(feature = "server")]
+pub mod policy;
 #[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]

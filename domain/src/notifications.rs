@@ -47,6 +47,12 @@ pub enum Notice {
         by_name: String,
         starts_at: Timestamp,
     },
+    /// A doctor outside the care team opened emergency access (to the patient).
+    EmergencyAccess {
+        doctor_name: String,
+        reason: String,
+        expires_at: Timestamp,
+    },
 }
 
 impl Notice {
@@ -59,6 +65,7 @@ impl Notice {
             Self::AppointmentConfirmed { .. } => "appointment_confirmed",
             Self::AppointmentRefused { .. } => "appointment_refused",
             Self::AppointmentCancelled { .. } => "appointment_cancelled",
+            Self::EmergencyAccess { .. } => "emergency_access",
         }
     }
 }

@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use domain::DomainError;
 use domain::auth::Principal;
+use domain::trail::Door;
 
 use crate::http_error::ApiError;
 use crate::state::AppState;
@@ -28,6 +29,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     let client = client_address(&req, state.settings.trust_forwarded_for);
     req.extensions_mut().insert(ClientAddress(client));
+    let door = door_of(req.uri().path());
+    let request_id = request_id(req.headers());
 
     let mut new_cookies = Vec::new();
     let authn = match bearer_token(req.headers()) {
@@ -41,6 +44,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             new_cookies = cookies;
             authn
         }
+    };
+    let authn = match authn {
+        Authn::Authenticated(principal) => {
+            Authn::Authenticated(principal.entering(door, request_id))
+        }
+        other => other,
     };
     req.extensions_mut().insert(authn);
 
@@ -65,6 +74,31 @@ fn outcome(result: Result<Principal, DomainError>) -> Authn {
             }
         }
     }
+}
+
+/// Which door a path belongs to, for the access trail.
+fn door_of(path: &str) -> Door {
+    if path.starts_with("/api/") {
+        Door::Rest
+    } else if path.starts_with("/ws/") {
+        Door::WebSocket
+    } else {
+        Door::Web
+    }
+}
+
+/// The request's id (set by the request-id layer, or sent by a trusted
+/// proxy), if it looks like one.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(crate::telemetry::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+        .map(str::to_owned)
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<Result<&str, ()>> {

@@ -77,6 +77,13 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(headers::compression())
         .layer(telemetry::http_trace_layer())
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+            axum::http::HeaderName::from_static(telemetry::REQUEST_ID),
+        ))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            axum::http::HeaderName::from_static(telemetry::REQUEST_ID),
+            telemetry::RandomRequestId,
+        ))
         .with_state(state)
 }
 

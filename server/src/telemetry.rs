@@ -9,6 +9,28 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// The header carrying each request's id (kept when a proxy sets it, made
+/// here otherwise, and echoed on the response).
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Makes request ids: 16 random hexadecimal digits.
+#[derive(Clone, Copy, Default)]
+pub struct RandomRequestId;
+
+impl tower_http::request_id::MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(
+        &mut self,
+        _request: &Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).ok()?;
+        let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        axum::http::HeaderValue::from_str(&text)
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
 /// Installs the global subscriber (`RUST_LOG` filters, default `info`).
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
@@ -36,7 +58,12 @@ pub fn http_trace_layer() -> TraceLayer<
                 .extensions()
                 .get::<MatchedPath>()
                 .map_or("(unmatched)", MatchedPath::as_str);
-            tracing::info_span!("request", method = %req.method(), route = route)
+            let id = req
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), route = route, request_id = id)
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO))
 }

@@ -199,6 +199,16 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
             s.n_cancelled,
             utc_text(lang, starts_at)
         ),
+        Notice::EmergencyAccess {
+            doctor_name,
+            reason,
+            expires_at,
+        } => format!(
+            "{} Dr {doctor_name} — « {reason} » ({} {})",
+            s.n_emergency_access,
+            s.emergency_until,
+            utc_text(lang, expires_at)
+        ),
     }
 }
 

@@ -82,6 +82,8 @@ pub struct Sched {
     pub n_confirmed: &'static str,
     pub n_refused: &'static str,
     pub n_cancelled: &'static str,
+    pub n_emergency_access: &'static str,
+    pub emergency_until: &'static str,
     pub calendar_title: &'static str,
     pub ranges_title: &'static str,
     pub ranges_empty: &'static str,

@@ -84,6 +84,8 @@ pub const SCHED_EN: Sched = Sched {
     n_confirmed: "Appointment confirmed by",
     n_refused: "Appointment refused by",
     n_cancelled: "Appointment cancelled by",
+    n_emergency_access: "Emergency access to your medical data opened by",
+    emergency_until: "until",
     calendar_title: "My calendar",
     ranges_title: "Weekly availability",
     ranges_empty: "No availability yet: patients cannot book.",

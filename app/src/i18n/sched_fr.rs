@@ -84,6 +84,8 @@ pub const SCHED_FR: Sched = Sched {
     n_confirmed: "Rendez-vous confirmé par",
     n_refused: "Rendez-vous refusé par",
     n_cancelled: "Rendez-vous annulé par",
+    n_emergency_access: "Accès d’urgence à vos données médicales ouvert par",
+    emergency_until: "jusqu’à",
     calendar_title: "Mon calendrier",
     ranges_title: "Disponibilités hebdomadaires",
     ranges_empty: "Aucune disponibilité : les patients ne peuvent pas encore réserver.",

@@ -222,11 +222,7 @@ impl People {
             .get(username)
             .copied()
             .ok_or_else(|| DomainError::internal(format!("no demo account {username}")))?;
-        Ok(Principal {
-            user_id,
-            role,
-            session_id: String::new(),
-        })
+        Ok(Principal::cli(user_id, role))
     }
 }
 

@@ -170,6 +170,8 @@ impl AccountService {
             return Err(DomainError::NotFound("account"));
         }
         sessions::revoke_all_of(&mut tx, id).await?;
+        // Its mobile number may then identify another patient.
+        crate::store::profiles::release_mobile_phone(&mut tx, id).await?;
         let user = users::by_id(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("account"))?;

@@ -13,15 +13,20 @@ use crate::auth::Principal;
 use crate::bounds;
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
+use crate::policy::Gate;
 use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::{Action, AppointmentStatus, transition};
 use crate::services::booking::claim;
+use crate::services::care::start_from_appointment;
+use crate::services::reasons;
 use crate::services::scheduling::SchedulingService;
+use crate::services::trail::{NewEntry, append_in};
 use crate::services::waitlist::{FreedPlace, name_of, pass_on};
 use crate::store::appointments::{
     self as store, AppointmentRow, EventRow, ListFilter, NewAppointmentRow, Owner,
 };
 use crate::store::{Db, db_error, notifications, users};
+use crate::trail::{Resource, TrailAction};
 
 /// A booking request.
 #[derive(Debug, Clone)]
@@ -37,11 +42,21 @@ pub struct NewBooking {
 pub struct AppointmentService {
     db: Db,
     scheduling: SchedulingService,
+    gate: Gate,
 }
 
 impl AppointmentService {
-    pub(crate) fn new(db: Db, scheduling: SchedulingService) -> Self {
-        Self { db, scheduling }
+    pub(crate) fn new(db: Db, scheduling: SchedulingService, gate: Gate) -> Self {
+        Self {
+            db,
+            scheduling,
+            gate,
+        }
+    }
+
+    /// Blanks the reasons the actor may not read and records those read.
+    async fn disclose(&self, actor: &Principal, rows: &mut [AppointmentRow]) -> DomainResult<()> {
+        reasons::disclose(&self.gate, &self.db, actor, rows, Timestamp::now()).await
     }
 
     async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
@@ -104,6 +119,16 @@ impl AppointmentService {
             },
         )
         .await?;
+        if !appointment.reason.is_empty() {
+            let entry = NewEntry::by(
+                actor,
+                TrailAction::Create,
+                Resource::AppointmentReason,
+                actor.user_id,
+            )
+            .on(appointment.id);
+            append_in(&mut tx, self.db.dialect(), &[entry]).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         tracing::info!(appointment_id = appointment.id, "appointment booked");
         Ok(appointment)
@@ -133,8 +158,16 @@ impl AppointmentService {
     }
 
     /// An appointment the actor may see: the patient's own, the doctor's own, any
-    /// for an administrator. Others get 404.
+    /// for an administrator. Others get 404. Its reason is shown as the
+    /// medical-data policy allows, and the read recorded.
     pub async fn appointment(&self, actor: &Principal, id: i64) -> DomainResult<AppointmentRow> {
+        let mut row = [self.visible_row(actor, id).await?];
+        self.disclose(actor, &mut row).await?;
+        let [row] = row;
+        Ok(row)
+    }
+
+    async fn visible_row(&self, actor: &Principal, id: i64) -> DomainResult<AppointmentRow> {
         let appointment = store::get(&mut *self.conn().await?, id).await?;
         match appointment {
             Some(a) if visible(actor, &a) => Ok(a),
@@ -144,7 +177,7 @@ impl AppointmentService {
 
     /// The status history of a visible appointment.
     pub async fn history(&self, actor: &Principal, id: i64) -> DomainResult<Vec<EventRow>> {
-        self.appointment(actor, id).await?;
+        self.visible_row(actor, id).await?;
         store::history(&mut *self.conn().await?, id).await
     }
 
@@ -173,7 +206,9 @@ impl AppointmentService {
             Role::Doctor => Owner::Doctor(actor.user_id),
             Role::Admin => Owner::Anyone,
         };
-        store::list(&mut *self.conn().await?, owner, filter, 1000).await
+        let mut rows = store::list(&mut *self.conn().await?, owner, filter, 1000).await?;
+        self.disclose(actor, &mut rows).await?;
+        Ok(rows)
     }
 
     /// [`AppointmentService::appointments`] for callers of one role only (the
@@ -208,7 +243,7 @@ impl AppointmentService {
         message: Option<&str>,
         now: Timestamp,
     ) -> DomainResult<AppointmentRow> {
-        let appointment = self.appointment(actor, id).await?;
+        let appointment = self.visible_row(actor, id).await?;
         if actor.role == Role::Admin {
             return Err(DomainError::Forbidden);
         }
@@ -263,18 +298,27 @@ impl AppointmentService {
             pass_on(&mut tx, &schedule, freed(&appointment), now).await?;
         }
         notify_change(&mut tx, actor, &appointment, next, message.unwrap_or("")).await?;
+        // Accepting an appointment starts the doctor's care of the patient.
+        if actor.role == Role::Doctor && next == AppointmentStatus::Confirmed {
+            let started =
+                start_from_appointment(&mut tx, actor, appointment.patient_id, id, now).await?;
+            append_in(&mut tx, self.db.dialect(), started.as_slice()).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
             appointment_id = id,
             status = next.as_str(),
             "appointment updated"
         );
-        Ok(AppointmentRow {
+        let mut row = [AppointmentRow {
             status: next,
             doctor_message: doctor_message
                 .map_or(appointment.doctor_message.clone(), str::to_owned),
             ..appointment
-        })
+        }];
+        self.disclose(actor, &mut row).await?;
+        let [row] = row;
+        Ok(row)
     }
 
     /// A patient moves their appointment to another free slot of the same doctor;
@@ -288,7 +332,7 @@ impl AppointmentService {
     ) -> DomainResult<AppointmentRow> {
         actor.require(Role::Patient)?;
         bounds::instant_in_range("start", starts_at)?;
-        let appointment = self.appointment(actor, id).await?;
+        let appointment = self.visible_row(actor, id).await?;
         if !appointment.status.holds_place() {
             return Err(DomainError::Conflict {
                 field: Some("status"),
@@ -322,12 +366,15 @@ impl AppointmentService {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
-        Ok(AppointmentRow {
+        let mut row = [AppointmentRow {
             starts_at: free.slot.starts_at,
             ends_at: free.slot.ends_at,
             status: AppointmentStatus::Pending,
             ..appointment
-        })
+        }];
+        self.disclose(actor, &mut row).await?;
+        let [row] = row;
+        Ok(row)
     }
 
     async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {

@@ -152,6 +152,9 @@ impl AuthService {
                 user_id,
                 role: owner.role,
                 session_id: claims.sid,
+                // The door that authenticated sets where it came in.
+                door: crate::trail::Door::Rest,
+                request_id: None,
             }),
             _ => Err(DomainError::Unauthenticated {
                 code: "token_not_valid",

@@ -7,25 +7,33 @@ pub mod auth;
 mod availability;
 mod booking;
 pub mod calendars;
+pub mod care;
 pub mod directory;
 pub mod notifications;
 mod openings;
+pub mod profiles;
+mod reasons;
 pub mod scheduling;
+pub mod trail;
 pub mod waitlist;
 
 use std::sync::Arc;
 
 use crate::auth::AuthConfig;
 use crate::error::DomainResult;
+use crate::policy::Gate;
 use crate::store::Db;
 
 pub use accounts::AccountService;
 pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
+pub use care::CareService;
 pub use directory::DirectoryService;
 pub use notifications::NotificationService;
+pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
+pub use trail::TrailService;
 pub use waitlist::WaitlistService;
 
 /// All services, cheap to clone.
@@ -39,17 +47,26 @@ pub struct Services {
     pub waitlist: WaitlistService,
     pub calendars: CalendarService,
     pub notifications: NotificationService,
+    pub profiles: ProfileService,
+    pub care: CareService,
+    pub trail: TrailService,
     db: Db,
 }
 
 impl Services {
-    /// Builds the services over a migrated database.
+    /// Builds the services over a migrated database, and starts the access
+    /// trail's writer on the current runtime.
     pub async fn new(db: Db, auth: AuthConfig) -> DomainResult<Self> {
         let scheduling = SchedulingService::new(db.clone());
+        let trail = TrailService::new(db.clone());
+        let gate = Gate::new(db.clone(), trail.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
-            appointments: AppointmentService::new(db.clone(), scheduling.clone()),
+            appointments: AppointmentService::new(db.clone(), scheduling.clone(), gate.clone()),
+            profiles: ProfileService::new(db.clone(), gate.clone()),
+            care: CareService::new(db.clone(), gate),
+            trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),
             waitlist: WaitlistService::new(db.clone(), scheduling.clone()),
             calendars: CalendarService::new(db.clone(), scheduling.clone()),

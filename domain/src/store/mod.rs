@@ -6,13 +6,16 @@
 
 pub mod appointments;
 pub mod availability;
+pub mod care;
 pub mod doctors;
 pub mod feeds;
 pub mod notifications;
 pub mod openings;
 pub mod past;
+pub mod profiles;
 pub mod sessions;
 pub mod specialties;
+pub mod trail;
 pub mod users;
 pub mod waitlist;
 

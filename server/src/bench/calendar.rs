@@ -87,11 +87,7 @@ pub(super) async fn run(services: &Services, username: &str, runs: usize) -> any
         .await
         .context("looking the doctor up")?
         .with_context(|| format!("no demo account {username}"))?;
-    let actor = Principal {
-        user_id: doctor,
-        role: Role::Doctor,
-        session_id: String::new(),
-    };
+    let actor = Principal::cli(doctor, Role::Doctor);
     let schedule = services.scheduling.schedule(doctor).await?;
     let timezone = schedule.timezone.clone();
     let tz = jiff::tz::TimeZone::get(&timezone)?;

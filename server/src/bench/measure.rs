@@ -242,9 +242,8 @@ async fn sessions(db: &Db, patients: &[UserId]) -> anyhow::Result<Vec<Principal>
             .await
             .context("opening a session")?;
         principals.push(Principal {
-            user_id,
-            role: Role::Patient,
             session_id,
+            ..Principal::cli(user_id, Role::Patient)
         });
     }
     Ok(principals)

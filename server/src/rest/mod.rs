@@ -8,6 +8,7 @@ pub mod calendars;
 pub mod doctors;
 pub mod exceptions;
 pub mod health;
+pub mod medical;
 pub mod openapi;
 pub mod rejections;
 pub mod required;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(specialties::router())
         .merge(waitlist::router())
         .merge(calendars::router())
+        .merge(medical::router())
         .merge(health::router())
         .merge(openapi::router())
         .route("/api/{*rest}", any(rejections::not_found))

@@ -11,7 +11,7 @@ use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
-    accounts, appointments, availability, calendars, doctors, exceptions, health, slots,
+    accounts, appointments, availability, calendars, doctors, exceptions, health, medical, slots,
     specialties, tokens, waitlist,
 };
 use crate::state::AppState;
@@ -35,6 +35,9 @@ use crate::state::AppState;
         waitlist::mark_read,
         calendars::availability_ics, calendars::feed_info, calendars::renew, calendars::revoke,
         appointments::book, appointments::list, appointments::one, appointments::act, appointments::reschedule,
+        medical::profile, medical::save_profile, medical::care_team, medical::break_glass,
+        medical::relationships, medical::assign, medical::end, medical::my_trail, medical::search_trail,
+        medical::export_trail,
         health::health,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),

@@ -1,0 +1,316 @@
+//! Care relationships and emergency access: who looks after whom.
+//!
+//! A relationship begins when a doctor accepts an appointment
+//! ([`start_from_appointment`], inside the acceptance) or when an
+//! administrator assigns a doctor; it ends when the patient withdraws the
+//! doctor or an administrator ends it. The policy reads it on every request,
+//! so a withdrawal takes effect on the next one, whatever the door.
+
+use jiff::Timestamp;
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::bounds;
+use crate::care::{CareEnd, CareOrigin, CareRelationship, EmergencyGrant};
+use crate::error::{DomainError, DomainResult};
+use crate::notifications::Notice;
+use crate::policy::{Gate, Relation};
+use crate::services::trail::{NewEntry, append_in};
+use crate::store::{Db, WriteTx, care as store, db_error, notifications, users};
+use crate::trail::{Resource, TrailAction};
+
+/// How long emergency access lasts.
+pub const EMERGENCY_ACCESS_MINUTES: i64 = 60;
+
+/// Care-relationship operations.
+#[derive(Clone)]
+pub struct CareService {
+    db: Db,
+    gate: Gate,
+}
+
+impl CareService {
+    pub(crate) fn new(db: Db, gate: Gate) -> Self {
+        Self { db, gate }
+    }
+
+    async fn account(
+        &self,
+        id: UserId,
+        role: Role,
+        what: &'static str,
+    ) -> DomainResult<crate::accounts::User> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        match users::by_id(&mut conn, id).await? {
+            Some(user) if user.role == role && user.active => Ok(user),
+            _ => Err(DomainError::NotFound(what)),
+        }
+    }
+
+    /// A patient's care team (with past members if `with_ended`): the patient
+    /// themself, an administrator, or a doctor of the team.
+    pub async fn team(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+        with_ended: bool,
+    ) -> DomainResult<Vec<CareRelationship>> {
+        self.account(patient_id, Role::Patient, "patient").await?;
+        self.gate
+            .check(
+                actor,
+                TrailAction::Read,
+                Resource::CareRelationship,
+                patient_id,
+                None,
+                Timestamp::now(),
+            )
+            .await?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::list(&mut conn, Some(patient_id), None, with_ended).await
+    }
+
+    /// The patients a doctor looks after (and, with `with_ended`, looked after).
+    pub async fn my_patients(
+        &self,
+        actor: &Principal,
+        with_ended: bool,
+    ) -> DomainResult<Vec<CareRelationship>> {
+        actor.require(Role::Doctor)?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::list(&mut conn, None, Some(actor.user_id), with_ended).await
+    }
+
+    /// Every relationship of a doctor or a patient (administrators).
+    pub async fn all(
+        &self,
+        actor: &Principal,
+        patient_id: Option<UserId>,
+        doctor_id: Option<UserId>,
+        with_ended: bool,
+    ) -> DomainResult<Vec<CareRelationship>> {
+        actor.require(Role::Admin)?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::list(&mut conn, patient_id, doctor_id, with_ended).await
+    }
+
+    /// An administrator assigns a doctor to a patient.
+    pub async fn assign(
+        &self,
+        actor: &Principal,
+        doctor_id: UserId,
+        patient_id: UserId,
+        now: Timestamp,
+    ) -> DomainResult<CareRelationship> {
+        actor.require(Role::Admin)?;
+        self.account(doctor_id, Role::Doctor, "doctor").await?;
+        self.account(patient_id, Role::Patient, "patient").await?;
+        let granted = self
+            .gate
+            .check(
+                actor,
+                TrailAction::Create,
+                Resource::CareRelationship,
+                patient_id,
+                None,
+                now,
+            )
+            .await?;
+        let mut tx = self.db.begin_write().await?;
+        let Some(id) = store::start(
+            &mut tx,
+            doctor_id,
+            patient_id,
+            CareOrigin::Assigned,
+            None,
+            actor.user_id,
+            now.as_millisecond(),
+        )
+        .await?
+        else {
+            return Err(DomainError::Conflict {
+                field: Some("doctor_id"),
+                code: "already_in_care",
+                message: "this doctor already looks after this patient".into(),
+            });
+        };
+        append_in(&mut tx, self.db.dialect(), &[granted.entry.on(id)]).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.relationship(id).await
+    }
+
+    async fn relationship(&self, id: i64) -> DomainResult<CareRelationship> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::by_id(&mut conn, id)
+            .await?
+            .ok_or(DomainError::NotFound("care relationship"))
+    }
+
+    /// The patient withdraws a doctor (`CareEnd::Withdrawn`) or an
+    /// administrator ends a relationship (`CareEnd::Ended`). The doctor loses
+    /// access on their next request.
+    pub async fn end(
+        &self,
+        actor: &Principal,
+        id: i64,
+        now: Timestamp,
+    ) -> DomainResult<CareRelationship> {
+        let current = self.relationship(id).await?;
+        let how = match actor.role {
+            Role::Patient if actor.user_id == current.patient_id => CareEnd::Withdrawn,
+            Role::Admin => CareEnd::Ended,
+            // Another patient's or a doctor's request: as if it did not exist.
+            _ => return Err(DomainError::NotFound("care relationship")),
+        };
+        let granted = self
+            .gate
+            .check(
+                actor,
+                TrailAction::Update,
+                Resource::CareRelationship,
+                current.patient_id,
+                Some(id.to_string()),
+                now,
+            )
+            .await?;
+        let mut tx = self.db.begin_write().await?;
+        if !store::end(&mut tx, id, how, actor.user_id, now.as_millisecond()).await? {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "already_ended",
+                message: "this care relationship has already ended".into(),
+            });
+        }
+        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(
+            care_relationship_id = id,
+            how = how.as_str(),
+            "care relationship ended"
+        );
+        self.relationship(id).await
+    }
+
+    /// A doctor outside the care team opens emergency access to a patient's
+    /// data, giving a reason: granted for [`EMERGENCY_ACCESS_MINUTES`], flagged
+    /// in the trail, and the patient is notified.
+    pub async fn break_glass(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+        reason: &str,
+        now: Timestamp,
+    ) -> DomainResult<EmergencyGrant> {
+        actor.require(Role::Doctor)?;
+        self.account(patient_id, Role::Patient, "patient").await?;
+        let reason = reason.trim();
+        let length = reason.chars().count();
+        if !(10..=500).contains(&length) {
+            return Err(DomainError::invalid(
+                "reason",
+                "reason_length",
+                "say why in 10 to 500 characters",
+            ));
+        }
+        let relation = self.gate.relation(actor, patient_id, now).await?;
+        if relation != Relation::Stranger {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "already_has_access",
+                message: "you already have access to this patient's data".into(),
+            });
+        }
+        let granted = self
+            .gate
+            .decide(
+                actor,
+                relation,
+                TrailAction::BreakGlass,
+                Resource::EmergencyAccess,
+                patient_id,
+                None,
+            )
+            .await?;
+        let granted_at = now.as_millisecond();
+        let expires = bounds::shift(now, bounds::minutes(EMERGENCY_ACCESS_MINUTES));
+        let doctor_name = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            users::by_id(&mut conn, actor.user_id)
+                .await?
+                .map(|u| u.full_name())
+                .unwrap_or_default()
+        };
+        let mut tx = self.db.begin_write().await?;
+        let id = store::grant_emergency(
+            &mut tx,
+            actor.user_id,
+            patient_id,
+            reason,
+            granted_at,
+            expires.as_millisecond(),
+        )
+        .await?;
+        notifications::push(
+            &mut tx,
+            patient_id,
+            &Notice::EmergencyAccess {
+                doctor_name,
+                reason: reason.to_owned(),
+                expires_at: expires,
+            },
+        )
+        .await?;
+        append_in(
+            &mut tx,
+            self.db.dialect(),
+            &[granted.entry.on(id).emergency(true)],
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::warn!(
+            doctor_id = actor.user_id,
+            patient_id,
+            grant_id = id,
+            "emergency access opened"
+        );
+        Ok(EmergencyGrant {
+            id,
+            doctor_id: actor.user_id,
+            patient_id,
+            reason: reason.to_owned(),
+            granted_at,
+            expires_at: expires.as_millisecond(),
+        })
+    }
+}
+
+/// Inside the acceptance of an appointment: the doctor starts looking after
+/// the patient, unless they already do. The entry is returned for the caller
+/// to append with its other entries.
+pub(crate) async fn start_from_appointment(
+    tx: &mut WriteTx,
+    doctor: &Principal,
+    patient_id: UserId,
+    appointment_id: i64,
+    now: Timestamp,
+) -> DomainResult<Option<NewEntry>> {
+    let started = store::start(
+        tx,
+        doctor.user_id,
+        patient_id,
+        CareOrigin::Appointment,
+        Some(appointment_id),
+        doctor.user_id,
+        now.as_millisecond(),
+    )
+    .await?;
+    Ok(started.map(|id| {
+        NewEntry::by(
+            doctor,
+            TrailAction::Create,
+            Resource::CareRelationship,
+            patient_id,
+        )
+        .on(id)
+    }))
+}

@@ -1,0 +1,446 @@
+//! The access trail: appending entries in one hash chain, and verifying it.
+//!
+//! A change appends its entries inside its own transaction, just before it
+//! commits ([`append_in`]): the change and its entry commit together. A read
+//! hands its entries to the trail writer ([`TrailService::record`]), which
+//! appends whatever has queued in one transaction and answers once it is
+//! committed: reads wait for their entry to be durable, and a busy platform
+//! pays one commit per group rather than one per read.
+
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
+use crate::store::trail::{self as store, Filter, StoredEntry};
+use crate::store::{Db, WriteTx, db_error};
+use crate::trail::{DEFAULT_PER_PAGE, Door, MAX_PER_PAGE, Resource, TrailAction, TrailPage};
+
+/// The hash the first entry links to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Most entries the writer appends in one transaction.
+const MAX_GROUP: usize = 512;
+
+/// An entry to append (its position, time and hashes are set on appending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub actor_id: Option<UserId>,
+    pub actor_role: Option<Role>,
+    pub door: Door,
+    pub request_id: Option<String>,
+    pub action: TrailAction,
+    pub resource: Resource,
+    pub resource_id: Option<String>,
+    pub patient_id: Option<UserId>,
+    pub allowed: bool,
+    pub emergency: bool,
+}
+
+impl NewEntry {
+    /// An allowed `action` by `actor` on `resource` of `patient_id`.
+    pub fn by(
+        actor: &Principal,
+        action: TrailAction,
+        resource: Resource,
+        patient_id: UserId,
+    ) -> Self {
+        Self {
+            actor_id: Some(actor.user_id),
+            actor_role: Some(actor.role),
+            door: actor.door,
+            request_id: actor.request_id.clone(),
+            action,
+            resource,
+            resource_id: None,
+            patient_id: Some(patient_id),
+            allowed: true,
+            emergency: false,
+        }
+    }
+
+    /// The same entry about one resource (`resource_id`).
+    pub fn on(mut self, resource_id: impl ToString) -> Self {
+        self.resource_id = Some(resource_id.to_string());
+        self
+    }
+
+    /// The same entry, flagged as done under emergency access.
+    pub fn emergency(mut self, emergency: bool) -> Self {
+        self.emergency = emergency;
+        self
+    }
+
+    /// The same entry, refused.
+    pub fn refused(mut self) -> Self {
+        self.allowed = false;
+        self
+    }
+}
+
+/// The hash of an entry: SHA-256 over its fields and the previous hash, in a
+/// fixed order and encoding (a JSON array), as lowercase hex.
+pub fn entry_hash(e: &StoredEntry) -> String {
+    let canonical = serde_json::json!([
+        e.prev_hash,
+        e.seq,
+        e.at,
+        e.actor_id,
+        e.actor_role,
+        e.action,
+        e.resource,
+        e.resource_id,
+        e.patient_id,
+        e.door,
+        e.request_id,
+        e.allowed,
+        e.emergency,
+    ]);
+    let digest = Sha256::digest(canonical.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends `entries` inside `tx`, chained after the head; call it last, just
+/// before committing, so the head stays locked briefly.
+pub async fn append_in(
+    tx: &mut WriteTx,
+    dialect: crate::store::Dialect,
+    entries: &[NewEntry],
+) -> DomainResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev) = store::head(tx, dialect).await?;
+    let at = Timestamp::now().as_millisecond();
+    let mut stored = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let mut row = StoredEntry {
+            seq,
+            at,
+            actor_id: e.actor_id,
+            actor_role: e.actor_role.map(|r| r.as_str().to_owned()),
+            action: e.action.as_str().to_owned(),
+            resource: e.resource.as_str().to_owned(),
+            resource_id: e.resource_id.clone(),
+            patient_id: e.patient_id,
+            door: e.door.as_str().to_owned(),
+            request_id: e.request_id.clone(),
+            allowed: e.allowed,
+            emergency: e.emergency,
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        row.hash = entry_hash(&row);
+        prev = row.hash.clone();
+        stored.push(row);
+    }
+    store::insert(tx, &stored).await?;
+    store::set_head(tx, seq, &prev).await
+}
+
+struct Pending {
+    entries: Vec<NewEntry>,
+    done: oneshot::Sender<DomainResult<()>>,
+}
+
+/// Trail operations; cheap to clone.
+#[derive(Clone)]
+pub struct TrailService {
+    db: Db,
+    queue: mpsc::Sender<Pending>,
+}
+
+impl TrailService {
+    /// Starts the trail writer (a task on the current runtime).
+    pub(crate) fn new(db: Db) -> Self {
+        let (queue, rx) = mpsc::channel(4096);
+        tokio::spawn(write_groups(db.clone(), rx));
+        Self { db, queue }
+    }
+
+    /// Appends the entries of a read; returns once they are committed.
+    pub async fn record(&self, entries: Vec<NewEntry>) -> DomainResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let (done, answer) = oneshot::channel();
+        self.queue
+            .send(Pending { entries, done })
+            .await
+            .map_err(|_| DomainError::internal("the trail writer stopped"))?;
+        answer
+            .await
+            .map_err(|_| DomainError::internal("the trail writer stopped"))?
+    }
+
+    /// A page of entries about the patient's own data, newest first.
+    pub async fn about_me(
+        &self,
+        actor: &Principal,
+        page: i64,
+        per_page: i64,
+    ) -> DomainResult<TrailPage> {
+        actor.require(Role::Patient)?;
+        let filter = Filter {
+            patient_id: Some(actor.user_id),
+            ..Filter::default()
+        };
+        self.page(&filter, page, per_page).await
+    }
+
+    /// Administrators search the whole trail.
+    pub async fn search(
+        &self,
+        actor: &Principal,
+        filter: &Filter,
+        page: i64,
+        per_page: i64,
+    ) -> DomainResult<TrailPage> {
+        actor.require(Role::Admin)?;
+        self.page(filter, page, per_page).await
+    }
+
+    /// Every matching entry, newest first, for a download (administrators; at
+    /// most `limit`).
+    pub async fn export(
+        &self,
+        actor: &Principal,
+        filter: &Filter,
+        limit: i64,
+    ) -> DomainResult<Vec<crate::trail::TrailEntry>> {
+        actor.require(Role::Admin)?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::search(&mut conn, filter, limit, 0).await
+    }
+
+    async fn page(&self, filter: &Filter, page: i64, per_page: i64) -> DomainResult<TrailPage> {
+        let page = crate::bounds::number("page", page, 1, 1_000_000, "")?;
+        let per_page = if per_page == 0 {
+            DEFAULT_PER_PAGE
+        } else {
+            per_page
+        };
+        let per_page = crate::bounds::number("per_page", per_page, 1, MAX_PER_PAGE as i32, "")?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let total = store::count(&mut conn, filter).await?;
+        let offset = i64::from(page - 1) * i64::from(per_page);
+        let entries = store::search(&mut conn, filter, i64::from(per_page), offset).await?;
+        Ok(TrailPage {
+            entries,
+            total,
+            page: i64::from(page),
+            per_page: i64::from(per_page),
+        })
+    }
+
+    /// Walks the whole chain and lists what does not hold; `progress` is told
+    /// how many entries were checked so far.
+    pub async fn verify(&self, mut progress: impl FnMut(i64, i64)) -> DomainResult<Verification> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let (head_seq, head_hash) = store::peek_head(&mut conn).await?;
+        let mut problems = Vec::new();
+        let mut expected = 1;
+        let mut prev = GENESIS.to_owned();
+        let mut checked = 0;
+        loop {
+            // Read in chain order; a gap simply shows as a jump in positions.
+            let batch = store::chain_after(&mut conn, expected - 1, 1000).await?;
+            for entry in &batch {
+                if entry.seq != expected {
+                    problems.push(Problem::Missing {
+                        from: expected,
+                        to: entry.seq - 1,
+                    });
+                }
+                if entry.prev_hash != prev {
+                    problems.push(Problem::BrokenLink { seq: entry.seq });
+                }
+                if entry_hash(entry) != entry.hash {
+                    problems.push(Problem::Changed { seq: entry.seq });
+                }
+                prev = entry.hash.clone();
+                expected = entry.seq + 1;
+                checked += 1;
+            }
+            progress(checked, head_seq);
+            if batch.len() < 1000 {
+                break;
+            }
+        }
+        if expected - 1 < head_seq {
+            problems.push(Problem::Missing {
+                from: expected,
+                to: head_seq,
+            });
+        } else if expected - 1 > head_seq {
+            problems.push(Problem::BeyondHead { head: head_seq });
+        } else if prev != head_hash {
+            problems.push(Problem::HeadMismatch);
+        }
+        Ok(Verification {
+            checked,
+            head: head_seq,
+            problems,
+        })
+    }
+}
+
+/// Turns a search as sent into a filter, each bad field named.
+pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
+    use crate::bounds;
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let action = text(&query.action)
+        .map(|a| {
+            TrailAction::parse(&a).ok_or_else(|| {
+                DomainError::invalid(
+                    "action",
+                    "invalid_choice",
+                    "must be one of read, create, update, delete, export, break_glass",
+                )
+            })
+        })
+        .transpose()?;
+    let door = text(&query.door)
+        .map(|d| {
+            Door::parse(&d).ok_or_else(|| {
+                DomainError::invalid(
+                    "door",
+                    "invalid_choice",
+                    "must be one of web, rest, websocket, cli",
+                )
+            })
+        })
+        .transpose()?;
+    let day_start = |field: &'static str, raw: &str, extra: i64| -> DomainResult<i64> {
+        let day = bounds::add_days(field, bounds::parse_date(field, raw)?, extra)?;
+        day.to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|_| DomainError::invalid(field, "invalid_date", "not a valid day"))
+    };
+    let from_ms = text(&query.from)
+        .map(|d| day_start("from", &d, 0))
+        .transpose()?;
+    let to_ms = text(&query.to)
+        .map(|d| day_start("to", &d, 1))
+        .transpose()?;
+    if let (Some(from), Some(to)) = (from_ms, to_ms)
+        && to <= from
+    {
+        return Err(DomainError::invalid(
+            "to",
+            "before_start",
+            "the last day comes before the first",
+        ));
+    }
+    for (field, id) in [("user_id", query.user_id), ("patient_id", query.patient_id)] {
+        if id.is_some_and(|id| id < 1) {
+            return Err(DomainError::invalid(
+                field,
+                "out_of_range",
+                "must be 1 or more",
+            ));
+        }
+    }
+    Ok(Filter {
+        actor_id: query.user_id,
+        patient_id: query.patient_id,
+        action,
+        door,
+        from_ms,
+        to_ms,
+        refused_only: query.refused_only.unwrap_or(false),
+    })
+}
+
+/// The outcome of [`TrailService::verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub checked: i64,
+    /// The position the chain's head records.
+    pub head: i64,
+    pub problems: Vec<Problem>,
+}
+
+/// One way the trail does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Entries `from..=to` are gone.
+    Missing { from: i64, to: i64 },
+    /// The entry's content no longer matches its hash: it was changed.
+    Changed { seq: i64 },
+    /// The entry does not link to the one before it: entries were reordered,
+    /// or the one before was changed or replaced.
+    BrokenLink { seq: i64 },
+    /// Entries exist past the recorded head (inserted outside the product).
+    BeyondHead { head: i64 },
+    /// The last entry's hash is not the one the head recorded.
+    HeadMismatch,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing { from, to } if from == to => write!(f, "entry {from} was removed"),
+            Self::Missing { from, to } => write!(f, "entries {from} to {to} were removed"),
+            Self::Changed { seq } => write!(f, "entry {seq} was changed"),
+            Self::BrokenLink { seq } => write!(
+                f,
+                "entry {seq} does not follow the entry before it (reordered, or the one before was replaced)"
+            ),
+            Self::BeyondHead { head } => {
+                write!(f, "entries after {head} were added outside the platform")
+            }
+            Self::HeadMismatch => {
+                write!(f, "the last entry is not the one the chain's head records")
+            }
+        }
+    }
+}
+
+/// The writer: takes what has queued, appends it in one transaction, answers.
+async fn write_groups(db: Db, mut rx: mpsc::Receiver<Pending>) {
+    while let Some(first) = rx.recv().await {
+        let mut group = vec![first];
+        let mut count = group[0].entries.len();
+        while count < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(next) => {
+                    count += next.entries.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        let entries: Vec<NewEntry> = group
+            .iter()
+            .flat_map(|p| p.entries.iter().cloned())
+            .collect();
+        let outcome = append_group(&db, &entries).await;
+        if let Err(err) = &outcome {
+            tracing::error!(error = %err, entries = entries.len(), "could not append to the access trail");
+        }
+        for pending in group {
+            let answer = match &outcome {
+                Ok(()) => Ok(()),
+                Err(_) => Err(DomainError::internal(
+                    "could not append to the access trail",
+                )),
+            };
+            let _ = pending.done.send(answer);
+        }
+    }
+}
+
+async fn append_group(db: &Db, entries: &[NewEntry]) -> DomainResult<()> {
+    let mut tx = db.begin_write().await?;
+    append_in(&mut tx, db.dialect(), entries).await?;
+    tx.commit().await.map_err(db_error)
+}
