@@ -184,6 +184,42 @@ async fn demo_platform_is_lived_in(s: &Services) {
     assert!(file.body.contains("SUMMARY:Complet "));
     assert!(file.body.contains("TRANSP:OPAQUE"));
 
+    // Medical data: every demo patient has a profile; Marie's care team holds
+    // Dr Dupont, whose look at her file is in her trail; Sofia withdrew a
+    // doctor; Thomas was told of an emergency access; the chain verifies.
+    let profile = s.profiles.profile(&marie, marie.user_id).await.unwrap();
+    assert!(profile.blood_group.is_some() && profile.mobile_phone.is_some());
+    let team = s.care.team(&marie, marie.user_id, false).await.unwrap();
+    assert!(team.iter().any(|r| r.doctor_id == dupont.user_id));
+    let trail = s.trail.about_me(&marie, 1, 200).await.unwrap();
+    assert!(
+        trail
+            .entries
+            .iter()
+            .any(|e| e.actor_id == Some(dupont.user_id)
+                && e.action == domain::trail::TrailAction::Read
+                && e.resource == domain::trail::Resource::MedicalProfile)
+    );
+    let sofia = sign_in(s, "sofia").await;
+    let sofia_team = s.care.team(&sofia, sofia.user_id, true).await.unwrap();
+    assert!(
+        sofia_team
+            .iter()
+            .any(|r| r.end == Some(domain::care::CareEnd::Withdrawn))
+    );
+    let thomas = sign_in(s, "thomas").await;
+    let (notes, _) = s.notifications.mine(&thomas).await.unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| matches!(n.notice, Notice::EmergencyAccess { .. }))
+    );
+    let report = s.trail.verify(|_, _| {}).await.unwrap();
+    assert!(
+        report.problems.is_empty() && report.checked > 20,
+        "{report:?}"
+    );
+
     // A second start loads nothing more.
     let count = "SELECT COUNT(*) FROM appointments";
     let before = scalar(s, count).await;

@@ -3,8 +3,10 @@
 //! operator, and a lived-in calendar around the day of that start — weekly
 //! hours ([`practices`]), past consultations ([`past`]), and coming requests,
 //! confirmations, refusals, cancellations, waitlists and notifications
-//! ([`upcoming`]).
+//! ([`upcoming`]); medical profiles, care teams and the access trail they
+//! leave ([`medical`]).
 
+mod medical;
 mod past;
 mod practices;
 mod upcoming;
@@ -198,6 +200,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     }
     past::load(services, &people, now).await?;
     upcoming::load(services, &people, now).await?;
+    medical::load(services, &people, now).await?;
     Ok(true)
 }
 

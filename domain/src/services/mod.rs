@@ -57,8 +57,21 @@ impl Services {
     /// Builds the services over a migrated database, and starts the access
     /// trail's writer on the current runtime.
     pub async fn new(db: Db, auth: AuthConfig) -> DomainResult<Self> {
+        Self::build(db, auth, true).await
+    }
+
+    /// The services with reads left out of the access trail (changes are
+    /// still recorded): only for `medplat bench --trail`, which measures what
+    /// recording reads costs. Never serve with these.
+    #[doc(hidden)]
+    pub async fn without_read_trail_for_benchmark(db: Db, auth: AuthConfig) -> DomainResult<Self> {
+        Self::build(db, auth, false).await
+    }
+
+    async fn build(db: Db, auth: AuthConfig, record_reads: bool) -> DomainResult<Self> {
         let scheduling = SchedulingService::new(db.clone());
-        let trail = TrailService::new(db.clone());
+        let mut trail = TrailService::new(db.clone());
+        trail.recording = record_reads;
         let gate = Gate::new(db.clone(), trail.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone()),
