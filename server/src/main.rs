@@ -37,6 +37,18 @@ enum Command {
     /// Load a large data set into a scratch database, then time free-slot
     /// searches and concurrent bookings (see README, Benchmark).
     Bench(server::bench::BenchArgs),
+    /// The access trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the whole hash chain of the configured database and report every
+    /// entry changed, removed or reordered (exit status 1 if any).
+    Verify,
 }
 
 #[tokio::main]
@@ -81,7 +93,41 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => server::bench::run(args).await,
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => verify_trail(settings).await,
     }
+}
+
+async fn verify_trail(settings: Settings) -> anyhow::Result<()> {
+    let state = server::build_state(settings).await?;
+    let started = std::time::Instant::now();
+    let report = state
+        .services
+        .trail
+        .verify(|checked, head| {
+            eprint!("\rchecking the access trail… {checked}/{head} entries");
+        })
+        .await?;
+    eprintln!();
+    state.services.db().close().await;
+    if report.problems.is_empty() {
+        println!(
+            "The access trail is intact: {} entries checked in {:.2} s, chain head at {}.",
+            report.checked,
+            started.elapsed().as_secs_f64(),
+            report.head
+        );
+        return Ok(());
+    }
+    println!(
+        "The access trail was tampered with ({} entries checked, chain head at {}):",
+        report.checked, report.head
+    );
+    for problem in &report.problems {
+        println!("  - {problem}");
+    }
+    std::process::exit(1);
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

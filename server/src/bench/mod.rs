@@ -6,6 +6,7 @@
 mod calendar;
 mod load;
 mod measure;
+mod trail;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,13 @@ pub struct BenchArgs {
     /// Exports to time with `--calendar`.
     #[arg(long, default_value_t = 50)]
     pub calendar_runs: usize,
+    /// Instead of the load above: load the demo data and compare profile
+    /// reads by doctors with and without the access trail.
+    #[arg(long)]
+    pub trail: bool,
+    /// Reads per run with `--trail`.
+    #[arg(long, default_value_t = 5000)]
+    pub trail_reads: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -88,6 +96,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         if users > 0 {
             bail!("the SQLite database already has accounts; pass a new file");
         }
+    }
+    if args.trail {
+        let outcome = trail::compare(&db, auth_config(), args.trail_reads).await;
+        db.close().await;
+        target.clean_up(args.keep);
+        return outcome;
     }
     let services = Services::new(db.clone(), auth_config()).await?;
     let build = if cfg!(debug_assertions) {
