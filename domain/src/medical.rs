@@ -178,18 +178,21 @@ pub struct MedicalProfile {
 #[serde(default)]
 pub struct ProfileForm {
     /// `YYYY-MM-DD`, not in the future, from 1900.
-    #[cfg_attr(feature = "openapi", schema(example = "1984-03-12"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<crate::wire_formats::Day>, example = "1984-03-12")
+    )]
     pub date_of_birth: Option<String>,
     /// `female`, `male` or `other`.
-    #[cfg_attr(feature = "openapi", schema(example = "female"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Sex>, example = "female"))]
     pub sex: Option<String>,
     /// `A+`, `A-`, `B+`, `B-`, `AB+`, `AB-`, `O+`, `O-`.
-    #[cfg_attr(feature = "openapi", schema(example = "O+"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BloodGroup>, example = "O+"))]
     pub blood_group: Option<String>,
     /// 30–250 cm.
     #[cfg_attr(
         feature = "openapi",
-        schema(minimum = 30, maximum = 250, example = 168)
+        schema(value_type = Option<i32>, minimum = 30, maximum = 250, example = 168)
     )]
     pub height_cm: Option<f64>,
     /// 1–400 kg.
@@ -221,10 +224,10 @@ pub struct ProfileForm {
     )]
     pub mobile_phone: Option<String>,
     /// `low`, `normal` or `high`.
-    #[cfg_attr(feature = "openapi", schema(example = "normal"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Level>, example = "normal"))]
     pub blood_pressure_level: Option<String>,
     /// `low`, `normal` or `high`.
-    #[cfg_attr(feature = "openapi", schema(example = "normal"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Level>, example = "normal"))]
     pub cholesterol_level: Option<String>,
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::{Role, UserId};
 
 macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -129,10 +129,10 @@ pub struct TrailQuery {
     #[cfg_attr(feature = "openapi", param(minimum = 1, example = 5))]
     pub patient_id: Option<UserId>,
     /// `read`, `create`, `update`, `delete`, `export` or `break_glass`.
-    #[cfg_attr(feature = "openapi", param(example = "read"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<TrailAction>, example = "read"))]
     pub action: Option<String>,
     /// `web`, `rest`, `websocket` or `cli`.
-    #[cfg_attr(feature = "openapi", param(example = "rest"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<Door>, example = "rest"))]
     pub door: Option<String>,
     /// First day (UTC), `YYYY-MM-DD`.
     #[cfg_attr(feature = "openapi", param(value_type = Option<crate::wire_formats::Day>))]

@@ -142,6 +142,18 @@ pub async fn relationships(
     CurrentUser(principal): CurrentUser,
     ApiQuery(filter): ApiQuery<RelationshipFilter>,
 ) -> Result<Json<Vec<CareRelationship>>, ApiError> {
+    for (field, id) in [
+        ("patient_id", filter.patient_id),
+        ("doctor_id", filter.doctor_id),
+    ] {
+        if id.is_some_and(|id| id < 1) {
+            return Err(ApiError(domain::DomainError::invalid(
+                field,
+                "out_of_range",
+                "must be 1 or more",
+            )));
+        }
+    }
     let care = &state.services.care;
     let with_ended = filter.with_ended.unwrap_or(false);
     let list = match principal.role {
@@ -220,6 +232,7 @@ pub async fn my_trail(
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<TrailPage>, ApiError> {
+    paging(query.page, query.per_page)?;
     let page = state
         .services
         .trail
@@ -240,6 +253,7 @@ pub async fn search_trail(
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<TrailQuery>,
 ) -> Result<Json<TrailPage>, ApiError> {
+    strict(&query)?;
     let filter = filter_of(&query)?;
     let page = state
         .services
@@ -254,6 +268,45 @@ pub async fn search_trail(
     Ok(Json(page))
 }
 
+/// The REST door is strict where forms are lenient: a key sent empty is an
+/// error (forms send empty fields for "any"), and `per_page` is at least 1
+/// (the services read 0 as "the default").
+fn strict(query: &TrailQuery) -> Result<(), ApiError> {
+    let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+    for (field, value) in [
+        ("action", &query.action),
+        ("door", &query.door),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        if blank(value) {
+            return Err(ApiError(domain::DomainError::invalid(
+                field,
+                "invalid",
+                "must not be empty",
+            )));
+        }
+    }
+    paging(query.page, query.per_page)
+}
+
+/// `page` in 1–1 000 000 and `per_page` in 1–200 when given (the download
+/// checks them too, though it takes every matching entry).
+fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(), ApiError> {
+    let out = |field, range: std::ops::RangeInclusive<i64>, value: Option<i64>| {
+        if value.is_some_and(|v| !range.contains(&v)) {
+            return Err(ApiError(domain::DomainError::invalid(
+                field,
+                "out_of_range",
+                format!("must be between {} and {}", range.start(), range.end()),
+            )));
+        }
+        Ok(())
+    };
+    out("page", 1..=1_000_000, page)?;
+    out("per_page", 1..=domain::trail::MAX_PER_PAGE, per_page)
+}
+
 /// Most rows one download holds.
 const CSV_LIMIT: i64 = 100_000;
 
@@ -266,6 +319,7 @@ pub async fn export_trail(
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<TrailQuery>,
 ) -> Result<Response, ApiError> {
+    strict(&query)?;
     let filter = filter_of(&query)?;
     let entries = state
         .services
