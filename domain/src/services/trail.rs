@@ -325,17 +325,19 @@ pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
             })
         })
         .transpose()?;
-    let day_start = |field: &'static str, raw: &str, extra: i64| -> DomainResult<i64> {
-        let day = bounds::add_days(field, bounds::parse_date(field, raw)?, extra)?;
-        day.to_zoned(jiff::tz::TimeZone::UTC)
+    let day_start = |field: &'static str, raw: &str| -> DomainResult<i64> {
+        bounds::parse_date(field, raw)?
+            .to_zoned(jiff::tz::TimeZone::UTC)
             .map(|z| z.timestamp().as_millisecond())
             .map_err(|_| DomainError::invalid(field, "invalid_date", "not a valid day"))
     };
+    const DAY_MS: i64 = 86_400_000;
     let from_ms = text(&query.from)
-        .map(|d| day_start("from", &d, 0))
+        .map(|d| day_start("from", &d))
         .transpose()?;
+    // The last day is included: up to the start of the next.
     let to_ms = text(&query.to)
-        .map(|d| day_start("to", &d, 1))
+        .map(|d| day_start("to", &d).map(|ms| ms + DAY_MS))
         .transpose()?;
     if let (Some(from), Some(to)) = (from_ms, to_ms)
         && to <= from
