@@ -52,6 +52,8 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     // They see their care team and withdraw doctors from it.
                     CareRelationship => matches!(action, Read | Update),
                     EmergencyAccess => action == Read,
+                    // Who saw my data.
+                    AccessTrail => action == Read,
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -62,10 +64,11 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
             (EmergencyAccess, BreakGlass) => relation == Stranger,
             _ => false,
         },
-        // Account and care-team management; never clinical content.
+        // Account and care-team management, and the audit of the trail;
+        // never clinical content.
         Role::Admin => matches!(
             (resource, action),
-            (CareRelationship, Read | Create | Update)
+            (CareRelationship, Read | Create | Update) | (AccessTrail, Read | Export)
         ),
     }
 }
@@ -226,13 +229,16 @@ mod tests {
                             *action == TrailAction::BreakGlass
                                 && *resource == Resource::EmergencyAccess
                         }
-                        Role::Admin => {
-                            *resource == Resource::CareRelationship
-                                && matches!(
-                                    action,
-                                    TrailAction::Read | TrailAction::Create | TrailAction::Update
-                                )
-                        }
+                        Role::Admin => match resource {
+                            Resource::CareRelationship => matches!(
+                                action,
+                                TrailAction::Read | TrailAction::Create | TrailAction::Update
+                            ),
+                            Resource::AccessTrail => {
+                                matches!(action, TrailAction::Read | TrailAction::Export)
+                            }
+                            _ => false,
+                        },
                         Role::Patient => false,
                     };
                     assert_eq!(allowed, expected, "{role:?} {action:?} {resource:?}");

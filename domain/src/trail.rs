@@ -71,6 +71,9 @@ wire_enum! {
         AppointmentReason => "appointment_reason",
         CareRelationship => "care_relationship",
         EmergencyAccess => "emergency_access",
+        /// The trail itself, when downloaded (it names patients and who saw
+        /// their data).
+        AccessTrail => "access_trail",
     }
 }
 

@@ -1345,7 +1345,18 @@ async fn the_trail_is_shown_to_its_patient_and_searched_by_administrators() {
         "{}",
         csv.content_type
     );
-    assert_trail(&csv, &[], "the download");
+    // The download itself leaves the platform: it is recorded as an export.
+    assert_trail(
+        &csv,
+        &want(
+            &w.admin,
+            "export",
+            "access_trail",
+            w.patient.id,
+            Trail::Allowed,
+        ),
+        "the download",
+    );
     let lines: Vec<&str> = csv.text.lines().collect();
     assert_eq!(
         lines[0],

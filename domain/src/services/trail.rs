@@ -218,8 +218,25 @@ impl TrailService {
         limit: i64,
     ) -> DomainResult<Vec<crate::trail::TrailEntry>> {
         actor.require(Role::Admin)?;
-        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-        store::search(&mut conn, filter, limit, 0).await
+        let entries = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            store::search(&mut conn, filter, limit, 0).await?
+        };
+        // A download leaves the platform: it is recorded like an export.
+        self.record(vec![NewEntry {
+            actor_id: Some(actor.user_id),
+            actor_role: Some(actor.role),
+            door: actor.door,
+            request_id: actor.request_id.clone(),
+            action: TrailAction::Export,
+            resource: Resource::AccessTrail,
+            resource_id: Some(entries.len().to_string()),
+            patient_id: filter.patient_id,
+            allowed: true,
+            emergency: false,
+        }])
+        .await?;
+        Ok(entries)
     }
 
     async fn page(&self, filter: &Filter, page: i64, per_page: i64) -> DomainResult<TrailPage> {
