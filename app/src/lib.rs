@@ -22,9 +22,11 @@ use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::not_found::NotFound;
 use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
 use crate::pages::routes::{
-    AccountsRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute, DoctorCalendarRoute,
-    DoctorHomeRoute, DoctorRoute, FindDoctorRoute, HomeRoute, MyAppointmentsRoute,
-    PatientHomeRoute, SignInRoute, SignUpRoute, SpecialtiesRoute, WaitlistRoute,
+    AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
+    AuditTrailRoute, CareTeamRoute, DoctorCalendarRoute, DoctorHomeRoute, DoctorRoute,
+    FindDoctorRoute, HomeRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
+    PatientFileRoute, PatientHomeRoute, PatientProfileRoute, SignInRoute, SignUpRoute,
+    SpecialtiesRoute, WaitlistRoute,
 };
 
 /// Where the shell links the site's stylesheet. The server provides it in
@@ -79,6 +81,8 @@ fn initial_lang() -> Lang {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    provide_context(session::RenderReads::default());
     provide_i18n(initial_lang());
     session_state::provide_session();
     let i18n = use_i18n();
@@ -99,17 +103,24 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("doctors/:id") view={Lazy::<DoctorRoute>::new()} />
                         <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
                         <Route path=path!("waitlist") view={Lazy::<WaitlistRoute>::new()} />
+                        <Route path=path!("profile") view={Lazy::<PatientProfileRoute>::new()} />
+                        <Route path=path!("care-team") view={Lazy::<CareTeamRoute>::new()} />
+                        <Route path=path!("access") view={Lazy::<MyAccessRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
                         <Route path=path!("agenda") view={Lazy::<AgendaRoute>::new()} />
                         <Route path=path!("calendar") view={Lazy::<DoctorCalendarRoute>::new()} />
+                        <Route path=path!("patients") view={Lazy::<MyPatientsRoute>::new()} />
+                        <Route path=path!("patients/:id") view={Lazy::<PatientFileRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
                         <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()} />
                         <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />
                         <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
+                        <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
+                        <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -5,11 +5,16 @@
 //! cookies, refreshing an expired access cookie) and leaves an [`Authn`] in the
 //! request extensions; server functions and server-side rendering read it here.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
 
 use cookie::{Cookie, SameSite, time::Duration};
 use domain::auth::Principal;
 use domain::services::{Services, TokenPair};
+use domain::trail::Door;
 use http::HeaderMap;
 use http::header::{COOKIE, SET_COOKIE};
 use leptos::prelude::*;
@@ -134,10 +139,15 @@ fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
-/// The signed-in principal of this request, if any.
+/// The signed-in principal of this request, if any. Pages and server
+/// functions are the web door, whatever path the server functions are mounted
+/// on (Leptos puts them under `/api/`), so the access trail says `web`.
 pub fn current_principal() -> Option<Principal> {
     match request_parts()?.extensions.get::<Authn>()? {
-        Authn::Authenticated(principal) => Some(principal.clone()),
+        Authn::Authenticated(principal) => {
+            let request_id = principal.request_id.clone();
+            Some(principal.clone().entering(Door::Web, request_id))
+        }
         _ => None,
     }
 }
@@ -169,6 +179,106 @@ pub fn set_cookies(cookies: impl IntoIterator<Item = Cookie<'static>>) {
         if let Ok(value) = http::HeaderValue::from_str(&cookie.to_string()) {
             response.append_header(SET_COOKIE, value);
         }
+    }
+}
+
+/// The reads of medical data made while the server renders one page.
+///
+/// Leptos walks a `<Suspense>`'s children more than once while rendering on
+/// the server (to find every resource before waiting for them), so a page
+/// inside a portal is built, and its resources fetched, up to three times per
+/// request, sometimes while the first fetch is still running. A read of
+/// medical data is written to the access trail: the page must read it once.
+/// The app provides one of these per rendered page; server functions called
+/// over HTTP find none and read as usual.
+#[derive(Clone, Default)]
+pub struct RenderReads(Arc<Mutex<HashMap<String, Slot>>>);
+
+enum Slot {
+    /// The first read runs; these wait for it.
+    Running(Vec<Waker>),
+    /// Its result (a `Result<T, UiError>`).
+    Done(Arc<dyn Any + Send + Sync>),
+}
+
+impl RenderReads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Forgets a read whose future was dropped before it finished, so a waiting
+/// one runs it instead of waiting for ever.
+struct Abandoned<'a>(&'a RenderReads, &'a str);
+
+impl Drop for Abandoned<'_> {
+    fn drop(&mut self) {
+        if let Some(Slot::Running(waiting)) = self.0.lock().remove(self.1) {
+            waiting.into_iter().for_each(Waker::wake);
+        }
+    }
+}
+
+/// Runs `read` once per rendered page for `key` (the function and its
+/// arguments); other calls while rendering the same page wait for it and get
+/// its result.
+pub async fn read_once<T>(
+    key: String,
+    read: impl Future<Output = Result<T, UiError>>,
+) -> Result<T, UiError>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let Some(reads) = use_context::<RenderReads>() else {
+        return read.await;
+    };
+    enum Step<T> {
+        Done(Result<T, UiError>),
+        Wait,
+        First,
+        /// The key holds another type: read without sharing.
+        Alone,
+    }
+    loop {
+        let step = {
+            let mut slots = reads.lock();
+            match slots.get(&key) {
+                Some(Slot::Done(value)) => value
+                    .downcast_ref::<Result<T, UiError>>()
+                    .map_or(Step::Alone, |value| Step::Done(value.clone())),
+                Some(Slot::Running(_)) => Step::Wait,
+                None => {
+                    slots.insert(key.clone(), Slot::Running(Vec::new()));
+                    Step::First
+                }
+            }
+        };
+        let first = match step {
+            Step::Done(value) => return value,
+            Step::Alone => return read.await,
+            Step::Wait => false,
+            Step::First => true,
+        };
+        if first {
+            let abandoned = Abandoned(&reads, &key);
+            let value = read.await;
+            std::mem::forget(abandoned);
+            let slot = Slot::Done(Arc::new(value.clone()));
+            if let Some(Slot::Running(waiting)) = reads.lock().insert(key, slot) {
+                waiting.into_iter().for_each(Waker::wake);
+            }
+            return value;
+        }
+        std::future::poll_fn(|cx| match reads.lock().get_mut(&key) {
+            Some(Slot::Running(waiting)) => {
+                waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+            _ => Poll::Ready(()),
+        })
+        .await;
     }
 }
 

@@ -25,7 +25,8 @@ async function watchedPage() {
 
 test('pages hydrate under the security policy, loading a hashed, precompressed bundle', async () => {
   const { page, problems } = await watchedPage();
-  const wasm = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('.wasm'));
+  // The main bundle (the page's own chunk may arrive first).
+  const wasm = page.waitForResponse((r) => /^\/pkg\/medplat\..*\.wasm$/.test(new URL(r.url()).pathname));
   const response = await page.goto(`${BASE}/login`);
   const policy = response.headers()['content-security-policy'];
   assert.match(policy, /'wasm-unsafe-eval'/);

@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod appointments;
 pub mod auth;
 pub mod calendar_admin;
+pub mod medical;
 pub mod scheduling;

@@ -2,5 +2,6 @@
 
 pub mod forms;
 pub mod layout;
+pub mod medical;
 pub mod portal;
 pub mod sched;

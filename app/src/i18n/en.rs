@@ -1,11 +1,13 @@
 //! English texts.
 
 use super::Tr;
+use super::medical_en::MEDICAL_EN;
 use super::sched_en::SCHED_EN;
 
 /// English.
 pub const EN: Tr = Tr {
     s: &SCHED_EN,
+    m: &MEDICAL_EN,
     app_name: "MedPlat",
     language_name: "English",
     switch_language: "Change language",

@@ -1,11 +1,13 @@
 //! French texts (the default).
 
 use super::Tr;
+use super::medical_fr::MEDICAL_FR;
 use super::sched_fr::SCHED_FR;
 
 /// French.
 pub const FR: Tr = Tr {
     s: &SCHED_FR,
+    m: &MEDICAL_FR,
     app_name: "MedPlat",
     language_name: "Français",
     switch_language: "Changer de langue",

@@ -6,6 +6,9 @@
 
 mod en;
 mod fr;
+pub mod medical;
+mod medical_en;
+mod medical_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
@@ -15,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use en::EN;
 pub use fr::FR;
+pub use medical::Medical;
 pub use sched::Sched;
 
 /// A language of the interface.
@@ -64,6 +68,8 @@ impl Lang {
 pub struct Tr {
     /// Scheduling texts.
     pub s: &'static Sched,
+    /// Medical-file texts.
+    pub m: &'static Medical,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,
@@ -177,7 +183,11 @@ impl Tr {
             "unknown_specialty" => self.err_unknown_specialty,
             "invalid_role" => self.err_invalid_role,
             "not_found" => self.err_not_found,
-            _ => self.s.error(code).unwrap_or(self.err_unexpected),
+            _ => self
+                .s
+                .error(code)
+                .or_else(|| self.m.error(code))
+                .unwrap_or(self.err_unexpected),
         }
     }
 
@@ -212,7 +222,7 @@ impl Tr {
             "name_en" => self.s.name_en_label,
             "available_by" => self.s.available_by_label,
             "date" | "from" | "to" => self.s.when_label,
-            _ => return None,
+            _ => return self.m.field(field),
         })
     }
 

@@ -1,12 +1,16 @@
 //! Pages, one per file; portals group theirs by role.
 
+pub mod access_trail;
 pub mod accounts_admin;
 pub mod agenda;
+pub mod care_team;
 pub mod dashboard;
 pub mod doctor_calendar;
 pub mod find_doctor;
 pub mod home;
+pub mod medical_profile;
 pub mod my_appointments;
+pub mod my_patients;
 pub mod not_found;
 pub mod portals;
 pub mod routes;

@@ -24,6 +24,18 @@ const PATIENT_NAV: &[NavItem] = &[
         href: "/patient/waitlist",
         label: |t| t.s.nav_waitlist,
     },
+    NavItem {
+        href: "/patient/profile",
+        label: |t| t.m.nav_profile,
+    },
+    NavItem {
+        href: "/patient/care-team",
+        label: |t| t.m.nav_care_team,
+    },
+    NavItem {
+        href: "/patient/access",
+        label: |t| t.m.nav_access,
+    },
 ];
 const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
@@ -37,6 +49,10 @@ const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
         href: "/doctor/calendar",
         label: |t| t.s.nav_calendar,
+    },
+    NavItem {
+        href: "/doctor/patients",
+        label: |t| t.m.nav_patients,
     },
 ];
 const ADMIN_NAV: &[NavItem] = &[
@@ -55,6 +71,14 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/appointments",
         label: |t| t.s.nav_all_appointments,
+    },
+    NavItem {
+        href: "/admin/care",
+        label: |t| t.m.nav_care,
+    },
+    NavItem {
+        href: "/admin/trail",
+        label: |t| t.m.nav_trail,
     },
 ];
 

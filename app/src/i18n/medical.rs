@@ -1,0 +1,232 @@
+//! Strings of the medical file: profile, care team, emergency access and the
+//! access trail.
+
+/// Medical strings (one field per text).
+pub struct Medical {
+    pub nav_profile: &'static str,
+    pub nav_care_team: &'static str,
+    pub nav_access: &'static str,
+    pub nav_patients: &'static str,
+    pub nav_trail: &'static str,
+    pub nav_care: &'static str,
+    // The patient's medical profile.
+    pub profile_title: &'static str,
+    pub profile_intro: &'static str,
+    pub section_general: &'static str,
+    pub section_history: &'static str,
+    pub section_contact: &'static str,
+    pub section_follow_up: &'static str,
+    pub date_of_birth_label: &'static str,
+    pub sex_label: &'static str,
+    pub sex_female: &'static str,
+    pub sex_male: &'static str,
+    pub sex_other: &'static str,
+    pub blood_group_label: &'static str,
+    pub height_label: &'static str,
+    pub weight_label: &'static str,
+    pub allergies_label: &'static str,
+    pub conditions_label: &'static str,
+    pub list_hint: &'static str,
+    pub contact_name_label: &'static str,
+    pub contact_phone_label: &'static str,
+    pub contact_relation_label: &'static str,
+    pub contact_hint: &'static str,
+    pub mobile_label: &'static str,
+    pub blood_pressure_label: &'static str,
+    pub cholesterol_label: &'static str,
+    pub level_low: &'static str,
+    pub level_normal: &'static str,
+    pub level_high: &'static str,
+    pub not_specified: &'static str,
+    pub none_listed: &'static str,
+    pub save_profile: &'static str,
+    pub saving: &'static str,
+    pub profile_saved: &'static str,
+    pub last_updated: &'static str,
+    pub never_saved: &'static str,
+    // Care relationships.
+    pub care_team_title: &'static str,
+    pub care_team_intro: &'static str,
+    pub care_running_title: &'static str,
+    pub care_ended_title: &'static str,
+    pub care_team_empty: &'static str,
+    pub since_label: &'static str,
+    pub ended_on_label: &'static str,
+    pub origin_appointment: &'static str,
+    pub origin_assigned: &'static str,
+    pub end_withdrawn: &'static str,
+    pub end_ended: &'static str,
+    pub withdraw: &'static str,
+    pub withdraw_question: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub withdrawn_notice: &'static str,
+    pub general_practice: &'static str,
+    // The doctor's patients and a patient's file.
+    pub patients_title: &'static str,
+    pub patients_intro: &'static str,
+    pub patients_empty: &'static str,
+    pub former_patients: &'static str,
+    pub open_file: &'static str,
+    pub back_to_patients: &'static str,
+    pub patient_number: &'static str,
+    pub file_title: &'static str,
+    pub refused_title: &'static str,
+    pub refused_text: &'static str,
+    pub break_glass_title: &'static str,
+    pub break_glass_reason: &'static str,
+    pub break_glass_hint: &'static str,
+    pub break_glass_submit: &'static str,
+    pub emergency_banner: &'static str,
+    pub emergency_until: &'static str,
+    // The access trail.
+    pub access_title: &'static str,
+    pub access_intro: &'static str,
+    pub access_empty: &'static str,
+    pub col_when: &'static str,
+    pub col_who: &'static str,
+    pub col_action: &'static str,
+    pub col_what: &'static str,
+    pub col_door: &'static str,
+    pub col_patient: &'static str,
+    pub col_outcome: &'static str,
+    pub you: &'static str,
+    pub system: &'static str,
+    pub action_read: &'static str,
+    pub action_create: &'static str,
+    pub action_update: &'static str,
+    pub action_delete: &'static str,
+    pub action_export: &'static str,
+    pub action_break_glass: &'static str,
+    pub res_medical_profile: &'static str,
+    pub res_appointment_reason: &'static str,
+    pub res_care_relationship: &'static str,
+    pub res_emergency_access: &'static str,
+    pub res_access_trail: &'static str,
+    pub door_web: &'static str,
+    pub door_rest: &'static str,
+    pub door_websocket: &'static str,
+    pub door_cli: &'static str,
+    pub emergency_badge: &'static str,
+    pub allowed_badge: &'static str,
+    pub refused_badge: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub page_label: &'static str,
+    pub of_label: &'static str,
+    pub entries_label: &'static str,
+    // Administration: the trail and care teams.
+    pub trail_title: &'static str,
+    pub trail_intro: &'static str,
+    pub trail_empty: &'static str,
+    pub user_id_label: &'static str,
+    pub patient_id_label: &'static str,
+    pub doctor_id_label: &'static str,
+    pub action_label: &'static str,
+    pub any_action: &'static str,
+    pub door_label: &'static str,
+    pub any_door: &'static str,
+    pub refused_only_label: &'static str,
+    pub download_csv: &'static str,
+    pub care_admin_title: &'static str,
+    pub care_admin_intro: &'static str,
+    pub assign_title: &'static str,
+    pub assign: &'static str,
+    pub assigned_notice: &'static str,
+    pub end_relationship: &'static str,
+    pub end_question: &'static str,
+    pub ended_notice: &'static str,
+    pub relationships_empty: &'static str,
+    pub ids_hint: &'static str,
+    // Errors.
+    pub err_reason_length: &'static str,
+    pub err_already_has_access: &'static str,
+    pub err_already_in_care: &'static str,
+    pub err_already_ended: &'static str,
+    pub err_too_many: &'static str,
+    pub err_invalid_choice: &'static str,
+    pub err_in_future: &'static str,
+    pub err_not_integer: &'static str,
+    pub err_before_start: &'static str,
+    pub err_invalid_number: &'static str,
+}
+
+impl Medical {
+    /// The message for an error code of the medical file.
+    pub fn error(&self, code: &str) -> Option<&'static str> {
+        Some(match code {
+            "reason_length" => self.err_reason_length,
+            "already_has_access" => self.err_already_has_access,
+            "already_in_care" => self.err_already_in_care,
+            "already_ended" => self.err_already_ended,
+            "too_many" => self.err_too_many,
+            "invalid_choice" => self.err_invalid_choice,
+            "in_future" => self.err_in_future,
+            "not_integer" => self.err_not_integer,
+            "before_start" => self.err_before_start,
+            "invalid_number" => self.err_invalid_number,
+            _ => return None,
+        })
+    }
+
+    /// The label of a medical form field, for error messages.
+    pub fn field(&self, field: &str) -> Option<&'static str> {
+        Some(match field {
+            "date_of_birth" => self.date_of_birth_label,
+            "sex" => self.sex_label,
+            "blood_group" => self.blood_group_label,
+            "height_cm" => self.height_label,
+            "weight_kg" => self.weight_label,
+            "allergies" => self.allergies_label,
+            "chronic_conditions" => self.conditions_label,
+            "emergency_contact_name" => self.contact_name_label,
+            "emergency_contact_phone" => self.contact_phone_label,
+            "emergency_contact_relation" => self.contact_relation_label,
+            "mobile_phone" => self.mobile_label,
+            "blood_pressure_level" => self.blood_pressure_label,
+            "cholesterol_level" => self.cholesterol_label,
+            "user_id" => self.user_id_label,
+            "patient_id" => self.patient_id_label,
+            "doctor_id" => self.doctor_id_label,
+            "action" => self.action_label,
+            "door" => self.door_label,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{EN, FR};
+
+    #[test]
+    fn the_medical_codes_and_fields_are_translated_in_both_languages() {
+        for code in [
+            "reason_length",
+            "already_has_access",
+            "already_in_care",
+            "already_ended",
+            "too_many",
+            "invalid_choice",
+            "in_future",
+            "not_integer",
+            "before_start",
+            "invalid_number",
+        ] {
+            assert_ne!(FR.error(code), FR.err_unexpected, "{code}");
+            assert_ne!(EN.error(code), FR.error(code), "{code} untranslated");
+        }
+        for field in [
+            "date_of_birth",
+            "blood_group",
+            "height_cm",
+            "emergency_contact_phone",
+            "mobile_phone",
+            "cholesterol_level",
+            "doctor_id",
+            "patient_id",
+        ] {
+            assert!(FR.field(field).is_some(), "{field}");
+            assert_ne!(FR.field(field), EN.field(field), "{field} untranslated");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Care relationships: the patient's care team (withdraw a doctor) and the
+//! administrators' page (assign a doctor to a patient, end a relationship).
+
+use domain::accounts::Specialty;
+use domain::care::CareRelationship;
+use leptos::prelude::*;
+
+use crate::api::accounts::{list_accounts, list_specialties};
+use crate::api::medical::{AssignCare, EndCare, care_relationships};
+use crate::components::forms::ErrorBanner;
+use crate::components::medical::{
+    ConfirmButton, FieldError, LABEL, MedText, Relationship, specialty_text,
+};
+use crate::components::sched::{CARD, INPUT, PRIMARY};
+use crate::i18n::use_i18n;
+
+/// A dashed box saying there is nothing to show.
+#[component]
+pub fn EmptyMedical(text: MedText) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p data-testid="empty" class="rounded-2xl border border-dashed border-slate-300 p-6 text-center text-slate-500">
+            {move || text(i18n.tr().m)}
+        </p>
+    }
+}
+
+/// Running relationships first, then ended ones (the order the services give).
+fn split(list: Vec<CareRelationship>) -> (Vec<CareRelationship>, Vec<CareRelationship>) {
+    list.into_iter().partition(CareRelationship::is_active)
+}
+
+/// `/patient/care-team`.
+#[component]
+pub fn CareTeamPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let end = ServerAction::<EndCare>::new();
+    let team = Resource::new(move || end.version().get(), |_| care_relationships(true));
+    let specialties = Resource::new(|| (), |_| list_specialties());
+    let error = Signal::derive(move || end.value().get().and_then(Result::err));
+    let withdrawn = move || matches!(end.value().get(), Some(Ok(_)));
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.care_team_title)}</h1>
+        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.care_team_intro)}</p>
+        <div class="mt-3"><ErrorBanner error /></div>
+        <Show when=withdrawn>
+            <p role="status" data-testid="withdrawn-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
+                {move || i18n.t(|t| t.m.withdrawn_notice)}
+            </p>
+        </Show>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let specialties = specialties.await.unwrap_or_default();
+                match team.await {
+                    Ok(list) => {
+                        let (running, ended) = split(list);
+                        view! { <TeamLists running ended specialties end /> }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TeamLists(
+    running: Vec<CareRelationship>,
+    ended: Vec<CareRelationship>,
+    specialties: Vec<Specialty>,
+    end: ServerAction<EndCare>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let specialties = StoredValue::new(specialties);
+    let specialty = move |r: &CareRelationship| {
+        let code = r.specialty.clone();
+        Signal::derive(move || {
+            specialties.with_value(|list| specialty_text(i18n.lang(), list, code.as_deref()))
+        })
+    };
+    let has_ended = !ended.is_empty();
+    let running_view = if running.is_empty() {
+        view! { <div class="mt-3"><EmptyMedical text=|m| m.care_team_empty /></div> }.into_any()
+    } else {
+        view! {
+            <ul class="mt-2 divide-y divide-slate-100" data-testid="care-team">
+                {running.into_iter().map(|r| {
+                    let id = r.id;
+                    let specialty = specialty(&r);
+                    view! {
+                        <Relationship r show_doctor=true show_patient=false detail=specialty>
+                            <ConfirmButton label=|m| m.withdraw question=|m| m.withdraw_question yes=|m| m.withdraw_confirm
+                                testid="withdraw" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
+                        </Relationship>
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    view! {
+        <section class=format!("mt-4 {CARD}")>
+            <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.m.care_running_title)}</h2>
+            {running_view}
+        </section>
+        {has_ended.then(|| view! {
+            <section class=format!("mt-4 {CARD}")>
+                <h2 class="text-lg font-semibold text-slate-600">{move || i18n.t(|t| t.m.care_ended_title)}</h2>
+                <ul class="mt-2 divide-y divide-slate-100 text-slate-600" data-testid="care-team-ended">
+                    {ended.into_iter().map(|r| {
+                        let specialty = specialty(&r);
+                        view! { <Relationship r show_doctor=true show_patient=false detail=specialty /> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+/// Suggestions of accounts of one role for an account-number input
+/// (`<datalist id=…>`): name and username, the number as the value.
+#[component]
+pub fn AccountOptions(id: &'static str, role: &'static str) -> impl IntoView {
+    let accounts = Resource::new(|| (), move |_| list_accounts(Some(role.to_owned())));
+    view! {
+        <datalist id=id>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    accounts.await.unwrap_or_default().into_iter().filter(|u| u.active).map(|u| {
+                        view! { <option value=u.id.to_string()>{format!("{} ({})", u.full_name(), u.username)}</option> }
+                    }).collect_view()
+                })}
+            </Transition>
+        </datalist>
+    }
+}
+
+/// `/admin/care`.
+#[component]
+pub fn AdminCarePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let assign = ServerAction::<AssignCare>::new();
+    let end = ServerAction::<EndCare>::new();
+    let list = Resource::new(
+        move || (assign.version().get(), end.version().get()),
+        |_| care_relationships(true),
+    );
+    let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        assign_error
+            .get()
+            .filter(|e| !matches!(e.field.as_deref(), Some("doctor_id" | "patient_id")))
+    });
+    let assigned = move || matches!(assign.value().get(), Some(Ok(_)));
+    let end_error = Signal::derive(move || end.value().get().and_then(Result::err));
+    let ended = move || matches!(end.value().get(), Some(Ok(_)));
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.care_admin_title)}</h1>
+        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.care_admin_intro)}</p>
+        <ActionForm action=assign attr:class=format!("mt-4 grid gap-3 sm:grid-cols-3 {CARD}") attr:data-testid="assign-form">
+            <h2 class="text-lg font-semibold sm:col-span-3">{move || i18n.t(|t| t.m.assign_title)}</h2>
+            <div class="sm:col-span-3"><ErrorBanner error=general /></div>
+            <Show when=assigned>
+                <p role="status" data-testid="assigned-notice" class="sm:col-span-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
+                    {move || i18n.t(|t| t.m.assigned_notice)}
+                </p>
+            </Show>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.doctor_id_label)}</span>
+                <input id="doctor_id" name="doctor_id" inputmode="numeric" list="doctor-options" autocomplete="off" required class=INPUT />
+                <FieldError name="doctor_id" error=assign_error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.patient_id_label)}</span>
+                <input id="patient_id" name="patient_id" inputmode="numeric" list="patient-options" autocomplete="off" required class=INPUT />
+                <FieldError name="patient_id" error=assign_error />
+            </label>
+            <div class="flex items-end"><button type="submit" class=PRIMARY data-testid="assign-submit">{move || i18n.t(|t| t.m.assign)}</button></div>
+            <p class="text-xs text-slate-500 sm:col-span-3">{move || i18n.t(|t| t.m.ids_hint)}</p>
+            <AccountOptions id="doctor-options" role="doctor" />
+            <AccountOptions id="patient-options" role="patient" />
+        </ActionForm>
+        <div class="mt-3"><ErrorBanner error=end_error /></div>
+        <Show when=ended>
+            <p role="status" data-testid="ended-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
+                {move || i18n.t(|t| t.m.ended_notice)}
+            </p>
+        </Show>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) if list.is_empty() => view! { <div class="mt-4"><EmptyMedical text=|m| m.relationships_empty /></div> }.into_any(),
+                    Ok(list) => {
+                        let (running, ended) = split(list);
+                        view! {
+                            <AdminList title=|m| m.care_running_title running=true list=running end />
+                            <AdminList title=|m| m.care_ended_title running=false list=ended end />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AdminList(
+    title: MedText,
+    running: bool,
+    list: Vec<CareRelationship>,
+    end: ServerAction<EndCare>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    (!list.is_empty()).then(|| view! {
+        <section class=format!("mt-4 {CARD}")>
+            <h2 class="text-lg font-semibold">{move || title(i18n.tr().m)}</h2>
+            <ul class="mt-2 divide-y divide-slate-100" data-testid=if running { "care-running" } else { "care-ended" }>
+                {list.into_iter().map(|r| {
+                    let id = r.id;
+                    let label = format!("n° {} → n° {}", r.doctor_id, r.patient_id);
+                    view! {
+                        <Relationship r show_doctor=true show_patient=true detail=Signal::derive(move || label.clone())>
+                            {running.then(|| view! {
+                                <ConfirmButton label=|m| m.end_relationship question=|m| m.end_question yes=|m| m.end_relationship
+                                    testid="end-relationship" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
+                            })}
+                        </Relationship>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
+}
