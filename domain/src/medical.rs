@@ -1,6 +1,6 @@
 //! A patient's medical profile: what a doctor needs to know before anything
 //! else, edited by the patient and read by their doctors. The form arrives as
-//! text; [`ProfileForm::parse`] (server side) turns it into checked values, each
+//! text; [`MedicalProfileForm::parse`] (server side) turns it into checked values, each
 //! error naming its field.
 
 use jiff::civil::Date;
@@ -172,11 +172,11 @@ pub struct MedicalProfile {
 
 /// The profile as a patient writes it: the whole profile at once (a field
 /// left out or empty is cleared). Text everywhere, so an HTML form posts it as
-/// is; [`ProfileForm::parse`] checks each field.
+/// is; [`MedicalProfileForm::parse`] checks each field.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
-pub struct ProfileForm {
+pub struct MedicalProfileForm {
     /// `YYYY-MM-DD`, not in the future, from 1900.
     #[cfg_attr(
         feature = "openapi",
@@ -259,7 +259,7 @@ impl TextList {
 pub const MAX_LIST_ENTRIES: usize = 30;
 pub const MAX_ENTRY_CHARS: usize = 100;
 
-impl From<&MedicalProfile> for ProfileForm {
+impl From<&MedicalProfile> for MedicalProfileForm {
     /// The form that would save `profile` unchanged (pre-fills the page).
     fn from(profile: &MedicalProfile) -> Self {
         let contact = profile.emergency_contact.as_ref();
@@ -357,7 +357,7 @@ fn measure(
 }
 
 #[cfg(feature = "server")]
-impl ProfileForm {
+impl MedicalProfileForm {
     /// Checks every field and builds the profile of `patient_id`, as of `today`.
     pub fn parse(&self, patient_id: UserId, today: Date) -> DomainResult<MedicalProfile> {
         let date_of_birth = text(&self.date_of_birth)
@@ -457,7 +457,7 @@ mod tests {
 
     #[test]
     fn a_full_form_parses_to_checked_values() {
-        let form = ProfileForm {
+        let form = MedicalProfileForm {
             date_of_birth: Some("1984-03-12".into()),
             sex: Some("female".into()),
             blood_group: Some("ab +".into()),
@@ -469,7 +469,7 @@ mod tests {
             emergency_contact_relation: Some("conjoint".into()),
             mobile_phone: Some("+33 6 98 76 54 32".into()),
             cholesterol_level: Some("high".into()),
-            ..ProfileForm::default()
+            ..MedicalProfileForm::default()
         };
         let profile = form.parse(7, today()).unwrap();
         assert_eq!(profile.blood_group, Some(BloodGroup::AbPos));
@@ -482,86 +482,88 @@ mod tests {
         );
         assert_eq!(profile.cholesterol_level, Some(Level::High));
         // Saving the profile's own form again changes nothing.
-        let again = ProfileForm::from(&profile).parse(7, today()).unwrap();
+        let again = MedicalProfileForm::from(&profile)
+            .parse(7, today())
+            .unwrap();
         assert_eq!(again.blood_group, Some(BloodGroup::AbPos));
         assert_eq!(again.allergies, vec!["pénicilline", "arachide"]);
     }
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(ProfileForm, &str)> = vec![
+        let cases: Vec<(MedicalProfileForm, &str)> = vec![
             (
-                ProfileForm {
+                MedicalProfileForm {
                     date_of_birth: Some("2030-01-01".into()),
                     ..Default::default()
                 },
                 "date_of_birth",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     date_of_birth: Some("12/03/1984".into()),
                     ..Default::default()
                 },
                 "date_of_birth",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     sex: Some("x".into()),
                     ..Default::default()
                 },
                 "sex",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     blood_group: Some("C+".into()),
                     ..Default::default()
                 },
                 "blood_group",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     height_cm: Some(12.0),
                     ..Default::default()
                 },
                 "height_cm",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     height_cm: Some(170.5),
                     ..Default::default()
                 },
                 "height_cm",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     weight_kg: Some(f64::NAN),
                     ..Default::default()
                 },
                 "weight_kg",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     mobile_phone: Some("12".into()),
                     ..Default::default()
                 },
                 "mobile_phone",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     emergency_contact_name: Some("Jean".into()),
                     ..Default::default()
                 },
                 "emergency_contact_phone",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     blood_pressure_level: Some("very".into()),
                     ..Default::default()
                 },
                 "blood_pressure_level",
             ),
             (
-                ProfileForm {
+                MedicalProfileForm {
                     allergies: Some(TextList::List(vec!["x".repeat(101)])),
                     ..Default::default()
                 },

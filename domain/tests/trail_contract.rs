@@ -9,7 +9,7 @@ mod support;
 
 use domain::accounts::Role;
 use domain::auth::Principal;
-use domain::medical::ProfileForm;
+use domain::medical::MedicalProfileForm;
 use domain::services::Services;
 use domain::services::trail::{GENESIS, NewEntry, Problem, Verification, append_in, entry_hash};
 use domain::store::Dialect;
@@ -188,9 +188,9 @@ async fn the_chain_verifies_after_many_appends_made_at_once(s: &Services) {
         expected += 20;
         tasks.push(tokio::spawn(async move {
             for k in 0..20 {
-                let form = ProfileForm {
+                let form = MedicalProfileForm {
                     height_cm: Some(f64::from(150 + k)),
-                    ..ProfileForm::default()
+                    ..MedicalProfileForm::default()
                 };
                 s.profiles
                     .save(&patient, patient.user_id, &form, jiff::Timestamp::now())

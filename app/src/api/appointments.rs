@@ -71,10 +71,14 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
     };
     let services = services()?;
     let principal = require_principal()?;
-    let rows = services
-        .appointments
-        .appointments(&principal, filter)
-        .await?;
+    // Appointment reasons are medical data: a page rendered on the server
+    // reads (and records) them once, however often Leptos builds it.
+    let key = format!("appointments/{}/{}/{}", query.status, query.from, query.to);
+    let appointments = services.appointments.clone();
+    let rows = crate::session::read_once(key, async move {
+        Ok(appointments.appointments(&principal, filter).await?)
+    })
+    .await?;
     let names = services.appointments.names(&rows).await?;
     let mut zones = std::collections::HashMap::new();
     let now = jiff::Timestamp::now();

@@ -47,8 +47,8 @@ pub async fn save_medical_profile(
     cholesterol_level: String,
 ) -> Result<MedicalProfile, UiError> {
     use crate::session::{require_principal, services};
-    use domain::medical::{ProfileForm, TextList};
-    let form = ProfileForm {
+    use domain::medical::{MedicalProfileForm, TextList};
+    let form = MedicalProfileForm {
         date_of_birth: Some(date_of_birth),
         sex: Some(sex),
         blood_group: Some(blood_group),

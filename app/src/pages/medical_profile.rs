@@ -1,7 +1,7 @@
 //! `/patient/profile`: the patient fills in their medical profile. Every field
 //! is on one form; an error shows under the field the server names.
 
-use domain::medical::{BloodGroup, MedicalProfile, ProfileForm, TextList};
+use domain::medical::{BloodGroup, MedicalProfile, MedicalProfileForm, TextList};
 use leptos::prelude::*;
 
 use crate::api::medical::{SaveMedicalProfile, read_medical_profile};
@@ -62,7 +62,7 @@ fn ProfileEditor(p: MedicalProfile) -> impl IntoView {
             .and_then(|p| p.updated_at)
     };
     let first_updated = p.updated_at;
-    let form = ProfileForm::from(&p);
+    let form = MedicalProfileForm::from(&p);
     let lines = |list: &Option<TextList>| {
         list.as_ref()
             .map(TextList::entries)

@@ -12,7 +12,7 @@ use super::People;
 use crate::accounts::Role;
 use crate::care::CareOrigin;
 use crate::error::{DomainError, DomainResult};
-use crate::medical::{ProfileForm, TextList};
+use crate::medical::{MedicalProfileForm, TextList};
 use crate::services::Services;
 use crate::services::trail::{NewEntry, append_in};
 use crate::store::{care, db_error};
@@ -63,7 +63,7 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
                 items.iter().map(|s| (*s).to_owned()).collect(),
             ))
         };
-        let form = ProfileForm {
+        let form = MedicalProfileForm {
             date_of_birth: Some(p.1.into()),
             sex: Some(p.2.into()),
             blood_group: Some(p.3.into()),

@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
-use crate::medical::{MedicalProfile, ProfileForm};
+use crate::medical::{MedicalProfile, MedicalProfileForm};
 use crate::policy::Gate;
 use crate::services::trail::append_in;
 use crate::store::{Db, db_error, profiles as store, users};
@@ -67,7 +67,7 @@ impl ProfileService {
         &self,
         actor: &Principal,
         patient_id: UserId,
-        form: &ProfileForm,
+        form: &MedicalProfileForm,
         now: Timestamp,
     ) -> DomainResult<MedicalProfile> {
         let active = self.patient(patient_id).await?;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::care::{CareRelationship, EmergencyGrant, EmergencyRequest, NewCareRelationship};
-use domain::medical::{MedicalProfile, ProfileForm};
+use domain::medical::{MedicalProfile, MedicalProfileForm};
 use domain::services::trail::filter_of;
 use domain::trail::{TrailEntry, TrailPage, TrailQuery};
 use jiff::Timestamp;
@@ -55,14 +55,14 @@ pub async fn profile(
 /// The patient saves their whole medical profile (a field left out is
 /// cleared).
 #[utoipa::path(put, path = "/api/v1/patients/{id}/profile/", tag = "medical", params(("id" = i64, Path, minimum = 1)),
-    request_body = ProfileForm, security(("bearer" = [])),
+    request_body = MedicalProfileForm, security(("bearer" = [])),
     responses((status = 200, body = MedicalProfile), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn save_profile(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(form): ApiJson<ProfileForm>,
+    ApiJson(form): ApiJson<MedicalProfileForm>,
 ) -> Result<Json<MedicalProfile>, ApiError> {
     let profile = state
         .services
