@@ -5,22 +5,32 @@
 //! Types and pure rules compile for WebAssembly too, so the browser validates a form
 //! with the very rules the server applies.
 
+#[macro_use]
+mod wire;
+
 pub mod accounts;
 pub mod bounds;
 pub mod care;
+pub mod devices;
 pub mod doctors;
 pub mod error;
 pub mod medical;
 pub mod notifications;
+pub mod paging;
 pub mod scheduling;
 pub mod trail;
+pub mod vitals;
 
 #[cfg(feature = "server")]
 pub mod auth;
 #[cfg(feature = "server")]
+pub mod bus;
+#[cfg(feature = "server")]
 pub mod calendar;
 #[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod events;
 #[cfg(feature = "server")]
 pub mod phones;
 #[cfg(feature = "server")]

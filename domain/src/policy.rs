@@ -54,12 +54,16 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     EmergencyAccess => action == Read,
                     // Who saw my data.
                     AccessTrail => action == Read,
+                    Vitals | Device => action == Read,
                 }
         }
         Role::Doctor => match (resource, action) {
             (MedicalProfile, Read) => matches!(relation, Care | Emergency),
             (AppointmentReason, Read) => matches!(relation, Care | Emergency | Requested),
             (CareRelationship, Read) => matches!(relation, Care | Emergency),
+            (Vitals | Device, Read) => matches!(relation, Care | Emergency),
+            // Registering a patient's devices is for their own doctors.
+            (Device, Create | Update | Delete) => relation == Care,
             // Break the glass: only from outside the care team.
             (EmergencyAccess, BreakGlass) => relation == Stranger,
             _ => false,
@@ -68,7 +72,11 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
         // never clinical content.
         Role::Admin => matches!(
             (resource, action),
-            (CareRelationship, Read | Create | Update) | (AccessTrail, Read | Export)
+            (CareRelationship, Read | Create | Update)
+                | (AccessTrail, Read | Export)
+                // Devices are equipment, not clinical content: administrators
+                // register them for anyone.
+                | (Device, Read | Create | Update | Delete)
         ),
     }
 }
@@ -211,7 +219,11 @@ mod tests {
     fn administrators_never_read_clinical_content() {
         for relation in RELATIONS {
             for action in TrailAction::ALL {
-                for resource in [Resource::MedicalProfile, Resource::AppointmentReason] {
+                for resource in [
+                    Resource::MedicalProfile,
+                    Resource::AppointmentReason,
+                    Resource::Vitals,
+                ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }
             }
@@ -237,6 +249,13 @@ mod tests {
                             Resource::AccessTrail => {
                                 matches!(action, TrailAction::Read | TrailAction::Export)
                             }
+                            Resource::Device => matches!(
+                                action,
+                                TrailAction::Read
+                                    | TrailAction::Create
+                                    | TrailAction::Update
+                                    | TrailAction::Delete
+                            ),
                             _ => false,
                         },
                         Role::Patient => false,

@@ -8,37 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::{Role, UserId};
 
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),*
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &[Self] = &[$(Self::$variant),*];
-
-            /// The stored and wire value.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),*
-                }
-            }
-
-            /// Parses the stored / wire value.
-            pub fn parse(raw: &str) -> Option<Self> {
-                match raw {
-                    $($text => Some(Self::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
 wire_enum! {
     /// Which way a request came in.
     Door {
@@ -74,6 +43,10 @@ wire_enum! {
         /// The trail itself, when downloaded (it names patients and who saw
         /// their data).
         AccessTrail => "access_trail",
+        /// Vital-sign readings (latest values, series, statistics).
+        Vitals => "vitals",
+        /// A device registered to measure the patient.
+        Device => "device",
     }
 }
 

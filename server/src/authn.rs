@@ -101,7 +101,7 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<Result<&str, ()>> {
     let value = headers.get(AUTHORIZATION)?;
     let token = value
         .to_str()

@@ -46,6 +46,13 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `REDIS_URL`: fan events out through Redis pub/sub (several instances
+    /// serving one platform); in-process when unset.
+    pub redis_url: Option<String>,
+    /// `VITALS_RAW_DAYS`: how long raw readings are kept (default 30).
+    pub vitals_raw_days: i64,
+    /// `VITALS_SUMMARY_DAYS`: how long per-minute summaries are kept (default 730).
+    pub vitals_summary_days: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -75,6 +82,9 @@ impl std::fmt::Debug for Settings {
             .field("demo_data", &self.demo_data)
             .field("site_root", &self.site_root)
             .field("log_format", &self.log_format)
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("vitals_raw_days", &self.vitals_raw_days)
+            .field("vitals_summary_days", &self.vitals_summary_days)
             .finish()
     }
 }
@@ -174,11 +184,22 @@ impl Settings {
             site_root: PathBuf::from(var("SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             log_format,
             data_dir,
+            redis_url: var("REDIS_URL"),
+            vitals_raw_days: parse("VITALS_RAW_DAYS", var("VITALS_RAW_DAYS"), 30)?,
+            vitals_summary_days: parse("VITALS_SUMMARY_DAYS", var("VITALS_SUMMARY_DAYS"), 730)?,
         };
         if let Some(secret) = &settings.jwt_secret
             && secret.len() < 32
         {
             bail!("JWT_SECRET must be at least 32 characters");
+        }
+        if !(1..=3650).contains(&settings.vitals_raw_days)
+            || settings.vitals_summary_days < settings.vitals_raw_days
+            || settings.vitals_summary_days > 36_500
+        {
+            bail!(
+                "VITALS_RAW_DAYS must be 1 to 3650 and VITALS_SUMMARY_DAYS at least as long (at most 36500)"
+            );
         }
         if settings.access_ttl_secs <= 0 || settings.refresh_ttl_secs <= settings.access_ttl_secs {
             bail!("token lifetimes must be positive, the refresh token outliving the access token");

@@ -13,6 +13,7 @@ pub mod site;
 pub mod state;
 pub mod telemetry;
 mod web;
+pub mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use anyhow::Context;
 use app::session::CookiePolicy;
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
+use domain::events::Publisher;
 use domain::services::Services;
 use domain::store::Db;
 use tokio::net::TcpListener;
@@ -43,7 +45,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .await
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
-    let services = Services::new(db, settings.auth_config()?).await?;
+    let bus = match &settings.redis_url {
+        Some(url) => Publisher::redis(url)
+            .await
+            .context("connecting to Redis (REDIS_URL)")?,
+        None => Publisher::in_process(),
+    };
+    let services = Services::with_bus(db, settings.auth_config()?, bus).await?;
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState {
@@ -60,6 +68,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(rest::router())
+        .merge(ws::router())
         .merge(web::router(&state));
     with_layers(routes, state)
 }
@@ -104,8 +113,10 @@ pub async fn serve(
 
 /// Starts the housekeeping job: every 30 seconds, pass expired waitlist offers
 /// on; every ten minutes, drop expired refresh tokens and idle sign-in
-/// throttle entries.
-pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
+/// throttle entries, and prune vital-sign readings past their retention
+/// (raw readings after `VITALS_RAW_DAYS`, summaries after `VITALS_SUMMARY_DAYS`).
+pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
+    let (raw_days, summary_days) = (settings.vitals_raw_days, settings.vitals_summary_days);
     tokio::spawn(async move {
         // Waitlist offers expire to the minute; token purging can wait longer.
         let mut tick = tokio::time::interval(Duration::from_secs(30));
@@ -125,6 +136,15 @@ pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
                 match services.auth.purge().await {
                     Ok(purged) => tracing::debug!(purged, "expired refresh tokens purged"),
                     Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
+                }
+                match services
+                    .vitals
+                    .prune(raw_days, summary_days, jiff::Timestamp::now())
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(pruned) => tracing::info!(pruned, "old vital-sign readings pruned"),
+                    Err(err) => tracing::warn!(error = %err, "pruning readings failed"),
                 }
             }
             ticks += 1;

@@ -143,7 +143,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     print_banner(addr, demo);
     let services = state.services.clone();
-    let housekeeping = server::spawn_housekeeping(services.clone());
+    let housekeeping = server::spawn_housekeeping(services.clone(), &state.settings);
     server::serve(listener, server::router(state), server::shutdown_signal()).await?;
     housekeeping.abort();
     services.db().close().await;

@@ -55,6 +55,8 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::CareRelationship => m.res_care_relationship,
         Resource::EmergencyAccess => m.res_emergency_access,
         Resource::AccessTrail => m.res_access_trail,
+        Resource::Vitals => m.res_vitals,
+        Resource::Device => m.res_device,
     }
 }
 

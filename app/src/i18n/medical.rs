@@ -102,6 +102,8 @@ pub struct Medical {
     pub res_care_relationship: &'static str,
     pub res_emergency_access: &'static str,
     pub res_access_trail: &'static str,
+    pub res_vitals: &'static str,
+    pub res_device: &'static str,
     pub door_web: &'static str,
     pub door_rest: &'static str,
     pub door_websocket: &'static str,

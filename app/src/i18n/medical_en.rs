@@ -99,6 +99,8 @@ pub const MEDICAL_EN: Medical = Medical {
     res_care_relationship: "Care team",
     res_emergency_access: "Emergency access",
     res_access_trail: "Access trail",
+    res_vitals: "Vital signs",
+    res_device: "Monitoring device",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

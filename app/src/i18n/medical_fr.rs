@@ -99,6 +99,8 @@ pub const MEDICAL_FR: Medical = Medical {
     res_care_relationship: "Équipe de soins",
     res_emergency_access: "Accès d’urgence",
     res_access_trail: "Journal d’accès",
+    res_vitals: "Constantes vitales",
+    res_device: "Dispositif de surveillance",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

@@ -13,6 +13,7 @@ use crate::auth::Principal;
 use crate::bounds;
 use crate::care::{CareEnd, CareOrigin, CareRelationship, EmergencyGrant};
 use crate::error::{DomainError, DomainResult};
+use crate::events::{Event, Publisher};
 use crate::notifications::Notice;
 use crate::policy::{Gate, Relation};
 use crate::services::trail::{NewEntry, append_in};
@@ -27,11 +28,12 @@ pub const EMERGENCY_ACCESS_MINUTES: i64 = 60;
 pub struct CareService {
     db: Db,
     gate: Gate,
+    bus: Publisher,
 }
 
 impl CareService {
-    pub(crate) fn new(db: Db, gate: Gate) -> Self {
-        Self { db, gate }
+    pub(crate) fn new(db: Db, gate: Gate, bus: Publisher) -> Self {
+        Self { db, gate, bus }
     }
 
     async fn account(
@@ -192,6 +194,11 @@ impl CareService {
             how = how.as_str(),
             "care relationship ended"
         );
+        // The doctor's live sockets on the patient close at once.
+        self.bus.publish(Event::CareEnded {
+            doctor_id: current.doctor_id,
+            patient_id: current.patient_id,
+        });
         self.relationship(id).await
     }
 

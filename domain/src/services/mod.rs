@@ -8,19 +8,23 @@ mod availability;
 mod booking;
 pub mod calendars;
 pub mod care;
+pub mod devices;
 pub mod directory;
+pub mod group;
 pub mod notifications;
 mod openings;
 pub mod profiles;
 mod reasons;
 pub mod scheduling;
 pub mod trail;
+pub mod vitals;
 pub mod waitlist;
 
 use std::sync::Arc;
 
 use crate::auth::AuthConfig;
 use crate::error::DomainResult;
+use crate::events::Publisher;
 use crate::policy::Gate;
 use crate::store::Db;
 
@@ -29,11 +33,13 @@ pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
 pub use care::CareService;
+pub use devices::DeviceService;
 pub use directory::DirectoryService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
 pub use trail::TrailService;
+pub use vitals::VitalsService;
 pub use waitlist::WaitlistService;
 
 /// All services, cheap to clone.
@@ -50,6 +56,10 @@ pub struct Services {
     pub profiles: ProfileService,
     pub care: CareService,
     pub trail: TrailService,
+    pub devices: DeviceService,
+    pub vitals: VitalsService,
+    /// The event bus services publish on after committing.
+    pub bus: Publisher,
     db: Db,
 }
 
@@ -57,7 +67,13 @@ impl Services {
     /// Builds the services over a migrated database, and starts the access
     /// trail's writer on the current runtime.
     pub async fn new(db: Db, auth: AuthConfig) -> DomainResult<Self> {
-        Self::build(db, auth, true).await
+        Self::build(db, auth, Publisher::in_process(), true).await
+    }
+
+    /// The services publishing on `bus` (Redis pub/sub when several
+    /// instances serve one platform).
+    pub async fn with_bus(db: Db, auth: AuthConfig, bus: Publisher) -> DomainResult<Self> {
+        Self::build(db, auth, bus, true).await
     }
 
     /// The services with reads left out of the access trail (changes are
@@ -65,10 +81,15 @@ impl Services {
     /// recording reads costs. Never serve with these.
     #[doc(hidden)]
     pub async fn without_read_trail_for_benchmark(db: Db, auth: AuthConfig) -> DomainResult<Self> {
-        Self::build(db, auth, false).await
+        Self::build(db, auth, Publisher::in_process(), false).await
     }
 
-    async fn build(db: Db, auth: AuthConfig, record_reads: bool) -> DomainResult<Self> {
+    async fn build(
+        db: Db,
+        auth: AuthConfig,
+        bus: Publisher,
+        record_reads: bool,
+    ) -> DomainResult<Self> {
         let scheduling = SchedulingService::new(db.clone());
         let mut trail = TrailService::new(db.clone());
         trail.recording = record_reads;
@@ -78,7 +99,10 @@ impl Services {
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
             appointments: AppointmentService::new(db.clone(), scheduling.clone(), gate.clone()),
             profiles: ProfileService::new(db.clone(), gate.clone()),
-            care: CareService::new(db.clone(), gate),
+            care: CareService::new(db.clone(), gate.clone(), bus.clone()),
+            devices: DeviceService::new(db.clone(), gate.clone(), bus.clone()),
+            vitals: VitalsService::new(db.clone(), gate, bus.clone()),
+            bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),
             waitlist: WaitlistService::new(db.clone(), scheduling.clone()),

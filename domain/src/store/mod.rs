@@ -7,12 +7,14 @@
 pub mod appointments;
 pub mod availability;
 pub mod care;
+pub mod devices;
 pub mod doctors;
 pub mod feeds;
 pub mod notifications;
 pub mod openings;
 pub mod past;
 pub mod profiles;
+pub mod readings;
 pub mod sessions;
 pub mod specialties;
 pub mod trail;

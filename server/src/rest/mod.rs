@@ -8,6 +8,7 @@ pub mod calendars;
 pub mod doctors;
 pub mod exceptions;
 pub mod health;
+pub mod iot;
 pub mod medical;
 pub mod openapi;
 pub mod rejections;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(waitlist::router())
         .merge(calendars::router())
         .merge(medical::router())
+        .merge(iot::router())
         .merge(health::router())
         .merge(openapi::router())
         .route("/api/{*rest}", any(rejections::not_found))

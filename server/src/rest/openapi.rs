@@ -11,8 +11,8 @@ use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
-    accounts, appointments, availability, calendars, doctors, exceptions, health, medical, slots,
-    specialties, tokens, waitlist,
+    accounts, appointments, availability, calendars, doctors, exceptions, health, iot, medical,
+    slots, specialties, tokens, waitlist,
 };
 use crate::state::AppState;
 
@@ -38,6 +38,9 @@ use crate::state::AppState;
         medical::profile, medical::save_profile, medical::care_team, medical::break_glass,
         medical::relationships, medical::assign, medical::end, medical::my_trail, medical::search_trail,
         medical::export_trail,
+        iot::devices::list, iot::devices::register, iot::devices::one, iot::devices::replace, iot::devices::remove,
+        iot::devices::status, iot::devices::latest_data, iot::devices::rekey, iot::devices::revoke,
+        iot::data::ingest, iot::data::list, iot::data::statistics, iot::data::real_time, iot::data::latest_data,
         health::health,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),

@@ -9,7 +9,6 @@
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, oneshot};
 
 mod verify;
 pub use verify::{Problem, Verification};
@@ -17,6 +16,7 @@ pub use verify::{Problem, Verification};
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
+use crate::services::group::GroupWriter;
 use crate::store::trail::{self as store, Filter, StoredEntry};
 use crate::store::{Db, WriteTx, db_error};
 use crate::trail::{DEFAULT_PER_PAGE, Door, MAX_PER_PAGE, Resource, TrailAction, TrailPage};
@@ -144,16 +144,11 @@ pub async fn append_in(
     store::set_head(tx, seq, &prev).await
 }
 
-struct Pending {
-    entries: Vec<NewEntry>,
-    done: oneshot::Sender<DomainResult<()>>,
-}
-
 /// Trail operations; cheap to clone.
 #[derive(Clone)]
 pub struct TrailService {
     db: Db,
-    queue: mpsc::Sender<Pending>,
+    writer: GroupWriter<NewEntry>,
     /// False only in the benchmark that measures what the trail costs.
     pub(crate) recording: bool,
 }
@@ -161,28 +156,29 @@ pub struct TrailService {
 impl TrailService {
     /// Starts the trail writer (a task on the current runtime).
     pub(crate) fn new(db: Db) -> Self {
-        let (queue, rx) = mpsc::channel(4096);
-        tokio::spawn(write_groups(db.clone(), rx));
+        let writer_db = db.clone();
+        let writer = GroupWriter::spawn(
+            "access trail",
+            MAX_GROUP,
+            4096,
+            move |entries: Vec<NewEntry>| {
+                let db = writer_db.clone();
+                async move { append_group(&db, &entries).await }
+            },
+        );
         Self {
             db,
-            queue,
+            writer,
             recording: true,
         }
     }
 
     /// Appends the entries of a read; returns once they are committed.
     pub async fn record(&self, entries: Vec<NewEntry>) -> DomainResult<()> {
-        if entries.is_empty() || !self.recording {
+        if !self.recording {
             return Ok(());
         }
-        let (done, answer) = oneshot::channel();
-        self.queue
-            .send(Pending { entries, done })
-            .await
-            .map_err(|_| DomainError::internal("the trail writer stopped"))?;
-        answer
-            .await
-            .map_err(|_| DomainError::internal("the trail writer stopped"))?
+        self.writer.submit(entries).await
     }
 
     /// A page of entries about the patient's own data, newest first.
@@ -335,40 +331,6 @@ pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
         to_ms,
         refused_only: query.refused_only.unwrap_or(false),
     })
-}
-
-/// The writer: takes what has queued, appends it in one transaction, answers.
-async fn write_groups(db: Db, mut rx: mpsc::Receiver<Pending>) {
-    while let Some(first) = rx.recv().await {
-        let mut group = vec![first];
-        let mut count = group[0].entries.len();
-        while count < MAX_GROUP {
-            match rx.try_recv() {
-                Ok(next) => {
-                    count += next.entries.len();
-                    group.push(next);
-                }
-                Err(_) => break,
-            }
-        }
-        let entries: Vec<NewEntry> = group
-            .iter()
-            .flat_map(|p| p.entries.iter().cloned())
-            .collect();
-        let outcome = append_group(&db, &entries).await;
-        if let Err(err) = &outcome {
-            tracing::error!(error = %err, entries = entries.len(), "could not append to the access trail");
-        }
-        for pending in group {
-            let answer = match &outcome {
-                Ok(()) => Ok(()),
-                Err(_) => Err(DomainError::internal(
-                    "could not append to the access trail",
-                )),
-            };
-            let _ = pending.done.send(answer);
-        }
-    }
 }
 
 async fn append_group(db: &Db, entries: &[NewEntry]) -> DomainResult<()> {

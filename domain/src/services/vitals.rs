@@ -1,0 +1,348 @@
+//! Vital signs: ingest from devices (group-committed, acknowledged once
+//! durable, published to dashboards only after commit), and reads through the
+//! medical-data policy, each recorded in the access trail.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
+use crate::events::{Event, Publisher};
+use crate::paging::{Page, PageRequest};
+use crate::policy::Gate;
+use crate::services::devices::DeviceIdentity;
+use crate::services::group::GroupWriter;
+use crate::store::readings::{self as store, ReadingFilter, ReadingRow};
+use crate::store::{Db, db_error, devices};
+use crate::trail::Resource;
+use crate::vitals::{LatestValue, NewReading, Reading, Vital};
+
+/// Most readings committed in one transaction.
+const MAX_GROUP: usize = 5000;
+/// Longest period a statistics or list query may span.
+const MAX_SPAN: SignedDuration = SignedDuration::from_hours(24 * 366);
+
+/// Minimum, maximum, mean and last value of one vital over a period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VitalStatistics {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vital))]
+    pub type_donnee: Vital,
+    pub unite: String,
+    pub min: f64,
+    pub max: f64,
+    pub moyenne: f64,
+    pub nombre: i64,
+    pub dernier: Option<LatestValue>,
+}
+
+/// A period and filters for listing readings (checked here).
+#[derive(Debug, Clone, Default)]
+pub struct ReadingQuery {
+    pub patient: Option<UserId>,
+    pub vital: Option<String>,
+    pub device: Option<i64>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Vital-sign operations; cheap to clone.
+#[derive(Clone)]
+pub struct VitalsService {
+    db: Db,
+    gate: Gate,
+    writer: GroupWriter<ReadingRow>,
+}
+
+impl VitalsService {
+    /// Starts the readings writer on the current runtime.
+    pub(crate) fn new(db: Db, gate: Gate, publisher: Publisher) -> Self {
+        let writer_db = db.clone();
+        let writer =
+            GroupWriter::spawn("readings", MAX_GROUP, 8192, move |rows: Vec<ReadingRow>| {
+                let db = writer_db.clone();
+                let publisher = publisher.clone();
+                async move {
+                    store_group(&db, &rows).await?;
+                    publish_group(&publisher, rows);
+                    Ok(())
+                }
+            });
+        Self { db, gate, writer }
+    }
+
+    /// Stores readings from an authenticated device; returns once they are
+    /// durable (then, and only then, they are published to dashboards).
+    pub async fn ingest(
+        &self,
+        device: DeviceIdentity,
+        readings: Vec<NewReading>,
+    ) -> DomainResult<usize> {
+        let count = readings.len();
+        let rows = readings
+            .into_iter()
+            .map(|reading| ReadingRow {
+                patient_id: device.patient_id,
+                device_id: device.device_id,
+                reading,
+            })
+            .collect();
+        self.writer.submit(rows).await?;
+        Ok(count)
+    }
+
+    /// The latest value of each vital of a patient, keyed by vital (seed
+    /// 004's `latest_data` shape); the read is recorded.
+    pub async fn latest(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+    ) -> DomainResult<BTreeMap<String, LatestValue>> {
+        let readings = self.latest_readings(actor, patient_id).await?;
+        Ok(readings
+            .iter()
+            .map(|r| (r.type_donnee.as_str().to_owned(), r.latest()))
+            .collect())
+    }
+
+    /// The latest reading of each vital; the read is recorded.
+    pub async fn latest_readings(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+    ) -> DomainResult<Vec<Reading>> {
+        let db = self.db.clone();
+        self.gate
+            .read(actor, Resource::Vitals, patient_id, None, async move {
+                let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                store::latest(&mut conn, patient_id).await
+            })
+            .await
+    }
+
+    /// Whether `actor` may still watch `patient_id`'s vitals (a socket asks
+    /// again when a relationship ends); not a read, not recorded.
+    pub async fn may_watch(&self, actor: &Principal, patient_id: UserId) -> DomainResult<bool> {
+        let relation = self
+            .gate
+            .relation(actor, patient_id, Timestamp::now())
+            .await?;
+        Ok(crate::policy::allows(
+            actor.role,
+            relation,
+            crate::trail::TrailAction::Read,
+            Resource::Vitals,
+        ))
+    }
+
+    /// The latest readings for a device's own socket (no person reads them:
+    /// not recorded).
+    pub async fn latest_for_device(&self, device: DeviceIdentity) -> DomainResult<Vec<Reading>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::latest(&mut conn, device.patient_id).await
+    }
+
+    /// Which patient a query is about: a patient's own; others must name one.
+    fn patient_of(actor: &Principal, asked: Option<UserId>) -> DomainResult<UserId> {
+        match (actor.role, asked) {
+            (Role::Patient, None) => Ok(actor.user_id),
+            (_, Some(patient)) if patient >= 1 => Ok(patient),
+            (_, Some(_)) => Err(DomainError::invalid(
+                "patient_id",
+                crate::bounds::OUT_OF_RANGE,
+                "must be a patient's id",
+            )),
+            (_, None) => Err(DomainError::invalid(
+                "patient_id",
+                "required",
+                "name the patient (patient_id)",
+            )),
+        }
+    }
+
+    fn period(
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        default: SignedDuration,
+    ) -> DomainResult<(Timestamp, Timestamp)> {
+        let to = to.unwrap_or_else(Timestamp::now);
+        let from = match from {
+            Some(from) => from,
+            None => to.checked_sub(default).map_err(DomainError::internal)?,
+        };
+        if from >= to {
+            return Err(DomainError::invalid(
+                "to",
+                "invalid_period",
+                "to must come after from",
+            ));
+        }
+        if to.duration_since(from) > MAX_SPAN {
+            return Err(DomainError::invalid(
+                "to",
+                "period_too_long",
+                "a period spans at most 366 days",
+            ));
+        }
+        Ok((from, to))
+    }
+
+    /// A page of readings, newest first; the read is recorded.
+    pub async fn list(
+        &self,
+        actor: &Principal,
+        query: &ReadingQuery,
+    ) -> DomainResult<Page<Reading>> {
+        let patient_id = Self::patient_of(actor, query.patient)?;
+        let paging = PageRequest::parse(query.page, query.per_page)?;
+        let vital = parse_vital(query.vital.as_deref())?;
+        let (from, to) = Self::period(query.from, query.to, SignedDuration::from_hours(24))?;
+        let filter = ReadingFilter {
+            patient_id,
+            vital,
+            device_id: query.device,
+            from_ms: from.as_millisecond(),
+            to_ms: to.as_millisecond(),
+        };
+        let db = self.db.clone();
+        let (readings, count) = self
+            .gate
+            .read(actor, Resource::Vitals, patient_id, None, async move {
+                let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                store::list(&mut conn, &filter, paging.per_page, paging.offset()).await
+            })
+            .await?;
+        Ok(paging.of(readings, count))
+    }
+
+    /// Minimum, maximum, mean and count per vital over a period (from the
+    /// per-minute summaries: exact, at minute boundaries), with the last
+    /// value; the read is recorded.
+    pub async fn statistics(
+        &self,
+        actor: &Principal,
+        patient: Option<UserId>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> DomainResult<Vec<VitalStatistics>> {
+        let patient_id = Self::patient_of(actor, patient)?;
+        let (from, to) = Self::period(from, to, SignedDuration::from_hours(24))?;
+        let db = self.db.clone();
+        self.gate
+            .read(actor, Resource::Vitals, patient_id, None, async move {
+                let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                let latest = store::latest(&mut conn, patient_id).await?;
+                let mut out = Vec::new();
+                for vital in Vital::ALL {
+                    let minutes = store::minutes(
+                        &mut conn,
+                        patient_id,
+                        *vital,
+                        from.as_millisecond(),
+                        to.as_millisecond(),
+                    )
+                    .await?;
+                    if minutes.is_empty() {
+                        continue;
+                    }
+                    let count: i64 = minutes.iter().map(|m| m.4).sum();
+                    let sum: f64 = minutes.iter().map(|m| m.3 * m.4 as f64).sum();
+                    out.push(VitalStatistics {
+                        type_donnee: *vital,
+                        unite: vital.spec().ucum.to_owned(),
+                        min: minutes.iter().map(|m| m.1).fold(f64::INFINITY, f64::min),
+                        max: minutes
+                            .iter()
+                            .map(|m| m.2)
+                            .fold(f64::NEG_INFINITY, f64::max),
+                        moyenne: if count > 0 { sum / count as f64 } else { 0.0 },
+                        nombre: count,
+                        dernier: latest
+                            .iter()
+                            .find(|r| r.type_donnee == *vital)
+                            .map(Reading::latest),
+                    });
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    /// Deletes raw readings older than `raw_days` and summaries older than
+    /// `summary_days`, in slices; returns how many rows went.
+    pub async fn prune(
+        &self,
+        raw_days: i64,
+        summary_days: i64,
+        now: Timestamp,
+    ) -> DomainResult<u64> {
+        let before = |days: i64| -> DomainResult<i64> {
+            Ok(now
+                .checked_sub(SignedDuration::from_hours(24 * days))
+                .map_err(DomainError::internal)?
+                .as_millisecond())
+        };
+        let (raw, summaries) = (before(raw_days)?, before(summary_days)?);
+        let mut total = 0;
+        loop {
+            let mut tx = self.db.begin_write().await?;
+            let gone = store::prune(&mut tx, raw, summaries, 10_000).await?;
+            tx.commit().await.map_err(db_error)?;
+            total += gone;
+            if gone < 10_000 {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+fn parse_vital(raw: Option<&str>) -> DomainResult<Option<Vital>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Vital::parse_alias(raw)
+            .map(Some)
+            .ok_or_else(|| DomainError::invalid("type_donnee", "unknown_vital", "unknown vital")),
+        None => Ok(None),
+    }
+}
+
+/// Writes one group: readings, minute summaries and the devices' last
+/// contact, in one transaction.
+async fn store_group(db: &Db, rows: &[ReadingRow]) -> DomainResult<()> {
+    let mut device_ids: Vec<i64> = rows.iter().map(|r| r.device_id).collect();
+    device_ids.sort_unstable();
+    device_ids.dedup();
+    let mut tx = db.begin_write().await?;
+    store::insert(&mut tx, db.dialect(), rows).await?;
+    devices::seen(&mut tx, &device_ids, Timestamp::now().as_millisecond()).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Publishes committed readings, one event per patient.
+fn publish_group(publisher: &Publisher, rows: Vec<ReadingRow>) {
+    let mut by_patient: BTreeMap<UserId, Vec<Reading>> = BTreeMap::new();
+    for row in rows {
+        let spec = row.reading.vital.spec();
+        by_patient.entry(row.patient_id).or_default().push(Reading {
+            id: 0,
+            dispositif: row.device_id,
+            patient: row.patient_id,
+            type_donnee: row.reading.vital,
+            valeur: row.reading.value,
+            unite: spec.ucum.to_owned(),
+            loinc: spec.loinc.map(str::to_owned),
+            timestamp: row.reading.measured_at,
+            qualite_donnee: row.reading.quality,
+        });
+    }
+    for (patient_id, readings) in by_patient {
+        publisher.publish(Event::Readings {
+            patient_id,
+            readings,
+            stored_at: Timestamp::now(),
+        });
+    }
+}

@@ -1,0 +1,205 @@
+//! Readings: ingest from devices (`POST /api/iot/data/`, seed 004), and the
+//! readings routes of seed 001 (`/api/iot/donnees/…`) with seed 004's latest
+//! values per patient.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::bounds::parse_instant;
+use domain::paging::Page;
+use domain::services::vitals::{ReadingQuery, VitalStatistics};
+use domain::vitals::parse::batch_of;
+use domain::vitals::{LatestValue, Reading, Vital};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::DeviceAuth;
+use crate::authn::CurrentUser;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::http_error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/iot/data/", post(ingest))
+        .route("/api/iot/donnees/", get(list).post(ingest))
+        .route("/api/iot/donnees/statistics/", get(statistics))
+        .route("/api/iot/donnees/real-time/", get(real_time))
+        .route("/api/iot/donnees/latest_data/", get(latest_data))
+}
+
+/// What an accepted payload stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IngestReceipt {
+    /// Values stored (durably, before this answer).
+    pub stored: usize,
+}
+
+/// A device sends one reading or a batch (at most 1000 values), authenticated
+/// by its credential. Accepted shapes: seed 001's `{"device_mac": …, "data":
+/// {"heart_rate": 75, "temperature": 36.5, "timestamp": …}}`, seed 004's
+/// `{"data": {"spo2": {"valeur": 97, "unite": "%", "timestamp": …}}}`, seed
+/// 001's row `{"type_donnee": "spo2", "valeur": 97, "unite": "%"}`, or an array
+/// of these. Answered once every value is durably stored; nothing is stored
+/// when one value is refused.
+#[utoipa::path(post, path = "/api/iot/data/", tag = "iot",
+    request_body(content = Value, description = "One reading, or an array of readings",
+        example = json!({"device_mac": "AA:BB:CC:DD:EE:01", "data": {"heart_rate": 75, "spo2": 97}})),
+    security(("bearer" = [])),
+    responses((status = 201, body = IngestReceipt), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn ingest(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, Json<IngestReceipt>), ApiError> {
+    let readings = batch_of(&body, Timestamp::now())?;
+    let stored = state.services.vitals.ingest(device, readings).await?;
+    Ok((StatusCode::CREATED, Json(IngestReceipt { stored })))
+}
+
+/// Which readings to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadingFilter {
+    /// The patient (account id); a patient's own by default.
+    #[param(minimum = 1)]
+    pub patient_id: Option<i64>,
+    /// One vital only.
+    #[param(value_type = Option<Vital>)]
+    pub type_donnee: Option<String>,
+    /// One device only.
+    #[param(minimum = 1)]
+    pub dispositif: Option<i64>,
+    /// Start (RFC 3339), default 24 hours before `to`.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<String>,
+    /// End (RFC 3339, excluded), default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+}
+
+fn instant(field: &'static str, raw: &Option<String>) -> Result<Option<Timestamp>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Ok(Some(parse_instant(field, raw)?)),
+        None => Ok(None),
+    }
+}
+
+/// Readings of a patient, newest first; the read is recorded.
+#[utoipa::path(get, path = "/api/iot/donnees/", tag = "iot", params(ReadingFilter), security(("bearer" = [])),
+    responses((status = 200, body = Page<Reading>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiQuery(filter): ApiQuery<ReadingFilter>,
+) -> Result<Json<Page<Reading>>, ApiError> {
+    let query = ReadingQuery {
+        patient: filter.patient_id,
+        vital: filter.type_donnee,
+        device: filter.dispositif,
+        from: instant("from", &filter.from)?,
+        to: instant("to", &filter.to)?,
+        page: filter.page,
+        per_page: filter.per_page,
+    };
+    Ok(Json(state.services.vitals.list(&principal, &query).await?))
+}
+
+/// A patient and a period.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodFilter {
+    /// The patient (account id); a patient's own by default.
+    #[param(minimum = 1)]
+    pub patient_id: Option<i64>,
+    /// Start (RFC 3339), default 24 hours before `to`.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<String>,
+    /// End (RFC 3339, excluded), default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<String>,
+}
+
+/// Minimum, maximum, mean, count and last value per vital over a period
+/// (whole minutes); the read is recorded.
+#[utoipa::path(get, path = "/api/iot/donnees/statistics/", tag = "iot", params(PeriodFilter), security(("bearer" = [])),
+    responses((status = 200, body = [VitalStatistics]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiQuery(filter): ApiQuery<PeriodFilter>,
+) -> Result<Json<Vec<VitalStatistics>>, ApiError> {
+    let from = instant("from", &filter.from)?;
+    let to = instant("to", &filter.to)?;
+    Ok(Json(
+        state
+            .services
+            .vitals
+            .statistics(&principal, filter.patient_id, from, to)
+            .await?,
+    ))
+}
+
+/// A patient.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatientFilter {
+    /// The patient (account id); a patient's own by default.
+    #[param(minimum = 1)]
+    pub patient_id: Option<i64>,
+}
+
+/// Readings of the last minute, newest first (for clients that poll rather
+/// than hold a socket); the read is recorded.
+#[utoipa::path(get, path = "/api/iot/donnees/real-time/", tag = "iot", params(PatientFilter), security(("bearer" = [])),
+    responses((status = 200, body = Page<Reading>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn real_time(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiQuery(filter): ApiQuery<PatientFilter>,
+) -> Result<Json<Page<Reading>>, ApiError> {
+    let now = Timestamp::now();
+    let query = ReadingQuery {
+        patient: filter.patient_id,
+        from: now.checked_sub(SignedDuration::from_secs(60)).ok(),
+        to: Some(now),
+        per_page: Some(500),
+        ..ReadingQuery::default()
+    };
+    Ok(Json(state.services.vitals.list(&principal, &query).await?))
+}
+
+/// The latest value of each vital of a patient, shaped as seed 004's clients
+/// merge it: `{"spo2": {"valeur": 97, "unite": "%", "timestamp": …}, …}`.
+#[utoipa::path(get, path = "/api/iot/donnees/latest_data/", tag = "iot", params(PatientFilter), security(("bearer" = [])),
+    responses((status = 200, body = BTreeMap<String, LatestValue>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn latest_data(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiQuery(filter): ApiQuery<PatientFilter>,
+) -> Result<Json<BTreeMap<String, LatestValue>>, ApiError> {
+    let patient = match (principal.role, filter.patient_id) {
+        (_, Some(id)) => id,
+        (domain::accounts::Role::Patient, None) => principal.user_id,
+        _ => {
+            return Err(ApiError(domain::DomainError::invalid(
+                "patient_id",
+                "required",
+                "patient_id requis",
+            )));
+        }
+    };
+    Ok(Json(
+        state.services.vitals.latest(&principal, patient).await?,
+    ))
+}

@@ -1,0 +1,280 @@
+//! `ws/iot/<patient_id>/`: a patient's live vitals (seeds 001 and 004).
+//!
+//! In: `sensor_data` (seed 001's ESP32) and `iot_data` (seed 004) from the
+//! patient's own devices — acknowledged with `{"type": "ack", "seq": n}` once
+//! durable when the device sent a `seq` —, and `get_latest` from anyone
+//! allowed. Out: `iot_data` (`{"data": {"spo2": {"valeur", "unite",
+//! "timestamp"}, …}}`, stored readings only) and errors.
+//!
+//! Who may open it: the patient, a doctor in their care (or under emergency
+//! access), a device of that patient. Opening it and each `get_latest` are
+//! reads in the access trail. The socket closes when the device is revoked or
+//! the doctor's relationship ends.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use app::session::Authn;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{OriginalUri, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use domain::DomainError;
+use domain::accounts::UserId;
+use domain::bus::{Received, Topic};
+use domain::events::Event;
+use domain::vitals::Reading;
+use domain::vitals::parse::readings_of;
+use jiff::Timestamp;
+use serde_json::{Map, Value, json};
+
+use super::{MAX_MESSAGE, PING_EVERY, Peer, SILENCE_LIMIT, close, codes, send_error, send_json};
+use crate::extract::ApiPath;
+use crate::http_error::ApiError;
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/ws/iot/{patient_id}/", get(open))
+}
+
+/// Upgrades once the peer is authenticated and allowed to see the patient.
+pub async fn open(
+    State(state): State<AppState>,
+    ApiPath(patient_id): ApiPath<UserId>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    authn: Option<Extension<Authn>>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let peer = super::authenticate(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
+    let latest = match &peer {
+        Peer::Device(device) if device.patient_id == patient_id => {
+            state.services.vitals.latest_for_device(*device).await?
+        }
+        Peer::Device(_) => return Err(ApiError(DomainError::Forbidden)),
+        // The policy decides, and the opening is recorded as a read.
+        Peer::User(principal) => {
+            state
+                .services
+                .vitals
+                .latest_readings(principal, patient_id)
+                .await?
+        }
+    };
+    Ok(upgrade
+        .max_message_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| run(state, socket, peer, patient_id, latest)))
+}
+
+/// `readings` as seed 004's `iot_data` message: the latest value per vital.
+fn iot_data(readings: &[Reading]) -> Value {
+    let mut data = Map::new();
+    let mut newest: BTreeMap<&str, &Reading> = BTreeMap::new();
+    for r in readings {
+        let key = r.type_donnee.as_str();
+        if newest
+            .get(key)
+            .is_none_or(|seen| seen.timestamp <= r.timestamp)
+        {
+            newest.insert(key, r);
+        }
+    }
+    for (key, r) in newest {
+        data.insert(
+            key.to_owned(),
+            json!({"valeur": r.valeur, "unite": r.unite, "timestamp": r.timestamp}),
+        );
+    }
+    json!({"type": "iot_data", "data": data})
+}
+
+async fn run(
+    state: AppState,
+    mut socket: WebSocket,
+    peer: Peer,
+    patient_id: UserId,
+    latest: Vec<Reading>,
+) {
+    let mut topics = vec![Topic::Patient(patient_id)];
+    match &peer {
+        Peer::Device(device) => topics.push(Topic::Device(device.device_id)),
+        Peer::User(principal) => topics.push(Topic::User(principal.user_id)),
+    }
+    let mut events = state.services.bus.subscribe(&topics);
+    if !send_json(&mut socket, &iot_data(&latest)).await {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else { return };
+                heard = Instant::now();
+                match message {
+                    Message::Text(text) => {
+                        if !handle(&state, &mut socket, &peer, patient_id, text.as_str()).await {
+                            return;
+                        }
+                    }
+                    Message::Binary(_) => {
+                        if !send_error(&mut socket, "Format JSON invalide").await { return; }
+                    }
+                    Message::Close(_) => return,
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            event = events.recv() => {
+                match event {
+                    Some(Received::Event(event)) => {
+                        if !deliver(&state, &mut socket, &peer, patient_id, &event).await {
+                            return;
+                        }
+                    }
+                    // Fell behind: send the latest values again.
+                    Some(Received::Missed(_)) => {
+                        if !handle(&state, &mut socket, &peer, patient_id, r#"{"type":"get_latest"}"#).await {
+                            return;
+                        }
+                    }
+                    None => {
+                        close(&mut socket, codes::GOING_AWAY, "bus closed").await;
+                        return;
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
+                    return;
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// One message from the client; false when the socket must close.
+async fn handle(
+    state: &AppState,
+    socket: &mut WebSocket,
+    peer: &Peer,
+    patient_id: UserId,
+    text: &str,
+) -> bool {
+    let Ok(Value::Object(message)) = serde_json::from_str::<Value>(text) else {
+        return send_error(socket, "Format JSON invalide").await;
+    };
+    let seq = message.get("seq").and_then(Value::as_i64);
+    match message.get("type").and_then(Value::as_str) {
+        Some("sensor_data" | "iot_data") => {
+            let Peer::Device(device) = peer else {
+                return send_error(socket, "seuls les dispositifs envoient des mesures").await;
+            };
+            let outcome = match readings_of(&message, Timestamp::now()) {
+                Ok(readings) => state.services.vitals.ingest(*device, readings).await,
+                Err(err) => Err(err),
+            };
+            match outcome {
+                Ok(stored) => match seq {
+                    Some(seq) => {
+                        send_json(
+                            socket,
+                            &json!({"type": "ack", "seq": seq, "stored": stored}),
+                        )
+                        .await
+                    }
+                    None => true,
+                },
+                Err(err) => {
+                    let mut body =
+                        json!({"type": "error", "error": err.to_string(), "code": err.code()});
+                    if let Some(field) = err.field() {
+                        body["field"] = json!(field);
+                    }
+                    if let Some(seq) = seq {
+                        body["seq"] = json!(seq);
+                    }
+                    send_json(socket, &body).await
+                }
+            }
+        }
+        Some("get_latest") => {
+            let latest = match peer {
+                Peer::Device(device) => state.services.vitals.latest_for_device(*device).await,
+                Peer::User(principal) => {
+                    state
+                        .services
+                        .vitals
+                        .latest_readings(principal, patient_id)
+                        .await
+                }
+            };
+            match latest {
+                Ok(latest) => send_json(socket, &iot_data(&latest)).await,
+                Err(DomainError::Forbidden) => {
+                    close(socket, codes::POLICY, "access ended").await;
+                    false
+                }
+                Err(_) => send_error(socket, "erreur interne, réessayez").await,
+            }
+        }
+        Some("ping") => send_json(socket, &json!({"type": "pong"})).await,
+        _ => {
+            send_error(
+                socket,
+                "type de message inconnu (sensor_data, iot_data, get_latest)",
+            )
+            .await
+        }
+    }
+}
+
+/// One bus event; false when the socket must close.
+async fn deliver(
+    state: &AppState,
+    socket: &mut WebSocket,
+    peer: &Peer,
+    patient_id: UserId,
+    event: &Event,
+) -> bool {
+    match (event, peer) {
+        (
+            Event::Readings {
+                patient_id: of,
+                readings,
+                ..
+            },
+            _,
+        ) if *of == patient_id => send_json(socket, &iot_data(readings)).await,
+        (Event::DeviceCut { device_id }, Peer::Device(device))
+            if *device_id == device.device_id =>
+        {
+            close(socket, codes::POLICY, "device credential revoked").await;
+            false
+        }
+        (
+            Event::CareEnded {
+                doctor_id,
+                patient_id: of,
+            },
+            Peer::User(principal),
+        ) if *doctor_id == principal.user_id && *of == patient_id => {
+            // Emergency access may still hold: ask the policy again.
+            match state.services.vitals.may_watch(principal, patient_id).await {
+                Ok(true) => true,
+                _ => {
+                    close(socket, codes::POLICY, "access ended").await;
+                    false
+                }
+            }
+        }
+        _ => true,
+    }
+}

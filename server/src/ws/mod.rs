@@ -1,0 +1,138 @@
+//! WebSockets: one pattern for every `ws/` route.
+//!
+//! 1. Authenticate at upgrade: `?token=` (a user's access token, or a
+//!    device's credential), else the request's Bearer header or cookies.
+//! 2. Authorize what the route opens through the domain's policy (done by
+//!    each route before upgrading; a refusal is an HTTP error, not a socket).
+//! 3. One task per socket selects between the client's messages (parsed, one
+//!    service call each), events from the bus (written to the client), and a
+//!    heartbeat: a ping every [`PING_EVERY`], and the socket closes when the
+//!    peer has been silent for [`SILENCE_LIMIT`].
+//! 4. Bad input gets `{"type": "error", …}` and the socket stays open.
+
+pub mod iot;
+
+use std::time::Duration;
+
+use app::session::Authn;
+use axum::Router;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::http::{HeaderMap, Uri};
+use domain::DomainError;
+use domain::auth::Principal;
+use domain::services::devices::DeviceIdentity;
+use domain::trail::Door;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::http_error::ApiError;
+use crate::state::AppState;
+
+/// How often the server pings.
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+/// A peer silent for this long (no message, no pong) is dropped.
+pub const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+/// Largest message accepted from a client.
+pub const MAX_MESSAGE: usize = 256 * 1024;
+
+/// All socket routes.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(iot::router())
+}
+
+/// Who is on the other end.
+#[derive(Debug, Clone)]
+pub enum Peer {
+    User(Principal),
+    Device(DeviceIdentity),
+}
+
+/// The `?token=` of a socket URL.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenQuery {
+    pub token: Option<String>,
+}
+
+/// Authenticates a socket request: `?token=` first (what browsers' and the
+/// ESP32's socket clients can send), then the request's own credentials.
+pub async fn authenticate(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    authn: Option<&Authn>,
+) -> Result<Peer, ApiError> {
+    let query: TokenQuery = uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let request_id = headers
+        .get(crate::telemetry::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(token) = query
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if token.starts_with("dev_") {
+            return Ok(Peer::Device(
+                state.services.devices.authenticate(token).await?,
+            ));
+        }
+        let principal = state.services.auth.authenticate(token).await?;
+        return Ok(Peer::User(principal.entering(Door::WebSocket, request_id)));
+    }
+    if let Some(Ok(token)) = crate::authn::bearer_token(headers) {
+        if token.starts_with("dev_") {
+            return Ok(Peer::Device(
+                state.services.devices.authenticate(token).await?,
+            ));
+        }
+    }
+    match authn {
+        Some(Authn::Authenticated(principal)) => Ok(Peer::User(principal.clone())),
+        Some(Authn::Rejected { code, message }) => {
+            Err(ApiError(DomainError::Unauthenticated { code, message }))
+        }
+        _ => Err(ApiError(DomainError::Unauthenticated {
+            code: "not_authenticated",
+            message: "authenticate with ?token=, a Bearer header or the session cookie",
+        })),
+    }
+}
+
+/// Sends a JSON value; false when the peer is gone.
+pub async fn send_json(socket: &mut WebSocket, value: &Value) -> bool {
+    socket
+        .send(Message::Text(value.to_string().into()))
+        .await
+        .is_ok()
+}
+
+/// Sends `{"type": "error", "error": message}` (seed 004's shape).
+pub async fn send_error(socket: &mut WebSocket, message: &str) -> bool {
+    send_json(
+        socket,
+        &serde_json::json!({"type": "error", "error": message}),
+    )
+    .await
+}
+
+/// Closes with a policy-violation code and a reason the client can show.
+pub async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// Close codes.
+pub mod codes {
+    /// Access ended (relationship withdrawn, signed out, device revoked).
+    pub const POLICY: u16 = 1008;
+    /// The server is going away (shutdown) or the peer went silent.
+    pub const GOING_AWAY: u16 = 1001;
+}
