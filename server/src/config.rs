@@ -49,6 +49,9 @@ pub struct Settings {
     /// `REDIS_URL`: fan events out through Redis pub/sub (several instances
     /// serving one platform); in-process when unset.
     pub redis_url: Option<String>,
+    /// `REDIS_CHANNEL_PREFIX`: the platform's channels on Redis (default
+    /// `medplat`; platforms sharing one Redis need different prefixes).
+    pub redis_channel_prefix: String,
     /// `VITALS_RAW_DAYS`: how long raw readings are kept (default 30).
     pub vitals_raw_days: i64,
     /// `VITALS_SUMMARY_DAYS`: how long per-minute summaries are kept (default 730).
@@ -83,6 +86,7 @@ impl std::fmt::Debug for Settings {
             .field("site_root", &self.site_root)
             .field("log_format", &self.log_format)
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("redis_channel_prefix", &self.redis_channel_prefix)
             .field("vitals_raw_days", &self.vitals_raw_days)
             .field("vitals_summary_days", &self.vitals_summary_days)
             .finish()
@@ -185,6 +189,7 @@ impl Settings {
             log_format,
             data_dir,
             redis_url: var("REDIS_URL"),
+            redis_channel_prefix: var("REDIS_CHANNEL_PREFIX").unwrap_or_else(|| "medplat".into()),
             vitals_raw_days: parse("VITALS_RAW_DAYS", var("VITALS_RAW_DAYS"), 30)?,
             vitals_summary_days: parse("VITALS_SUMMARY_DAYS", var("VITALS_SUMMARY_DAYS"), 730)?,
         };

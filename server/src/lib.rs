@@ -46,7 +46,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
     let bus = match &settings.redis_url {
-        Some(url) => Publisher::redis(url)
+        Some(url) => Publisher::redis_with_prefix(url, &settings.redis_channel_prefix)
             .await
             .context("connecting to Redis (REDIS_URL)")?,
         None => Publisher::in_process(),

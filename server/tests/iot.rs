@@ -1,0 +1,477 @@
+//! Vitals from devices through the real server: the registry and its
+//! policy, ingest over HTTP and over `ws/iot/<patient_id>/`, bad input (a
+//! clear error, nothing half-stored, the socket still usable), socket
+//! authorization with other users' tokens, revocation and withdrawal
+//! dropping sockets, and two instances over one PostgreSQL and one Redis.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, parts, spawn_app, spawn_with};
+use domain::accounts::Role;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A patient, a doctor in their care, a doctor outside it, another patient
+/// and an administrator.
+struct Ward {
+    patient: (i64, String),
+    doctor: (i64, String),
+    stranger: (i64, String),
+    other: (i64, String),
+    admin: (i64, String),
+}
+
+async fn ward(app: &TestApp) -> Ward {
+    let (patient, patient_token, _) = app.user_with_tokens(Role::Patient, "lea").await;
+    let (doctor, doctor_token, _) = app.user_with_tokens(Role::Doctor, "dr.roux").await;
+    let (stranger, stranger_token, _) = app.user_with_tokens(Role::Doctor, "dr.autre").await;
+    let (other, other_token, _) = app.user_with_tokens(Role::Patient, "hugo").await;
+    let (admin, admin_token, _) = app.user_with_tokens(Role::Admin, "chef").await;
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/v1/care-relationships/",
+            &admin_token,
+            json!({"doctor_id": doctor, "patient_id": patient}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    Ward {
+        patient: (patient, patient_token),
+        doctor: (doctor, doctor_token),
+        stranger: (stranger, stranger_token),
+        other: (other, other_token),
+        admin: (admin, admin_token),
+    }
+}
+
+fn device_form(patient: i64, mac: &str) -> Value {
+    json!({"nom": "Oxymètre chambre 12", "type_dispositif": "capteur_oxygene",
+           "adresse_mac": mac, "adresse_ip": "192.168.1.40", "patient": patient})
+}
+
+/// Registers a device as the doctor; (device id, credential).
+async fn register(app: &TestApp, w: &Ward, mac: &str) -> (i64, String) {
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/iot/dispositifs/",
+            &w.doctor.1,
+            device_form(w.patient.0, mac),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    (
+        body["dispositif"]["id"].as_i64().unwrap(),
+        body["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn ingest(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
+    parts(app.post_auth("/api/iot/data/", token, body).await).await
+}
+
+async fn reading_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM readings")
+        .fetch_one(app.state.services.db().pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_registry_follows_the_policy_and_keeps_only_a_hash() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (id, token) = register(&app, &w, "AA:BB:CC:DD:EE:01").await;
+    assert!(token.starts_with(&format!("dev_{id}.")));
+
+    let stored: String = sqlx::query_scalar("SELECT secret_hash FROM devices WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.state.services.db().pool())
+        .await
+        .unwrap();
+    let secret = token.split_once('.').unwrap().1;
+    assert!(
+        !stored.contains(secret) && stored.len() == 64,
+        "only a SHA-256 is kept"
+    );
+
+    // Who may register for this patient.
+    for (n, (who, token, expected)) in [
+        ("stranger", &w.stranger.1, 403),
+        ("patient", &w.patient.1, 403),
+        ("other patient", &w.other.1, 403),
+        ("admin", &w.admin.1, 201),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mac = format!("AA:BB:CC:DD:EF:{n:02X}");
+        let (status, body) = parts(
+            app.post_auth(
+                "/api/iot/dispositifs/",
+                token,
+                device_form(w.patient.0, &mac),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, expected, "{who}: {body}");
+    }
+
+    // Bad fields are named; a taken MAC is a conflict on it.
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/iot/dispositifs/",
+            &w.doctor.1,
+            device_form(w.patient.0, "AA:BB"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("adresse_mac")),
+        "{body}"
+    );
+    let (status, body) = parts(
+        app.post_auth(
+            "/api/iot/dispositifs/",
+            &w.doctor.1,
+            device_form(w.patient.0, "aa-bb-cc-dd-ee-01"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (409, Some("adresse_mac")),
+        "{body}"
+    );
+
+    // Reading the device: the patient and their doctor, not others.
+    for (token, expected) in [
+        (&w.patient.1, 200),
+        (&w.doctor.1, 200),
+        (&w.admin.1, 200),
+        (&w.stranger.1, 403),
+        (&w.other.1, 403),
+    ] {
+        let status = app
+            .get_auth(&format!("/api/iot/dispositifs/{id}/"), token)
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, expected);
+    }
+    let (status, list) = parts(app.get_auth("/api/iot/dispositifs/", &w.other.1).await).await;
+    assert_eq!(
+        (status, list["count"].as_i64()),
+        (200, Some(0)),
+        "another patient sees none"
+    );
+    let (_, list) = parts(app.get_auth("/api/iot/dispositifs/", &w.doctor.1).await).await;
+    assert_eq!(list["count"].as_i64(), Some(2), "{list}");
+}
+
+#[tokio::test]
+async fn http_ingest_stores_whole_batches_or_nothing() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (id, token) = register(&app, &w, "AA:BB:CC:DD:EE:02").await;
+
+    let (status, body) = ingest(
+        &app,
+        &token,
+        json!({"device_mac": "AA:BB:CC:DD:EE:02", "data": {"heart_rate": 75, "spo2": 97, "timestamp": 123456}}),
+    )
+    .await;
+    assert_eq!((status, body["stored"].as_i64()), (201, Some(2)), "{body}");
+
+    // One bad value refuses the whole batch, naming the vital.
+    let before = reading_count(&app).await;
+    let (status, body) = ingest(
+        &app,
+        &token,
+        json!([{"type_donnee": "temperature", "valeur": 37.2}, {"data": {"spo2": 130}}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("spo2")),
+        "{body}"
+    );
+    assert_eq!(reading_count(&app).await, before, "nothing half-stored");
+
+    let big: Vec<Value> = (0..1001).map(|_| json!({"data": {"spo2": 97}})).collect();
+    let (status, body) = ingest(&app, &token, Value::Array(big)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("batch_too_large"))
+    );
+    let response = app
+        .client
+        .post(app.url("/api/iot/data/"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+
+    // Wrong, missing, and revoked credentials.
+    let (status, _) = ingest(
+        &app,
+        &format!("dev_{id}.{}", "0".repeat(64)),
+        json!({"data": {"spo2": 97}}),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = ingest(&app, &w.doctor.1, json!({"data": {"spo2": 97}})).await;
+    assert_eq!(status, 401, "a user's token is not a device's");
+    let (status, _) = parts(
+        app.post_auth(
+            &format!("/api/iot/dispositifs/{id}/revoke/"),
+            &w.doctor.1,
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = ingest(&app, &token, json!({"data": {"spo2": 97}})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("invalid_device_token"))
+    );
+
+    // Seed 004's latest values, through the policy.
+    let path = format!("/api/iot/donnees/latest_data/?patient_id={}", w.patient.0);
+    let (status, latest) = parts(app.get_auth(&path, &w.doctor.1).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(latest["spo2"]["valeur"].as_f64(), Some(97.0));
+    assert_eq!(latest["heart_rate"]["unite"].as_str(), Some("/min"));
+    assert!(latest["spo2"]["timestamp"].is_string());
+    for (token, expected) in [
+        (&w.patient.1, 200),
+        (&w.stranger.1, 403),
+        (&w.other.1, 403),
+        (&w.admin.1, 403),
+    ] {
+        assert_eq!(app.get_auth(&path, token).await.status().as_u16(), expected);
+    }
+    let (status, stats) = parts(
+        app.get_auth(
+            &format!("/api/iot/donnees/statistics/?patient_id={}", w.patient.0),
+            &w.doctor.1,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let spo2 = stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["type_donnee"] == "spo2")
+        .unwrap();
+    assert_eq!(
+        (spo2["nombre"].as_i64(), spo2["max"].as_f64()),
+        (Some(1), Some(97.0))
+    );
+}
+
+async fn connect(app: &TestApp, patient: i64, token: &str) -> Result<Socket, u16> {
+    let url = format!(
+        "{}/ws/iot/{patient}/?token={token}",
+        app.base.replace("http://", "ws://")
+    );
+    match tokio_tungstenite::connect_async(url).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(err) => panic!("{err}"),
+    }
+}
+
+/// The next JSON text message (pings skipped); `None` once closed.
+async fn next_json(socket: &mut Socket) -> Option<Value> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")?;
+        match message {
+            Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, text: &str) {
+    socket.send(Message::Text(text.into())).await.unwrap();
+}
+
+#[tokio::test]
+async fn sockets_ack_durable_readings_and_open_only_what_the_policy_allows() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (id, token) = register(&app, &w, "AA:BB:CC:DD:EE:03").await;
+
+    // Strangers, other patients and administrators are refused at upgrade;
+    // a device cannot open another patient's room.
+    for bad in [&w.stranger.1, &w.other.1, &w.admin.1] {
+        assert_eq!(connect(&app, w.patient.0, bad).await.err(), Some(403));
+    }
+    assert_eq!(connect(&app, w.other.0, &token).await.err(), Some(403));
+    assert_eq!(connect(&app, w.patient.0, "garbage").await.err(), Some(401));
+
+    let mut dashboard = connect(&app, w.patient.0, &w.doctor.1).await.unwrap();
+    let first = next_json(&mut dashboard).await.unwrap();
+    assert_eq!(
+        first["type"], "iot_data",
+        "the latest values come first: {first}"
+    );
+
+    let mut device = connect(&app, w.patient.0, &token).await.unwrap();
+    next_json(&mut device).await.unwrap();
+    send(&mut device, "{not json").await;
+    let error = next_json(&mut device).await.unwrap();
+    assert_eq!(
+        error,
+        json!({"type": "error", "error": "Format JSON invalide"})
+    );
+    send(
+        &mut device,
+        r#"{"type":"sensor_data","seq":1,"data":{"spo2":130}}"#,
+    )
+    .await;
+    let refused = next_json(&mut device).await.unwrap();
+    assert_eq!(
+        (
+            refused["type"].as_str(),
+            refused["field"].as_str(),
+            refused["seq"].as_i64()
+        ),
+        (Some("error"), Some("spo2"), Some(1))
+    );
+    assert_eq!(reading_count(&app).await, 0);
+
+    // Still usable: a good reading is acknowledged once stored, and reaches
+    // the doctor's dashboard.
+    send(
+        &mut device,
+        r#"{"type":"sensor_data","device_mac":"AA:BB:CC:DD:EE:03","seq":2,"data":{"heart_rate":88,"timestamp":5000}}"#,
+    )
+    .await;
+    let mut acked = false;
+    while !acked {
+        let message = next_json(&mut device).await.unwrap();
+        acked = message["type"] == "ack";
+        if acked {
+            assert_eq!(message["seq"].as_i64(), Some(2));
+            assert_eq!(reading_count(&app).await, 1, "acknowledged means stored");
+        }
+    }
+    let live = next_json(&mut dashboard).await.unwrap();
+    assert_eq!(
+        live["data"]["heart_rate"]["valeur"].as_f64(),
+        Some(88.0),
+        "{live}"
+    );
+    send(&mut dashboard, r#"{"type":"get_latest"}"#).await;
+    let latest = next_json(&mut dashboard).await.unwrap();
+    assert_eq!(latest["data"]["heart_rate"]["valeur"].as_f64(), Some(88.0));
+
+    // A patient cannot push readings into their own room.
+    let mut own = connect(&app, w.patient.0, &w.patient.1).await.unwrap();
+    next_json(&mut own).await.unwrap();
+    send(&mut own, r#"{"type":"iot_data","data":{"spo2":97}}"#).await;
+    assert_eq!(next_json(&mut own).await.unwrap()["type"], "error");
+
+    // Revoking the device drops its socket.
+    let (status, _) = parts(
+        app.post_auth(
+            &format!("/api/iot/dispositifs/{id}/revoke/"),
+            &w.doctor.1,
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    while let Some(message) = next_json(&mut device).await {
+        assert_ne!(message["type"], "ack");
+    }
+
+    // Withdrawing the doctor drops their socket.
+    let (_, team) = parts(
+        app.get_auth("/api/v1/care-relationships/", &w.patient.1)
+            .await,
+    )
+    .await;
+    let relationship = team.as_array().unwrap()[0]["id"].as_i64().unwrap();
+    let (status, _) = parts(
+        app.post_auth(
+            &format!("/api/v1/care-relationships/{relationship}/end/"),
+            &w.patient.1,
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    loop {
+        match next_json(&mut dashboard).await {
+            None => break,
+            Some(message) => assert_eq!(message["type"], "iot_data"),
+        }
+    }
+    assert_eq!(
+        connect(&app, w.patient.0, &w.doctor.1).await.err(),
+        Some(403)
+    );
+}
+
+#[tokio::test]
+async fn two_instances_behave_as_one_over_redis() {
+    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let database = common::fresh_postgres_url().await;
+    let prefix = format!("medplat-test-{}", std::process::id());
+    let settings = [
+        ("DATABASE_URL", database.as_str()),
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
+    ];
+    let one = spawn_with(&settings).await;
+    let two = spawn_with(&settings).await;
+    let w = ward(&one).await;
+    let (_, token) = register(&one, &w, "AA:BB:CC:DD:EE:04").await;
+
+    // A dashboard on instance two, a reading posted to instance one.
+    let mut dashboard = connect(&two, w.patient.0, &w.doctor.1).await.unwrap();
+    next_json(&mut dashboard).await.unwrap();
+    let (status, _) = ingest(&one, &token, json!({"data": {"spo2": 91}})).await;
+    assert_eq!(status, 201);
+    let live = next_json(&mut dashboard).await.unwrap();
+    assert_eq!(live["data"]["spo2"]["valeur"].as_f64(), Some(91.0));
+
+    // Exactly once: nothing else arrives for that reading.
+    let again = tokio::time::timeout(Duration::from_millis(500), dashboard.next()).await;
+    assert!(
+        again.is_err() || matches!(again, Ok(Some(Ok(Message::Ping(_))))),
+        "delivered twice: {again:?}"
+    );
+    drop((one, two));
+    common::drop_postgres(&database).await;
+}
