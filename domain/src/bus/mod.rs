@@ -3,150 +3,141 @@
 //! device…).
 //!
 //! One type, two transports chosen at start:
-//! - in-process (the default): a publish is delivered at once to this
-//!   process's subscribers;
-//! - Redis pub/sub (`REDIS_URL`): a publish goes to Redis only, and every
-//!   instance — the publisher included — delivers what its Redis subscription
-//!   receives to its own subscribers. Each instance thus delivers every event
-//!   exactly once. The connection comes back by itself after Redis restarts;
-//!   events published while Redis is unreachable are dropped and counted.
+//! - in-process (the default, [`EventBus::in_process`]): a publish is delivered
+//!   at once to this process's subscribers;
+//! - Redis pub/sub ([`EventBus::connect_redis`], when `REDIS_URL` is set): a
+//!   publish goes to Redis only, on channel `<prefix>:<topic>`, and every
+//!   instance — the publisher included — delivers what its one pattern
+//!   subscription (`PSUBSCRIBE <prefix>:*`) receives to its own subscribers.
+//!   Each instance thus delivers every event exactly once.
 //!
-//! Each subscriber has a bounded queue: one that cannot keep up loses events
-//! and is told how many ([`Received::Missed`]), so it can resynchronise (a
-//! dashboard asks for the latest values again).
+//! The bus is generic over the event type; the platform's events are
+//! [`crate::events::Event`].
+//!
+//! # Guarantees and losses
+//! - A publish never blocks and never fails its caller: a lost event is logged
+//!   (without its content) and counted in [`BusStats::dropped`].
+//! - Per subscriber, events arrive in the order they were published (with
+//!   Redis: in the order Redis received them).
+//! - Each subscriber has a bounded queue. One that falls behind loses its
+//!   *oldest* queued events and is told how many ([`Received::Missed`]) before
+//!   the next event it does get, so it can resynchronise (a dashboard asks for
+//!   the latest values again).
+//! - With Redis, the bus reconnects by itself (with back-off) and subscribes
+//!   again. Events published while Redis is unreachable wait in a bounded
+//!   outbox during the connection's retries, then are dropped and counted
+//!   (rarely, a batch cut short by the failure was partly published all the
+//!   same). Events published by other instances while this one's
+//!   subscription is down never reach its subscribers (Redis pub/sub keeps
+//!   nothing); [`BusStats::reconnects`] says it happened.
+//! - Dropping a [`Subscription`] unsubscribes it; a topic nobody listens to any
+//!   more takes no memory.
 
+mod local;
 mod redis;
 mod topic;
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::sync::mpsc;
 
-pub use topic::Topic;
+use local::Local;
+pub use local::Subscription;
+pub use topic::{Topic, TopicError};
 
-/// Events a subscriber may hold before it starts missing some.
-const QUEUE: usize = 256;
+/// Events a subscriber may hold, by default, before it starts losing the
+/// oldest ([`EventBus::subscribe_bounded`] chooses another bound).
+pub const DEFAULT_QUEUE: usize = 256;
 
-/// Counters for `/metrics`.
+/// Counters since start, for `/metrics`. All but `subscribers` and `topics`
+/// only grow.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BusStats {
+    /// Calls to [`EventBus::publish`] on this instance.
     pub published: u64,
+    /// Events put in a subscriber's queue on this instance (one event with
+    /// three subscribers counts three).
     pub delivered: u64,
-    /// Events a slow subscriber lost.
+    /// Events slow subscribers of this instance lost.
     pub missed: u64,
-    /// Publishes lost because Redis was unreachable.
+    /// Publishes of this instance that never reached the transport: Redis
+    /// unreachable or too slow, or an event that would not serialise.
     pub dropped: u64,
+    /// Events from Redis that this instance could not read.
+    pub unreadable: u64,
+    /// Times the Redis subscription was lost and established again.
+    pub reconnects: u64,
+    /// Live subscriptions on this instance.
     pub subscribers: u64,
+    /// Topics with at least one subscriber on this instance.
+    pub topics: u64,
 }
 
-#[derive(Default)]
-struct Counters {
-    published: AtomicU64,
-    delivered: AtomicU64,
-    missed: AtomicU64,
-    dropped: AtomicU64,
+/// What [`Subscription::recv`] yields.
+#[derive(Debug)]
+pub enum Received<E> {
+    /// The next event, with the topic it was published on.
+    Event(Envelope<E>),
+    /// This many events were lost because the subscriber fell behind; they
+    /// came just before the next event received.
+    Missed(u64),
 }
 
-struct Slot<E> {
-    id: u64,
-    queue: mpsc::Sender<Arc<E>>,
-    missed: Arc<AtomicU64>,
+/// One event as delivered: shared by every subscriber it reaches, and
+/// readable as the event itself (`&envelope` coerces to `&E`).
+#[derive(Debug)]
+pub struct Envelope<E> {
+    /// The topic the event was published on.
+    pub topic: Topic,
+    /// The event.
+    pub event: Arc<E>,
 }
 
-/// This process's subscribers, by topic.
-struct Local<E> {
-    topics: Mutex<HashMap<Topic, Vec<Slot<E>>>>,
-    next_id: AtomicU64,
-    counters: Counters,
-}
-
-impl<E> Local<E> {
-    fn deliver(&self, topic: Topic, event: Arc<E>) {
-        let Ok(topics) = self.topics.lock() else {
-            return;
-        };
-        let Some(slots) = topics.get(&topic) else {
-            return;
-        };
-        for slot in slots {
-            match slot.queue.try_send(event.clone()) {
-                Ok(()) => {
-                    self.counters.delivered.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    slot.missed.fetch_add(1, Ordering::Relaxed);
-                    self.counters.missed.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(mpsc::error::TrySendError::Closed(_)) => {}
-            }
-        }
-    }
-
-    fn remove(&self, id: u64, topics: &[Topic]) {
-        let Ok(mut map) = self.topics.lock() else {
-            return;
-        };
-        for topic in topics {
-            if let Some(slots) = map.get_mut(topic) {
-                slots.retain(|s| s.id != id);
-                if slots.is_empty() {
-                    map.remove(topic);
-                }
-            }
+impl<E> Clone for Envelope<E> {
+    fn clone(&self) -> Self {
+        Self {
+            topic: self.topic,
+            event: self.event.clone(),
         }
     }
 }
 
-/// The bus; cheap to clone.
+impl<E> Deref for Envelope<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.event
+    }
+}
+
+/// The bus; cheap to clone (clones share subscribers and transport). When the
+/// last clone is dropped, the transport stops and subscriptions end.
 pub struct EventBus<E> {
+    inner: Arc<Inner<E>>,
+}
+
+struct Inner<E> {
     local: Arc<Local<E>>,
-    redis: Option<redis::Outbox>,
+    /// `None`: in-process only.
+    redis: Option<redis::Transport>,
 }
 
 impl<E> Clone for EventBus<E> {
     fn clone(&self) -> Self {
         Self {
-            local: self.local.clone(),
-            redis: self.redis.clone(),
+            inner: self.inner.clone(),
         }
     }
 }
 
-/// What a subscriber receives.
-#[derive(Debug)]
-pub enum Received<E> {
-    Event(Arc<E>),
-    /// This many events were lost because the subscriber fell behind.
-    Missed(u64),
-}
-
-/// A subscription to some topics; dropping it unsubscribes.
-pub struct Subscription<E> {
-    id: u64,
-    topics: Vec<Topic>,
-    queue: mpsc::Receiver<Arc<E>>,
-    missed: Arc<AtomicU64>,
-    local: Arc<Local<E>>,
-}
-
-impl<E> Subscription<E> {
-    /// The next event (or how many were missed); `None` once the bus is gone.
-    pub async fn recv(&mut self) -> Option<Received<E>> {
-        let missed = self.missed.swap(0, Ordering::Relaxed);
-        if missed > 0 {
-            return Some(Received::Missed(missed));
-        }
-        self.queue.recv().await.map(Received::Event)
-    }
-}
-
-impl<E> Drop for Subscription<E> {
-    fn drop(&mut self) {
-        self.local.remove(self.id, &self.topics);
+impl<E> std::fmt::Debug for EventBus<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventBus")
+            .field("transport", &self.transport())
+            .finish_non_exhaustive()
     }
 }
 
@@ -154,96 +145,74 @@ impl<E> EventBus<E>
 where
     E: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
-    fn with(redis: Option<redis::Outbox>, local: Arc<Local<E>>) -> Self {
-        Self { local, redis }
+    /// A bus inside this process only.
+    pub fn in_process() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                local: Local::new(),
+                redis: None,
+            }),
+        }
     }
 
-    fn new_local() -> Arc<Local<E>> {
-        Arc::new(Local {
-            topics: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(1),
-            counters: Counters::default(),
+    /// A bus over Redis pub/sub at `url`, on channels `<prefix>:<topic>`:
+    /// instances of one platform share a prefix; two platforms on one Redis
+    /// use two. Fails if Redis cannot be reached now; once running, it
+    /// reconnects by itself. Must be called inside a Tokio runtime.
+    pub async fn connect_redis(url: &str, prefix: &str) -> Result<Self, crate::DomainError> {
+        let local = Local::new();
+        let transport = redis::Transport::connect(url, prefix, local.clone()).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                local,
+                redis: Some(transport),
+            }),
         })
     }
 
-    /// A bus inside this process only.
-    pub fn in_process() -> Self {
-        Self::with(None, Self::new_local())
-    }
-
-    /// A bus over Redis pub/sub at `url`, on channels `<prefix>:<topic>`
-    /// (instances of one platform share a prefix). Fails if Redis cannot be
-    /// reached now; once running, it reconnects by itself.
-    pub async fn connect_redis(url: &str, prefix: &str) -> Result<Self, crate::DomainError> {
-        let local = Self::new_local();
-        let outbox = redis::start(url, prefix, local.clone()).await?;
-        Ok(Self::with(Some(outbox), local))
-    }
-
-    /// Publishes `event` on `topic`. Never blocks, never fails the caller: a
-    /// lost publish is logged and counted.
+    /// Publishes `event` on `topic`, to be called once the change it reports
+    /// has committed. Never blocks for long and never fails: in-process it
+    /// fills the subscribers' queues at once; with Redis it hands the event
+    /// to a background sender, and a lost event is logged and counted.
     pub fn publish(&self, topic: Topic, event: E) {
-        self.local
-            .counters
-            .published
-            .fetch_add(1, Ordering::Relaxed);
-        match &self.redis {
-            None => self.local.deliver(topic, Arc::new(event)),
-            Some(outbox) => {
-                if !outbox.send(topic, &event) {
-                    self.local.counters.dropped.fetch_add(1, Ordering::Relaxed);
-                }
-            }
+        let local = &self.inner.local;
+        local.counters.published.fetch_add(1, Ordering::Relaxed);
+        match &self.inner.redis {
+            None => local.deliver(topic, Arc::new(event)),
+            Some(transport) => transport.send(topic, &event),
         }
     }
 
-    /// Subscribes to `topics` (events of any of them arrive in one queue).
+    /// Subscribes to `topics` (events of any of them arrive in one queue of
+    /// [`DEFAULT_QUEUE`] events). Dropping the subscription unsubscribes.
     pub fn subscribe(&self, topics: &[Topic]) -> Subscription<E> {
-        let id = self.local.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let missed = Arc::new(AtomicU64::new(0));
-        let mut unique = topics.to_vec();
-        unique.sort_unstable();
-        unique.dedup();
-        if let Ok(mut map) = self.local.topics.lock() {
-            for topic in &unique {
-                map.entry(*topic).or_default().push(Slot {
-                    id,
-                    queue: tx.clone(),
-                    missed: missed.clone(),
-                });
-            }
-        }
-        Subscription {
-            id,
-            topics: unique,
-            queue: rx,
-            missed,
-            local: self.local.clone(),
-        }
+        self.subscribe_bounded(topics, DEFAULT_QUEUE)
     }
 
+    /// Subscribes to `topics` with a queue of `capacity` events (at least
+    /// one).
+    pub fn subscribe_bounded(&self, topics: &[Topic], capacity: usize) -> Subscription<E> {
+        Local::subscribe(&self.inner.local, topics, capacity)
+    }
+}
+
+impl<E> EventBus<E> {
     /// Counters since start.
     pub fn stats(&self) -> BusStats {
-        let c = &self.local.counters;
-        let subscribers = self
-            .local
-            .topics
-            .lock()
-            .map(|m| m.values().map(|v| v.len() as u64).sum())
-            .unwrap_or(0);
-        BusStats {
-            published: c.published.load(Ordering::Relaxed),
-            delivered: c.delivered.load(Ordering::Relaxed),
-            missed: c.missed.load(Ordering::Relaxed),
-            dropped: c.dropped.load(Ordering::Relaxed)
-                + self.redis.as_ref().map_or(0, |o| o.dropped()),
-            subscribers,
-        }
+        self.inner.local.stats()
     }
 
-    /// Topics with at least one subscriber here (tests check clean-up).
+    /// Topics with at least one subscriber on this instance.
     pub fn topic_count(&self) -> usize {
-        self.local.topics.lock().map(|m| m.len()).unwrap_or(0)
+        self.inner.local.topic_count()
+    }
+
+    /// `"in-process"` or `"redis"`.
+    pub fn transport(&self) -> &'static str {
+        if self.inner.redis.is_some() {
+            "redis"
+        } else {
+            "in-process"
+        }
     }
 }

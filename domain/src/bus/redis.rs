@@ -1,152 +1,287 @@
-//! The Redis transport: one connection publishes (a connection manager that
-//! reconnects by itself), one pattern subscription receives every channel of
-//! the platform's prefix and hands events to this instance's subscribers. When
-//! the subscription drops (Redis restarted), it is re-established with
-//! back-off. Nothing about an event's content is logged.
+//! The Redis transport. Two background tasks per bus:
+//! - the sender takes events from a bounded outbox and publishes them on
+//!   `<prefix>:<topic>` as JSON, in order, several per round trip, through a
+//!   connection manager that reconnects by itself;
+//! - the receiver holds one pattern subscription (`PSUBSCRIBE <prefix>:*`),
+//!   hands what arrives to this instance's subscribers, pings Redis to notice
+//!   a dead link, and subscribes again with back-off when it is lost.
+//!
+//! Both connections call themselves `medplat-bus:<prefix>` (the library name
+//! `CLIENT LIST` shows from Redis 7.2 on), so an operator can tell them apart. Logs carry topics and
+//! errors, never an event's content. Both tasks end when the bus is dropped.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use redis::AsyncCommands;
+use redis::IntoConnectionInfo;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{MissedTickBehavior, sleep, timeout};
 
-use super::{Local, Topic};
+use super::Topic;
+use super::local::{Counters, Local};
 use crate::error::DomainError;
 
-/// Publishes waiting for Redis; beyond this, publishes are dropped.
+/// Events waiting for Redis; beyond this, publishes are dropped.
 const OUTBOX: usize = 65_536;
+/// Events sent in one round trip at most.
+const BATCH: usize = 256;
+/// How long one connection attempt or one reply may take.
+const TIMEOUT: Duration = Duration::from_secs(3);
+/// How often the receiver checks that its link is alive.
+const PING_EVERY: Duration = Duration::from_secs(10);
+const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
-/// The sending side, shared by every clone of the bus.
-#[derive(Clone)]
-pub(super) struct Outbox {
-    queue: mpsc::Sender<(String, Vec<u8>)>,
+/// One event on its way to Redis.
+struct Outgoing {
+    channel: String,
+    payload: Vec<u8>,
+}
+
+/// The bus's end of the transport; dropping it stops both tasks.
+pub(super) struct Transport {
+    outbox: mpsc::Sender<Outgoing>,
     prefix: Arc<str>,
-    dropped: Arc<AtomicU64>,
+    /// Refusals so far (outbox full, unserialisable): logs are sparse.
+    refused: AtomicU64,
+    counters: Arc<Counters>,
+    _stop: oneshot::Sender<()>,
 }
 
-impl Outbox {
-    /// Queues `event` for Redis; false if it had to be dropped.
-    pub(super) fn send<E: Serialize>(&self, topic: Topic, event: &E) -> bool {
-        let Ok(payload) = serde_json::to_vec(event) else {
-            return false;
+impl Transport {
+    /// Connects both links, subscribes, and starts the tasks.
+    pub(super) async fn connect<E>(
+        url: &str,
+        prefix: &str,
+        local: Arc<Local<E>>,
+    ) -> Result<Self, DomainError>
+    where
+        E: DeserializeOwned + Send + Sync + 'static,
+    {
+        let info = url.into_connection_info().map_err(DomainError::internal)?;
+        let tag = connection_tag(prefix);
+        let settings = info
+            .redis_settings()
+            .clone()
+            .set_lib_name(&tag, env!("CARGO_PKG_VERSION"));
+        let client = redis::Client::open(info.set_redis_settings(settings))
+            .map_err(DomainError::internal)?;
+        // Subscribing first fails fast (one attempt) when Redis is down at start.
+        let pattern = format!("{}:*", glob_escape(prefix));
+        let pubsub = timeout(TIMEOUT, subscribe(&client, &pattern))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(DomainError::internal)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(TIMEOUT))
+            .set_response_timeout(Some(TIMEOUT))
+            .set_max_delay(MAX_BACKOFF);
+        let publisher = ConnectionManager::new_with_config(client.clone(), config)
+            .await
+            .map_err(DomainError::internal)?;
+        let (outbox, outgoing) = mpsc::channel(OUTBOX);
+        let (stop, stopped) = oneshot::channel();
+        let counters = local.counters.clone();
+        tokio::spawn(send_loop(publisher, outgoing, counters.clone()));
+        let listener = Listener {
+            client,
+            pattern,
+            strip: format!("{prefix}:"),
+            local,
         };
-        self.queue
-            .try_send((format!("{}:{topic}", self.prefix), payload))
-            .is_ok()
+        tokio::spawn(listener.run(pubsub, stopped));
+        tracing::info!(prefix, "event bus on Redis");
+        Ok(Self {
+            outbox,
+            prefix: prefix.into(),
+            refused: AtomicU64::new(0),
+            counters,
+            _stop: stop,
+        })
     }
 
-    /// Publishes Redis refused (while unreachable).
-    pub(super) fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    /// Queues `event` for Redis without waiting; counts it dropped if the
+    /// outbox is full (Redis down or too slow) or it will not serialise.
+    pub(super) fn send<E: Serialize>(&self, topic: Topic, event: &E) {
+        let refusal = match serde_json::to_vec(event) {
+            Err(_) => "event not serialisable",
+            Ok(payload) => {
+                let channel = format!("{}:{topic}", self.prefix);
+                match self.outbox.try_send(Outgoing { channel, payload }) {
+                    Ok(()) => return,
+                    Err(_) => "outbox full: Redis unreachable or too slow",
+                }
+            }
+        };
+        self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+        let refused = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
+        // 1st, 2nd, 4th, 8th… refusal: a flood of publishes is not a flood of logs.
+        if refused.is_power_of_two() {
+            tracing::warn!(%topic, refused, "event dropped: {refusal}");
+        }
     }
 }
 
-fn redis_error(err: redis::RedisError) -> DomainError {
-    DomainError::internal(err)
+/// The library name both connections announce.
+fn connection_tag(prefix: &str) -> String {
+    let printable: String = prefix
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+        .collect();
+    format!("medplat-bus:{printable}")
 }
 
-/// Connects, subscribes, and starts the two tasks.
-pub(super) async fn start<E>(
-    url: &str,
-    prefix: &str,
-    local: Arc<Local<E>>,
-) -> Result<Outbox, DomainError>
-where
-    E: DeserializeOwned + Send + Sync + 'static,
-{
-    let client = redis::Client::open(url).map_err(redis_error)?;
-    let publisher = redis::aio::ConnectionManager::new(client.clone())
-        .await
-        .map_err(redis_error)?;
-    let pattern = format!("{prefix}:*");
-    let pubsub = subscribe(&client, &pattern).await.map_err(redis_error)?;
-    let dropped = Arc::new(AtomicU64::new(0));
-    let (queue, outgoing) = mpsc::channel(OUTBOX);
-    tokio::spawn(publish_loop(publisher, outgoing, dropped.clone()));
-    tokio::spawn(receive_loop(
-        client,
-        pubsub,
-        pattern,
-        prefix.to_owned(),
-        local,
-    ));
-    Ok(Outbox {
-        queue,
-        prefix: prefix.into(),
-        dropped,
-    })
+/// `prefix` with glob characters escaped, so the pattern matches it literally.
+fn glob_escape(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len());
+    for c in prefix.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
-async fn subscribe(
-    client: &redis::Client,
-    pattern: &str,
-) -> redis::RedisResult<redis::aio::PubSub> {
+async fn subscribe(client: &redis::Client, pattern: &str) -> redis::RedisResult<PubSub> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.psubscribe(pattern).await?;
     Ok(pubsub)
 }
 
-async fn publish_loop(
-    mut conn: redis::aio::ConnectionManager,
-    mut outgoing: mpsc::Receiver<(String, Vec<u8>)>,
-    dropped: Arc<AtomicU64>,
+/// Publishes what the outbox holds, in order, until the bus is dropped.
+async fn send_loop(
+    mut conn: ConnectionManager,
+    mut outgoing: mpsc::Receiver<Outgoing>,
+    counters: Arc<Counters>,
 ) {
-    while let Some((channel, payload)) = outgoing.recv().await {
-        let sent: redis::RedisResult<()> = conn.publish(&channel, payload).await;
-        if let Err(err) = sent {
-            // The manager reconnects on its own; this event is lost.
-            dropped.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(error = %err, "event not published to Redis");
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut failing = false;
+    while outgoing.recv_many(&mut batch, BATCH).await > 0 {
+        let mut pipe = redis::pipe();
+        for event in &batch {
+            pipe.cmd("PUBLISH")
+                .arg(&event.channel)
+                .arg(event.payload.as_slice())
+                .ignore();
         }
+        let sent: redis::RedisResult<()> = pipe.query_async(&mut conn).await;
+        match sent {
+            Ok(()) if failing => {
+                failing = false;
+                tracing::info!("publishing to Redis again");
+            }
+            Ok(()) => {}
+            Err(err) => {
+                // The manager reconnects on its own; these events are lost
+                // (rarely, a batch cut short was partly published).
+                counters
+                    .dropped
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                if !failing {
+                    failing = true;
+                    tracing::warn!(error = %err, "events not published to Redis; dropping until it answers");
+                }
+            }
+        }
+        batch.clear();
     }
 }
 
-async fn receive_loop<E>(
+/// The subscribing side.
+struct Listener<E> {
     client: redis::Client,
-    mut pubsub: redis::aio::PubSub,
     pattern: String,
-    prefix: String,
+    strip: String,
     local: Arc<Local<E>>,
-) where
+}
+
+impl<E> Listener<E>
+where
     E: DeserializeOwned + Send + Sync + 'static,
 {
-    let strip = format!("{prefix}:");
-    loop {
-        {
-            let mut messages = pubsub.on_message();
-            while let Some(message) = messages.next().await {
-                let channel = message.get_channel_name();
-                let Some(topic) = channel
-                    .strip_prefix(&strip)
-                    .and_then(|t| t.parse::<Topic>().ok())
-                else {
-                    continue;
-                };
-                match serde_json::from_slice::<E>(message.get_payload_bytes()) {
-                    Ok(event) => local.deliver(topic, Arc::new(event)),
-                    Err(_) => tracing::warn!(%topic, "unreadable event on the bus"),
+    /// Delivers until the bus is dropped, subscribing again whenever the link
+    /// is lost.
+    async fn run(self, mut pubsub: PubSub, mut stopped: oneshot::Receiver<()>) {
+        loop {
+            tokio::select! {
+                _ = &mut stopped => return,
+                () = self.listen(pubsub) => {}
+            }
+            tracing::warn!("lost the Redis subscription; subscribing again");
+            let mut backoff = MIN_BACKOFF;
+            let mut attempt: u32 = 0;
+            pubsub = loop {
+                tokio::select! {
+                    _ = &mut stopped => return,
+                    () = sleep(backoff) => {}
+                }
+                attempt += 1;
+                match timeout(TIMEOUT, subscribe(&self.client, &self.pattern)).await {
+                    Ok(Ok(fresh)) => break fresh,
+                    Ok(Err(err)) => {
+                        tracing::warn!(attempt, error = %err, "Redis still unreachable")
+                    }
+                    Err(_) => tracing::warn!(attempt, "Redis did not answer in time"),
+                }
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            };
+            self.local
+                .counters
+                .reconnects
+                .fetch_add(1, Ordering::Relaxed);
+            tracing::info!(attempt, "Redis subscription restored");
+        }
+    }
+
+    /// Hands every message to the local subscribers; returns when the link
+    /// ends or stops answering pings.
+    async fn listen(&self, pubsub: PubSub) {
+        let (mut sink, mut stream) = pubsub.split();
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                message = stream.next() => match message {
+                    Some(message) => self.handle(&message),
+                    None => return,
+                },
+                _ = ping.tick() => {
+                    let pong = timeout(TIMEOUT, sink.ping::<redis::Value>()).await;
+                    if !matches!(pong, Ok(Ok(_))) {
+                        return;
+                    }
                 }
             }
         }
-        tracing::warn!("lost the Redis subscription; reconnecting");
-        let mut backoff = Duration::from_millis(100);
-        pubsub = loop {
-            tokio::time::sleep(backoff).await;
-            match subscribe(&client, &pattern).await {
-                Ok(fresh) => {
-                    tracing::info!("Redis subscription restored");
-                    break fresh;
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "Redis still unreachable");
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-            }
+    }
+
+    fn handle(&self, message: &redis::Msg) {
+        let channel = message.get_channel_name();
+        let Some(topic) = channel
+            .strip_prefix(&self.strip)
+            .and_then(|t| t.parse::<Topic>().ok())
+        else {
+            return;
         };
+        if !self.local.listens(topic) {
+            return;
+        }
+        match serde_json::from_slice::<E>(message.get_payload_bytes()) {
+            Ok(event) => self.local.deliver(topic, Arc::new(event)),
+            Err(_) => {
+                self.local
+                    .counters
+                    .unreadable
+                    .fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(%topic, "unreadable event on the bus");
+            }
+        }
     }
 }
