@@ -28,10 +28,44 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/iot/data/", post(ingest))
-        .route("/api/iot/donnees/", get(list).post(ingest))
+        .route("/api/iot/donnees/", get(list).post(add))
         .route("/api/iot/donnees/statistics/", get(statistics))
         .route("/api/iot/donnees/real-time/", get(real_time))
         .route("/api/iot/donnees/latest_data/", get(latest_data))
+}
+
+/// What a device sends: one reading (an object in one of the shapes below)
+/// or a batch (an array of them). Documentation only: the body is parsed by
+/// `domain::vitals::parse`.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ReadingsPayload {
+    One(ReadingObject),
+    Batch(Vec<ReadingObject>),
+}
+
+/// One reading: `data` (seed 001's and 004's shapes) or `type_donnee` and
+/// `valeur` (seed 001's row).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ReadingObject {
+    #[schema(example = "AA:BB:CC:DD:EE:01")]
+    device_mac: Option<String>,
+    /// Vitals by name: a number each, or `{"valeur", "unite", "timestamp"}`;
+    /// `timestamp` applies to all.
+    #[schema(value_type = Option<Object>)]
+    data: Option<Value>,
+    #[schema(value_type = Option<Vital>)]
+    type_donnee: Option<String>,
+    valeur: Option<f64>,
+    /// A unit of the vital (UCUM or usual symbol).
+    unite: Option<String>,
+    /// RFC 3339, Unix seconds or milliseconds, or `millis()` since boot.
+    #[schema(value_type = Option<String>)]
+    timestamp: Option<Value>,
+    #[schema(minimum = 0, maximum = 100)]
+    qualite_donnee: Option<u8>,
 }
 
 /// What an accepted payload stored.
@@ -49,7 +83,7 @@ pub struct IngestReceipt {
 /// of these. Answered once every value is durably stored; nothing is stored
 /// when one value is refused.
 #[utoipa::path(post, path = "/api/iot/data/", tag = "iot",
-    request_body(content = Value, description = "One reading, or an array of readings",
+    request_body(content = ReadingsPayload, description = "One reading, or an array of readings",
         example = json!({"device_mac": "AA:BB:CC:DD:EE:01", "data": {"heart_rate": 75, "spo2": 97}})),
     security(("bearer" = [])),
     responses((status = 201, body = IngestReceipt), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
@@ -61,6 +95,20 @@ pub async fn ingest(
     let readings = batch_of(&body, Timestamp::now())?;
     let stored = state.services.vitals.ingest(device, readings).await?;
     Ok((StatusCode::CREATED, Json(IngestReceipt { stored })))
+}
+
+/// Seed 001's name for the same ingest as `POST /api/iot/data/`.
+#[utoipa::path(post, path = "/api/iot/donnees/", tag = "iot",
+    request_body(content = ReadingsPayload, description = "One reading, or an array of readings",
+        example = json!({"type_donnee": "spo2", "valeur": 97, "unite": "%"})),
+    security(("bearer" = [])),
+    responses((status = 201, body = IngestReceipt), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn add(
+    state: State<AppState>,
+    device: DeviceAuth,
+    body: ApiJson<Value>,
+) -> Result<(StatusCode, Json<IngestReceipt>), ApiError> {
+    ingest(state, device, body).await
 }
 
 /// Which readings to list.
