@@ -181,6 +181,13 @@ impl DeviceService {
     /// entry per patient on the page.
     pub async fn list(&self, actor: &Principal, query: &DeviceQuery) -> DomainResult<Page<Device>> {
         let paging = PageRequest::parse(query.page, query.per_page)?;
+        if query.patient.is_some_and(|p| p < 1) {
+            return Err(DomainError::invalid(
+                "patient",
+                crate::bounds::OUT_OF_RANGE,
+                "must be a patient's id",
+            ));
+        }
         let status = match query
             .status
             .as_deref()

@@ -200,6 +200,13 @@ impl VitalsService {
         let patient_id = Self::patient_of(actor, query.patient)?;
         let paging = PageRequest::parse(query.page, query.per_page)?;
         let vital = parse_vital(query.vital.as_deref())?;
+        if query.device.is_some_and(|d| d < 1) {
+            return Err(DomainError::invalid(
+                "dispositif",
+                crate::bounds::OUT_OF_RANGE,
+                "must be a device's id",
+            ));
+        }
         let (from, to) = Self::period(query.from, query.to, SignedDuration::from_hours(24))?;
         let filter = ReadingFilter {
             patient_id,

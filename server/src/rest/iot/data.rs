@@ -136,8 +136,10 @@ pub struct ReadingFilter {
     pub per_page: Option<i64>,
 }
 
+/// An optional instant of the query string: absent is `None`; present, it
+/// must be one (an empty `to=` is an error, not "now").
 fn instant(field: &'static str, raw: &Option<String>) -> Result<Option<Timestamp>, ApiError> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match raw.as_deref() {
         Some(raw) => Ok(Some(parse_instant(field, raw)?)),
         None => Ok(None),
     }
