@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::UserId;
 use crate::bus::{BusStats, EventBus, Subscription, Topic};
 use crate::vitals::Reading;
+use crate::vitals::alerts::VitalAlert;
 
-/// One event; each belongs to one topic.
+/// One event; each is published on its topics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
@@ -27,15 +28,33 @@ pub enum Event {
         doctor_id: UserId,
         patient_id: UserId,
     },
+    /// An alert was raised, repeated, acknowledged, escalated or cleared.
+    Alert {
+        change: AlertChange,
+        alert: Box<VitalAlert>,
+    },
+}
+
+/// What happened to an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertChange {
+    Raised,
+    Updated,
+    Acknowledged,
+    Escalated,
+    Cleared,
 }
 
 impl Event {
-    /// The topic the event is published on.
-    pub fn topic(&self) -> Topic {
+    /// The topics the event is published on.
+    pub fn topics(&self) -> Vec<Topic> {
         match self {
-            Self::Readings { patient_id, .. } => Topic::Patient(*patient_id),
-            Self::DeviceCut { device_id } => Topic::Device(*device_id),
-            Self::CareEnded { doctor_id, .. } => Topic::User(*doctor_id),
+            Self::Readings { patient_id, .. } => vec![Topic::Patient(*patient_id)],
+            Self::DeviceCut { device_id } => vec![Topic::Device(*device_id)],
+            Self::CareEnded { doctor_id, .. } => vec![Topic::User(*doctor_id)],
+            // The patient's room, and every alert feed (filtered per reader).
+            Self::Alert { alert, .. } => vec![Topic::Patient(alert.patient), Topic::Alerts],
         }
     }
 }
@@ -66,7 +85,13 @@ impl Publisher {
 
     /// Publishes `event` on its topic (after the change it reports committed).
     pub fn publish(&self, event: Event) {
-        self.0.publish(event.topic(), event);
+        let topics = event.topics();
+        if let Some((last, others)) = topics.split_last() {
+            for topic in others {
+                self.0.publish(*topic, event.clone());
+            }
+            self.0.publish(*last, event);
+        }
     }
 
     /// Subscribes to `topics`.

@@ -53,6 +53,13 @@ pub enum Notice {
         reason: String,
         expires_at: Timestamp,
     },
+    /// A critical alert stayed unacknowledged: the patient's other doctors
+    /// are called in (to each doctor of the care team).
+    AlertEscalated {
+        alert_id: i64,
+        patient_name: String,
+        title: String,
+    },
 }
 
 impl Notice {
@@ -66,6 +73,7 @@ impl Notice {
             Self::AppointmentRefused { .. } => "appointment_refused",
             Self::AppointmentCancelled { .. } => "appointment_cancelled",
             Self::EmergencyAccess { .. } => "emergency_access",
+            Self::AlertEscalated { .. } => "alert_escalated",
         }
     }
 }

@@ -54,14 +54,16 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     EmergencyAccess => action == Read,
                     // Who saw my data.
                     AccessTrail => action == Read,
-                    Vitals | Device => action == Read,
+                    Vitals | Device | VitalAlert => action == Read,
                 }
         }
         Role::Doctor => match (resource, action) {
             (MedicalProfile, Read) => matches!(relation, Care | Emergency),
             (AppointmentReason, Read) => matches!(relation, Care | Emergency | Requested),
             (CareRelationship, Read) => matches!(relation, Care | Emergency),
-            (Vitals | Device, Read) => matches!(relation, Care | Emergency),
+            (Vitals | Device | VitalAlert, Read) => matches!(relation, Care | Emergency),
+            // Acknowledging an alert: the patient's own doctors.
+            (VitalAlert, Update) => matches!(relation, Care | Emergency),
             // Registering a patient's devices is for their own doctors.
             (Device, Create | Update | Delete) => relation == Care,
             // Break the glass: only from outside the care team.
@@ -223,6 +225,7 @@ mod tests {
                     Resource::MedicalProfile,
                     Resource::AppointmentReason,
                     Resource::Vitals,
+                    Resource::VitalAlert,
                 ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }

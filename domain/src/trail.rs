@@ -47,6 +47,8 @@ wire_enum! {
         Vitals => "vitals",
         /// A device registered to measure the patient.
         Device => "device",
+        /// An alert on the patient's vital signs.
+        VitalAlert => "vital_alert",
     }
 }
 

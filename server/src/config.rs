@@ -52,6 +52,12 @@ pub struct Settings {
     /// `REDIS_CHANNEL_PREFIX`: the platform's channels on Redis (default
     /// `medplat`; platforms sharing one Redis need different prefixes).
     pub redis_channel_prefix: String,
+    /// `ALERT_ESCALATION_MINUTES`: a critical alert unacknowledged this long
+    /// calls the patient's care team in (default 5).
+    pub alert_escalation_minutes: i64,
+    /// `DEVICE_SILENCE_MINUTES`: an active device silent this long raises
+    /// "no signal" (default 5).
+    pub device_silence_minutes: i64,
     /// `VITALS_RAW_DAYS`: how long raw readings are kept (default 30).
     pub vitals_raw_days: i64,
     /// `VITALS_SUMMARY_DAYS`: how long per-minute summaries are kept (default 730).
@@ -87,6 +93,8 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("redis_channel_prefix", &self.redis_channel_prefix)
+            .field("alert_escalation_minutes", &self.alert_escalation_minutes)
+            .field("device_silence_minutes", &self.device_silence_minutes)
             .field("vitals_raw_days", &self.vitals_raw_days)
             .field("vitals_summary_days", &self.vitals_summary_days)
             .finish()
@@ -190,6 +198,16 @@ impl Settings {
             data_dir,
             redis_url: var("REDIS_URL"),
             redis_channel_prefix: var("REDIS_CHANNEL_PREFIX").unwrap_or_else(|| "medplat".into()),
+            alert_escalation_minutes: parse(
+                "ALERT_ESCALATION_MINUTES",
+                var("ALERT_ESCALATION_MINUTES"),
+                5,
+            )?,
+            device_silence_minutes: parse(
+                "DEVICE_SILENCE_MINUTES",
+                var("DEVICE_SILENCE_MINUTES"),
+                5,
+            )?,
             vitals_raw_days: parse("VITALS_RAW_DAYS", var("VITALS_RAW_DAYS"), 30)?,
             vitals_summary_days: parse("VITALS_SUMMARY_DAYS", var("VITALS_SUMMARY_DAYS"), 730)?,
         };
@@ -205,6 +223,11 @@ impl Settings {
             bail!(
                 "VITALS_RAW_DAYS must be 1 to 3650 and VITALS_SUMMARY_DAYS at least as long (at most 36500)"
             );
+        }
+        if !(1..=1440).contains(&settings.alert_escalation_minutes)
+            || !(1..=1440).contains(&settings.device_silence_minutes)
+        {
+            bail!("ALERT_ESCALATION_MINUTES and DEVICE_SILENCE_MINUTES must be 1 to 1440");
         }
         if settings.access_ttl_secs <= 0 || settings.refresh_ttl_secs <= settings.access_ttl_secs {
             bail!("token lifetimes must be positive, the refresh token outliving the access token");

@@ -117,6 +117,8 @@ pub async fn serve(
 /// (raw readings after `VITALS_RAW_DAYS`, summaries after `VITALS_SUMMARY_DAYS`).
 pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
     let (raw_days, summary_days) = (settings.vitals_raw_days, settings.vitals_summary_days);
+    let escalation = jiff::SignedDuration::from_mins(settings.alert_escalation_minutes);
+    let silence = jiff::SignedDuration::from_mins(settings.device_silence_minutes);
     tokio::spawn(async move {
         // Waitlist offers expire to the minute; token purging can wait longer.
         let mut tick = tokio::time::interval(Duration::from_secs(30));
@@ -131,6 +133,15 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
                 Ok(0) => {}
                 Ok(expired) => tracing::info!(expired, "waitlist offers passed on"),
                 Err(err) => tracing::warn!(error = %err, "waitlist housekeeping failed"),
+            }
+            let now = jiff::Timestamp::now();
+            match services.alerts.escalate_due(now, escalation).await {
+                Ok(0) => {}
+                Ok(count) => tracing::warn!(count, "critical alerts escalated to the care team"),
+                Err(err) => tracing::warn!(error = %err, "alert escalation failed"),
+            }
+            if let Err(err) = services.alerts.watch_silence(now, silence).await {
+                tracing::warn!(error = %err, "watching for silent devices failed");
             }
             if ticks % 20 == 0 {
                 match services.auth.purge().await {

@@ -8,83 +8,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestApp, parts, spawn_app, spawn_with};
-use domain::accounts::Role;
-use futures_util::{SinkExt, StreamExt};
+use common::iot::{connect, device_form, ingest, next_json, reading_count, register, send, ward};
+use common::{parts, spawn_app, spawn_with};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A patient, a doctor in their care, a doctor outside it, another patient
-/// and an administrator.
-struct Ward {
-    patient: (i64, String),
-    doctor: (i64, String),
-    stranger: (i64, String),
-    other: (i64, String),
-    admin: (i64, String),
-}
-
-async fn ward(app: &TestApp) -> Ward {
-    let (patient, patient_token, _) = app.user_with_tokens(Role::Patient, "lea").await;
-    let (doctor, doctor_token, _) = app.user_with_tokens(Role::Doctor, "dr.roux").await;
-    let (stranger, stranger_token, _) = app.user_with_tokens(Role::Doctor, "dr.autre").await;
-    let (other, other_token, _) = app.user_with_tokens(Role::Patient, "hugo").await;
-    let (admin, admin_token, _) = app.user_with_tokens(Role::Admin, "chef").await;
-    let (status, body) = parts(
-        app.post_auth(
-            "/api/v1/care-relationships/",
-            &admin_token,
-            json!({"doctor_id": doctor, "patient_id": patient}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    Ward {
-        patient: (patient, patient_token),
-        doctor: (doctor, doctor_token),
-        stranger: (stranger, stranger_token),
-        other: (other, other_token),
-        admin: (admin, admin_token),
-    }
-}
-
-fn device_form(patient: i64, mac: &str) -> Value {
-    json!({"nom": "Oxymètre chambre 12", "type_dispositif": "capteur_oxygene",
-           "adresse_mac": mac, "adresse_ip": "192.168.1.40", "patient": patient})
-}
-
-/// Registers a device as the doctor; (device id, credential).
-async fn register(app: &TestApp, w: &Ward, mac: &str) -> (i64, String) {
-    let (status, body) = parts(
-        app.post_auth(
-            "/api/iot/dispositifs/",
-            &w.doctor.1,
-            device_form(w.patient.0, mac),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    (
-        body["dispositif"]["id"].as_i64().unwrap(),
-        body["token"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn ingest(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    parts(app.post_auth("/api/iot/data/", token, body).await).await
-}
-
-async fn reading_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM readings")
-        .fetch_one(app.state.services.db().pool())
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn the_registry_follows_the_policy_and_keeps_only_a_hash() {
@@ -290,38 +218,6 @@ async fn http_ingest_stores_whole_batches_or_nothing() {
     );
 }
 
-async fn connect(app: &TestApp, patient: i64, token: &str) -> Result<Socket, u16> {
-    let url = format!(
-        "{}/ws/iot/{patient}/?token={token}",
-        app.base.replace("http://", "ws://")
-    );
-    match tokio_tungstenite::connect_async(url).await {
-        Ok((socket, _)) => Ok(socket),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            Err(response.status().as_u16())
-        }
-        Err(err) => panic!("{err}"),
-    }
-}
-
-/// The next JSON text message (pings skipped); `None` once closed.
-async fn next_json(socket: &mut Socket) -> Option<Value> {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")?;
-        match message {
-            Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
-
-async fn send(socket: &mut Socket, text: &str) {
-    socket.send(Message::Text(text.into())).await.unwrap();
-}
-
 #[tokio::test]
 async fn sockets_ack_durable_readings_and_open_only_what_the_policy_allows() {
     let app = spawn_app().await;
@@ -465,6 +361,14 @@ async fn two_instances_behave_as_one_over_redis() {
     assert_eq!(status, 201);
     let live = next_json(&mut dashboard).await.unwrap();
     assert_eq!(live["data"]["spo2"]["valeur"].as_f64(), Some(91.0));
+
+    // The alert it raised on instance one reaches instance two as well.
+    let alert = next_json(&mut dashboard).await.unwrap();
+    assert_eq!(
+        (alert["type"].as_str(), alert["change"].as_str()),
+        (Some("alert"), Some("raised")),
+        "{alert}"
+    );
 
     // Exactly once: nothing else arrives for that reading.
     let again = tokio::time::timeout(Duration::from_millis(500), dashboard.next()).await;

@@ -57,6 +57,7 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::AccessTrail => m.res_access_trail,
         Resource::Vitals => m.res_vitals,
         Resource::Device => m.res_device,
+        Resource::VitalAlert => m.res_vital_alert,
     }
 }
 

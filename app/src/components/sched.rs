@@ -209,6 +209,11 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
             s.emergency_until,
             utc_text(lang, expires_at)
         ),
+        Notice::AlertEscalated {
+            patient_name,
+            title,
+            ..
+        } => format!("{} {patient_name} — {title}", s.n_alert_escalated),
     }
 }
 

@@ -104,6 +104,7 @@ pub struct Medical {
     pub res_access_trail: &'static str,
     pub res_vitals: &'static str,
     pub res_device: &'static str,
+    pub res_vital_alert: &'static str,
     pub door_web: &'static str,
     pub door_rest: &'static str,
     pub door_websocket: &'static str,

@@ -101,6 +101,7 @@ pub const MEDICAL_EN: Medical = Medical {
     res_access_trail: "Access trail",
     res_vitals: "Vital signs",
     res_device: "Monitoring device",
+    res_vital_alert: "Vital-sign alert",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

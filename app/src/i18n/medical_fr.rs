@@ -101,6 +101,7 @@ pub const MEDICAL_FR: Medical = Medical {
     res_access_trail: "Journal d’accès",
     res_vitals: "Constantes vitales",
     res_device: "Dispositif de surveillance",
+    res_vital_alert: "Alerte sur les constantes",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

@@ -83,6 +83,7 @@ pub struct Sched {
     pub n_refused: &'static str,
     pub n_cancelled: &'static str,
     pub n_emergency_access: &'static str,
+    pub n_alert_escalated: &'static str,
     pub emergency_until: &'static str,
     pub calendar_title: &'static str,
     pub ranges_title: &'static str,

@@ -85,6 +85,7 @@ pub const SCHED_EN: Sched = Sched {
     n_refused: "Appointment refused by",
     n_cancelled: "Appointment cancelled by",
     n_emergency_access: "Emergency access to your medical data opened by",
+    n_alert_escalated: "Unacknowledged critical alert:",
     emergency_until: "until",
     calendar_title: "My calendar",
     ranges_title: "Weekly availability",

@@ -85,6 +85,7 @@ pub const SCHED_FR: Sched = Sched {
     n_refused: "Rendez-vous refusé par",
     n_cancelled: "Rendez-vous annulé par",
     n_emergency_access: "Accès d’urgence à vos données médicales ouvert par",
+    n_alert_escalated: "Alerte critique non acquittée :",
     emergency_until: "jusqu’à",
     calendar_title: "Mon calendrier",
     ranges_title: "Disponibilités hebdomadaires",

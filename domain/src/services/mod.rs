@@ -2,6 +2,7 @@
 //! Built once at start and shared by every door.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appointments;
 pub mod auth;
 mod availability;
@@ -29,6 +30,7 @@ use crate::policy::Gate;
 use crate::store::Db;
 
 pub use accounts::AccountService;
+pub use alerts::AlertService;
 pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
@@ -58,6 +60,7 @@ pub struct Services {
     pub trail: TrailService,
     pub devices: DeviceService,
     pub vitals: VitalsService,
+    pub alerts: AlertService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -94,6 +97,7 @@ impl Services {
         let mut trail = TrailService::new(db.clone());
         trail.recording = record_reads;
         let gate = Gate::new(db.clone(), trail.clone());
+        let alerts = AlertService::new(db.clone(), gate.clone(), bus.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
@@ -101,7 +105,8 @@ impl Services {
             profiles: ProfileService::new(db.clone(), gate.clone()),
             care: CareService::new(db.clone(), gate.clone(), bus.clone()),
             devices: DeviceService::new(db.clone(), gate.clone(), bus.clone()),
-            vitals: VitalsService::new(db.clone(), gate, bus.clone()),
+            vitals: VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone()),
+            alerts,
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

@@ -12,6 +12,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::events::{Event, Publisher};
 use crate::paging::{Page, PageRequest};
 use crate::policy::Gate;
+use crate::services::alerts::AlertService;
 use crate::services::devices::DeviceIdentity;
 use crate::services::group::GroupWriter;
 use crate::store::readings::{self as store, ReadingFilter, ReadingRow};
@@ -60,15 +61,28 @@ pub struct VitalsService {
 
 impl VitalsService {
     /// Starts the readings writer on the current runtime.
-    pub(crate) fn new(db: Db, gate: Gate, publisher: Publisher) -> Self {
+    pub(crate) fn new(db: Db, gate: Gate, publisher: Publisher, alerts: AlertService) -> Self {
         let writer_db = db.clone();
+        // Alert rules run on committed groups, in order, off the
+        // acknowledgement path.
+        let (evaluate, mut groups) = tokio::sync::mpsc::channel::<Vec<ReadingRow>>(1024);
+        tokio::spawn(async move {
+            while let Some(rows) = groups.recv().await {
+                if let Err(err) = alerts.evaluate(&rows).await {
+                    tracing::error!(error = %err, "alert evaluation failed");
+                }
+            }
+        });
         let writer =
             GroupWriter::spawn("readings", MAX_GROUP, 8192, move |rows: Vec<ReadingRow>| {
                 let db = writer_db.clone();
                 let publisher = publisher.clone();
+                let evaluate = evaluate.clone();
                 async move {
                     store_group(&db, &rows).await?;
-                    publish_group(&publisher, rows);
+                    publish_group(&publisher, rows.clone());
+                    // Back-pressure rather than skipping: every group is evaluated.
+                    let _ = evaluate.send(rows).await;
                     Ok(())
                 }
             });

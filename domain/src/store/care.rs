@@ -35,6 +35,17 @@ pub async fn is_running(
     Ok(found.is_some())
 }
 
+/// The doctors caring for `patient_id` now.
+pub async fn doctors_of(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Vec<UserId>> {
+    sqlx::query_scalar(
+        "SELECT doctor_id FROM care_relationships WHERE patient_id = $1 AND ended_at IS NULL ORDER BY doctor_id",
+    )
+    .bind(patient_id)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)
+}
+
 /// Starts a relationship unless one runs already; returns the new one's id.
 pub async fn start(
     conn: &mut AnyConnection,

@@ -176,6 +176,37 @@ pub async fn latest(conn: &mut AnyConnection, patient_id: UserId) -> DomainResul
     rows.iter().map(reading).collect()
 }
 
+/// The latest values of one vital measured at or after `since_ms`, newest
+/// first, at most `limit` (alert rules look back this way).
+pub async fn recent(
+    conn: &mut AnyConnection,
+    patient_id: UserId,
+    vital: Vital,
+    since_ms: i64,
+    limit: i64,
+) -> DomainResult<Vec<(jiff::Timestamp, f64)>> {
+    let rows = sqlx::query(
+        "SELECT measured_at, value FROM readings WHERE patient_id = $1 AND vital = $2 \
+         AND measured_at >= $3 ORDER BY measured_at DESC, id DESC LIMIT $4",
+    )
+    .bind(patient_id)
+    .bind(i64::from(vital.code()))
+    .bind(since_ms)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            let ms: i64 = row.try_get("measured_at").map_err(db_error)?;
+            Ok((
+                jiff::Timestamp::from_millisecond(ms).map_err(DomainError::internal)?,
+                row.try_get("value").map_err(db_error)?,
+            ))
+        })
+        .collect()
+}
+
 /// Which readings to list.
 #[derive(Debug, Clone, Default)]
 pub struct ReadingFilter {

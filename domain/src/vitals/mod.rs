@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod alerts;
 #[cfg(feature = "server")]
 pub mod parse;
 pub mod readings;

@@ -253,6 +253,13 @@ async fn deliver(
             },
             _,
         ) if *of == patient_id => send_json(socket, &iot_data(readings)).await,
+        (Event::Alert { change, alert }, Peer::User(_)) if alert.patient == patient_id => {
+            send_json(
+                socket,
+                &json!({"type": "alert", "change": change, "data": alert}),
+            )
+            .await
+        }
         (Event::DeviceCut { device_id }, Peer::Device(device))
             if *device_id == device.device_id =>
         {

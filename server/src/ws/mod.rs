@@ -10,6 +10,7 @@
 //!    peer has been silent for [`SILENCE_LIMIT`].
 //! 4. Bad input gets `{"type": "error", …}` and the socket stays open.
 
+pub mod alerts;
 pub mod iot;
 
 use std::time::Duration;
@@ -37,7 +38,7 @@ pub const MAX_MESSAGE: usize = 256 * 1024;
 
 /// All socket routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(iot::router())
+    Router::new().merge(iot::router()).merge(alerts::router())
 }
 
 /// Who is on the other end.

@@ -1,6 +1,8 @@
 //! Starts the real server on port 0 with a fresh SQLite database per test.
 #![allow(dead_code)]
 
+pub mod iot;
+
 use std::collections::HashMap;
 
 use domain::accounts::{Role, SignUpForm};

@@ -2,6 +2,7 @@
 //! (`/api/iot/…`): the device registry, ingest, readings, statistics and the
 //! latest values per patient.
 
+pub mod alerts;
 pub mod data;
 pub mod devices;
 
@@ -17,7 +18,10 @@ use crate::state::AppState;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(devices::router()).merge(data::router())
+    Router::new()
+        .merge(devices::router())
+        .merge(data::router())
+        .merge(alerts::router())
 }
 
 /// A device authenticated by its credential (`Authorization: Bearer dev_…`).

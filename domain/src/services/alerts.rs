@@ -1,0 +1,448 @@
+//! Alerts doctors can trust: evaluated on committed readings, one active
+//! alert per patient and condition (repeats update its count, peak and last
+//! value), cleared with hysteresis, acknowledged by a doctor in the patient's
+//! care, escalated to the care team when a critical one stays
+//! unacknowledged, and a "no signal" alert when an active device goes silent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
+use crate::events::{AlertChange, Event, Publisher};
+use crate::notifications::Notice;
+use crate::paging::{Page, PageRequest};
+use crate::policy::Gate;
+use crate::services::trail::{NewEntry, append_in};
+use crate::store::alerts::{self as store, AlertFilter, NewAlert};
+use crate::store::readings::{self, ReadingRow};
+use crate::store::{Db, care, db_error, notifications};
+use crate::trail::{Resource, TrailAction};
+use crate::vitals::Vital;
+use crate::vitals::alerts::{AlertLevel, AlertRule, Direction, VitalAlert, holds, rules_for};
+
+/// Which alerts to list (a query string, checked here).
+#[derive(Debug, Clone, Default)]
+pub struct AlertQuery {
+    pub patient: Option<UserId>,
+    pub only_active: bool,
+    pub only_critical: bool,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Alert operations; cheap to clone.
+#[derive(Clone)]
+pub struct AlertService {
+    db: Db,
+    gate: Gate,
+    bus: Publisher,
+}
+
+fn title(vital: Vital, direction: Direction) -> String {
+    let name = match vital {
+        Vital::HeartRate => "Fréquence cardiaque",
+        Vital::RespiratoryRate => "Fréquence respiratoire",
+        Vital::Temperature => "Température",
+        Vital::Spo2 => "SpO2",
+        Vital::Systolic => "Pression systolique",
+        Vital::Diastolic => "Pression diastolique",
+        Vital::Glucose => "Glycémie",
+        Vital::OxygenFlow => "Débit d’oxygène",
+        Vital::Consciousness => "Conscience",
+    };
+    let side = match direction {
+        Direction::Below => "basse",
+        Direction::Above => "élevée",
+    };
+    format!("{name} {side}")
+}
+
+fn worse(direction: Direction, a: f64, b: f64) -> f64 {
+    match direction {
+        Direction::Below => a.min(b),
+        Direction::Above => a.max(b),
+    }
+}
+
+impl AlertService {
+    pub(crate) fn new(db: Db, gate: Gate, bus: Publisher) -> Self {
+        Self { db, gate, bus }
+    }
+
+    async fn publish(&self, change: AlertChange, id: i64) -> DomainResult<()> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        if let Some(alert) = store::find(&mut conn, id).await? {
+            self.bus.publish(Event::Alert {
+                change,
+                alert: Box::new(alert),
+            });
+        }
+        Ok(())
+    }
+
+    /// Evaluates the rules on readings just committed (the readings writer
+    /// hands each group here after acknowledging it).
+    pub(crate) async fn evaluate(&self, rows: &[ReadingRow]) -> DomainResult<()> {
+        let mut by_patient: BTreeMap<
+            UserId,
+            (BTreeSet<Vital>, BTreeMap<Vital, i64>, BTreeSet<i64>),
+        > = BTreeMap::new();
+        for row in rows {
+            let entry = by_patient.entry(row.patient_id).or_default();
+            entry.0.insert(row.reading.vital);
+            entry.1.insert(row.reading.vital, row.device_id);
+            entry.2.insert(row.device_id);
+        }
+        for (patient_id, (vitals, devices, senders)) in by_patient {
+            let own = {
+                let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+                store::rules(&mut conn, patient_id).await?
+            };
+            let rules = rules_for(&own);
+            for vital in vitals {
+                let of_vital: Vec<AlertRule> =
+                    rules.iter().copied().filter(|r| r.vital == vital).collect();
+                self.evaluate_vital(patient_id, vital, devices.get(&vital).copied(), &of_vital)
+                    .await?;
+            }
+            // A device that sends again is no longer silent.
+            for device_id in senders {
+                self.clear_condition(patient_id, &format!("no_signal:{device_id}"), None)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn evaluate_vital(
+        &self,
+        patient_id: UserId,
+        vital: Vital,
+        device_id: Option<i64>,
+        rules: &[AlertRule],
+    ) -> DomainResult<()> {
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let look_back = rules.iter().map(|r| r.for_seconds).max().unwrap_or(0);
+        let needed = rules
+            .iter()
+            .map(|r| r.consecutive)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let since = Timestamp::now()
+            .checked_sub(SignedDuration::from_secs(i64::from(look_back) + 24 * 3600))
+            .map_err(DomainError::internal)?;
+        let recent = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            readings::recent(
+                &mut conn,
+                patient_id,
+                vital,
+                since.as_millisecond(),
+                i64::from(needed).max(200),
+            )
+            .await?
+        };
+        let Some(&(_, latest)) = recent.first() else {
+            return Ok(());
+        };
+        let mut conditions: BTreeMap<String, Vec<AlertRule>> = BTreeMap::new();
+        for rule in rules {
+            conditions.entry(rule.condition()).or_default().push(*rule);
+        }
+        for (condition, rules) in conditions {
+            let top = rules
+                .iter()
+                .filter(|r| holds(r, &recent))
+                .max_by_key(|r| r.level.rank());
+            match top {
+                Some(rule) => {
+                    self.breach(patient_id, device_id, &condition, rule, latest)
+                        .await?
+                }
+                None => {
+                    let least = rules.iter().min_by_key(|r| r.level.rank());
+                    if least.is_some_and(|r| r.clears(latest)) {
+                        self.clear_condition(patient_id, &condition, Some(latest))
+                            .await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Raises the condition's alert, or repeats the active one.
+    async fn breach(
+        &self,
+        patient_id: UserId,
+        device_id: Option<i64>,
+        condition: &str,
+        rule: &AlertRule,
+        value: f64,
+    ) -> DomainResult<()> {
+        let now = Timestamp::now().as_millisecond();
+        let title = title(rule.vital, rule.direction);
+        let spec = rule.vital.spec();
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        match store::active(&mut conn, patient_id, condition).await? {
+            None => {
+                let message = format!(
+                    "{} {value} {} ({} {} {})",
+                    rule.vital.as_str(),
+                    spec.symbol,
+                    match rule.direction {
+                        Direction::Below => "seuil <",
+                        Direction::Above => "seuil >",
+                    },
+                    rule.threshold,
+                    spec.symbol
+                );
+                let new = NewAlert {
+                    patient_id,
+                    device_id,
+                    condition,
+                    level: rule.level,
+                    title: &title,
+                    message: &message,
+                    value: Some(value),
+                };
+                if let Some(id) = store::raise(&mut conn, &new, now).await? {
+                    drop(conn);
+                    tracing::info!(
+                        patient_id,
+                        alert_id = id,
+                        level = rule.level.as_str(),
+                        "alert raised"
+                    );
+                    return self.publish(AlertChange::Raised, id).await;
+                }
+                // Another instance raised it meanwhile: this reading repeats it.
+                drop(conn);
+                Box::pin(self.breach(patient_id, device_id, condition, rule, value)).await
+            }
+            Some((id, level, peak)) => {
+                let level = if rule.level.rank() > level.rank() {
+                    rule.level
+                } else {
+                    level
+                };
+                let peak = worse(rule.direction, peak.unwrap_or(value), value);
+                store::repeat(&mut conn, id, level, value, peak, &title, now).await?;
+                drop(conn);
+                self.publish(AlertChange::Updated, id).await
+            }
+        }
+    }
+
+    async fn clear_condition(
+        &self,
+        patient_id: UserId,
+        condition: &str,
+        value: Option<f64>,
+    ) -> DomainResult<()> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        if let Some((id, _, _)) = store::active(&mut conn, patient_id, condition).await?
+            && store::clear(&mut conn, id, value, Timestamp::now().as_millisecond()).await?
+        {
+            drop(conn);
+            tracing::info!(patient_id, alert_id = id, "alert cleared");
+            self.publish(AlertChange::Cleared, id).await?;
+        }
+        Ok(())
+    }
+
+    /// Alerts the actor may see: a patient's own, a doctor's patients' (or one
+    /// patient's), newest first. One trail entry per patient on the page.
+    pub async fn list(
+        &self,
+        actor: &Principal,
+        query: &AlertQuery,
+    ) -> DomainResult<Page<VitalAlert>> {
+        let paging = PageRequest::parse(query.page, query.per_page)?;
+        if query.patient.is_some_and(|p| p < 1) {
+            return Err(DomainError::invalid(
+                "patient_id",
+                crate::bounds::OUT_OF_RANGE,
+                "must be a patient's id",
+            ));
+        }
+        let mut filter = AlertFilter {
+            patient_id: query.patient,
+            cared_by: None,
+            only_active: query.only_active,
+            min_level: query.only_critical.then_some(AlertLevel::Critical),
+        };
+        match (actor.role, query.patient) {
+            (Role::Patient, Some(p)) if p != actor.user_id => return Err(DomainError::Forbidden),
+            (Role::Patient, _) => filter.patient_id = Some(actor.user_id),
+            (Role::Doctor, None) => filter.cared_by = Some(actor.user_id),
+            (Role::Doctor, Some(patient)) => {
+                self.gate
+                    .check(
+                        actor,
+                        TrailAction::Read,
+                        Resource::VitalAlert,
+                        patient,
+                        None,
+                        Timestamp::now(),
+                    )
+                    .await?;
+            }
+            // Alerts carry clinical values: not for administrators.
+            (Role::Admin, _) => return Err(DomainError::Forbidden),
+        }
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let (alerts, count) =
+            store::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;
+        drop(conn);
+        let patients: BTreeSet<UserId> = alerts.iter().map(|a| a.patient).collect();
+        let entries = patients
+            .into_iter()
+            .map(|p| NewEntry::by(actor, TrailAction::Read, Resource::VitalAlert, p))
+            .collect();
+        self.gate.trail().record(entries).await?;
+        Ok(paging.of(alerts, count))
+    }
+
+    /// Whether `actor` may see `alert` (live feeds filter with it; not a
+    /// read of its own: the feed's opening was recorded).
+    pub async fn may_see(&self, actor: &Principal, alert: &VitalAlert) -> DomainResult<bool> {
+        let relation = self
+            .gate
+            .relation(actor, alert.patient, Timestamp::now())
+            .await?;
+        Ok(crate::policy::allows(
+            actor.role,
+            relation,
+            TrailAction::Read,
+            Resource::VitalAlert,
+        ))
+    }
+
+    /// A doctor of the patient's care team acknowledges an alert; the change
+    /// and its trail entry commit together.
+    pub async fn acknowledge(&self, actor: &Principal, id: i64) -> DomainResult<VitalAlert> {
+        let alert = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            store::find(&mut conn, id)
+                .await?
+                .ok_or(DomainError::NotFound("alert"))?
+        };
+        let granted = self
+            .gate
+            .check(
+                actor,
+                TrailAction::Update,
+                Resource::VitalAlert,
+                alert.patient,
+                Some(id.to_string()),
+                Timestamp::now(),
+            )
+            .await?;
+        let mut tx = self.db.begin_write().await?;
+        if !store::acknowledge(
+            &mut tx,
+            id,
+            actor.user_id,
+            Timestamp::now().as_millisecond(),
+        )
+        .await?
+        {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "already_acknowledged",
+                message: "this alert has already been acknowledged".into(),
+            });
+        }
+        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.publish(AlertChange::Acknowledged, id).await?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::find(&mut conn, id)
+            .await?
+            .ok_or(DomainError::NotFound("alert"))
+    }
+
+    /// Calls the care team in on critical alerts unacknowledged for `delay`:
+    /// each doctor of the patient's care team is notified, once (several
+    /// instances may run this; the first to mark an alert does it).
+    pub async fn escalate_due(&self, now: Timestamp, delay: SignedDuration) -> DomainResult<usize> {
+        let before = now
+            .checked_sub(delay)
+            .map_err(DomainError::internal)?
+            .as_millisecond();
+        let due = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            store::due_for_escalation(&mut conn, before).await?
+        };
+        let mut escalated = 0;
+        for alert in due {
+            let mut tx = self.db.begin_write().await?;
+            if !store::mark_escalated(&mut tx, alert.id, now.as_millisecond()).await? {
+                continue;
+            }
+            let notice = Notice::AlertEscalated {
+                alert_id: alert.id,
+                patient_name: alert.patient_name.clone(),
+                title: alert.titre.clone(),
+            };
+            for doctor in care::doctors_of(&mut tx, alert.patient).await? {
+                notifications::push(&mut tx, doctor, &notice).await?;
+            }
+            tx.commit().await.map_err(db_error)?;
+            tracing::warn!(
+                alert_id = alert.id,
+                "unacknowledged critical alert escalated"
+            );
+            self.publish(AlertChange::Escalated, alert.id).await?;
+            escalated += 1;
+        }
+        Ok(escalated)
+    }
+
+    /// Raises "no signal" for active devices silent for `silence`.
+    pub async fn watch_silence(
+        &self,
+        now: Timestamp,
+        silence: SignedDuration,
+    ) -> DomainResult<usize> {
+        let before = now
+            .checked_sub(silence)
+            .map_err(DomainError::internal)?
+            .as_millisecond();
+        let silent = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            store::silent_devices(&mut conn, before).await?
+        };
+        let mut raised = 0;
+        for (device_id, patient_id, name) in silent {
+            let condition = format!("no_signal:{device_id}");
+            let message = format!(
+                "{name} : aucune mesure depuis plus de {} min",
+                silence.as_secs() / 60
+            );
+            let new = NewAlert {
+                patient_id,
+                device_id: Some(device_id),
+                condition: &condition,
+                level: AlertLevel::Warning,
+                title: "Pas de signal",
+                message: &message,
+                value: None,
+            };
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            if let Some(id) = store::raise(&mut conn, &new, now.as_millisecond()).await? {
+                drop(conn);
+                self.publish(AlertChange::Raised, id).await?;
+                raised += 1;
+            }
+        }
+        Ok(raised)
+    }
+}
