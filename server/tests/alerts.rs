@@ -202,14 +202,58 @@ async fn a_rule_may_require_the_breach_to_last_and_silence_raises_no_signal() {
     let w = ward(&app).await;
     let (device, token) = register(&app, &w, "AA:BB:CC:DD:EE:23").await;
     // The doctor's own threshold: SpO2 under 95 % for a minute.
-    sqlx::query(
-        "INSERT INTO alert_rules (patient_id, vital, direction, level, threshold, inclusive, clear_at, \
-         for_seconds, consecutive, updated_at) VALUES ($1, 'spo2', 'below', 'warning', 95, 0, 96, 60, 1, 0)",
-    )
-    .bind(w.patient.0)
-    .execute(app.state.services.db().pool())
-    .await
-    .unwrap();
+    let path = format!("/api/iot/patients/{}/seuils/", w.patient.0);
+    let rule = json!([{"vital": "spo2", "direction": "below", "level": "warning", "threshold": 95,
+                       "clear_at": 96, "for_seconds": 60}]);
+    for (token, expected) in [(&w.patient.1, 403), (&w.stranger.1, 403), (&w.admin.1, 403)] {
+        let response = app
+            .client
+            .put(app.url(&path))
+            .bearer_auth(token)
+            .json(&rule)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), expected);
+    }
+    let bad = json!([{"vital": "spo2", "direction": "below", "level": "warning", "threshold": 95, "clear_at": 90}]);
+    let response = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&w.doctor.1)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = parts(response).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("clear_at")),
+        "{body}"
+    );
+    let response = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&w.doctor.1)
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    let (status, rules) = parts(response).await;
+    assert_eq!(status, 200, "{rules}");
+    let own: Vec<&Value> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["own"] == true)
+        .collect();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["threshold"].as_f64(), Some(95.0));
+    let (status, seen) = parts(app.get_auth(&path, &w.patient.1).await).await;
+    assert_eq!(
+        (status, seen.as_array().map(Vec::len)),
+        (200, rules.as_array().map(Vec::len))
+    );
     let now = Timestamp::now().as_second();
     let at = |ago: i64, value: f64| json!({"data": {"spo2": value, "timestamp": now - ago}});
     let (status, _) = ingest(&app, &token, at(90, 94.0)).await;

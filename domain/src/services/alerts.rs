@@ -21,7 +21,19 @@ use crate::store::readings::{self, ReadingRow};
 use crate::store::{Db, care, db_error, notifications};
 use crate::trail::{Resource, TrailAction};
 use crate::vitals::Vital;
-use crate::vitals::alerts::{AlertLevel, AlertRule, Direction, VitalAlert, holds, rules_for};
+use crate::vitals::alerts::{
+    AlertLevel, AlertRule, Direction, RuleForm, RuleInForce, VitalAlert, holds, rules_for,
+};
+
+fn in_force(own: &[AlertRule]) -> Vec<RuleInForce> {
+    rules_for(own)
+        .into_iter()
+        .map(|rule| RuleInForce {
+            rule,
+            own: own.contains(&rule),
+        })
+        .collect()
+}
 
 /// Which alerts to list (a query string, checked here).
 #[derive(Debug, Clone, Default)]
@@ -367,6 +379,90 @@ impl AlertService {
         store::find(&mut conn, id)
             .await?
             .ok_or(DomainError::NotFound("alert"))
+    }
+
+    /// The rules in force for a patient (defaults and their doctor's own); a
+    /// read of the patient's alert settings, recorded.
+    pub async fn rules(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+    ) -> DomainResult<Vec<RuleInForce>> {
+        let db = self.db.clone();
+        let own = self
+            .gate
+            .read(
+                actor,
+                Resource::VitalAlert,
+                patient_id,
+                Some("rules".into()),
+                async move {
+                    let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                    store::rules(&mut conn, patient_id).await
+                },
+            )
+            .await?;
+        Ok(in_force(&own))
+    }
+
+    /// A doctor of the patient's care team replaces the patient's own
+    /// thresholds (an empty list restores the defaults).
+    pub async fn set_rules(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+        forms: &[RuleForm],
+    ) -> DomainResult<Vec<RuleInForce>> {
+        if forms.len() > 50 {
+            return Err(DomainError::invalid(
+                "rules",
+                "too_many",
+                "at most 50 thresholds",
+            ));
+        }
+        let rules = forms
+            .iter()
+            .map(RuleForm::parse)
+            .collect::<DomainResult<Vec<_>>>()?;
+        let mut kinds: Vec<_> = rules
+            .iter()
+            .map(|r| (r.vital, r.direction, r.level))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        if kinds.len() != rules.len() {
+            return Err(DomainError::invalid(
+                "rules",
+                "duplicate_rule",
+                "one threshold per vital, direction and level",
+            ));
+        }
+        let granted = self
+            .gate
+            .check(
+                actor,
+                TrailAction::Update,
+                Resource::VitalAlert,
+                patient_id,
+                Some("rules".into()),
+                Timestamp::now(),
+            )
+            .await?;
+        if actor.role != Role::Doctor || granted.relation != crate::policy::Relation::Care {
+            return Err(DomainError::Forbidden);
+        }
+        let mut tx = self.db.begin_write().await?;
+        store::replace_rules(
+            &mut tx,
+            patient_id,
+            &rules,
+            actor.user_id,
+            Timestamp::now().as_millisecond(),
+        )
+        .await?;
+        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(in_force(&rules))
     }
 
     /// Calls the care team in on critical alerts unacknowledged for `delay`:

@@ -295,6 +295,42 @@ pub async fn rules(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult
         .collect()
 }
 
+/// Replaces the patient's own thresholds.
+pub async fn replace_rules(
+    conn: &mut AnyConnection,
+    patient_id: UserId,
+    rules: &[AlertRule],
+    by: UserId,
+    now_ms: i64,
+) -> DomainResult<()> {
+    sqlx::query("DELETE FROM alert_rules WHERE patient_id = $1")
+        .bind(patient_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    for rule in rules {
+        sqlx::query(
+            "INSERT INTO alert_rules (patient_id, vital, direction, level, threshold, inclusive, clear_at, \
+             for_seconds, consecutive, set_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(patient_id)
+        .bind(rule.vital.as_str())
+        .bind(rule.direction.as_str())
+        .bind(rule.level.as_str())
+        .bind(rule.threshold)
+        .bind(i64::from(rule.inclusive))
+        .bind(rule.clear_at)
+        .bind(i64::from(rule.for_seconds))
+        .bind(i64::from(rule.consecutive))
+        .bind(by)
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
 fn alert(row: &AnyRow) -> DomainResult<VitalAlert> {
     let ts = |name: &str| -> DomainResult<Option<jiff::Timestamp>> {
         Ok(row

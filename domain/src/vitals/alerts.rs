@@ -186,6 +186,103 @@ pub fn holds(rule: &AlertRule, newest_first: &[(Timestamp, f64)]) -> bool {
     newest.duration_since(oldest_breach) >= window
 }
 
+/// A rule in force for a patient: the clinical default, or their doctor's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleInForce {
+    #[serde(flatten)]
+    pub rule: AlertRule,
+    /// Set by the patient's doctor (false: the clinical default).
+    pub own: bool,
+}
+
+/// One threshold as a doctor's form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleForm {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vital))]
+    pub vital: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Direction))]
+    pub direction: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = AlertLevel))]
+    pub level: String,
+    pub threshold: f64,
+    /// Where the alert clears (hysteresis); the threshold itself by default.
+    #[serde(default)]
+    pub clear_at: Option<f64>,
+    #[serde(default)]
+    pub inclusive: bool,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3600))]
+    pub for_seconds: u32,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    pub consecutive: Option<u32>,
+}
+
+impl RuleForm {
+    /// Checks the form; errors name the field.
+    pub fn parse(&self) -> Result<AlertRule, crate::DomainError> {
+        use crate::DomainError;
+        let vital = Vital::parse(self.vital.trim())
+            .ok_or_else(|| DomainError::invalid("vital", "invalid_choice", "unknown vital"))?;
+        let direction = Direction::parse(self.direction.trim()).ok_or_else(|| {
+            DomainError::invalid("direction", "invalid_choice", "must be below or above")
+        })?;
+        let level = AlertLevel::parse(self.level.trim()).ok_or_else(|| {
+            DomainError::invalid(
+                "level",
+                "invalid_choice",
+                "must be info, warning, critical or emergency",
+            )
+        })?;
+        if !vital.plausible(self.threshold) {
+            return Err(DomainError::invalid(
+                "threshold",
+                crate::bounds::OUT_OF_RANGE,
+                "outside the vital's plausible range",
+            ));
+        }
+        let clear_at = self.clear_at.unwrap_or(self.threshold);
+        let on_the_safe_side = match direction {
+            Direction::Below => clear_at >= self.threshold,
+            Direction::Above => clear_at <= self.threshold,
+        };
+        if !vital.plausible(clear_at) || !on_the_safe_side {
+            return Err(DomainError::invalid(
+                "clear_at",
+                "invalid_hysteresis",
+                "the clearing value must lie on the safe side of the threshold",
+            ));
+        }
+        if self.for_seconds > 3600 {
+            return Err(DomainError::invalid(
+                "for_seconds",
+                crate::bounds::OUT_OF_RANGE,
+                "at most 3600 seconds",
+            ));
+        }
+        let consecutive = self.consecutive.unwrap_or(1);
+        if !(1..=100).contains(&consecutive) {
+            return Err(DomainError::invalid(
+                "consecutive",
+                crate::bounds::OUT_OF_RANGE,
+                "from 1 to 100 readings",
+            ));
+        }
+        Ok(AlertRule {
+            vital,
+            direction,
+            level,
+            threshold: self.threshold,
+            inclusive: self.inclusive,
+            clear_at,
+            for_seconds: self.for_seconds,
+            consecutive,
+        })
+    }
+}
+
 /// An alert as people and seed clients read it (seed 001's `AlertesIoT`
 /// names, with what repeats did to it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

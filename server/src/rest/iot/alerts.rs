@@ -5,12 +5,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::paging::Page;
 use domain::services::alerts::AlertQuery;
-use domain::vitals::alerts::VitalAlert;
+use domain::vitals::alerts::{RuleForm, RuleInForce, VitalAlert};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::authn::CurrentUser;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http_error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/iot/alertes/active/", get(active))
         .route("/api/iot/alertes/critical/", get(critical))
         .route("/api/iot/alertes/{id}/acknowledge/", post(acknowledge))
+        .route("/api/iot/patients/{id}/seuils/", get(rules).put(set_rules))
 }
 
 /// Whose alerts, which page.
@@ -101,5 +102,39 @@ pub async fn acknowledge(
 ) -> Result<Json<VitalAlert>, ApiError> {
     Ok(Json(
         state.services.alerts.acknowledge(&principal, id).await?,
+    ))
+}
+
+/// The alert thresholds in force for a patient: the clinical defaults and
+/// those their doctor set (`own`). The patient and their doctors.
+#[utoipa::path(get, path = "/api/iot/patients/{id}/seuils/", tag = "iot", params(("id" = i64, Path, minimum = 1)),
+    security(("bearer" = [])),
+    responses((status = 200, body = [RuleInForce]), (status = 403, body = ErrorBody)))]
+pub async fn rules(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<RuleInForce>>, ApiError> {
+    Ok(Json(state.services.alerts.rules(&principal, id).await?))
+}
+
+/// A doctor of the patient's care team replaces the patient's own
+/// thresholds; each replaces the default of the same vital, direction and
+/// level (an empty list restores the defaults).
+#[utoipa::path(put, path = "/api/iot/patients/{id}/seuils/", tag = "iot", params(("id" = i64, Path, minimum = 1)),
+    request_body = [RuleForm], security(("bearer" = [])),
+    responses((status = 200, body = [RuleInForce]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn set_rules(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(forms): ApiJson<Vec<RuleForm>>,
+) -> Result<Json<Vec<RuleInForce>>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .alerts
+            .set_rules(&principal, id, &forms)
+            .await?,
     ))
 }
