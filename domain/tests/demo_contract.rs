@@ -214,6 +214,33 @@ async fn demo_platform_is_lived_in(s: &Services) {
             .iter()
             .any(|n| matches!(n.notice, Notice::EmergencyAccess { .. }))
     );
+    // Vitals: Joseph's home devices show him deteriorating, and Dr Nguyen,
+    // who follows him, finds the alerts it raised.
+    let nguyen = sign_in(s, "dr.nguyen").await;
+    let joseph = sign_in(s, "joseph").await;
+    let latest = s.vitals.latest(&nguyen, joseph.user_id).await.unwrap();
+    assert!(
+        latest["spo2"].valeur <= 91.0 && latest["heart_rate"].valeur >= 115.0,
+        "{latest:?}"
+    );
+    let query = domain::services::alerts::AlertQuery {
+        only_active: true,
+        ..Default::default()
+    };
+    let mut alerts = Vec::new();
+    for _ in 0..100 {
+        alerts = s.alerts.list(&nguyen, &query).await.unwrap().results;
+        if alerts.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let conditions: Vec<&str> = alerts.iter().map(|a| a.condition.as_str()).collect();
+    assert!(
+        conditions.contains(&"spo2_low") && conditions.contains(&"heart_rate_high"),
+        "{conditions:?}"
+    );
+
     let report = s.trail.verify(|_, _| {}).await.unwrap();
     assert!(
         report.problems.is_empty() && report.checked > 20,

@@ -10,6 +10,7 @@ mod medical;
 mod past;
 mod practices;
 mod upcoming;
+mod vitals;
 
 use std::collections::HashMap;
 
@@ -201,6 +202,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     past::load(services, &people, now).await?;
     upcoming::load(services, &people, now).await?;
     medical::load(services, &people, now).await?;
+    vitals::load(services, &people, now).await?;
     Ok(true)
 }
 
