@@ -8,6 +8,7 @@ pub mod config;
 pub mod extract;
 pub mod headers;
 pub mod http_error;
+pub mod metrics;
 pub mod rest;
 pub mod site;
 pub mod state;
@@ -61,6 +62,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         },
         settings: Arc::new(settings),
         leptos_options,
+        metrics: Arc::new(metrics::Metrics::default()),
     })
 }
 
@@ -69,6 +71,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(rest::router())
         .merge(ws::router())
+        .merge(metrics::router())
         .merge(web::router(&state));
     with_layers(routes, state)
 }
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http_error::panic_response,
         ))

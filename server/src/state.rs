@@ -16,6 +16,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub cookies: CookiePolicy,
     pub leptos_options: LeptosOptions,
+    /// This instance's metrics (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

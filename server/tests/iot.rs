@@ -379,3 +379,42 @@ async fn two_instances_behave_as_one_over_redis() {
     drop((one, two));
     common::drop_postgres(&database).await;
 }
+
+#[tokio::test]
+async fn metrics_count_readings_requests_sockets_and_alerts() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (_, token) = register(&app, &w, "AA:BB:CC:DD:EE:05").await;
+    let mut dashboard = connect(&app, w.patient.0, &w.doctor.1).await.unwrap();
+    next_json(&mut dashboard).await.unwrap();
+    let (status, _) = ingest(
+        &app,
+        &token,
+        json!({"data": {"spo2": 90, "heart_rate": 80}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    next_json(&mut dashboard).await.unwrap();
+    // The alert is raised just after the acknowledgement.
+    next_json(&mut dashboard).await.unwrap();
+
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "medplat_readings_stored_total 2",
+        r#"medplat_http_requests_total{method="POST",route="/api/iot/data/",status="201"} 1"#,
+        r#"medplat_websockets_open{kind="user"} 1"#,
+        r#"medplat_alerts_raised_total{level="warning"} 1"#,
+        "medplat_ingest_to_dashboard_seconds_count 1",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    drop(dashboard);
+}

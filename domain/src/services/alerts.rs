@@ -51,6 +51,8 @@ pub struct AlertService {
     db: Db,
     gate: Gate,
     bus: Publisher,
+    /// Alerts raised by this instance since start, by level (for `/metrics`).
+    raised: std::sync::Arc<[std::sync::atomic::AtomicU64; 4]>,
 }
 
 fn title(vital: Vital, direction: Direction) -> String {
@@ -81,12 +83,35 @@ fn worse(direction: Direction, a: f64, b: f64) -> f64 {
 
 impl AlertService {
     pub(crate) fn new(db: Db, gate: Gate, bus: Publisher) -> Self {
-        Self { db, gate, bus }
+        Self {
+            db,
+            gate,
+            bus,
+            raised: std::sync::Arc::new(Default::default()),
+        }
+    }
+
+    /// Alerts raised by this instance since start, per level.
+    pub fn raised_totals(&self) -> Vec<(AlertLevel, u64)> {
+        AlertLevel::ALL
+            .iter()
+            .map(|level| {
+                (
+                    *level,
+                    self.raised[usize::from(level.rank())]
+                        .load(std::sync::atomic::Ordering::Relaxed),
+                )
+            })
+            .collect()
     }
 
     async fn publish(&self, change: AlertChange, id: i64) -> DomainResult<()> {
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
         if let Some(alert) = store::find(&mut conn, id).await? {
+            if change == AlertChange::Raised {
+                self.raised[usize::from(alert.niveau.rank())]
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             self.bus.publish(Event::Alert {
                 change,
                 alert: Box::new(alert),

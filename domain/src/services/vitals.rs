@@ -57,12 +57,15 @@ pub struct VitalsService {
     db: Db,
     gate: Gate,
     writer: GroupWriter<ReadingRow>,
+    stored: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl VitalsService {
     /// Starts the readings writer on the current runtime.
     pub(crate) fn new(db: Db, gate: Gate, publisher: Publisher, alerts: AlertService) -> Self {
         let writer_db = db.clone();
+        let stored = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted = stored.clone();
         // Alert rules run on committed groups, in order, off the
         // acknowledgement path.
         let (evaluate, mut groups) = tokio::sync::mpsc::channel::<Vec<ReadingRow>>(1024);
@@ -78,15 +81,27 @@ impl VitalsService {
                 let db = writer_db.clone();
                 let publisher = publisher.clone();
                 let evaluate = evaluate.clone();
+                let counted = counted.clone();
                 async move {
                     store_group(&db, &rows).await?;
+                    counted.fetch_add(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     publish_group(&publisher, rows.clone());
                     // Back-pressure rather than skipping: every group is evaluated.
                     let _ = evaluate.send(rows).await;
                     Ok(())
                 }
             });
-        Self { db, gate, writer }
+        Self {
+            db,
+            gate,
+            writer,
+            stored,
+        }
+    }
+
+    /// Readings this instance stored since start (for `/metrics`).
+    pub fn stored_total(&self) -> u64 {
+        self.stored.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stores readings from an authenticated device; returns once they are

@@ -112,6 +112,7 @@ async fn run(
         None => vec![Topic::Alerts, Topic::User(principal.user_id)],
     };
     let mut events = state.services.bus.subscribe(&topics);
+    let _open = state.metrics.socket_opened("user");
     if !send_json(&mut socket, &json!({"type": "alerts", "data": active})).await {
         return;
     }

@@ -104,6 +104,10 @@ async fn run(
         Peer::User(principal) => topics.push(Topic::User(principal.user_id)),
     }
     let mut events = state.services.bus.subscribe(&topics);
+    let _open = state.metrics.socket_opened(match &peer {
+        Peer::Device(_) => "device",
+        Peer::User(_) => "user",
+    });
     if !send_json(&mut socket, &iot_data(&latest)).await {
         return;
     }
@@ -249,10 +253,16 @@ async fn deliver(
             Event::Readings {
                 patient_id: of,
                 readings,
-                ..
+                stored_at,
             },
             _,
-        ) if *of == patient_id => send_json(socket, &iot_data(readings)).await,
+        ) if *of == patient_id => {
+            let sent = send_json(socket, &iot_data(readings)).await;
+            if matches!(peer, Peer::User(_)) {
+                state.metrics.delivered(*stored_at);
+            }
+            sent
+        }
         (Event::Alert { change, alert }, Peer::User(_)) if alert.patient == patient_id => {
             send_json(
                 socket,

@@ -1,0 +1,249 @@
+//! `/metrics` in the Prometheus text format: HTTP requests and latencies by
+//! route template, open sockets (devices and users), readings stored, the
+//! ingest-to-dashboard latency, alerts raised by level, and the event bus.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LevelLabels {
+    level: String,
+}
+
+/// Every metric of this instance.
+pub struct Metrics {
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    http_seconds: Family<RouteLabels, Histogram>,
+    sockets: Family<KindLabels, Gauge>,
+    devices_connected: Gauge,
+    dashboard_seconds: Histogram,
+    readings: Counter,
+    alerts: Family<LevelLabels, Counter>,
+    bus: Family<KindLabels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("medplat");
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        let http_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+        });
+        let sockets = Family::<KindLabels, Gauge>::default();
+        let devices_connected = Gauge::default();
+        let dashboard_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
+        let readings = Counter::default();
+        let alerts = Family::<LevelLabels, Counter>::default();
+        let bus = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by method, route template and status",
+            http_requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route template",
+            http_seconds.clone(),
+        );
+        registry.register(
+            "websockets_open",
+            "Open WebSockets by kind (device, user)",
+            sockets.clone(),
+        );
+        registry.register(
+            "devices_connected",
+            "Devices with an open socket on this instance",
+            devices_connected.clone(),
+        );
+        registry.register(
+            "ingest_to_dashboard_seconds",
+            "From a reading's commit to its delivery on a dashboard socket",
+            dashboard_seconds.clone(),
+        );
+        registry.register(
+            "readings_stored",
+            "Vital-sign values stored by this instance (rate() gives readings per second)",
+            readings.clone(),
+        );
+        registry.register(
+            "alerts_raised",
+            "Alerts raised by this instance, by level",
+            alerts.clone(),
+        );
+        registry.register(
+            "bus_events",
+            "Event bus: published, delivered, missed by slow subscribers, dropped",
+            bus.clone(),
+        );
+        Self {
+            registry,
+            http_requests,
+            http_seconds,
+            sockets,
+            devices_connected,
+            dashboard_seconds,
+            readings,
+            alerts,
+            bus,
+        }
+    }
+}
+
+/// Counts an open socket while alive.
+pub struct SocketGuard {
+    metrics: Arc<Metrics>,
+    kind: &'static str,
+}
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.metrics
+            .sockets
+            .get_or_create(&KindLabels {
+                kind: self.kind.into(),
+            })
+            .dec();
+        if self.kind == "device" {
+            self.metrics.devices_connected.dec();
+        }
+    }
+}
+
+/// Brings a monotonic total kept elsewhere into a counter.
+fn catch_up(counter: &Counter, total: u64) {
+    let seen = counter.get();
+    if total > seen {
+        counter.inc_by(total - seen);
+    }
+}
+
+impl Metrics {
+    /// A socket opened (`device` or `user`); closed when the guard drops.
+    pub fn socket_opened(self: &Arc<Self>, kind: &'static str) -> SocketGuard {
+        self.sockets
+            .get_or_create(&KindLabels { kind: kind.into() })
+            .inc();
+        if kind == "device" {
+            self.devices_connected.inc();
+        }
+        SocketGuard {
+            metrics: self.clone(),
+            kind,
+        }
+    }
+
+    /// A reading committed at `stored_at` reached a dashboard now.
+    pub fn delivered(&self, stored_at: jiff::Timestamp) {
+        let seconds = jiff::Timestamp::now()
+            .duration_since(stored_at)
+            .as_secs_f64()
+            .max(0.0);
+        self.dashboard_seconds.observe(seconds);
+    }
+
+    fn render(&self, state: &AppState) -> String {
+        catch_up(&self.readings, state.services.vitals.stored_total());
+        for (level, total) in state.services.alerts.raised_totals() {
+            catch_up(
+                &self.alerts.get_or_create(&LevelLabels {
+                    level: level.as_str().into(),
+                }),
+                total,
+            );
+        }
+        let stats = state.services.bus.stats();
+        for (kind, total) in [
+            ("published", stats.published),
+            ("delivered", stats.delivered),
+            ("missed", stats.missed),
+            ("dropped", stats.dropped),
+        ] {
+            catch_up(
+                &self.bus.get_or_create(&KindLabels { kind: kind.into() }),
+                total,
+            );
+        }
+        let mut out = String::new();
+        if encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(scrape))
+}
+
+async fn scrape(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(&state);
+    (
+        [(
+            CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// Middleware: counts each request and its latency by route template.
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(unmatched)".to_owned(), |m| m.as_str().to_owned());
+    if route.starts_with("/pkg/") || route == "/metrics" {
+        return next.run(req).await;
+    }
+    let method = req.method().to_string();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let labels = HttpLabels {
+        method,
+        route: route.clone(),
+        status: response.status().as_u16(),
+    };
+    state.metrics.http_requests.get_or_create(&labels).inc();
+    state
+        .metrics
+        .http_seconds
+        .get_or_create(&RouteLabels { route })
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
