@@ -166,6 +166,31 @@ pub struct StatusForm {
     pub version_firmware: Option<String>,
 }
 
+/// A command for a device (seed 001's `send-command/`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommandForm {
+    /// What to do, e.g. `restart`, `calibrate`, `set_interval`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, example = "set_interval")
+    )]
+    pub command: String,
+    /// The command's parameters, passed on as they are.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub params: Option<serde_json::Value>,
+}
+
+/// What became of a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommandReceipt {
+    pub command_id: String,
+    /// The device's open socket received it.
+    pub delivered: bool,
+}
+
 /// A [`DeviceForm`] checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDevice {

@@ -28,6 +28,15 @@ pub enum Event {
         doctor_id: UserId,
         patient_id: UserId,
     },
+    /// A command for a device, delivered by whichever instance holds its socket.
+    DeviceCommand {
+        device_id: i64,
+        command_id: String,
+        command: String,
+        params: serde_json::Value,
+    },
+    /// A device's socket passed a command on.
+    CommandDelivered { device_id: i64, command_id: String },
     /// An alert was raised, repeated, acknowledged, escalated or cleared.
     Alert {
         change: AlertChange,
@@ -51,7 +60,9 @@ impl Event {
     pub fn topics(&self) -> Vec<Topic> {
         match self {
             Self::Readings { patient_id, .. } => vec![Topic::Patient(*patient_id)],
-            Self::DeviceCut { device_id } => vec![Topic::Device(*device_id)],
+            Self::DeviceCut { device_id }
+            | Self::DeviceCommand { device_id, .. }
+            | Self::CommandDelivered { device_id, .. } => vec![Topic::Device(*device_id)],
             Self::CareEnded { doctor_id, .. } => vec![Topic::User(*doctor_id)],
             // The patient's room, and every alert feed (filtered per reader).
             Self::Alert { alert, .. } => vec![Topic::Patient(alert.patient), Topic::Alerts],

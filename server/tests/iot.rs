@@ -376,6 +376,55 @@ async fn two_instances_behave_as_one_over_redis() {
         again.is_err() || matches!(again, Ok(Some(Ok(Message::Ping(_))))),
         "delivered twice: {again:?}"
     );
+    // A command sent through instance one reaches the device on instance two;
+    // an offline device answers 409.
+    let (device_id, _) = (register(&one, &w, "AA:BB:CC:DD:EE:06").await.0, ());
+    let path = format!("/api/iot/dispositifs/{device_id}/send-command/");
+    let command = json!({"command": "set_interval", "params": {"seconds": 10}});
+    let (status, body) = parts(one.post_auth(&path, &w.doctor.1, command.clone()).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("device_offline")),
+        "{body}"
+    );
+    let device_token = {
+        let (status, body) = parts(
+            one.post_auth(
+                &format!("/api/iot/dispositifs/{device_id}/rekey/"),
+                &w.doctor.1,
+                json!({}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200);
+        body["token"].as_str().unwrap().to_owned()
+    };
+    let mut device = connect(&two, w.patient.0, &device_token).await.unwrap();
+    next_json(&mut device).await.unwrap();
+    let (status, body) = parts(one.post_auth(&path, &w.doctor.1, command.clone()).await).await;
+    assert_eq!(
+        (status, body["delivered"].as_bool()),
+        (202, Some(true)),
+        "{body}"
+    );
+    let mut received = None;
+    while let Some(message) = next_json(&mut device).await {
+        if message["type"] == "command" {
+            received = Some(message);
+            break;
+        }
+    }
+    let received = received.expect("the command reached the device");
+    assert_eq!(
+        (
+            received["command"].as_str(),
+            received["params"]["seconds"].as_i64()
+        ),
+        (Some("set_interval"), Some(10))
+    );
+    let (status, _) = parts(one.post_auth(&path, &w.stranger.1, command).await).await;
+    assert_eq!(status, 403);
     drop((one, two));
     common::drop_postgres(&database).await;
 }

@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
-use crate::devices::{Device, DeviceCredential, DeviceForm, DeviceStatus, StatusForm};
+use crate::devices::{
+    CommandForm, CommandReceipt, Device, DeviceCredential, DeviceForm, DeviceStatus, StatusForm,
+};
 use crate::error::{DomainError, DomainResult};
 use crate::events::{Event, Publisher};
 use crate::paging::{Page, PageRequest};
@@ -329,6 +331,63 @@ impl DeviceService {
         tx.commit().await.map_err(db_error)?;
         self.cut(id);
         Ok(())
+    }
+
+    /// Sends a command to the device's open socket, on whichever instance
+    /// holds it; `delivered` is false when no socket took it within two
+    /// seconds (the device is offline).
+    pub async fn send_command(
+        &self,
+        actor: &Principal,
+        id: i64,
+        form: &CommandForm,
+    ) -> DomainResult<CommandReceipt> {
+        let command = form.command.trim();
+        if command.is_empty() || command.chars().count() > 64 {
+            return Err(DomainError::invalid(
+                "command",
+                "invalid_command",
+                "a command of 1 to 64 characters",
+            ));
+        }
+        let params = form.params.clone().unwrap_or(serde_json::Value::Null);
+        if params.to_string().len() > 4096 {
+            return Err(DomainError::invalid(
+                "params",
+                "too_long",
+                "at most 4 KB of parameters",
+            ));
+        }
+        let (_, entry) = self.allowed(actor, id, TrailAction::Update).await?;
+        self.gate.trail().record(vec![entry]).await?;
+        let command_id = crate::services::auth::new_id()?;
+        // Listen for the delivery before sending, so it cannot be missed.
+        let mut replies = self.bus.subscribe(&[crate::bus::Topic::Device(id)]);
+        self.bus.publish(Event::DeviceCommand {
+            device_id: id,
+            command_id: command_id.clone(),
+            command: command.to_owned(),
+            params,
+        });
+        let delivered = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+            while let Some(received) = replies.recv().await {
+                if let crate::bus::Received::Event(event) = received
+                    && let Event::CommandDelivered {
+                        command_id: done, ..
+                    } = &*event
+                    && *done == command_id
+                {
+                    return true;
+                }
+            }
+            false
+        })
+        .await
+        .unwrap_or(false);
+        Ok(CommandReceipt {
+            command_id,
+            delivered,
+        })
     }
 
     /// The device a credential belongs to, unless wrong or revoked.

@@ -270,6 +270,28 @@ async fn deliver(
             )
             .await
         }
+        (
+            Event::DeviceCommand {
+                device_id,
+                command_id,
+                command,
+                params,
+            },
+            Peer::Device(device),
+        ) if *device_id == device.device_id => {
+            let sent = send_json(
+                socket,
+                &json!({"type": "command", "id": command_id, "command": command, "params": params}),
+            )
+            .await;
+            if sent {
+                state.services.bus.publish(Event::CommandDelivered {
+                    device_id: *device_id,
+                    command_id: command_id.clone(),
+                });
+            }
+            sent
+        }
         (Event::DeviceCut { device_id }, Peer::Device(device))
             if *device_id == device.device_id =>
         {

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::devices::{Device, DeviceCredential, DeviceForm, DeviceStatus, StatusForm};
+use domain::devices::{
+    CommandForm, CommandReceipt, Device, DeviceCredential, DeviceForm, DeviceStatus, StatusForm,
+};
 use domain::paging::Page;
 use domain::services::devices::DeviceQuery;
 use domain::vitals::LatestValue;
@@ -30,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/iot/dispositifs/{id}/latest-data/", get(latest_data))
         .route("/api/iot/dispositifs/{id}/rekey/", post(rekey))
         .route("/api/iot/dispositifs/{id}/revoke/", post(revoke))
+        .route(
+            "/api/iot/dispositifs/{id}/send-command/",
+            post(send_command),
+        )
 }
 
 /// Which devices to list.
@@ -190,4 +196,32 @@ pub async fn revoke(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Device>, ApiError> {
     Ok(Json(state.services.devices.revoke(&principal, id).await?))
+}
+
+/// Sends a command to the device's open socket, on whichever instance holds
+/// it: 202 once the socket passed it on, 409 when the device is offline.
+#[utoipa::path(post, path = "/api/iot/dispositifs/{id}/send-command/", tag = "iot", params(("id" = i64, Path, minimum = 1)),
+    request_body = CommandForm, security(("bearer" = [])),
+    responses((status = 202, body = CommandReceipt), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn send_command(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(form): ApiJson<CommandForm>,
+) -> Result<(StatusCode, Json<CommandReceipt>), ApiError> {
+    let receipt = state
+        .services
+        .devices
+        .send_command(&principal, id, &form)
+        .await?;
+    if receipt.delivered {
+        Ok((StatusCode::ACCEPTED, Json(receipt)))
+    } else {
+        Err(ApiError(domain::DomainError::Conflict {
+            field: None,
+            code: "device_offline",
+            message: "the device is not connected; the command was not delivered".into(),
+        }))
+    }
 }
