@@ -18,6 +18,7 @@ pub mod medical;
 pub mod notifications;
 pub mod paging;
 pub mod scheduling;
+pub mod sockets;
 pub mod trail;
 pub mod vitals;
 

@@ -144,6 +144,11 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
                 Ok(count) => tracing::warn!(count, "critical alerts escalated to the care team"),
                 Err(err) => tracing::warn!(error = %err, "alert escalation failed"),
             }
+            if ticks % 20 == 0
+                && let Err(err) = services.sockets.purge(now).await
+            {
+                tracing::warn!(error = %err, "purging stale socket records failed");
+            }
             if let Err(err) = services.alerts.watch_silence(now, silence).await {
                 tracing::warn!(error = %err, "watching for silent devices failed");
             }

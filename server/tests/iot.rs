@@ -465,5 +465,32 @@ async fn metrics_count_readings_requests_sockets_and_alerts() {
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
+    // The registry of open sockets, for administrators only.
+    let (status, sessions) =
+        parts(app.get_auth("/api/iot/sessions/active/", &w.admin.1).await).await;
+    assert_eq!(status, 200, "{sessions}");
+    let rooms: Vec<&str> = sessions["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["room"].as_str())
+        .collect();
+    assert_eq!(rooms, vec![format!("ws/iot/{}/", w.patient.0).as_str()]);
+    assert_eq!(sessions["results"][0]["user_id"].as_i64(), Some(w.doctor.0));
+    assert_eq!(
+        app.get_auth("/api/iot/sessions/", &w.doctor.1)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
     drop(dashboard);
+    for _ in 0..100 {
+        let (_, sessions) = parts(app.get_auth("/api/iot/sessions/", &w.admin.1).await).await;
+        if sessions["count"] == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("a closed socket stays in the registry");
 }

@@ -17,6 +17,7 @@ mod openings;
 pub mod profiles;
 mod reasons;
 pub mod scheduling;
+pub mod sockets;
 pub mod trail;
 pub mod vitals;
 pub mod waitlist;
@@ -40,6 +41,7 @@ pub use directory::DirectoryService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
+pub use sockets::SocketService;
 pub use trail::TrailService;
 pub use vitals::VitalsService;
 pub use waitlist::WaitlistService;
@@ -61,6 +63,7 @@ pub struct Services {
     pub devices: DeviceService,
     pub vitals: VitalsService,
     pub alerts: AlertService,
+    pub sockets: SocketService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -107,6 +110,7 @@ impl Services {
             devices: DeviceService::new(db.clone(), gate.clone(), bus.clone()),
             vitals: VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone()),
             alerts,
+            sockets: SocketService::new(db.clone())?,
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

@@ -17,6 +17,7 @@ pub mod past;
 pub mod profiles;
 pub mod readings;
 pub mod sessions;
+pub mod sockets;
 pub mod specialties;
 pub mod trail;
 pub mod users;

@@ -26,7 +26,11 @@ use domain::events::Event;
 use domain::services::alerts::AlertQuery;
 use serde_json::{Value, json};
 
-use super::{MAX_MESSAGE, PING_EVERY, Peer, SILENCE_LIMIT, close, codes, send_error, send_json};
+use super::{
+    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
+    send_json,
+};
+use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
 use crate::state::AppState;
@@ -56,6 +60,7 @@ pub async fn open_all(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     authn: Option<Extension<Authn>>,
+    Client(address): Client,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let principal = user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
@@ -67,7 +72,23 @@ pub async fn open_all(
     let active = state.services.alerts.list(&principal, &query).await?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run(state, socket, principal, None, json!(active.results))))
+        .on_upgrade(move |socket| async move {
+            let peer = Peer::User(principal.clone());
+            let registered = Registered::open(
+                &state,
+                describe(&peer, "ws/alerts/".into(), address, &headers),
+            )
+            .await;
+            run(
+                state,
+                socket,
+                principal,
+                None,
+                json!(active.results),
+                registered,
+            )
+            .await;
+        }))
 }
 
 /// One patient's alerts.
@@ -77,6 +98,7 @@ pub async fn open_patient(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     authn: Option<Extension<Authn>>,
+    Client(address): Client,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let principal = user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
@@ -89,14 +111,20 @@ pub async fn open_patient(
     let active = state.services.alerts.list(&principal, &query).await?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let peer = Peer::User(principal.clone());
+            let room = format!("ws/alerts/{patient_id}/");
+            let registered =
+                Registered::open(&state, describe(&peer, room, address, &headers)).await;
             run(
                 state,
                 socket,
                 principal,
                 Some(patient_id),
                 json!(active.results),
+                registered,
             )
+            .await;
         }))
 }
 
@@ -106,6 +134,7 @@ async fn run(
     principal: Principal,
     patient: Option<UserId>,
     active: Value,
+    registered: Registered,
 ) {
     let topics = match patient {
         Some(patient_id) => vec![Topic::Patient(patient_id), Topic::User(principal.user_id)],
@@ -180,6 +209,7 @@ async fn run(
                     return;
                 }
                 if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
+                registered.touch().await;
             }
         }
     }

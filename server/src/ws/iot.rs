@@ -30,7 +30,11 @@ use domain::vitals::parse::readings_of;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use super::{MAX_MESSAGE, PING_EVERY, Peer, SILENCE_LIMIT, close, codes, send_error, send_json};
+use super::{
+    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
+    send_json,
+};
+use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
 use crate::state::AppState;
@@ -47,6 +51,7 @@ pub async fn open(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     authn: Option<Extension<Authn>>,
+    Client(address): Client,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let peer = super::authenticate(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
@@ -66,7 +71,14 @@ pub async fn open(
     };
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run(state, socket, peer, patient_id, latest)))
+        .on_upgrade(move |socket| async move {
+            let registered = Registered::open(
+                &state,
+                describe(&peer, format!("ws/iot/{patient_id}/"), address, &headers),
+            )
+            .await;
+            run(state, socket, peer, patient_id, latest, registered).await;
+        }))
 }
 
 /// `readings` as seed 004's `iot_data` message: the latest value per vital.
@@ -97,6 +109,7 @@ async fn run(
     peer: Peer,
     patient_id: UserId,
     latest: Vec<Reading>,
+    registered: Registered,
 ) {
     let mut topics = vec![Topic::Patient(patient_id)];
     match &peer {
@@ -159,6 +172,7 @@ async fn run(
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
                     return;
                 }
+                registered.touch().await;
             }
         }
     }

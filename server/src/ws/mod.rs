@@ -137,3 +137,70 @@ pub mod codes {
     /// The server is going away (shutdown) or the peer went silent.
     pub const GOING_AWAY: u16 = 1001;
 }
+
+/// A socket's row in the registry of open sockets (`/api/iot/sessions/`):
+/// touched on each heartbeat, removed when dropped.
+pub struct Registered {
+    sockets: domain::services::SocketService,
+    id: Option<String>,
+}
+
+impl Registered {
+    /// Records the socket (a failure is logged: the socket still works).
+    pub async fn open(state: &AppState, new: domain::services::sockets::NewSocket) -> Self {
+        let sockets = state.services.sockets.clone();
+        let id = match sockets.opened(new).await {
+            Ok(id) => Some(id),
+            Err(err) => {
+                tracing::warn!(error = %err, "socket not recorded");
+                None
+            }
+        };
+        Self { sockets, id }
+    }
+
+    /// Notes activity.
+    pub async fn touch(&self) {
+        if let Some(id) = &self.id
+            && let Err(err) = self.sockets.touch(id).await
+        {
+            tracing::warn!(error = %err, "socket activity not recorded");
+        }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let sockets = self.sockets.clone();
+            tokio::spawn(async move {
+                let _ = sockets.closed(&id).await;
+            });
+        }
+    }
+}
+
+/// What the registry records of a socket opening: its kind, who, the room,
+/// the client's address and user agent.
+pub fn describe(
+    peer: &Peer,
+    room: String,
+    address: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+) -> domain::services::sockets::NewSocket {
+    let (kind, user_id, device_id) = match peer {
+        Peer::User(principal) => ("user", Some(principal.user_id), None),
+        Peer::Device(device) => ("device", None, Some(device.device_id)),
+    };
+    domain::services::sockets::NewSocket {
+        kind,
+        user_id,
+        device_id,
+        room,
+        address: address.map(|a| a.to_string()),
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}

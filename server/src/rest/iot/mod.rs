@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod data;
 pub mod devices;
+pub mod sessions;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(devices::router())
         .merge(data::router())
         .merge(alerts::router())
+        .merge(sessions::router())
 }
 
 /// A device authenticated by its credential (`Authorization: Bearer dev_…`).
