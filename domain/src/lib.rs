@@ -21,6 +21,7 @@ pub mod scheduling;
 pub mod sockets;
 pub mod trail;
 pub mod vitals;
+pub mod wards;
 
 #[cfg(feature = "server")]
 pub mod auth;

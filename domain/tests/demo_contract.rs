@@ -241,6 +241,15 @@ async fn demo_platform_is_lived_in(s: &Services) {
         "{conditions:?}"
     );
 
+    let wards = s.wards.list(&nguyen).await.unwrap();
+    assert_eq!(wards.len(), 1);
+    let (_, board) = s.wards.board(&nguyen, wards[0].id).await.unwrap();
+    assert_eq!(
+        board.first().map(|r| r.patient),
+        Some(joseph.user_id),
+        "the most urgent first"
+    );
+
     let report = s.trail.verify(|_, _| {}).await.unwrap();
     assert!(
         report.problems.is_empty() && report.checked > 20,

@@ -110,6 +110,17 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
         }
         services.vitals.ingest(device, readings).await?;
     }
+    // A ward watched by Dr Nguyen and Dr Dupont.
+    let ward = crate::wards::WardForm {
+        name: "Suivi à domicile — cardiologie".into(),
+        patients: vec![
+            people.id("joseph")?,
+            people.id("marie")?,
+            people.id("paul")?,
+        ],
+        staff: vec![people.id("dr.nguyen")?, people.id("dr.dupont")?],
+    };
+    services.wards.create(&admin, &ward).await?;
     // The thermometer's battery runs low.
     let page = services
         .devices

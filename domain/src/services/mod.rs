@@ -21,6 +21,7 @@ pub mod sockets;
 pub mod trail;
 pub mod vitals;
 pub mod waitlist;
+pub mod wards;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub use sockets::SocketService;
 pub use trail::TrailService;
 pub use vitals::VitalsService;
 pub use waitlist::WaitlistService;
+pub use wards::WardService;
 
 /// All services, cheap to clone.
 #[derive(Clone)]
@@ -64,6 +66,7 @@ pub struct Services {
     pub vitals: VitalsService,
     pub alerts: AlertService,
     pub sockets: SocketService,
+    pub wards: WardService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -111,6 +114,7 @@ impl Services {
             vitals: VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone()),
             alerts,
             sockets: SocketService::new(db.clone())?,
+            wards: WardService::new(db.clone(), gate.clone()),
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

@@ -157,6 +157,29 @@ pub async fn mark_escalated(conn: &mut AnyConnection, id: i64, now_ms: i64) -> D
     Ok(done.rows_affected() == 1)
 }
 
+/// How many alerts of a patient are active, and the most urgent level.
+pub async fn open_summary(
+    conn: &mut AnyConnection,
+    patient_id: UserId,
+) -> DomainResult<(i64, Option<AlertLevel>)> {
+    let rows =
+        sqlx::query("SELECT level FROM vital_alerts WHERE patient_id = $1 AND cleared_at IS NULL")
+            .bind(patient_id)
+            .fetch_all(conn)
+            .await
+            .map_err(db_error)?;
+    let mut worst: Option<AlertLevel> = None;
+    for row in &rows {
+        let level: String = row.try_get("level").map_err(db_error)?;
+        if let Some(level) = AlertLevel::parse(&level)
+            && worst.is_none_or(|w| level.rank() > w.rank())
+        {
+            worst = Some(level);
+        }
+    }
+    Ok((rows.len() as i64, worst))
+}
+
 /// One alert.
 pub async fn find(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<VitalAlert>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -22,6 +22,7 @@ pub mod specialties;
 pub mod trail;
 pub mod users;
 pub mod waitlist;
+pub mod wards;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -40,6 +40,7 @@ use crate::state::AppState;
         medical::export_trail,
         iot::devices::list, iot::devices::register, iot::devices::one, iot::devices::replace, iot::devices::remove,
         iot::devices::status, iot::devices::latest_data, iot::devices::rekey, iot::devices::revoke, iot::devices::send_command,
+        iot::wards::list, iot::wards::create, iot::wards::one, iot::wards::replace, iot::wards::remove, iot::wards::board,
         iot::sessions::all, iot::sessions::active, iot::alerts::list, iot::alerts::active, iot::alerts::critical, iot::alerts::acknowledge, iot::alerts::rules, iot::alerts::set_rules,
         iot::data::ingest, iot::data::add, iot::data::list, iot::data::statistics, iot::data::real_time, iot::data::latest_data,
         health::health,

@@ -12,6 +12,7 @@
 
 pub mod alerts;
 pub mod iot;
+pub mod monitoring;
 
 use std::time::Duration;
 
@@ -38,7 +39,10 @@ pub const MAX_MESSAGE: usize = 256 * 1024;
 
 /// All socket routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(iot::router()).merge(alerts::router())
+    Router::new()
+        .merge(iot::router())
+        .merge(alerts::router())
+        .merge(monitoring::router())
 }
 
 /// Who is on the other end.

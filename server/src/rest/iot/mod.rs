@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod data;
 pub mod devices;
 pub mod sessions;
+pub mod wards;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(data::router())
         .merge(alerts::router())
         .merge(sessions::router())
+        .merge(wards::router())
 }
 
 /// A device authenticated by its credential (`Authorization: Bearer dev_…`).

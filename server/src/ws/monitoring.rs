@@ -1,0 +1,145 @@
+//! `ws/monitoring/<room>/`: a ward's live board (seed 001's
+//! MonitoringConsumer), where the room is the ward's id.
+//!
+//! Opened by a doctor of the ward's staff; shows only the ward's patients
+//! that doctor may see under the policy (each a recorded read). First
+//! `{"type": "board", "ward": {…}, "data": [rows, most urgent first]}`, then
+//! `{"type": "iot_data", "patient": id, "data": {…}}` as readings are stored
+//! and `{"type": "alert", "change", "data"}` as alerts change; a patient whose
+//! relationship with the doctor ends leaves the board
+//! (`{"type": "patient_removed", "patient": id}`).
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use app::session::Authn;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{OriginalUri, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use domain::DomainError;
+use domain::accounts::UserId;
+use domain::auth::Principal;
+use domain::bus::{Received, Topic};
+use domain::events::Event;
+use serde_json::{Map, json};
+
+use super::{
+    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
+    send_json,
+};
+use crate::authn::Client;
+use crate::extract::ApiPath;
+use crate::http_error::ApiError;
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/ws/monitoring/{room}/", get(open))
+}
+
+/// Upgrades for a doctor of the ward's staff.
+pub async fn open(
+    State(state): State<AppState>,
+    ApiPath(room): ApiPath<i64>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    authn: Option<Extension<Authn>>,
+    Client(address): Client,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let principal =
+        match super::authenticate(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await? {
+            Peer::User(principal) => principal,
+            Peer::Device(_) => return Err(ApiError(DomainError::Forbidden)),
+        };
+    let (ward, rows) = state.services.wards.board(&principal, room).await?;
+    let patients: BTreeSet<UserId> = rows.iter().map(|r| r.patient).collect();
+    let first = json!({"type": "board", "ward": ward, "data": rows});
+    Ok(upgrade
+        .max_message_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            let peer = Peer::User(principal.clone());
+            let registered = Registered::open(
+                &state,
+                describe(&peer, format!("ws/monitoring/{room}/"), address, &headers),
+            )
+            .await;
+            run(state, socket, principal, patients, first, registered).await;
+        }))
+}
+
+async fn run(
+    state: AppState,
+    mut socket: WebSocket,
+    principal: Principal,
+    mut patients: BTreeSet<UserId>,
+    first: serde_json::Value,
+    registered: Registered,
+) {
+    let mut topics: Vec<Topic> = patients.iter().map(|p| Topic::Patient(*p)).collect();
+    topics.push(Topic::User(principal.user_id));
+    let mut events = state.services.bus.subscribe(&topics);
+    let _open = state.metrics.socket_opened("user");
+    if !send_json(&mut socket, &first).await {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else { return };
+                heard = Instant::now();
+                match message {
+                    Message::Text(_) | Message::Binary(_) => {
+                        if !send_error(&mut socket, "ce tableau se lit seulement").await { return; }
+                    }
+                    Message::Close(_) => return,
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            event = events.recv() => {
+                let event = match event {
+                    Some(Received::Event(event)) => event,
+                    Some(Received::Missed(_)) => continue,
+                    None => { close(&mut socket, codes::GOING_AWAY, "bus closed").await; return; }
+                };
+                let sent = match &*event {
+                    Event::Readings { patient_id, readings, stored_at } if patients.contains(patient_id) => {
+                        let mut data = Map::new();
+                        for r in readings {
+                            data.insert(r.type_donnee.as_str().to_owned(), json!(r.latest()));
+                        }
+                        state.metrics.delivered(*stored_at);
+                        send_json(&mut socket, &json!({"type": "iot_data", "patient": patient_id, "data": data})).await
+                    }
+                    Event::Alert { change, alert } if patients.contains(&alert.patient) => {
+                        send_json(&mut socket, &json!({"type": "alert", "change": change, "data": alert})).await
+                    }
+                    Event::CareEnded { doctor_id, patient_id } if *doctor_id == principal.user_id && patients.contains(patient_id) => {
+                        if state.services.vitals.may_watch(&principal, *patient_id).await.unwrap_or(false) {
+                            true
+                        } else {
+                            patients.remove(patient_id);
+                            send_json(&mut socket, &json!({"type": "patient_removed", "patient": patient_id})).await
+                        }
+                    }
+                    _ => true,
+                };
+                if !sent { return; }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
+                    return;
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
+                registered.touch().await;
+            }
+        }
+    }
+}
