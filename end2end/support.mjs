@@ -32,3 +32,16 @@ export async function signedIn(browser, login, password, home) {
   await page.waitForURL(`${BASE}${home}`);
   return page;
 }
+
+/** Opens `path` and waits until the page's WebAssembly has hydrated it. */
+export async function openHydrated(page, path) {
+  await page.goto(`${BASE}${path}`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30000 });
+}
+
+/** The signed-in account (the browser's cookies authenticate the REST API too). */
+export async function me(page) {
+  const response = await page.request.get(`${BASE}/api/v1/auth/me/`);
+  if (response.status() !== 200) throw new Error(`GET /api/v1/auth/me/: ${response.status()}`);
+  return response.json();
+}

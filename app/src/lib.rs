@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -23,10 +24,10 @@ use crate::pages::not_found::NotFound;
 use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
 use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
-    AuditTrailRoute, CareTeamRoute, DoctorCalendarRoute, DoctorHomeRoute, DoctorRoute,
-    FindDoctorRoute, HomeRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
-    PatientFileRoute, PatientHomeRoute, PatientProfileRoute, SignInRoute, SignUpRoute,
-    SpecialtiesRoute, WaitlistRoute,
+    AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
+    DoctorRoute, FindDoctorRoute, HomeRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute,
+    MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientProfileRoute,
+    PatientVitalsRoute, SignInRoute, SignUpRoute, SpecialtiesRoute, WaitlistRoute,
 };
 
 /// Where the shell links the site's stylesheet. The server provides it in
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profile") view={Lazy::<PatientProfileRoute>::new()} />
                         <Route path=path!("care-team") view={Lazy::<CareTeamRoute>::new()} />
                         <Route path=path!("access") view={Lazy::<MyAccessRoute>::new()} />
+                        <Route path=path!("vitals") view={Lazy::<MyVitalsRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
@@ -113,6 +115,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("calendar") view={Lazy::<DoctorCalendarRoute>::new()} />
                         <Route path=path!("patients") view={Lazy::<MyPatientsRoute>::new()} />
                         <Route path=path!("patients/:id") view={Lazy::<PatientFileRoute>::new()} />
+                        <Route path=path!("patients/:id/vitals") view={Lazy::<PatientVitalsRoute>::new()} />
+                        <Route path=path!("monitoring") view={Lazy::<MonitoringRoute>::new()} />
+                        <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
@@ -121,6 +126,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
                         <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
                         <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
+                        <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -37,6 +37,13 @@ pub enum Event {
     },
     /// A device's socket passed a command on.
     CommandDelivered { device_id: i64, command_id: String },
+    /// A sign-in session ended (sign-out, a reused refresh token), or every
+    /// session of an account (`session_id: None`: deactivation): the
+    /// account's sockets opened with it close.
+    SessionEnded {
+        user_id: UserId,
+        session_id: Option<String>,
+    },
     /// An alert was raised, repeated, acknowledged, escalated or cleared.
     Alert {
         change: AlertChange,
@@ -56,6 +63,13 @@ pub enum AlertChange {
 }
 
 impl Event {
+    /// Whether this event ends the session `principal` signed in with.
+    pub fn ends_session_of(&self, principal: &crate::auth::Principal) -> bool {
+        matches!(self, Self::SessionEnded { user_id, session_id }
+            if *user_id == principal.user_id
+                && session_id.as_deref().is_none_or(|s| s == principal.session_id))
+    }
+
     /// The topics the event is published on.
     pub fn topics(&self) -> Vec<Topic> {
         match self {
@@ -64,6 +78,7 @@ impl Event {
             | Self::DeviceCommand { device_id, .. }
             | Self::CommandDelivered { device_id, .. } => vec![Topic::Device(*device_id)],
             Self::CareEnded { doctor_id, .. } => vec![Topic::User(*doctor_id)],
+            Self::SessionEnded { user_id, .. } => vec![Topic::User(*user_id)],
             // The patient's room, and every alert feed (filtered per reader).
             Self::Alert { alert, .. } => vec![Topic::Patient(alert.patient), Topic::Alerts],
         }

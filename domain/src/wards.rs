@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::UserId;
 use crate::vitals::LatestValue;
 use crate::vitals::alerts::AlertLevel;
+use crate::vitals::news2::News2;
 
 /// A member of a ward (patient or staff).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +51,22 @@ pub struct BoardRow {
     pub name: String,
     /// Latest value per vital (`spo2`, `heart_rate`…).
     pub latest: BTreeMap<String, LatestValue>,
+    /// NEWS2 of the latest readings (none when nothing it reads was measured
+    /// in the last 12 hours).
+    pub news2: Option<News2>,
     /// Active alerts, and the most urgent level among them.
     pub active_alerts: i64,
     pub worst_level: Option<AlertLevel>,
+}
+
+impl BoardRow {
+    /// How urgent the row is, for sorting (greater first): NEWS2, then the
+    /// worst active alert, then how many alerts are active.
+    pub fn urgency(&self) -> (u8, u8, i64) {
+        (
+            self.news2.as_ref().map_or(0, |n| n.score),
+            self.worst_level.map_or(0, |l| l.rank() + 1),
+            self.active_alerts,
+        )
+    }
 }

@@ -6,7 +6,7 @@
 // depends on the demo's care relationships or on other tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, me, newPage, openHydrated as open, signedIn as signIn } from '../support.mjs';
 
 let browser;
 
@@ -15,19 +15,6 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const signedIn = (login, password, home) => signIn(browser, login, password, home);
-
-/** Opens `path` and waits until the page's WebAssembly has hydrated it. */
-async function open(page, path) {
-  await page.goto(`${BASE}${path}`);
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30000 });
-}
-
-/** The signed-in account (the browser's cookies authenticate the REST API too). */
-async function me(page) {
-  const response = await page.request.get(`${BASE}/api/v1/auth/me/`);
-  assert.equal(response.status(), 200);
-  return response.json();
-}
 
 /** Signs a new patient up; returns the page and the account. */
 async function newPatient() {

@@ -10,6 +10,7 @@ pub mod headers;
 pub mod http_error;
 pub mod metrics;
 pub mod rest;
+pub mod simulate;
 pub mod site;
 pub mod state;
 pub mod telemetry;
@@ -151,6 +152,9 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
             }
             if let Err(err) = services.alerts.watch_silence(now, silence).await {
                 tracing::warn!(error = %err, "watching for silent devices failed");
+            }
+            if let Err(err) = services.alerts.watch_batteries(now).await {
+                tracing::warn!(error = %err, "watching device batteries failed");
             }
             if ticks % 20 == 0 {
                 match services.auth.purge().await {

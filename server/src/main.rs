@@ -37,6 +37,11 @@ enum Command {
     /// Load a large data set into a scratch database, then time free-slot
     /// searches and concurrent bookings (see README, Benchmark).
     Bench(server::bench::BenchArgs),
+    /// Devices sending vitals to a running platform like seed 001's ESP32
+    /// (scenarios: stable, deteriorating, flapping, silent), with progress
+    /// and a summary. The password of --login comes from SIMULATE_PASSWORD
+    /// (the demo administrator's by default).
+    Simulate(server::simulate::SimulateArgs),
     /// The access trail.
     Audit {
         #[command(subcommand)]
@@ -57,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
     let command = match cli.command {
         // Needs no settings: it never touches the configured database.
         Some(Command::Bench(args)) => return server::bench::run(args).await,
+        Some(Command::Simulate(args)) => return server::simulate::run(args).await,
         command => command.unwrap_or(Command::Serve),
     };
     let settings = Settings::from_env()?;
@@ -93,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => server::bench::run(args).await,
+        Command::Simulate(args) => server::simulate::run(args).await,
         Command::Audit {
             action: AuditCommand::Verify,
         } => verify_trail(settings).await,

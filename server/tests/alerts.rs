@@ -303,3 +303,169 @@ async fn a_rule_may_require_the_breach_to_last_and_silence_raises_no_signal() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn news2_is_scored_shown_and_alerts_on_medium_and_high_risk() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (_, token) = register(&app, &w, "AA:BB:CC:DD:EE:25").await;
+    let news2_path = format!("/api/iot/donnees/news2/?patient_id={}", w.patient.0);
+    let (status, none) = parts(app.get_auth(&news2_path, &w.doctor.1).await).await;
+    assert_eq!((status, &none["news2"]), (200, &Value::Null), "{none}");
+
+    // A healthy set: 0, low; nothing raised.
+    let healthy = json!({"data": {"respiratory_rate": 16, "spo2": 97, "oxygen_flow": 0,
+        "systolic": 124, "heart_rate": 72, "consciousness": 0, "temperature": 36.9}});
+    assert_eq!(ingest(&app, &token, healthy).await.0, 201);
+    let (_, news) = parts(app.get_auth(&news2_path, &w.doctor.1).await).await;
+    assert_eq!(
+        (
+            news["news2"]["score"].as_u64(),
+            news["news2"]["risk"].as_str()
+        ),
+        (Some(0), Some("low")),
+        "{news}"
+    );
+    assert_eq!(news["news2"]["missing"], json!([]));
+
+    // RR 22 (2), SpO2 95 (1), SBP 105 (1), pulse 95 (1): 5, medium → critical.
+    let medium = json!({"data": {"respiratory_rate": 22, "spo2": 95, "systolic": 105,
+        "heart_rate": 95}});
+    assert_eq!(ingest(&app, &token, medium).await.0, 201);
+    let list = until(&app, &w, |l| l.iter().any(|a| a["condition"] == "news2")).await;
+    let alert = list.iter().find(|a| a["condition"] == "news2").unwrap();
+    assert_eq!(
+        (alert["niveau"].as_str(), alert["last_value"].as_f64()),
+        (Some("critical"), Some(5.0)),
+        "{alert}"
+    );
+
+    // Worse: on oxygen (2), RR 25 (3): 8, high → the same alert, emergency.
+    let high = json!({"data": {"respiratory_rate": 25, "oxygen_flow": 2}});
+    assert_eq!(ingest(&app, &token, high).await.0, 201);
+    let list = until(&app, &w, |l| {
+        l.iter()
+            .any(|a| a["condition"] == "news2" && a["niveau"] == "emergency")
+    })
+    .await;
+    assert_eq!(
+        list.iter().filter(|a| a["condition"] == "news2").count(),
+        1,
+        "one NEWS2 alert, its level raised"
+    );
+    let (_, news) = parts(app.get_auth(&news2_path, &w.patient.1).await).await;
+    assert_eq!(news["news2"]["risk"], "high", "the patient sees their own");
+
+    // The board lists the patient with the score.
+    let (status, board) = parts(app.get_auth("/api/iot/board/", &w.doctor.1).await).await;
+    assert_eq!(status, 200, "{board}");
+    assert_eq!(board[0]["patient"].as_i64(), Some(w.patient.0));
+    assert_eq!(board[0]["news2"]["score"].as_u64(), Some(8));
+    let (status, _) = parts(app.get_auth("/api/iot/board/", &w.patient.1).await).await;
+    assert_eq!(status, 403, "the board is for doctors");
+    let (status, _) = parts(app.get_auth(&news2_path, &w.stranger.1).await).await;
+    assert_eq!(status, 403, "a doctor outside the care team");
+
+    // Back to healthy values: 4 or more keeps it, 3 or less clears it.
+    let better = json!({"data": {"respiratory_rate": 16, "spo2": 97, "oxygen_flow": 0,
+        "systolic": 124, "heart_rate": 72}});
+    assert_eq!(ingest(&app, &token, better).await.0, 201);
+    until(&app, &w, |l| {
+        l.iter()
+            .any(|a| a["condition"] == "news2" && !a["cleared_at"].is_null())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_low_battery_raises_a_warning_that_clears_once_recharged() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let (device, _) = register(&app, &w, "AA:BB:CC:DD:EE:26").await;
+    let status_path = format!("/api/iot/dispositifs/{device}/status/");
+    let report = |battery: i64| json!({"status": "actif", "niveau_batterie": battery});
+    let (status, _) = parts(app.post_auth(&status_path, &w.doctor.1, report(40)).await).await;
+    assert_eq!(status, 200);
+    let alerts_service = &app.state.services.alerts;
+    assert_eq!(
+        alerts_service
+            .watch_batteries(Timestamp::now())
+            .await
+            .unwrap(),
+        0
+    );
+
+    parts(app.post_auth(&status_path, &w.doctor.1, report(9)).await).await;
+    assert_eq!(
+        alerts_service
+            .watch_batteries(Timestamp::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        alerts_service
+            .watch_batteries(Timestamp::now())
+            .await
+            .unwrap(),
+        0,
+        "one alert, not one per sweep"
+    );
+    let condition = format!("low_battery:{device}");
+    let list = until(&app, &w, |l| {
+        l.iter().any(|a| a["condition"] == condition.as_str())
+    })
+    .await;
+    assert_eq!(list[0]["niveau"], "warning");
+    assert_eq!(list[0]["last_value"].as_f64(), Some(9.0));
+
+    // 20 % is not recharged yet; 80 % is.
+    parts(app.post_auth(&status_path, &w.doctor.1, report(20)).await).await;
+    alerts_service
+        .watch_batteries(Timestamp::now())
+        .await
+        .unwrap();
+    assert!(alerts(&app, &w).await[0]["cleared_at"].is_null());
+    parts(app.post_auth(&status_path, &w.doctor.1, report(80)).await).await;
+    alerts_service
+        .watch_batteries(Timestamp::now())
+        .await
+        .unwrap();
+    assert!(!alerts(&app, &w).await[0]["cleared_at"].is_null());
+}
+
+#[tokio::test]
+async fn signing_out_closes_the_sockets_of_that_session_only() {
+    let app = spawn_app().await;
+    let w = ward(&app).await;
+    let patient = w.patient.0;
+    let mut alerts_feed = connect_to(&app, "/ws/alerts/", &w.doctor.1).await.unwrap();
+    assert_eq!(next_json(&mut alerts_feed).await.unwrap()["type"], "alerts");
+    let mut vitals = connect_to(&app, &format!("/ws/iot/{patient}/"), &w.doctor.1)
+        .await
+        .unwrap();
+    let mut board = connect_to(&app, "/ws/monitoring/mine/", &w.doctor.1)
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut board).await.unwrap()["type"], "board");
+    // The patient's own socket, another session: it stays.
+    let mut own = connect_to(&app, &format!("/ws/iot/{patient}/"), &w.patient.1)
+        .await
+        .unwrap();
+
+    let (status, _) = parts(
+        app.post_auth("/api/v1/auth/logout/", &w.doctor.1, json!({}))
+            .await,
+    )
+    .await;
+    assert!(status < 300, "signed out: {status}");
+    assert_eq!(next_json(&mut alerts_feed).await, None, "ws/alerts/ closed");
+    assert_eq!(next_json(&mut vitals).await, None, "ws/iot/ closed");
+    assert_eq!(next_json(&mut board).await, None, "ws/monitoring/ closed");
+    send(&mut own, r#"{"type":"get_latest"}"#).await;
+    assert_eq!(
+        next_json(&mut own).await.unwrap()["type"],
+        "iot_data",
+        "another session's socket is untouched"
+    );
+}

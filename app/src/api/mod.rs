@@ -7,3 +7,4 @@ pub mod auth;
 pub mod calendar_admin;
 pub mod medical;
 pub mod scheduling;
+pub mod vitals;

@@ -5,3 +5,4 @@ pub mod layout;
 pub mod medical;
 pub mod portal;
 pub mod sched;
+pub mod vitals;

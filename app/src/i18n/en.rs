@@ -8,6 +8,7 @@ use super::sched_en::SCHED_EN;
 pub const EN: Tr = Tr {
     s: &SCHED_EN,
     m: &MEDICAL_EN,
+    v: &super::vitals_en::VITALS_EN,
     app_name: "MedPlat",
     language_name: "English",
     switch_language: "Change language",

@@ -8,6 +8,7 @@ use super::sched_fr::SCHED_FR;
 pub const FR: Tr = Tr {
     s: &SCHED_FR,
     m: &MEDICAL_FR,
+    v: &super::vitals_fr::VITALS_FR,
     app_name: "MedPlat",
     language_name: "Français",
     switch_language: "Changer de langue",

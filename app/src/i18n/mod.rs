@@ -12,6 +12,9 @@ mod medical_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
+pub mod vitals;
+mod vitals_en;
+mod vitals_fr;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,6 +23,7 @@ pub use en::EN;
 pub use fr::FR;
 pub use medical::Medical;
 pub use sched::Sched;
+pub use vitals::Vitals;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +74,8 @@ pub struct Tr {
     pub s: &'static Sched,
     /// Medical-file texts.
     pub m: &'static Medical,
+    /// Vital-sign texts.
+    pub v: &'static Vitals,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,

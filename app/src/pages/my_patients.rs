@@ -101,6 +101,9 @@ pub fn PatientFilePage() -> impl IntoView {
                         <h1 class="mt-2 text-2xl font-bold" data-testid="patient-name">{name}</h1>
                         <p class="text-slate-600">{move || i18n.t(|t| t.m.file_title)}</p>
                         {(!in_care).then(|| view! { <EmergencyBanner glass /> })}
+                        <A href=format!("/doctor/patients/{patient_id}/vitals") attr:class=format!("mt-3 inline-block {PRIMARY}") attr:data-testid="open-vitals">
+                            {move || i18n.t(|t| t.v.open_vitals)}
+                        </A>
                         <div class="mt-4"><ProfileView profile=p /></div>
                     }.into_any(),
                     Err(err) if err.code == "permission_denied" => view! {

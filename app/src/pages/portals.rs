@@ -36,6 +36,10 @@ const PATIENT_NAV: &[NavItem] = &[
         href: "/patient/access",
         label: |t| t.m.nav_access,
     },
+    NavItem {
+        href: "/patient/vitals",
+        label: |t| t.v.nav_vitals,
+    },
 ];
 const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
@@ -53,6 +57,14 @@ const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
         href: "/doctor/patients",
         label: |t| t.m.nav_patients,
+    },
+    NavItem {
+        href: "/doctor/monitoring",
+        label: |t| t.v.nav_monitoring,
+    },
+    NavItem {
+        href: "/doctor/devices",
+        label: |t| t.v.nav_devices,
     },
 ];
 const ADMIN_NAV: &[NavItem] = &[
@@ -79,6 +91,10 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/trail",
         label: |t| t.m.nav_trail,
+    },
+    NavItem {
+        href: "/admin/devices",
+        label: |t| t.v.nav_devices,
     },
 ];
 

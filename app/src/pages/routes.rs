@@ -56,4 +56,8 @@ lazy_pages! {
     AllAppointmentsRoute => super::agenda::AllAppointmentsPage,
     AuditTrailRoute => super::access_trail::AuditTrailPage,
     AdminCareRoute => super::care_team::AdminCarePage,
+    MyVitalsRoute => super::vitals::MyVitalsPage,
+    PatientVitalsRoute => super::vitals::PatientVitalsPage,
+    MonitoringRoute => super::vitals::MonitoringPage,
+    DevicesRoute => super::devices::DevicesPage,
 }

@@ -1,6 +1,7 @@
 //! The vitals side of the demo: devices at two patients' homes and six hours
 //! of readings — Marie stable, Joseph (heart failure, followed by Dr Nguyen)
-//! slowly deteriorating over the last hour, so his doctor finds live alerts.
+//! slowly deteriorating over the last hour, so his doctor finds live alerts
+//! (SpO2, heart rate, a high NEWS2) and a thermometer running out of battery.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -139,7 +140,7 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
     {
         let report = StatusForm {
             status: "actif".into(),
-            niveau_batterie: Some(18),
+            niveau_batterie: Some(12),
             qualite_signal: Some(72),
             version_firmware: None,
         };
@@ -147,6 +148,7 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
             .devices
             .report_status(&admin, thermometer.id, &report)
             .await?;
+        services.alerts.watch_batteries(now).await?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ const MAX_OFFSET: i64 = 1_000_000_000;
 #[derive(Clone)]
 pub struct AccountService {
     db: Db,
+    bus: crate::events::Publisher,
 }
 
 /// What an administrator fills in to create a staff account.
@@ -30,8 +31,8 @@ pub struct NewStaff {
 }
 
 impl AccountService {
-    pub(crate) fn new(db: Db) -> Self {
-        Self { db }
+    pub(crate) fn new(db: Db, bus: crate::events::Publisher) -> Self {
+        Self { db, bus }
     }
 
     /// A patient creates their own account.
@@ -176,6 +177,10 @@ impl AccountService {
             .await?
             .ok_or(DomainError::NotFound("account"))?;
         tx.commit().await.map_err(db_error)?;
+        self.bus.publish(crate::events::Event::SessionEnded {
+            user_id: id,
+            session_id: None,
+        });
         tracing::info!(user_id = id, by = actor.user_id, "account deactivated");
         Ok(user)
     }

@@ -24,6 +24,18 @@ use crate::vitals::Vital;
 use crate::vitals::alerts::{
     AlertLevel, AlertRule, Direction, RuleForm, RuleInForce, VitalAlert, holds, rules_for,
 };
+use crate::vitals::news2::{News2, Observations, Risk, Spo2Scale};
+
+/// A device battery at or below this many percent raises "low battery"…
+pub const LOW_BATTERY: i32 = 15;
+/// …which clears once the device reports this much again.
+pub const BATTERY_RECHARGED: i32 = 25;
+
+/// The condition of NEWS2 alerts.
+const NEWS2: &str = "news2";
+/// A NEWS2 alert clears at this score or below (hysteresis: a score
+/// wavering between 4 and 5 does not raise and clear in turn).
+const NEWS2_CLEARS_AT: u8 = 3;
 
 fn in_force(own: &[AlertRule]) -> Vec<RuleInForce> {
     rules_for(own)
@@ -139,11 +151,14 @@ impl AlertService {
                 store::rules(&mut conn, patient_id).await?
             };
             let rules = rules_for(&own);
-            for vital in vitals {
+            for &vital in &vitals {
                 let of_vital: Vec<AlertRule> =
                     rules.iter().copied().filter(|r| r.vital == vital).collect();
                 self.evaluate_vital(patient_id, vital, devices.get(&vital).copied(), &of_vital)
                     .await?;
+            }
+            if vitals.iter().any(|v| v.counts_in_news2()) {
+                self.evaluate_news2(patient_id).await?;
             }
             // A device that sends again is no longer silent.
             for device_id in senders {
@@ -214,7 +229,7 @@ impl AlertService {
         Ok(())
     }
 
-    /// Raises the condition's alert, or repeats the active one.
+    /// Raises a rule's alert, or repeats the active one.
     async fn breach(
         &self,
         patient_id: UserId,
@@ -223,58 +238,110 @@ impl AlertService {
         rule: &AlertRule,
         value: f64,
     ) -> DomainResult<()> {
-        let now = Timestamp::now().as_millisecond();
-        let title = title(rule.vital, rule.direction);
         let spec = rule.vital.spec();
-        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-        match store::active(&mut conn, patient_id, condition).await? {
-            None => {
-                let message = format!(
-                    "{} {value} {} ({} {} {})",
-                    rule.vital.as_str(),
-                    spec.symbol,
-                    match rule.direction {
-                        Direction::Below => "seuil <",
-                        Direction::Above => "seuil >",
-                    },
-                    rule.threshold,
-                    spec.symbol
-                );
-                let new = NewAlert {
-                    patient_id,
-                    device_id,
-                    condition,
-                    level: rule.level,
-                    title: &title,
-                    message: &message,
-                    value: Some(value),
-                };
-                if let Some(id) = store::raise(&mut conn, &new, now).await? {
-                    drop(conn);
-                    tracing::info!(
-                        patient_id,
-                        alert_id = id,
-                        level = rule.level.as_str(),
-                        "alert raised"
-                    );
-                    return self.publish(AlertChange::Raised, id).await;
+        let message = format!(
+            "{} {value} {} ({} {} {})",
+            rule.vital.as_str(),
+            spec.symbol,
+            match rule.direction {
+                Direction::Below => "seuil <",
+                Direction::Above => "seuil >",
+            },
+            rule.threshold,
+            spec.symbol
+        );
+        let title = title(rule.vital, rule.direction);
+        let new = NewAlert {
+            patient_id,
+            device_id,
+            condition,
+            level: rule.level,
+            title: &title,
+            message: &message,
+            value: Some(value),
+        };
+        self.raise_or_repeat(&new, rule.direction).await
+    }
+
+    /// Raises `new`, or — one active alert per patient and condition — makes
+    /// it a repeat of the active one (its level only ever rises; `worse_is`
+    /// says which way the peak goes).
+    async fn raise_or_repeat(&self, new: &NewAlert<'_>, worse_is: Direction) -> DomainResult<()> {
+        let now = Timestamp::now().as_millisecond();
+        let value = new.value.unwrap_or_default();
+        loop {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            match store::active(&mut conn, new.patient_id, new.condition).await? {
+                None => {
+                    if let Some(id) = store::raise(&mut conn, new, now).await? {
+                        drop(conn);
+                        tracing::info!(
+                            patient_id = new.patient_id,
+                            alert_id = id,
+                            level = new.level.as_str(),
+                            "alert raised"
+                        );
+                        return self.publish(AlertChange::Raised, id).await;
+                    }
+                    // Another instance raised it meanwhile: this one repeats it.
                 }
-                // Another instance raised it meanwhile: this reading repeats it.
-                drop(conn);
-                Box::pin(self.breach(patient_id, device_id, condition, rule, value)).await
-            }
-            Some((id, level, peak)) => {
-                let level = if rule.level.rank() > level.rank() {
-                    rule.level
-                } else {
-                    level
-                };
-                let peak = worse(rule.direction, peak.unwrap_or(value), value);
-                store::repeat(&mut conn, id, level, value, peak, &title, now).await?;
-                drop(conn);
-                self.publish(AlertChange::Updated, id).await
+                Some((id, level, peak)) => {
+                    let level = if new.level.rank() > level.rank() {
+                        new.level
+                    } else {
+                        level
+                    };
+                    let peak = worse(worse_is, peak.unwrap_or(value), value);
+                    store::repeat(&mut conn, id, level, value, peak, new.title, now).await?;
+                    drop(conn);
+                    return self.publish(AlertChange::Updated, id).await;
+                }
             }
         }
+    }
+
+    /// Scores NEWS2 on the patient's latest readings: medium risk (5–6)
+    /// raises a critical alert, high (7 or more) an emergency one; the alert
+    /// clears once the score is back to 3 or less.
+    async fn evaluate_news2(&self, patient_id: UserId) -> DomainResult<()> {
+        let latest = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            readings::latest(&mut conn, patient_id).await?
+        };
+        let seen = Observations::from_latest(&latest, Timestamp::now());
+        let Some(news) = News2::score(&seen, Spo2Scale::One) else {
+            return Ok(());
+        };
+        let score = f64::from(news.score);
+        let (level, title) = match news.risk {
+            Risk::High => (AlertLevel::Emergency, "NEWS2 : risque élevé"),
+            Risk::Medium => (AlertLevel::Critical, "NEWS2 : risque moyen"),
+            Risk::Low | Risk::LowMedium => {
+                if news.score <= NEWS2_CLEARS_AT {
+                    self.clear_condition(patient_id, NEWS2, Some(score)).await?;
+                }
+                return Ok(());
+            }
+        };
+        let message = if news.complete() {
+            format!("Score NEWS2 {}", news.score)
+        } else {
+            format!(
+                "Score NEWS2 d’au moins {} ({} paramètre(s) non mesuré(s))",
+                news.score,
+                news.missing.len()
+            )
+        };
+        let new = NewAlert {
+            patient_id,
+            device_id: None,
+            condition: NEWS2,
+            level,
+            title,
+            message: &message,
+            value: Some(score),
+        };
+        self.raise_or_repeat(&new, Direction::Above).await
     }
 
     async fn clear_condition(
@@ -527,6 +594,49 @@ impl AlertService {
         Ok(escalated)
     }
 
+    /// Raises `new` unless its condition is already active; whether it did.
+    async fn raise_once(&self, new: &NewAlert<'_>, now: Timestamp) -> DomainResult<bool> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let Some(id) = store::raise(&mut conn, new, now.as_millisecond()).await? else {
+            return Ok(false);
+        };
+        drop(conn);
+        self.publish(AlertChange::Raised, id).await?;
+        Ok(true)
+    }
+
+    /// Raises "low battery" (a warning) for active devices reporting
+    /// [`LOW_BATTERY`] % or less, and clears it once one reports
+    /// [`BATTERY_RECHARGED`] % or more (or is revoked or removed).
+    pub async fn watch_batteries(&self, now: Timestamp) -> DomainResult<usize> {
+        let (low, recharged) = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            (
+                store::low_batteries(&mut conn, LOW_BATTERY).await?,
+                store::recharged(&mut conn, BATTERY_RECHARGED).await?,
+            )
+        };
+        for (patient_id, condition) in recharged {
+            self.clear_condition(patient_id, &condition, None).await?;
+        }
+        let mut raised = 0;
+        for (device_id, patient_id, name, battery) in low {
+            let condition = format!("low_battery:{device_id}");
+            let message = format!("{name} : batterie à {battery} %");
+            let new = NewAlert {
+                patient_id,
+                device_id: Some(device_id),
+                condition: &condition,
+                level: AlertLevel::Warning,
+                title: "Batterie faible",
+                message: &message,
+                value: Some(f64::from(battery)),
+            };
+            raised += usize::from(self.raise_once(&new, now).await?);
+        }
+        Ok(raised)
+    }
+
     /// Raises "no signal" for active devices silent for `silence`.
     pub async fn watch_silence(
         &self,
@@ -557,12 +667,7 @@ impl AlertService {
                 message: &message,
                 value: None,
             };
-            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-            if let Some(id) = store::raise(&mut conn, &new, now.as_millisecond()).await? {
-                drop(conn);
-                self.publish(AlertChange::Raised, id).await?;
-                raised += 1;
-            }
+            raised += usize::from(self.raise_once(&new, now).await?);
         }
         Ok(raised)
     }

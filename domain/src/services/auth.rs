@@ -43,10 +43,15 @@ pub struct AuthService {
     throttle: Arc<LoginThrottle>,
     /// Hash checked when the login is unknown, so that it costs the same time.
     dummy_hash: Arc<str>,
+    bus: crate::events::Publisher,
 }
 
 impl AuthService {
-    pub(crate) async fn new(db: Db, config: Arc<AuthConfig>) -> DomainResult<Self> {
+    pub(crate) async fn new(
+        db: Db,
+        config: Arc<AuthConfig>,
+        bus: crate::events::Publisher,
+    ) -> DomainResult<Self> {
         let mut filler = [0u8; 24];
         getrandom::fill(&mut filler).map_err(|err| DomainError::internal(err.to_string()))?;
         let dummy_hash = hash_password(format!("{filler:?}")).await?;
@@ -59,6 +64,7 @@ impl AuthService {
             db,
             config,
             dummy_hash: dummy_hash.into(),
+            bus,
         })
     }
 
@@ -126,8 +132,9 @@ impl AuthService {
         }
         match sessions::refresh_token_used_at(&mut tx, &claims.jti).await? {
             Some(Some(used_at)) if now_ms() - used_at >= self.config.reuse_grace_secs * 1000 => {
-                sessions::revoke(&mut tx, &claims.sid).await?;
+                let owner = sessions::revoke(&mut tx, &claims.sid).await?;
                 tx.commit().await.map_err(db_error)?;
+                self.ended(owner, &claims.sid);
                 tracing::warn!(session_id = %claims.sid, "refresh token reused: session revoked");
                 Err(DomainError::Unauthenticated {
                     code: "token_not_valid",
@@ -169,11 +176,22 @@ impl AuthService {
         self.logout(&claims.sid).await
     }
 
+    /// Tells the account's open sockets that a session ended.
+    fn ended(&self, owner: Option<crate::accounts::UserId>, session_id: &str) {
+        if let Some(user_id) = owner {
+            self.bus.publish(crate::events::Event::SessionEnded {
+                user_id,
+                session_id: Some(session_id.to_owned()),
+            });
+        }
+    }
+
     /// Signs out: revokes a session.
     pub async fn logout(&self, session_id: &str) -> DomainResult<()> {
         let mut tx = self.db.begin_write().await?;
-        sessions::revoke(&mut tx, session_id).await?;
+        let owner = sessions::revoke(&mut tx, session_id).await?;
         tx.commit().await.map_err(db_error)?;
+        self.ended(owner, session_id);
         tracing::info!(session_id, "signed out");
         Ok(())
     }

@@ -105,8 +105,8 @@ impl Services {
         let gate = Gate::new(db.clone(), trail.clone());
         let alerts = AlertService::new(db.clone(), gate.clone(), bus.clone());
         Ok(Self {
-            accounts: AccountService::new(db.clone()),
-            auth: AuthService::new(db.clone(), Arc::new(auth)).await?,
+            accounts: AccountService::new(db.clone(), bus.clone()),
+            auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,
             appointments: AppointmentService::new(db.clone(), scheduling.clone(), gate.clone()),
             profiles: ProfileService::new(db.clone(), gate.clone()),
             care: CareService::new(db.clone(), gate.clone(), bus.clone()),

@@ -18,6 +18,8 @@ use crate::services::group::GroupWriter;
 use crate::store::readings::{self as store, ReadingFilter, ReadingRow};
 use crate::store::{Db, db_error, devices};
 use crate::trail::Resource;
+use crate::vitals::charts::{ChartWindow, Overview, Series};
+use crate::vitals::news2::{News2, Observations, Spo2Scale};
 use crate::vitals::{LatestValue, NewReading, Reading, Vital};
 
 /// Most readings committed in one transaction.
@@ -149,6 +151,66 @@ impl VitalsService {
             .read(actor, Resource::Vitals, patient_id, None, async move {
                 let mut conn = db.pool().acquire().await.map_err(db_error)?;
                 store::latest(&mut conn, patient_id).await
+            })
+            .await
+    }
+
+    /// A patient's NEWS2 from their latest readings (`None` when nothing it
+    /// reads was measured in the last 12 hours); the read is recorded.
+    pub async fn news2(
+        &self,
+        actor: &Principal,
+        patient: Option<UserId>,
+    ) -> DomainResult<(UserId, Option<News2>)> {
+        let patient_id = Self::patient_of(actor, patient)?;
+        let latest = self.latest_readings(actor, patient_id).await?;
+        let seen = Observations::from_latest(&latest, Timestamp::now());
+        Ok((patient_id, News2::score(&seen, Spo2Scale::One)))
+    }
+
+    /// What a monitoring page shows of a patient (the actor's own without
+    /// one): latest values, NEWS2, and a chart series per vital measured in
+    /// `window` (from the per-minute summaries). One recorded read.
+    pub async fn overview(
+        &self,
+        actor: &Principal,
+        patient: Option<UserId>,
+        window: ChartWindow,
+    ) -> DomainResult<Overview> {
+        let patient_id = Self::patient_of(actor, patient)?;
+        let now = Timestamp::now();
+        let from = now
+            .checked_sub(window.span())
+            .map_err(DomainError::internal)?;
+        let db = self.db.clone();
+        self.gate
+            .read(actor, Resource::Vitals, patient_id, None, async move {
+                let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                let latest = store::latest(&mut conn, patient_id).await?;
+                let mut series = Vec::new();
+                for vital in Vital::ALL {
+                    let minutes = store::minutes(
+                        &mut conn,
+                        patient_id,
+                        *vital,
+                        from.as_millisecond(),
+                        now.as_millisecond() + 1,
+                    )
+                    .await?;
+                    if !minutes.is_empty() {
+                        series.push(Series::from_minutes(*vital, window, &minutes));
+                    }
+                }
+                Ok(Overview {
+                    patient: patient_id,
+                    news2: News2::score(&Observations::from_latest(&latest, now), Spo2Scale::One),
+                    latest: latest
+                        .iter()
+                        .map(|r| (r.type_donnee.as_str().to_owned(), r.latest()))
+                        .collect(),
+                    window,
+                    series,
+                })
             })
             .await
     }

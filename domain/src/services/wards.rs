@@ -9,9 +9,10 @@ use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::policy::{Gate, allows};
 use crate::services::trail::NewEntry;
-use crate::store::{Db, alerts, db_error, readings, users, wards as store};
+use crate::store::{Db, alerts, care, db_error, readings, users, wards as store};
 use crate::trail::{Resource, TrailAction};
-use crate::wards::{BoardRow, Ward, WardForm};
+use crate::vitals::news2::{News2, Observations, Spo2Scale};
+use crate::wards::{BoardRow, Member, Ward, WardForm};
 
 /// Ward operations; cheap to clone.
 #[derive(Clone)]
@@ -142,18 +143,51 @@ impl WardService {
     }
 
     /// The ward's board for its staff: each patient the viewer may see under
-    /// the policy, with latest values and active alerts, most urgent first.
-    /// Each patient shown is a recorded read.
+    /// the policy, with latest values, NEWS2 and active alerts, most urgent
+    /// first. Each patient shown is a recorded read.
     pub async fn board(&self, actor: &Principal, id: i64) -> DomainResult<(Ward, Vec<BoardRow>)> {
         let ward = self.ward(actor, id).await?;
         if actor.role != Role::Doctor {
             // Administrators manage wards; the board is clinical content.
             return Err(DomainError::Forbidden);
         }
+        let rows = self.rows(actor, &ward.patients).await?;
+        Ok((ward, rows))
+    }
+
+    /// A doctor's own board: every patient in their care (and under open
+    /// emergency access), as a ward's board shows them.
+    pub async fn my_board(&self, actor: &Principal) -> DomainResult<Vec<BoardRow>> {
+        actor.require(Role::Doctor)?;
+        let patients = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            let (mut ids, emergency) =
+                care::patients_of(&mut conn, actor.user_id, Timestamp::now().as_millisecond())
+                    .await?;
+            ids.extend(emergency);
+            ids.sort_unstable();
+            ids.dedup();
+            let mut members = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(user) = users::by_id(&mut conn, id).await? {
+                    members.push(Member {
+                        id,
+                        name: user.full_name(),
+                    });
+                }
+            }
+            members
+        };
+        self.rows(actor, &patients).await
+    }
+
+    /// Board rows of the `patients` the viewer may see, most urgent first
+    /// (NEWS2, then the worst active alert, then how many).
+    async fn rows(&self, actor: &Principal, patients: &[Member]) -> DomainResult<Vec<BoardRow>> {
         let now = Timestamp::now();
         let mut rows = Vec::new();
         let mut entries = Vec::new();
-        for patient in &ward.patients {
+        for patient in patients {
             let relation = self.gate.relation(actor, patient.id, now).await?;
             if !allows(actor.role, relation, TrailAction::Read, Resource::Vitals) {
                 continue;
@@ -168,6 +202,7 @@ impl WardService {
             rows.push(BoardRow {
                 patient: patient.id,
                 name: patient.name.clone(),
+                news2: News2::score(&Observations::from_latest(&latest, now), Spo2Scale::One),
                 latest: latest
                     .iter()
                     .map(|r| (r.type_donnee.as_str().to_owned(), r.latest()))
@@ -177,13 +212,7 @@ impl WardService {
             });
         }
         self.gate.trail().record(entries).await?;
-        rows.sort_by(|a, b| {
-            let rank = |r: &BoardRow| r.worst_level.map_or(0, |l| l.rank() + 1);
-            rank(b)
-                .cmp(&rank(a))
-                .then(b.active_alerts.cmp(&a.active_alerts))
-                .then(a.name.cmp(&b.name))
-        });
-        Ok((ward, rows))
+        rows.sort_by(|a, b| b.urgency().cmp(&a.urgency()).then(a.name.cmp(&b.name)));
+        Ok(rows)
     }
 }

@@ -75,14 +75,15 @@ pub async fn refresh_token_used_at(
 }
 
 /// Revokes a session (sign-out, or a stolen refresh token detected).
-pub async fn revoke(conn: &mut AnyConnection, session_id: &str) -> DomainResult<()> {
-    sqlx::query("UPDATE sessions SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
-        .bind(session_id)
-        .bind(now_ms())
-        .execute(conn)
-        .await
-        .map(drop)
-        .map_err(db_error)
+pub async fn revoke(conn: &mut AnyConnection, session_id: &str) -> DomainResult<Option<UserId>> {
+    sqlx::query_scalar(
+        "UPDATE sessions SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING user_id",
+    )
+    .bind(session_id)
+    .bind(now_ms())
+    .fetch_optional(conn)
+    .await
+    .map_err(db_error)
 }
 
 /// Revokes every session of a user (deactivation).

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod alerts;
+pub mod charts;
+pub mod news2;
 #[cfg(feature = "server")]
 pub mod parse;
 pub mod readings;
@@ -152,6 +154,11 @@ impl Vital {
         } else {
             VitalStatus::Normal
         }
+    }
+
+    /// Whether NEWS2 reads this vital.
+    pub fn counts_in_news2(self) -> bool {
+        !matches!(self, Self::Diastolic | Self::Glucose)
     }
 
     /// A small code stored in the readings table (compact rows).

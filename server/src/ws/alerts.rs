@@ -173,6 +173,10 @@ async fn run(
                     Some(Received::Missed(_)) => continue,
                     None => { close(&mut socket, codes::GOING_AWAY, "bus closed").await; return; }
                 };
+                if event.ends_session_of(&principal) {
+                    close(&mut socket, codes::POLICY, "signed out").await;
+                    return;
+                }
                 match &*event {
                     Event::Alert { change, alert } => {
                         if patient.is_some_and(|p| p != alert.patient) {

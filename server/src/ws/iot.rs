@@ -306,6 +306,10 @@ async fn deliver(
             }
             sent
         }
+        (event, Peer::User(principal)) if event.ends_session_of(principal) => {
+            close(socket, codes::POLICY, "signed out").await;
+            false
+        }
         (Event::DeviceCut { device_id }, Peer::Device(device))
             if *device_id == device.device_id =>
         {

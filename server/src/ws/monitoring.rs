@@ -1,9 +1,11 @@
-//! `ws/monitoring/<room>/`: a ward's live board (seed 001's
-//! MonitoringConsumer), where the room is the ward's id.
+//! `ws/monitoring/<room>/`: a live board (seed 001's MonitoringConsumer),
+//! where the room is a ward's id, or `mine`: every patient in the doctor's
+//! care.
 //!
 //! Opened by a doctor of the ward's staff; shows only the ward's patients
 //! that doctor may see under the policy (each a recorded read). First
-//! `{"type": "board", "ward": {…}, "data": [rows, most urgent first]}`, then
+//! `{"type": "board", "ward": {…} | null, "data": [rows, most urgent first]}`
+//! (each row with its NEWS2), then
 //! `{"type": "iot_data", "patient": id, "data": {…}}` as readings are stored
 //! and `{"type": "alert", "change", "data"}` as alerts change; a patient whose
 //! relationship with the doctor ends leaves the board
@@ -43,7 +45,7 @@ pub fn router() -> Router<AppState> {
 /// Upgrades for a doctor of the ward's staff.
 pub async fn open(
     State(state): State<AppState>,
-    ApiPath(room): ApiPath<i64>,
+    ApiPath(room): ApiPath<String>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     authn: Option<Extension<Authn>>,
@@ -55,7 +57,22 @@ pub async fn open(
             Peer::User(principal) => principal,
             Peer::Device(_) => return Err(ApiError(DomainError::Forbidden)),
         };
-    let (ward, rows) = state.services.wards.board(&principal, room).await?;
+    let (ward, rows) = match room.as_str() {
+        "mine" => (None, state.services.wards.my_board(&principal).await?),
+        id => match id.parse::<i64>() {
+            Ok(id) if id >= 1 => {
+                let (ward, rows) = state.services.wards.board(&principal, id).await?;
+                (Some(ward), rows)
+            }
+            _ => {
+                return Err(ApiError(DomainError::invalid(
+                    "room",
+                    "invalid_room",
+                    "a ward's id or `mine`",
+                )));
+            }
+        },
+    };
     let patients: BTreeSet<UserId> = rows.iter().map(|r| r.patient).collect();
     let first = json!({"type": "board", "ward": ward, "data": rows});
     Ok(upgrade
@@ -108,6 +125,10 @@ async fn run(
                     Some(Received::Missed(_)) => continue,
                     None => { close(&mut socket, codes::GOING_AWAY, "bus closed").await; return; }
                 };
+                if event.ends_session_of(&principal) {
+                    close(&mut socket, codes::POLICY, "signed out").await;
+                    return;
+                }
                 let sent = match &*event {
                     Event::Readings { patient_id, readings, stored_at } if patients.contains(patient_id) => {
                         let mut data = Map::new();

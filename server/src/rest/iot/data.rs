@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use domain::bounds::parse_instant;
 use domain::paging::Page;
 use domain::services::vitals::{ReadingQuery, VitalStatistics};
+use domain::vitals::news2::News2;
 use domain::vitals::parse::batch_of;
 use domain::vitals::{LatestValue, Reading, Vital};
 use jiff::{SignedDuration, Timestamp};
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/iot/donnees/statistics/", get(statistics))
         .route("/api/iot/donnees/real-time/", get(real_time))
         .route("/api/iot/donnees/latest_data/", get(latest_data))
+        .route("/api/iot/donnees/news2/", get(news2))
 }
 
 /// What a device sends: one reading (an object in one of the shapes below)
@@ -252,4 +254,30 @@ pub async fn latest_data(
     Ok(Json(
         state.services.vitals.latest(&principal, patient).await?,
     ))
+}
+
+/// A patient's NEWS2.
+#[derive(Serialize, ToSchema)]
+pub struct News2Answer {
+    pub patient: i64,
+    /// `null` when nothing NEWS2 reads was measured in the last 12 hours.
+    pub news2: Option<News2>,
+}
+
+/// The patient's NEWS2 (Royal College of Physicians, 2017) from their latest
+/// readings: score, clinical risk, each parameter's part, and the parameters
+/// not measured (then the score is a lower bound); the read is recorded.
+#[utoipa::path(get, path = "/api/iot/donnees/news2/", tag = "iot", params(PatientFilter), security(("bearer" = [])),
+    responses((status = 200, body = News2Answer), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn news2(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiQuery(filter): ApiQuery<PatientFilter>,
+) -> Result<Json<News2Answer>, ApiError> {
+    let (patient, news2) = state
+        .services
+        .vitals
+        .news2(&principal, filter.patient_id)
+        .await?;
+    Ok(Json(News2Answer { patient, news2 }))
 }

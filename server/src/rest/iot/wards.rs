@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/iot/wards/", get(list).post(create))
         .route("/api/iot/wards/{id}/", get(one).put(replace).delete(remove))
         .route("/api/iot/wards/{id}/board/", get(board))
+        .route("/api/iot/board/", get(my_board))
 }
 
 /// Wards: every one for administrators, their own for doctors.
@@ -94,4 +95,15 @@ pub async fn board(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<BoardRow>>, ApiError> {
     Ok(Json(state.services.wards.board(&principal, id).await?.1))
+}
+
+/// A doctor's own board: every patient in their care, with latest values,
+/// NEWS2 and active alerts, most urgent first (each patient a recorded read).
+#[utoipa::path(get, path = "/api/iot/board/", tag = "iot", security(("bearer" = [])),
+    responses((status = 200, body = [BoardRow]), (status = 403, body = ErrorBody)))]
+pub async fn my_board(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+) -> Result<Json<Vec<BoardRow>>, ApiError> {
+    Ok(Json(state.services.wards.my_board(&principal).await?))
 }
