@@ -444,6 +444,7 @@ async fn signing_out_closes_the_sockets_of_that_session_only() {
     let mut vitals = connect_to(&app, &format!("/ws/iot/{patient}/"), &w.doctor.1)
         .await
         .unwrap();
+    assert_eq!(next_json(&mut vitals).await.unwrap()["type"], "iot_data");
     let mut board = connect_to(&app, "/ws/monitoring/mine/", &w.doctor.1)
         .await
         .unwrap();
@@ -452,6 +453,7 @@ async fn signing_out_closes_the_sockets_of_that_session_only() {
     let mut own = connect_to(&app, &format!("/ws/iot/{patient}/"), &w.patient.1)
         .await
         .unwrap();
+    assert_eq!(next_json(&mut own).await.unwrap()["type"], "iot_data");
 
     let (status, _) = parts(
         app.post_auth("/api/v1/auth/logout/", &w.doctor.1, json!({}))

@@ -88,10 +88,15 @@ pub async fn repeat(
     title: &str,
     now_ms: i64,
 ) -> DomainResult<()> {
-    sqlx::query(
-        "UPDATE vital_alerts SET level = $1, last_value = $2, peak_value = $3, title = $4, \
-         count = count + 1, updated_at = $5 WHERE id = $6",
-    )
+    // Repeats evaluated concurrently must not lower the level another one
+    // raised: the level (and its title) only ever rises, in the statement.
+    const RISES: &str = "(CASE $1 WHEN 'info' THEN 0 WHEN 'warning' THEN 1 WHEN 'critical' THEN 2 ELSE 3 END) \
+        > (CASE level WHEN 'info' THEN 0 WHEN 'warning' THEN 1 WHEN 'critical' THEN 2 ELSE 3 END)";
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE vital_alerts SET level = CASE WHEN {RISES} THEN $1 ELSE level END, \
+         title = CASE WHEN {RISES} THEN $4 ELSE title END, last_value = $2, peak_value = $3, \
+         count = count + 1, updated_at = $5 WHERE id = $6"
+    )))
     .bind(level.as_str())
     .bind(value)
     .bind(peak)
