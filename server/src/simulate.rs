@@ -432,48 +432,46 @@ async fn send_ws(base: &str, device: &Device, plan: &Plan, tally: &Tally) {
     let _ = socket.close(None).await;
 }
 
-/// The patients devices are attached to: a doctor's own, or every active
-/// patient for an administrator.
-async fn patients_of(http: &reqwest::Client, base: &str, access: &str) -> anyhow::Result<Vec<i64>> {
-    let me: Value = http
-        .get(format!("{base}/api/v1/auth/me/"))
+/// GETs `path` as the signed-in account.
+async fn get_json(
+    http: &reqwest::Client,
+    base: &str,
+    access: &str,
+    path: &str,
+) -> anyhow::Result<Value> {
+    Ok(http
+        .get(format!("{base}{path}"))
         .bearer_auth(access)
         .send()
         .await?
         .error_for_status()?
         .json()
-        .await?;
-    let ids = if me["role"] == "doctor" {
-        let list: Value = http
-            .get(format!("{base}/api/v1/care-relationships/"))
-            .bearer_auth(access)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        list.as_array()
-            .map(|l| l.iter().filter_map(|r| r["patient_id"].as_i64()).collect())
-            .unwrap_or_default()
+        .await?)
+}
+
+/// The patients devices are attached to: a doctor's own, or every active
+/// patient for an administrator.
+async fn patients_of(http: &reqwest::Client, base: &str, access: &str) -> anyhow::Result<Vec<i64>> {
+    let me = get_json(http, base, access, "/api/v1/auth/me/").await?;
+    let (path, active, id) = if me["role"] == "doctor" {
+        ("/api/v1/care-relationships/", None, "patient_id")
     } else {
-        let list: Value = http
-            .get(format!("{base}/api/v1/users/?role=patient&limit=200"))
-            .bearer_auth(access)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        list.as_array()
-            .map(|l| {
-                l.iter()
-                    .filter(|u| u["is_active"] != false)
-                    .filter_map(|u| u["id"].as_i64())
-                    .collect()
-            })
-            .unwrap_or_default()
+        (
+            "/api/v1/users/?role=patient&limit=200",
+            Some("is_active"),
+            "id",
+        )
     };
-    Ok(ids)
+    let list = get_json(http, base, access, path).await?;
+    Ok(list
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter(|row| active.is_none_or(|flag| row[flag] != false))
+                .filter_map(|row| row[id].as_i64())
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// Registers `count` devices spread over `patients`, sixteen at a time.
