@@ -182,7 +182,7 @@ pub async fn load(
 }
 
 /// Inserts `count` accounts of `role`; returns their ids by index.
-async fn insert_users(
+pub(super) async fn insert_users(
     db: &Db,
     role: &str,
     count: usize,

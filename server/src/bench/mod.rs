@@ -1,12 +1,15 @@
 //! `medplat bench`: loads a realistic data set (doctors, patients, weekly
 //! availability, appointments over twelve weeks) into a fresh database, then
 //! measures free-slot searches and booking under contention through the
-//! services, and checks that no slot ended up overbooked.
+//! services, and checks that no slot ended up overbooked. `--calendar`,
+//! `--trail` and `--vitals` measure other parts instead.
 
 mod calendar;
 mod load;
 mod measure;
 mod trail;
+mod vitals;
+mod vitals_clients;
 
 use std::path::PathBuf;
 
@@ -72,6 +75,29 @@ pub struct BenchArgs {
     /// Reads per run with `--trail`.
     #[arg(long, default_value_t = 5000)]
     pub trail_reads: usize,
+    /// Instead of the load above: start this binary as a server on the
+    /// scratch database and measure vital-sign ingest from outside (HTTP
+    /// batches, device sockets, device-to-dashboard latency, idle sockets).
+    #[arg(long)]
+    pub vitals: bool,
+    /// Seconds of each `--vitals` phase.
+    #[arg(long, default_value_t = 10)]
+    pub vitals_seconds: u64,
+    /// Concurrent HTTP clients posting batches with `--vitals`.
+    #[arg(long, default_value_t = 8)]
+    pub http_clients: usize,
+    /// Values per HTTP batch with `--vitals` (at most 1000).
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Device sockets of the `--vitals` WebSocket throughput phase.
+    #[arg(long, default_value_t = 1000)]
+    pub ws_devices: usize,
+    /// Readings per second while `--vitals` times device-to-dashboard latency.
+    #[arg(long, default_value_t = 5000)]
+    pub latency_rate: usize,
+    /// Idle device sockets whose memory `--vitals` measures.
+    #[arg(long, default_value_t = 10_000)]
+    pub idle_sockets: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -96,6 +122,26 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         if users > 0 {
             bail!("the SQLite database already has accounts; pass a new file");
         }
+    }
+    if args.vitals {
+        db.close().await;
+        let plan = vitals::VitalsPlan {
+            seconds: args.vitals_seconds,
+            http_clients: args.http_clients,
+            batch: args.batch,
+            ws_devices: args.ws_devices,
+            latency_rate: args.latency_rate,
+            idle_sockets: args.idle_sockets,
+        };
+        if plan.seconds == 0 || plan.http_clients == 0 || plan.ws_devices == 0 {
+            bail!("--vitals-seconds, --http-clients and --ws-devices must be at least 1");
+        }
+        if !(1..=1000).contains(&plan.batch) {
+            bail!("--batch: from 1 to 1000 values (the API's limit)");
+        }
+        let outcome = vitals::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
     }
     if args.trail {
         let outcome = trail::compare(&db, auth_config(), args.trail_reads).await;

@@ -27,8 +27,7 @@ use domain::services::alerts::AlertQuery;
 use serde_json::{Value, json};
 
 use super::{
-    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
-    send_json,
+    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
 };
 use crate::authn::Client;
 use crate::extract::ApiPath;
@@ -70,9 +69,8 @@ pub async fn open_all(
         ..AlertQuery::default()
     };
     let active = state.services.alerts.list(&principal, &query).await?;
-    Ok(upgrade
-        .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
+    Ok(
+        super::upgrade(upgrade).on_upgrade(move |socket| async move {
             let peer = Peer::User(principal.clone());
             let registered = Registered::open(
                 &state,
@@ -88,7 +86,8 @@ pub async fn open_all(
                 registered,
             )
             .await;
-        }))
+        }),
+    )
 }
 
 /// One patient's alerts.
@@ -109,9 +108,8 @@ pub async fn open_patient(
         ..AlertQuery::default()
     };
     let active = state.services.alerts.list(&principal, &query).await?;
-    Ok(upgrade
-        .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
+    Ok(
+        super::upgrade(upgrade).on_upgrade(move |socket| async move {
             let peer = Peer::User(principal.clone());
             let room = format!("ws/alerts/{patient_id}/");
             let registered =
@@ -125,7 +123,8 @@ pub async fn open_patient(
                 registered,
             )
             .await;
-        }))
+        }),
+    )
 }
 
 async fn run(

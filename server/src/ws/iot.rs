@@ -31,8 +31,7 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::{
-    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
-    send_json,
+    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
 };
 use crate::authn::Client;
 use crate::extract::ApiPath;
@@ -69,16 +68,16 @@ pub async fn open(
                 .await?
         }
     };
-    Ok(upgrade
-        .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
+    Ok(
+        super::upgrade(upgrade).on_upgrade(move |socket| async move {
             let registered = Registered::open(
                 &state,
                 describe(&peer, format!("ws/iot/{patient_id}/"), address, &headers),
             )
             .await;
             run(state, socket, peer, patient_id, latest, registered).await;
-        }))
+        }),
+    )
 }
 
 /// `readings` as seed 004's `iot_data` message: the latest value per vital.

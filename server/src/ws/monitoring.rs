@@ -29,8 +29,7 @@ use domain::events::Event;
 use serde_json::{Map, json};
 
 use super::{
-    MAX_MESSAGE, PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error,
-    send_json,
+    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
 };
 use crate::authn::Client;
 use crate::extract::ApiPath;
@@ -75,9 +74,8 @@ pub async fn open(
     };
     let patients: BTreeSet<UserId> = rows.iter().map(|r| r.patient).collect();
     let first = json!({"type": "board", "ward": ward, "data": rows});
-    Ok(upgrade
-        .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
+    Ok(
+        super::upgrade(upgrade).on_upgrade(move |socket| async move {
             let peer = Peer::User(principal.clone());
             let registered = Registered::open(
                 &state,
@@ -85,7 +83,8 @@ pub async fn open(
             )
             .await;
             run(state, socket, principal, patients, first, registered).await;
-        }))
+        }),
+    )
 }
 
 async fn run(
