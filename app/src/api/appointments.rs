@@ -130,9 +130,10 @@ pub async fn act_on_appointment(id: i64, action: String, message: String) -> Res
             });
         }
     };
+    // The page reloads its list: the reason is not read here.
     services()?
         .appointments
-        .act(
+        .act_without_reason(
             &require_principal()?,
             id,
             action,
@@ -150,7 +151,7 @@ pub async fn reschedule_appointment(id: i64, start: String) -> Result<(), UiErro
     let starts_at = domain::bounds::parse_instant("start", &start)?;
     services()?
         .appointments
-        .reschedule(&require_principal()?, id, starts_at, jiff::Timestamp::now())
+        .reschedule_without_reason(&require_principal()?, id, starts_at, jiff::Timestamp::now())
         .await?;
     Ok(())
 }

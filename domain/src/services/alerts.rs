@@ -382,12 +382,16 @@ impl AlertService {
             only_active: query.only_active,
             min_level: query.only_critical.then_some(AlertLevel::Critical),
         };
+        // A doctor naming a patient gets the gate's entry for them (flagged
+        // when the access is an emergency one).
+        let mut granted = None;
         match (actor.role, query.patient) {
             (Role::Patient, Some(p)) if p != actor.user_id => return Err(DomainError::Forbidden),
             (Role::Patient, _) => filter.patient_id = Some(actor.user_id),
             (Role::Doctor, None) => filter.cared_by = Some(actor.user_id),
             (Role::Doctor, Some(patient)) => {
-                self.gate
+                granted = self
+                    .gate
                     .check(
                         actor,
                         TrailAction::Read,
@@ -396,7 +400,8 @@ impl AlertService {
                         None,
                         Timestamp::now(),
                     )
-                    .await?;
+                    .await
+                    .map(Some)?;
             }
             // Alerts carry clinical values: not for administrators.
             (Role::Admin, _) => return Err(DomainError::Forbidden),
@@ -408,7 +413,10 @@ impl AlertService {
         let patients: BTreeSet<UserId> = alerts.iter().map(|a| a.patient).collect();
         let entries = patients
             .into_iter()
-            .map(|p| NewEntry::by(actor, TrailAction::Read, Resource::VitalAlert, p))
+            .map(|p| match &granted {
+                Some(granted) => granted.entry.clone(),
+                None => NewEntry::by(actor, TrailAction::Read, Resource::VitalAlert, p),
+            })
             .collect();
         self.gate.trail().record(entries).await?;
         Ok(paging.of(alerts, count))

@@ -234,8 +234,39 @@ impl AppointmentService {
     }
 
     /// Moves an appointment along (accept, refuse, cancel, complete, no-show).
-    /// Patients cancel only before the doctor's cut-off.
+    /// Patients cancel only before the doctor's cut-off. The answer shows the
+    /// reason as the policy allows, and that read is recorded.
     pub async fn act(
+        &self,
+        actor: &Principal,
+        id: i64,
+        action: Action,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        let mut row = [self.change(actor, id, action, message, now).await?];
+        self.disclose(actor, &mut row).await?;
+        let [row] = row;
+        Ok(row)
+    }
+
+    /// [`Self::act`] for a door that does not show the appointment again: the
+    /// answer's reason is blank, and no read of it is recorded.
+    pub async fn act_without_reason(
+        &self,
+        actor: &Principal,
+        id: i64,
+        action: Action,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        let mut row = self.change(actor, id, action, message, now).await?;
+        row.reason.clear();
+        Ok(row)
+    }
+
+    /// The change of [`Self::act`]; the row still holds the reason.
+    async fn change(
         &self,
         actor: &Principal,
         id: i64,
@@ -310,20 +341,46 @@ impl AppointmentService {
             status = next.as_str(),
             "appointment updated"
         );
-        let mut row = [AppointmentRow {
+        Ok(AppointmentRow {
             status: next,
             doctor_message: doctor_message
                 .map_or(appointment.doctor_message.clone(), str::to_owned),
             ..appointment
-        }];
+        })
+    }
+
+    /// A patient moves their appointment to another free slot of the same doctor;
+    /// it then waits for the doctor again. The answer shows the reason (a
+    /// recorded read).
+    pub async fn reschedule(
+        &self,
+        actor: &Principal,
+        id: i64,
+        starts_at: Timestamp,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        let mut row = [self.move_slot(actor, id, starts_at, now).await?];
         self.disclose(actor, &mut row).await?;
         let [row] = row;
         Ok(row)
     }
 
-    /// A patient moves their appointment to another free slot of the same doctor;
-    /// it then waits for the doctor again.
-    pub async fn reschedule(
+    /// [`Self::reschedule`] for a door that does not show the appointment
+    /// again: the answer's reason is blank, and no read is recorded.
+    pub async fn reschedule_without_reason(
+        &self,
+        actor: &Principal,
+        id: i64,
+        starts_at: Timestamp,
+        now: Timestamp,
+    ) -> DomainResult<AppointmentRow> {
+        let mut row = self.move_slot(actor, id, starts_at, now).await?;
+        row.reason.clear();
+        Ok(row)
+    }
+
+    /// The move of [`Self::reschedule`]; the row still holds the reason.
+    async fn move_slot(
         &self,
         actor: &Principal,
         id: i64,
@@ -366,15 +423,12 @@ impl AppointmentService {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
-        let mut row = [AppointmentRow {
+        Ok(AppointmentRow {
             starts_at: free.slot.starts_at,
             ends_at: free.slot.ends_at,
             status: AppointmentStatus::Pending,
             ..appointment
-        }];
-        self.disclose(actor, &mut row).await?;
-        let [row] = row;
-        Ok(row)
+        })
     }
 
     async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod iot;
+pub mod medical;
 
 use std::collections::HashMap;
 
