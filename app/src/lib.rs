@@ -20,15 +20,18 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Header;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
+use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
-use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
+use crate::pages::portals::{AdminPortal, DoctorPortal, PatientHome, PatientPortal};
 use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
-    DoctorRoute, FindDoctorRoute, HomeRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute,
-    MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientProfileRoute,
-    PatientVitalsRoute, SignInRoute, SignUpRoute, SpecialtiesRoute, WaitlistRoute,
+    MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute,
+    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, WaitlistRoute,
 };
+use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_up::SignUpPage;
 
 /// Where the shell links the site's stylesheet. The server provides it in
 /// context: a release build names the file after a hash of its content.
@@ -95,13 +98,13 @@ pub fn App() -> impl IntoView {
             <Header />
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=async_mode.clone() />
-                    <Route path=path!("/login") view={Lazy::<SignInRoute>::new()} ssr=async_mode.clone() />
-                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=async_mode.clone() />
+                    <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
+                    <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
+                    <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
                     <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
-                        <Route path=path!("") view={Lazy::<PatientHomeRoute>::new()} />
-                        <Route path=path!("doctors") view={Lazy::<FindDoctorRoute>::new()} />
-                        <Route path=path!("doctors/:id") view={Lazy::<DoctorRoute>::new()} />
+                        <Route path=path!("") view=PatientHome />
+                        <Route path=path!("doctors") view=FindDoctorPage />
+                        <Route path=path!("doctors/:id") view=DoctorPage />
                         <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
                         <Route path=path!("waitlist") view={Lazy::<WaitlistRoute>::new()} />
                         <Route path=path!("profile") view={Lazy::<PatientProfileRoute>::new()} />

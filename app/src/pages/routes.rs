@@ -1,8 +1,13 @@
-//! Every page is a lazy route. A split release build (`cargo leptos build
+//! The public pages and the patient's way to a booking (home, sign-in,
+//! sign-up, the patient's home, the doctor search and a doctor's page) are
+//! in the main bundle: they are where people arrive, often on a phone, and
+//! they share most of their code, which split apart became dozens of small
+//! chunks fetched one round trip after another. Every other page is a lazy
+//! route. A split release build (`cargo leptos build
 //! --release --split`) moves each page's code into its own WebAssembly chunk,
 //! fetched when the page is first shown (and preloaded by the server for the
-//! page it renders), so the main bundle keeps only the shell, the router and
-//! the portal frames however many pages the portals grow. Unsplit builds (the
+//! page it renders), so the main bundle keeps the shell, the router, the
+//! portal frames and those arrival pages however many pages the portals grow. Unsplit builds (the
 //! `cargo leptos watch` loop, the server) run the same routes eagerly.
 //!
 //! A new page gets a line in [`lazy_pages!`] and is routed with
@@ -34,12 +39,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    HomeRoute => super::home::HomePage,
-    SignInRoute => super::sign_in::SignInPage,
-    SignUpRoute => super::sign_up::SignUpPage,
-    PatientHomeRoute => super::portals::PatientHome,
-    FindDoctorRoute => super::find_doctor::FindDoctorPage,
-    DoctorRoute => super::find_doctor::DoctorPage,
     MyAppointmentsRoute => super::my_appointments::MyAppointmentsPage,
     WaitlistRoute => super::my_appointments::WaitlistPage,
     PatientProfileRoute => super::medical_profile::PatientProfilePage,
