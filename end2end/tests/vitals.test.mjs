@@ -3,8 +3,11 @@
 // board while the device sends readings over HTTP, sees a critical alert
 // arrive live, opens the patient's vital signs (cards, NEWS2, charts) and
 // acknowledges the alert; the patient sees their own values and the alert.
+// Then `medplat simulate` plays a deteriorating patient's devices over their
+// sockets while the doctor watches the ward view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { BASE, launch, me, newPage, openHydrated as open, signedIn as signIn } from '../support.mjs';
 
 let browser;
@@ -25,13 +28,16 @@ async function send(token, data) {
   assert.equal(response.status, 201, await response.text());
 }
 
-test('readings appear live on the board, an alert arrives and is acknowledged', async () => {
-  // A new patient, put in Dr Nguyen's care by an administrator.
+/**
+ * A new patient who signed up in the browser, put in Dr Nguyen's care by an
+ * administrator; Dr Nguyen signed in.
+ */
+async function patientInCare(firstName, lastName) {
   const patient = await newPage(browser);
   const username = `constantes${Date.now()}`;
   await patient.goto(`${BASE}/signup`);
-  await patient.fill('#first_name', 'Louise');
-  await patient.fill('#last_name', 'Garnier');
+  await patient.fill('#first_name', firstName);
+  await patient.fill('#last_name', lastName);
   await patient.fill('#username', username);
   await patient.fill('#email', `${username}@example.org`);
   await patient.fill('#password', 'une phrase de passe solide');
@@ -52,6 +58,27 @@ test('readings appear live on the board, an alert arrives and is acknowledged', 
     body: JSON.stringify({ doctor_id: doctorId, patient_id: patientId }),
   });
   assert.equal(assigned.status, 201, await assigned.text());
+  return { patient, patientId, doctor };
+}
+
+/** Runs `medplat simulate` (the binary under test) to its end. */
+function simulate(args) {
+  const bin = process.env.MEDPLAT_BIN ?? 'target/release/medplat';
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['simulate', '--url', BASE, ...args], {
+      env: { ...process.env, SIMULATE_PASSWORD: 'consultation-2026' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    child.stderr.on('data', (chunk) => { out += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`simulate exited ${code}:\n${out}`))));
+  });
+}
+
+test('readings appear live on the board, an alert arrives and is acknowledged', async () => {
+  const { patient, patientId, doctor } = await patientInCare('Louise', 'Garnier');
 
   // The patient's page before any reading: a clear empty state.
   await open(patient, '/patient/vitals');
@@ -123,4 +150,41 @@ test('readings appear live on the board, an alert arrives and is acknowledged', 
   const other = await signedIn('marie', 'rendez-vous-2026', '/patient');
   const refused = await other.request.get(`${BASE}/api/iot/donnees/news2/?patient_id=${patientId}`);
   assert.equal(refused.status(), 403);
+});
+
+test('simulated devices of a deteriorating patient reach the ward view live', async () => {
+  const { patientId, doctor } = await patientInCare('Henri', 'Lambert');
+  await open(doctor, '/doctor/monitoring');
+  await doctor.waitForSelector('[data-testid="link-status"][data-state="live"]');
+  const row = `[data-testid="board-row"][data-patient="${patientId}"]`;
+  await doctor.waitForSelector(row);
+
+  // Two oximeters on the patient's socket, getting worse over 12 seconds.
+  const run = simulate([
+    '--login', 'dr.nguyen', '--patients', String(patientId), '--devices', '2',
+    '--rate', '4/s', '--transport', 'ws', '--scenario', 'deteriorating',
+    '--duration', '12', '--cleanup',
+  ]);
+  // Values show on the row while the simulation runs, then the alert.
+  await doctor.waitForFunction(
+    (selector) => /\d+ %/.test(document.querySelector(selector)?.textContent ?? ''),
+    row,
+    { timeout: 10000 },
+  );
+  const banner = doctor.locator('[data-testid="new-alert"]');
+  await banner.waitFor({ timeout: 15000 });
+  assert.match(await banner.innerText(), /Henri Lambert/);
+  const summary = await run;
+  assert.match(summary, /errors +0/, summary);
+  await doctor.waitForSelector(`${row} [data-testid="news2-badge"][data-risk="high"]`);
+
+  // Acknowledged from the patient's page.
+  await open(doctor, `/doctor/patients/${patientId}/vitals`);
+  const alert = doctor.locator('[data-testid="alert"][data-state="active"]').first();
+  await alert.waitFor();
+  await doctor.waitForSelector('[data-testid="link-status"][data-state="live"]');
+  await alert.locator('[data-testid="acknowledge"]').click();
+  await doctor.waitForFunction(
+    () => document.querySelectorAll('[data-testid="alert"][data-state="acknowledged"]').length > 0,
+  );
 });
