@@ -135,35 +135,47 @@ impl AlertService {
     /// Evaluates the rules on readings just committed (the readings writer
     /// hands each group here after acknowledging it).
     pub(crate) async fn evaluate(&self, rows: &[ReadingRow]) -> DomainResult<()> {
+        // Per patient: the values of each vital in this pass (in order), the
+        // device that sent each vital last, and every sender.
         let mut by_patient: BTreeMap<
             UserId,
-            (BTreeSet<Vital>, BTreeMap<Vital, i64>, BTreeSet<i64>),
+            (
+                BTreeMap<Vital, Vec<f64>>,
+                BTreeMap<Vital, i64>,
+                BTreeSet<i64>,
+            ),
         > = BTreeMap::new();
         for row in rows {
             let entry = by_patient.entry(row.patient_id).or_default();
-            entry.0.insert(row.reading.vital);
+            entry
+                .0
+                .entry(row.reading.vital)
+                .or_default()
+                .push(row.reading.value);
             entry.1.insert(row.reading.vital, row.device_id);
             entry.2.insert(row.device_id);
         }
-        for (patient_id, (vitals, devices, senders)) in by_patient {
+        for (patient_id, (values, devices, senders)) in by_patient {
+            // A device that sends again is no longer silent (first, so that
+            // an alert the rules raise below comes after it).
+            for device_id in senders {
+                self.clear_condition(patient_id, &format!("no_signal:{device_id}"), None)
+                    .await?;
+            }
             let own = {
                 let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
                 store::rules(&mut conn, patient_id).await?
             };
             let rules = rules_for(&own);
-            for &vital in &vitals {
+            for (&vital, batch) in &values {
                 let of_vital: Vec<AlertRule> =
                     rules.iter().copied().filter(|r| r.vital == vital).collect();
-                self.evaluate_vital(patient_id, vital, devices.get(&vital).copied(), &of_vital)
+                let device = devices.get(&vital).copied();
+                self.evaluate_vital(patient_id, vital, device, &of_vital, batch)
                     .await?;
             }
-            if vitals.iter().any(|v| v.counts_in_news2()) {
+            if values.keys().any(|v| v.counts_in_news2()) {
                 self.evaluate_news2(patient_id).await?;
-            }
-            // A device that sends again is no longer silent.
-            for device_id in senders {
-                self.clear_condition(patient_id, &format!("no_signal:{device_id}"), None)
-                    .await?;
             }
         }
         Ok(())
@@ -175,6 +187,7 @@ impl AlertService {
         vital: Vital,
         device_id: Option<i64>,
         rules: &[AlertRule],
+        batch: &[f64],
     ) -> DomainResult<()> {
         if rules.is_empty() {
             return Ok(());
@@ -189,17 +202,28 @@ impl AlertService {
         let since = Timestamp::now()
             .checked_sub(SignedDuration::from_secs(i64::from(look_back) + 24 * 3600))
             .map_err(DomainError::internal)?;
-        let recent = {
-            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-            readings::recent(
+        // Most of the time the newest few readings settle every rule; a
+        // rule that must hold for a duration reads further back only while
+        // the run of breaching readings goes on past them.
+        let first = i64::from(needed).max(8);
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let mut recent =
+            readings::recent(&mut conn, patient_id, vital, since.as_millisecond(), first).await?;
+        let longer = recent.len() as i64 == first
+            && rules
+                .iter()
+                .any(|r| r.for_seconds > 0 && recent.iter().all(|(_, v)| r.breaches(*v)));
+        if longer {
+            recent = readings::recent(
                 &mut conn,
                 patient_id,
                 vital,
                 since.as_millisecond(),
-                i64::from(needed).max(200),
+                first.max(200),
             )
-            .await?
-        };
+            .await?;
+        }
+        drop(conn);
         let Some(&(_, latest)) = recent.first() else {
             return Ok(());
         };
@@ -214,7 +238,20 @@ impl AlertService {
                 .max_by_key(|r| r.level.rank());
             match top {
                 Some(rule) => {
-                    self.breach(patient_id, device_id, &condition, rule, latest)
+                    // Every reading of the pass in breach of the condition
+                    // (at any of its levels) counts as a repeat.
+                    let breaching: Vec<f64> = batch
+                        .iter()
+                        .copied()
+                        .filter(|v| rules.iter().any(|r| r.breaches(*v)))
+                        .collect();
+                    // In breach only through readings stored since this pass's
+                    // own: the pass that holds them raises or repeats it, and
+                    // counts them once.
+                    if breaching.is_empty() {
+                        continue;
+                    }
+                    self.breach(patient_id, device_id, &condition, rule, latest, &breaching)
                         .await?
                 }
                 None => {
@@ -237,6 +274,7 @@ impl AlertService {
         condition: &str,
         rule: &AlertRule,
         value: f64,
+        breaching: &[f64],
     ) -> DomainResult<()> {
         let spec = rule.vital.spec();
         let message = format!(
@@ -260,20 +298,43 @@ impl AlertService {
             message: &message,
             value: Some(value),
         };
-        self.raise_or_repeat(&new, rule.direction).await
+        self.raise_or_repeat(&new, rule.direction, breaching).await
     }
 
     /// Raises `new`, or — one active alert per patient and condition — makes
     /// it a repeat of the active one (its level only ever rises; `worse_is`
     /// says which way the peak goes).
-    async fn raise_or_repeat(&self, new: &NewAlert<'_>, worse_is: Direction) -> DomainResult<()> {
+    /// Raises `new`'s alert or repeats the active one; `seen` are the values
+    /// of this pass that breach (a pass may judge several readings at once),
+    /// each a repeat.
+    async fn raise_or_repeat(
+        &self,
+        new: &NewAlert<'_>,
+        worse_is: Direction,
+        seen: &[f64],
+    ) -> DomainResult<()> {
         let now = Timestamp::now().as_millisecond();
         let value = new.value.unwrap_or_default();
+        let extreme = seen.iter().fold(value, |a, b| worse(worse_is, a, *b));
+        let times = i64::try_from(seen.len().max(1)).unwrap_or(1);
         loop {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
             match store::active(&mut conn, new.patient_id, new.condition).await? {
                 None => {
                     if let Some(id) = store::raise(&mut conn, new, now).await? {
+                        if times > 1 {
+                            store::repeat(
+                                &mut conn,
+                                id,
+                                new.level,
+                                value,
+                                extreme,
+                                new.title,
+                                now,
+                                times - 1,
+                            )
+                            .await?;
+                        }
                         drop(conn);
                         tracing::info!(
                             patient_id = new.patient_id,
@@ -291,8 +352,8 @@ impl AlertService {
                     } else {
                         level
                     };
-                    let peak = worse(worse_is, peak.unwrap_or(value), value);
-                    store::repeat(&mut conn, id, level, value, peak, new.title, now).await?;
+                    let peak = worse(worse_is, peak.unwrap_or(value), extreme);
+                    store::repeat(&mut conn, id, level, value, peak, new.title, now, times).await?;
                     drop(conn);
                     return self.publish(AlertChange::Updated, id).await;
                 }
@@ -341,7 +402,7 @@ impl AlertService {
             message: &message,
             value: Some(score),
         };
-        self.raise_or_repeat(&new, Direction::Above).await
+        self.raise_or_repeat(&new, Direction::Above, &[]).await
     }
 
     async fn clear_condition(

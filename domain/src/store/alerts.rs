@@ -78,7 +78,8 @@ pub async fn raise(
     Ok(inserted)
 }
 
-/// A repeat of an active alert: one more breaching reading.
+/// Repeats of an active alert: `times` more breaching readings.
+#[allow(clippy::too_many_arguments)]
 pub async fn repeat(
     conn: &mut AnyConnection,
     id: i64,
@@ -87,6 +88,7 @@ pub async fn repeat(
     peak: f64,
     title: &str,
     now_ms: i64,
+    times: i64,
 ) -> DomainResult<()> {
     // Repeats evaluated concurrently must not lower the level another one
     // raised: the level (and its title) only ever rises, in the statement.
@@ -95,7 +97,7 @@ pub async fn repeat(
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE vital_alerts SET level = CASE WHEN {RISES} THEN $1 ELSE level END, \
          title = CASE WHEN {RISES} THEN $4 ELSE title END, last_value = $2, peak_value = $3, \
-         count = count + 1, updated_at = $5 WHERE id = $6"
+         count = count + $7, updated_at = $5 WHERE id = $6"
     )))
     .bind(level.as_str())
     .bind(value)
@@ -103,6 +105,7 @@ pub async fn repeat(
     .bind(title)
     .bind(now_ms)
     .bind(id)
+    .bind(times)
     .execute(conn)
     .await
     .map_err(db_error)?;

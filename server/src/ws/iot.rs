@@ -4,7 +4,9 @@
 //! patient's own devices — acknowledged with `{"type": "ack", "seq": n}` once
 //! durable when the device sent a `seq` —, and `get_latest` from anyone
 //! allowed. Out: `iot_data` (`{"data": {"spo2": {"valeur", "unite",
-//! "timestamp"}, …}}`, stored readings only) and errors.
+//! "timestamp"}, …}}`, stored readings only; a device gets the latest
+//! values when it connects and on `get_latest`, not every reading after),
+//! commands to a device, and errors.
 //!
 //! Who may open it: the patient, a doctor in their care (or under emergency
 //! access), a device of that patient. Opening it and each `get_latest` are
@@ -262,18 +264,17 @@ async fn deliver(
     event: &Event,
 ) -> bool {
     match (event, peer) {
+        // Readings go to the people watching; a device only sends them.
         (
             Event::Readings {
                 patient_id: of,
                 readings,
                 stored_at,
             },
-            _,
+            Peer::User(_),
         ) if *of == patient_id => {
             let sent = send_json(socket, &iot_data(readings)).await;
-            if matches!(peer, Peer::User(_)) {
-                state.metrics.delivered(*stored_at);
-            }
+            state.metrics.delivered(*stored_at);
             sent
         }
         (Event::Alert { change, alert }, Peer::User(_)) if alert.patient == patient_id => {
