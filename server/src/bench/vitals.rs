@@ -47,6 +47,9 @@ pub struct VitalsPlan {
     pub idle_sockets: usize,
 }
 
+/// Pause between phases, so that one phase's work does not spill into the next.
+const SETTLE: Duration = Duration::from_secs(3);
+
 /// Shared password of the benchmark's accounts.
 const PASSWORD: &str = "bench-password-not-secret";
 
@@ -128,6 +131,7 @@ async fn measure(
     acked += http.readings;
     println!("          {}", http.summary("request"));
 
+    tokio::time::sleep(SETTLE).await;
     println!(
         "ws        {} device sockets, each waiting for its ack, for {} s…",
         plan.ws_devices, plan.seconds
@@ -136,6 +140,9 @@ async fn measure(
     acked += ws.readings;
     println!("          {}", ws.summary("message"));
 
+    // The server settles (alert passes over the readings just stored)
+    // before the steady-rate phase.
+    tokio::time::sleep(SETTLE).await;
     let rate = latency_devices * 20;
     println!(
         "latency   {latency_devices} devices × 5 messages/s × 4 vitals ≈ {rate} readings/s for {} s, \
