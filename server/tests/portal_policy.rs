@@ -113,6 +113,23 @@ async fn fn_table(
     all
 }
 
+/// Who reads a patient's clinical data (profile, vitals): the patient, the
+/// doctors in their care, a doctor under emergency access; nobody else.
+fn clinical_reads(w: &World) -> [(&Actor, bool, Trail); 9] {
+    use Trail::*;
+    [
+        (&w.patient, true, Allowed),
+        (&w.by_appointment, true, Allowed),
+        (&w.assigned, true, Allowed),
+        (&w.withdrawn, false, Refused),
+        (&w.stranger, false, Refused),
+        (&w.emergency, true, AllowedEmergency),
+        (&w.expired, false, Refused),
+        (&w.admin, false, Refused),
+        (&w.other_patient, false, Refused),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_functions_read_medical_data_as_the_policy_says() {
     let app = spawn_app().await;
@@ -127,17 +144,7 @@ async fn server_functions_read_medical_data_as_the_policy_says() {
         "read",
         "medical_profile",
         w.patient.id,
-        &[
-            (&w.patient, true, Allowed),
-            (&w.by_appointment, true, Allowed),
-            (&w.assigned, true, Allowed),
-            (&w.withdrawn, false, Refused),
-            (&w.stranger, false, Refused),
-            (&w.emergency, true, AllowedEmergency),
-            (&w.expired, false, Refused),
-            (&w.admin, false, Refused),
-            (&w.other_patient, false, Refused),
-        ],
+        &clinical_reads(&w),
     )
     .await;
     assert_eq!(reads[0].body["patient_id"], w.patient.id);
@@ -161,17 +168,7 @@ async fn server_functions_read_medical_data_as_the_policy_says() {
         "read",
         "vitals",
         w.patient.id,
-        &[
-            (&w.patient, true, Allowed),
-            (&w.by_appointment, true, Allowed),
-            (&w.assigned, true, Allowed),
-            (&w.withdrawn, false, Refused),
-            (&w.stranger, false, Refused),
-            (&w.emergency, true, AllowedEmergency),
-            (&w.expired, false, Refused),
-            (&w.admin, false, Refused),
-            (&w.other_patient, false, Refused),
-        ],
+        &clinical_reads(&w),
     )
     .await;
 

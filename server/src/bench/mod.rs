@@ -150,11 +150,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         return outcome;
     }
     let services = Services::new(db.clone(), auth_config()).await?;
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
+    let build = build_kind();
     println!(
         "backend {} ({build} build), {}",
         target.backend, target.name
@@ -213,6 +209,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             println!("check     VIOLATED: {violation}");
         }
         bail!("invariant violated")
+    }
+}
+
+/// How this binary was built (figures of a debug build mean little).
+fn build_kind() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
     }
 }
 

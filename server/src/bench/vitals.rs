@@ -62,14 +62,11 @@ pub async fn run(target: &Target, plan: &VitalsPlan) -> anyhow::Result<()> {
         .max(plan.ws_devices)
         .max(latency_devices)
         .max(plan.http_clients);
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
     println!(
-        "backend   {} ({build} build), {}",
-        target.backend, target.name
+        "backend   {} ({} build), {}",
+        target.backend,
+        super::build_kind(),
+        target.name
     );
 
     let started = Instant::now();

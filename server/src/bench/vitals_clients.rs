@@ -39,7 +39,31 @@ pub struct Throughput {
     pub errors: u64,
 }
 
+/// What one client task reports: readings stored, errors, time per exchange.
+type Tally = (u64, u64, Vec<Duration>);
+
 impl Throughput {
+    /// Adds up the client tasks' tallies once they have all finished.
+    async fn gather(
+        mut tasks: tokio::task::JoinSet<Tally>,
+        started: Instant,
+    ) -> anyhow::Result<Self> {
+        let mut total = Self {
+            readings: 0,
+            wall: Duration::ZERO,
+            times: Vec::new(),
+            errors: 0,
+        };
+        while let Some(done) = tasks.join_next().await {
+            let (stored, errors, times) = done?;
+            total.readings += stored;
+            total.errors += errors;
+            total.times.extend(times);
+        }
+        total.wall = started.elapsed();
+        Ok(total)
+    }
+
     pub fn summary(&self, unit: &str) -> String {
         format!(
             "{:.0} readings/s durable ({} readings in {:.1} s), {} errors; per {unit} {}",
@@ -159,20 +183,7 @@ pub async fn http_batches(
             (stored, errors, times)
         });
     }
-    let mut total = Throughput {
-        readings: 0,
-        wall: Duration::ZERO,
-        times: Vec::new(),
-        errors: 0,
-    };
-    while let Some(done) = tasks.join_next().await {
-        let (stored, errors, times) = done?;
-        total.readings += stored;
-        total.errors += errors;
-        total.times.extend(times);
-    }
-    total.wall = started.elapsed();
-    Ok(total)
+    Throughput::gather(tasks, started).await
 }
 
 async fn connect(base: &str, patient: i64, token: &str) -> anyhow::Result<Socket> {
@@ -282,20 +293,7 @@ pub async fn ws_throughput(
             (stored, errors, times)
         });
     }
-    let mut total = Throughput {
-        readings: 0,
-        wall: Duration::ZERO,
-        times: Vec::new(),
-        errors: 0,
-    };
-    while let Some(done) = tasks.join_next().await {
-        let (stored, errors, times) = done?;
-        total.readings += stored;
-        total.errors += errors;
-        total.times.extend(times);
-    }
-    total.wall = started.elapsed();
-    Ok(total)
+    Throughput::gather(tasks, started).await
 }
 
 /// Devices (one per patient) send five messages a second each; the doctor
