@@ -20,6 +20,7 @@ pub mod paging;
 pub mod scheduling;
 pub mod sockets;
 pub mod trail;
+pub mod treatments;
 pub mod vitals;
 pub mod wards;
 

@@ -60,6 +60,18 @@ pub enum Notice {
         patient_name: String,
         title: String,
     },
+    /// A doctor prescribed a treatment (to the patient).
+    TreatmentPrescribed {
+        treatment_id: i64,
+        doctor_name: String,
+        medocs_name: String,
+    },
+    /// A dose is due now (to the patient); `time` is `HH:MM` on their clock.
+    DoseDue {
+        treatment_id: i64,
+        medocs_name: String,
+        time: String,
+    },
 }
 
 impl Notice {
@@ -74,6 +86,8 @@ impl Notice {
             Self::AppointmentCancelled { .. } => "appointment_cancelled",
             Self::EmergencyAccess { .. } => "emergency_access",
             Self::AlertEscalated { .. } => "alert_escalated",
+            Self::TreatmentPrescribed { .. } => "treatment_prescribed",
+            Self::DoseDue { .. } => "dose_due",
         }
     }
 }

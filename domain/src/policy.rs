@@ -55,6 +55,8 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     // Who saw my data.
                     AccessTrail => action == Read,
                     Vitals | Device | VitalAlert => action == Read,
+                    // Their own medicines: added, changed, stopped, doses ticked.
+                    Treatment => matches!(action, Read | Create | Update | Delete),
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -66,6 +68,9 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
             (VitalAlert, Update) => matches!(relation, Care | Emergency),
             // Registering a patient's devices is for their own doctors.
             (Device, Create | Update | Delete) => relation == Care,
+            (Treatment, Read) => matches!(relation, Care | Emergency),
+            // Prescribing, changing and stopping: the patient's own doctors.
+            (Treatment, Create | Update | Delete) => relation == Care,
             // Break the glass: only from outside the care team.
             (EmergencyAccess, BreakGlass) => relation == Stranger,
             _ => false,
@@ -226,6 +231,7 @@ mod tests {
                     Resource::AppointmentReason,
                     Resource::Vitals,
                     Resource::VitalAlert,
+                    Resource::Treatment,
                 ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }

@@ -49,6 +49,8 @@ wire_enum! {
         Device => "device",
         /// An alert on the patient's vital signs.
         VitalAlert => "vital_alert",
+        /// A treatment (medicine, doses, the doses ticked).
+        Treatment => "treatment",
     }
 }
 

@@ -117,7 +117,7 @@ pub async fn serve(
 }
 
 /// Starts the housekeeping job: every 30 seconds, pass expired waitlist offers
-/// on; every ten minutes, drop expired refresh tokens and idle sign-in
+/// on, remind patients of the doses due; every ten minutes, drop expired refresh tokens and idle sign-in
 /// throttle entries, and prune vital-sign readings past their retention
 /// (raw readings after `VITALS_RAW_DAYS`, summaries after `VITALS_SUMMARY_DAYS`).
 pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
@@ -155,6 +155,11 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
             }
             if let Err(err) = services.alerts.watch_batteries(now).await {
                 tracing::warn!(error = %err, "watching device batteries failed");
+            }
+            match services.treatments.remind_due(now).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "dose reminders sent"),
+                Err(err) => tracing::warn!(error = %err, "dose reminders failed"),
             }
             if ticks % 20 == 0 {
                 match services.auth.purge().await {

@@ -45,6 +45,7 @@ pub async fn save_medical_profile(
     mobile_phone: String,
     blood_pressure_level: String,
     cholesterol_level: String,
+    time_zone: Option<String>,
 ) -> Result<MedicalProfile, UiError> {
     use crate::session::{require_principal, services};
     use domain::medical::{MedicalProfileForm, TextList};
@@ -62,6 +63,7 @@ pub async fn save_medical_profile(
         mobile_phone: Some(mobile_phone),
         blood_pressure_level: Some(blood_pressure_level),
         cholesterol_level: Some(cholesterol_level),
+        time_zone,
     };
     let me = require_principal()?;
     Ok(services()?

@@ -58,6 +58,7 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::Vitals => m.res_vitals,
         Resource::Device => m.res_device,
         Resource::VitalAlert => m.res_vital_alert,
+        Resource::Treatment => m.res_treatment,
     }
 }
 

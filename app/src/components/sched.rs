@@ -214,6 +214,14 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
             title,
             ..
         } => format!("{} {patient_name} — {title}", s.n_alert_escalated),
+        Notice::TreatmentPrescribed {
+            doctor_name,
+            medocs_name,
+            ..
+        } => format!("{} Dr {doctor_name} — {medocs_name}", s.n_treatment_prescribed),
+        Notice::DoseDue {
+            medocs_name, time, ..
+        } => format!("{} {medocs_name} — {time}", s.n_dose_due),
     }
 }
 

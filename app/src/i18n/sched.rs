@@ -84,6 +84,8 @@ pub struct Sched {
     pub n_cancelled: &'static str,
     pub n_emergency_access: &'static str,
     pub n_alert_escalated: &'static str,
+    pub n_treatment_prescribed: &'static str,
+    pub n_dose_due: &'static str,
     pub emergency_until: &'static str,
     pub calendar_title: &'static str,
     pub ranges_title: &'static str,

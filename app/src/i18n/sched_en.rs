@@ -86,6 +86,8 @@ pub const SCHED_EN: Sched = Sched {
     n_cancelled: "Appointment cancelled by",
     n_emergency_access: "Emergency access to your medical data opened by",
     n_alert_escalated: "Unacknowledged critical alert:",
+    n_treatment_prescribed: "New treatment prescribed by",
+    n_dose_due: "Time for your dose:",
     emergency_until: "until",
     calendar_title: "My calendar",
     ranges_title: "Weekly availability",

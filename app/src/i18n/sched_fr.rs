@@ -86,6 +86,8 @@ pub const SCHED_FR: Sched = Sched {
     n_cancelled: "Rendez-vous annulé par",
     n_emergency_access: "Accès d’urgence à vos données médicales ouvert par",
     n_alert_escalated: "Alerte critique non acquittée :",
+    n_treatment_prescribed: "Nouveau traitement prescrit par le",
+    n_dose_due: "C'est l'heure de votre prise :",
     emergency_until: "jusqu’à",
     calendar_title: "Mon calendrier",
     ranges_title: "Disponibilités hebdomadaires",

@@ -26,6 +26,27 @@ const FIELDS: &[&str] = &[
     "mobile_phone",
     "blood_pressure_level",
     "cholesterol_level",
+    "time_zone",
+];
+
+/// Zones offered in the time zone field (any IANA name may be typed).
+const ZONES: &[&str] = &[
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Zurich",
+    "Europe/London",
+    "America/Montreal",
+    "America/Martinique",
+    "America/Guadeloupe",
+    "America/Cayenne",
+    "Indian/Reunion",
+    "Indian/Mayotte",
+    "Pacific/Noumea",
+    "Pacific/Tahiti",
+    "Africa/Casablanca",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Africa/Kinshasa",
 ];
 
 /// `/patient/profile`.
@@ -171,6 +192,15 @@ fn ProfileEditor(p: MedicalProfile) -> impl IntoView {
                 <h2 class="text-lg font-semibold sm:col-span-2">{move || i18n.t(|t| t.m.section_follow_up)}</h2>
                 {levels("blood_pressure_level", |m| m.blood_pressure_label, text(&form.blood_pressure_level))}
                 {levels("cholesterol_level", |m| m.cholesterol_label, text(&form.cholesterol_level))}
+                <label class=LABEL><span>{move || i18n.t(|t| t.m.time_zone_label)}</span>
+                    <input id="time_zone" name="time_zone" list="time-zones" value=text(&form.time_zone)
+                        placeholder="Europe/Paris" class=INPUT />
+                    <datalist id="time-zones">
+                        {ZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}
+                    </datalist>
+                    <span class="text-xs font-normal text-slate-500">{move || i18n.t(|t| t.m.time_zone_hint)}</span>
+                    <FieldError name="time_zone" error />
+                </label>
             </section>
             <div class="flex flex-wrap items-center gap-3">
                 <button type="submit" class="rounded-lg bg-teal-700 px-4 py-2 font-semibold text-white shadow hover:bg-teal-800 disabled:opacity-60"

@@ -77,6 +77,7 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
             mobile_phone: Some(p.9.into()),
             blood_pressure_level: Some(p.10.into()),
             cholesterol_level: Some(p.11.into()),
+            time_zone: Some("Europe/Paris".into()),
         };
         services
             .profiles

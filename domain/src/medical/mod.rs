@@ -167,6 +167,9 @@ pub struct MedicalProfile {
     pub mobile_phone: Option<String>,
     pub blood_pressure_level: Option<Level>,
     pub cholesterol_level: Option<Level>,
+    /// IANA time zone the patient lives in (treatment days and dose times
+    /// are read on its clock); absent: the platform's, `Europe/Paris`.
+    pub time_zone: Option<String>,
     /// When the patient last saved it (Unix milliseconds); absent if never.
     pub updated_at: Option<i64>,
 }
@@ -230,6 +233,10 @@ pub struct MedicalProfileForm {
     /// `low`, `normal` or `high`.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Level>, example = "normal"))]
     pub cholesterol_level: Option<String>,
+    /// IANA time zone (`Europe/Paris`, `America/Martinique`…); empty: the
+    /// platform's.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "Europe/Paris"))]
+    pub time_zone: Option<String>,
 }
 
 /// Entries of a list, as a list or as one text (HTML forms).
@@ -256,6 +263,9 @@ impl TextList {
     }
 }
 
+/// The platform's time zone, for patients who set none.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
+
 /// Most entries a list holds, and most characters per entry.
 pub const MAX_LIST_ENTRIES: usize = 30;
 pub const MAX_ENTRY_CHARS: usize = 100;
@@ -278,6 +288,7 @@ impl From<&MedicalProfile> for MedicalProfileForm {
             mobile_phone: profile.mobile_phone.clone(),
             blood_pressure_level: profile.blood_pressure_level.map(|l| l.as_str().to_owned()),
             cholesterol_level: profile.cholesterol_level.map(|l| l.as_str().to_owned()),
+            time_zone: profile.time_zone.clone(),
         }
     }
 }

@@ -156,6 +156,17 @@ impl MedicalProfileForm {
                 Level::parse,
                 "low, normal, high",
             )?,
+            time_zone: text(&self.time_zone)
+                .map(|raw| {
+                    jiff::tz::TimeZone::get(raw).map(|_| raw.to_owned()).map_err(|_| {
+                        DomainError::invalid(
+                            "time_zone",
+                            "invalid_timezone",
+                            "unknown IANA time zone, such as Europe/Paris",
+                        )
+                    })
+                })
+                .transpose()?,
             updated_at: None,
         })
     }

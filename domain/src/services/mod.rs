@@ -19,6 +19,7 @@ mod reasons;
 pub mod scheduling;
 pub mod sockets;
 pub mod trail;
+pub mod treatments;
 pub mod vitals;
 pub mod waitlist;
 pub mod wards;
@@ -44,6 +45,7 @@ pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
 pub use sockets::SocketService;
 pub use trail::TrailService;
+pub use treatments::TreatmentService;
 pub use vitals::VitalsService;
 pub use waitlist::WaitlistService;
 pub use wards::WardService;
@@ -67,6 +69,7 @@ pub struct Services {
     pub alerts: AlertService,
     pub sockets: SocketService,
     pub wards: WardService,
+    pub treatments: TreatmentService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -115,6 +118,7 @@ impl Services {
             alerts,
             sockets: SocketService::new(db.clone())?,
             wards: WardService::new(db.clone(), gate.clone()),
+            treatments: TreatmentService::new(db.clone(), gate.clone()),
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

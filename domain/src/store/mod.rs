@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod sockets;
 pub mod specialties;
 pub mod trail;
+pub mod treatments;
 pub mod users;
 pub mod waitlist;
 pub mod wards;

@@ -10,7 +10,7 @@ use crate::medical::{BloodGroup, EmergencyContact, Level, MedicalProfile, Sex};
 
 const COLUMNS: &str = "patient_id, date_of_birth, sex, blood_group, height_cm, weight_kg, \
     allergies, chronic_conditions, emergency_name, emergency_phone, emergency_relation, \
-    mobile_phone, blood_pressure_level, cholesterol_level, updated_at";
+    mobile_phone, blood_pressure_level, cholesterol_level, time_zone, updated_at";
 
 /// The profile of `patient_id`, if ever saved.
 pub async fn get(
@@ -41,8 +41,8 @@ pub async fn save(
         "INSERT INTO medical_profiles (patient_id, date_of_birth, sex, blood_group, height_cm, \
          weight_kg, allergies, chronic_conditions, emergency_name, emergency_phone, \
          emergency_relation, mobile_phone, active_mobile_phone, blood_pressure_level, \
-         cholesterol_level, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         cholesterol_level, time_zone, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (patient_id) DO UPDATE SET date_of_birth = excluded.date_of_birth, \
          sex = excluded.sex, blood_group = excluded.blood_group, height_cm = excluded.height_cm, \
          weight_kg = excluded.weight_kg, allergies = excluded.allergies, \
@@ -51,7 +51,8 @@ pub async fn save(
          emergency_relation = excluded.emergency_relation, mobile_phone = excluded.mobile_phone, \
          active_mobile_phone = excluded.active_mobile_phone, \
          blood_pressure_level = excluded.blood_pressure_level, \
-         cholesterol_level = excluded.cholesterol_level, updated_at = excluded.updated_at",
+         cholesterol_level = excluded.cholesterol_level, time_zone = excluded.time_zone, \
+         updated_at = excluded.updated_at",
     )
     .bind(profile.patient_id)
     .bind(profile.date_of_birth.map(|d| d.to_string()))
@@ -68,6 +69,7 @@ pub async fn save(
     .bind(profile.mobile_phone.clone().filter(|_| active))
     .bind(profile.blood_pressure_level.map(Level::as_str))
     .bind(profile.cholesterol_level.map(Level::as_str))
+    .bind(profile.time_zone.clone())
     .bind(now_ms)
     .execute(conn)
     .await
@@ -93,6 +95,17 @@ pub async fn release_mobile_phone(
         .await
         .map(drop)
         .map_err(db_error)
+}
+
+/// The time zone `patient_id` set in their profile, if any.
+pub async fn time_zone(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Option<String>> {
+    let zone: Option<Option<String>> =
+        sqlx::query_scalar("SELECT time_zone FROM medical_profiles WHERE patient_id = $1")
+            .bind(patient_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(db_error)?;
+    Ok(zone.flatten())
 }
 
 /// The active patient whose mobile number is `e164`, if any.
@@ -146,6 +159,7 @@ fn from_row(row: &AnyRow) -> DomainResult<MedicalProfile> {
             .as_deref()
             .and_then(Level::parse),
         cholesterol_level: text("cholesterol_level")?.as_deref().and_then(Level::parse),
+        time_zone: text("time_zone")?,
         updated_at: Some(row.try_get("updated_at").map_err(db_error)?),
     })
 }

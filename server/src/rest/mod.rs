@@ -17,6 +17,7 @@ pub mod responses;
 pub mod slots;
 pub mod specialties;
 pub mod tokens;
+pub mod treatments;
 pub mod waitlist;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(waitlist::router())
         .merge(calendars::router())
         .merge(medical::router())
+        .merge(treatments::router())
         .merge(iot::router())
         .merge(health::router())
         .merge(openapi::router())

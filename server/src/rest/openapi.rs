@@ -12,7 +12,7 @@ use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
     accounts, appointments, availability, calendars, doctors, exceptions, health, iot, medical,
-    slots, specialties, tokens, waitlist,
+    slots, specialties, tokens, treatments, waitlist,
 };
 use crate::state::AppState;
 
@@ -38,6 +38,8 @@ use crate::state::AppState;
         medical::profile, medical::save_profile, medical::care_team, medical::break_glass,
         medical::relationships, medical::assign, medical::end, medical::my_trail, medical::search_trail,
         medical::export_trail,
+        treatments::list, treatments::create, treatments::one, treatments::replace, treatments::remove,
+        treatments::day, treatments::record_dose,
         iot::devices::list, iot::devices::register, iot::devices::one, iot::devices::replace, iot::devices::remove,
         iot::devices::status, iot::devices::latest_data, iot::devices::rekey, iot::devices::revoke, iot::devices::send_command,
         iot::wards::list, iot::wards::create, iot::wards::one, iot::wards::replace, iot::wards::remove, iot::wards::board, iot::wards::my_board,
