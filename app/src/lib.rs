@@ -28,7 +28,8 @@ use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
     MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute,
-    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, WaitlistRoute,
+    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, TreatmentsRoute,
+    WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("care-team") view={Lazy::<CareTeamRoute>::new()} />
                         <Route path=path!("access") view={Lazy::<MyAccessRoute>::new()} />
                         <Route path=path!("vitals") view={Lazy::<MyVitalsRoute>::new()} />
+                        <Route path=path!("treatments") view={Lazy::<TreatmentsRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />

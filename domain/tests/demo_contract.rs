@@ -241,6 +241,38 @@ async fn demo_platform_is_lived_in(s: &Services) {
         "{conditions:?}"
     );
 
+    // Treatments: Paul's prescriptions come from a doctor of his care team,
+    // his past doses are mostly ticked; Marie's two paracetamols warn.
+    let paul = sign_in(s, "paul").await;
+    let paul_treatments = s
+        .treatments
+        .overview(&paul, paul.user_id, None, now)
+        .await
+        .unwrap();
+    assert!(paul_treatments.treatments.len() >= 3);
+    assert!(
+        paul_treatments
+            .treatments
+            .iter()
+            .all(|t| t.prescribed_by.is_some() && t.active)
+    );
+    let adherence = &paul_treatments.day.adherence;
+    assert!(!adherence.is_empty());
+    assert!(
+        adherence
+            .iter()
+            .all(|a| a.due > 10 && a.rate.is_some_and(|r| r > 0.6 && r < 1.0)),
+        "{adherence:?}"
+    );
+    let marie_day = s.treatments.day(&marie, marie.user_id, None, now).await.unwrap();
+    assert!(
+        marie_day
+            .interactions
+            .iter()
+            .any(|i| i.ingredient == "paracétamol"),
+        "{marie_day:?}"
+    );
+
     let wards = s.wards.list(&nguyen).await.unwrap();
     assert_eq!(wards.len(), 1);
     let (_, board) = s.wards.board(&nguyen, wards[0].id).await.unwrap();

@@ -17,4 +17,5 @@ pub mod portals;
 pub mod routes;
 pub mod sign_in;
 pub mod sign_up;
+pub mod treatments;
 pub mod vitals;

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::care_team::EmptyMedical;
+use super::treatments::TreatmentsSection;
 use crate::api::medical::{BreakGlass, care_relationships, read_medical_profile};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL, ProfileView, Relationship, moment_text};
@@ -105,6 +106,10 @@ pub fn PatientFilePage() -> impl IntoView {
                             {move || i18n.t(|t| t.v.open_vitals)}
                         </A>
                         <div class="mt-4"><ProfileView profile=p /></div>
+                        <section class="mt-6" data-testid="patient-treatments">
+                            <h2 class="text-xl font-semibold">{move || i18n.t(|t| t.m.treatments_section)}</h2>
+                            <TreatmentsSection patient_id=Some(patient_id) />
+                        </section>
                     }.into_any(),
                     Err(err) if err.code == "permission_denied" => view! {
                         <h1 class="mt-2 text-2xl font-bold" data-testid="patient-name">{name}</h1>

@@ -40,6 +40,10 @@ const PATIENT_NAV: &[NavItem] = &[
         href: "/patient/vitals",
         label: |t| t.v.nav_vitals,
     },
+    NavItem {
+        href: "/patient/treatments",
+        label: |t| t.m.nav_treatments,
+    },
 ];
 const DOCTOR_NAV: &[NavItem] = &[
     NavItem {

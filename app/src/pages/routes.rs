@@ -59,4 +59,5 @@ lazy_pages! {
     PatientVitalsRoute => super::vitals::PatientVitalsPage,
     MonitoringRoute => super::vitals::MonitoringPage,
     DevicesRoute => super::devices::DevicesPage,
+    TreatmentsRoute => super::treatments::TreatmentsPage,
 }

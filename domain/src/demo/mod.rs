@@ -9,6 +9,7 @@
 mod medical;
 mod past;
 mod practices;
+mod treatments;
 mod upcoming;
 mod vitals;
 
@@ -202,6 +203,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     past::load(services, &people, now).await?;
     upcoming::load(services, &people, now).await?;
     medical::load(services, &people, now).await?;
+    treatments::load(services, &people, now).await?;
     vitals::load(services, &people, now).await?;
     Ok(true)
 }

@@ -23,7 +23,7 @@ use crate::treatments::ingredients::{ingredients_of, interactions};
 use crate::treatments::schedule::{self, Slot, format_time, parse_time};
 use crate::treatments::{
     Adherence, DoseForm, ParsedTreatment, PlannedDose, Treatment, TreatmentDay,
-    TreatmentForm,
+    TreatmentForm, TreatmentsOverview,
 };
 
 /// How late a dose reminder may still go out (after a restart, say).
@@ -64,6 +64,8 @@ fn view(stored: StoredTreatment, tz: &TimeZone, now: Timestamp) -> Treatment {
         end,
         jours_restants: schedule::days_left(started_at, end, now, tz),
         patient_id: stored.patient_id,
+        start_day: schedule::day_of(started_at, tz),
+        end_day: schedule::day_of(end, tz),
         dose_times: stored.dose_times,
         instructions: stored.instructions,
         prescribed_by: stored.prescribed_by,
@@ -79,6 +81,11 @@ fn times_of(treatment: &StoredTreatment) -> Vec<jiff::civil::Time> {
 impl TreatmentService {
     pub(crate) fn new(db: Db, gate: Gate) -> Self {
         Self { db, gate }
+    }
+
+    /// The time zone a patient's days and dose times are read in.
+    pub async fn zone(&self, patient_id: UserId) -> DomainResult<TimeZone> {
+        zone_of(&self.db, patient_id).await
     }
 
     /// 404 unless `patient_id` is a patient's account.
@@ -346,6 +353,17 @@ impl TreatmentService {
         day: Option<Date>,
         now: Timestamp,
     ) -> DomainResult<TreatmentDay> {
+        Ok(self.overview(actor, patient_id, day, now).await?.day)
+    }
+
+    /// Every treatment of a patient and their day, read once.
+    pub async fn overview(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+        day: Option<Date>,
+        now: Timestamp,
+    ) -> DomainResult<TreatmentsOverview> {
         self.patient(patient_id).await?;
         let db = self.db.clone();
         let (stored, doses) = self
@@ -371,7 +389,6 @@ impl TreatmentService {
         };
         let mut planned = Vec::new();
         let mut adherence = Vec::new();
-        let mut running = Vec::new();
         for treatment in &stored {
             let (start, end) = (instant(treatment.started_at_ms), instant(treatment.ends_at_ms));
             let times = times_of(treatment);
@@ -404,18 +421,22 @@ impl TreatmentService {
                     skipped,
                     rate,
                 });
-                running.push(view(treatment.clone(), &tz, now));
             }
         }
         planned.sort_by(|a, b| a.at.cmp(&b.at).then(a.treatment_id.cmp(&b.treatment_id)));
-        let running_refs: Vec<&Treatment> = running.iter().collect();
-        Ok(TreatmentDay {
-            patient_id,
-            day,
-            time_zone: tz.iana_name().unwrap_or(DEFAULT_TIME_ZONE).to_owned(),
-            doses: planned,
-            adherence,
-            interactions: interactions(&running_refs),
+        let treatments: Vec<Treatment> = stored.into_iter().map(|s| view(s, &tz, now)).collect();
+        let running: Vec<&Treatment> = treatments.iter().filter(|t| t.active).collect();
+        let interactions = interactions(&running);
+        Ok(TreatmentsOverview {
+            day: TreatmentDay {
+                patient_id,
+                day,
+                time_zone: tz.iana_name().unwrap_or(DEFAULT_TIME_ZONE).to_owned(),
+                doses: planned,
+                adherence,
+                interactions,
+            },
+            treatments,
         })
     }
 

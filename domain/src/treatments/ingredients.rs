@@ -183,6 +183,8 @@ mod tests {
             end: at,
             jours_restants: 5,
             patient_id: 1,
+            start_day: at.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            end_day: at.to_zoned(jiff::tz::TimeZone::UTC).date(),
             dose_times: vec![],
             instructions: None,
             prescribed_by: None,

@@ -57,6 +57,11 @@ pub struct Treatment {
     #[cfg_attr(feature = "openapi", schema(example = 5))]
     pub jours_restants: i64,
     pub patient_id: UserId,
+    /// The first and the last day, on the patient's calendar.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub start_day: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub end_day: Date,
     /// When each dose of the day is due (`HH:MM`, the patient's clock).
     #[cfg_attr(feature = "openapi", schema(example = json!(["08:00", "14:00", "20:00"])))]
     pub dose_times: Vec<String>,
@@ -198,4 +203,12 @@ pub struct TreatmentDay {
     pub doses: Vec<PlannedDose>,
     pub adherence: Vec<Adherence>,
     pub interactions: Vec<Interaction>,
+}
+
+/// Everything the treatments page shows: every treatment of the patient and
+/// their day (read once, one trail entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentsOverview {
+    pub treatments: Vec<Treatment>,
+    pub day: TreatmentDay,
 }

@@ -1,0 +1,296 @@
+//! Treatments: `/patient/treatments` (today's doses to tick, adherence,
+//! interactions, the list, adding one) and the same section on a patient's
+//! file for their doctors (read, prescribe, delete; only the patient ticks).
+
+use domain::accounts::UserId;
+use domain::treatments::{DoseStatus, PlannedDose, Treatment, TreatmentsOverview};
+use leptos::prelude::*;
+
+use crate::api::clinical::{AddTreatment, DeleteTreatment, TickDose, read_treatments};
+use crate::components::forms::ErrorBanner;
+use crate::components::medical::{ConfirmButton, FieldError, LABEL};
+use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY, date_text};
+use crate::i18n::{Lang, use_i18n};
+use super::care_team::EmptyMedical;
+
+/// Form fields whose errors show under them.
+const FIELDS: &[&str] = &[
+    "medocs_name",
+    "frequency",
+    "duration_days",
+    "started_on",
+    "dose_times",
+    "instructions",
+];
+
+/// `/patient/treatments`.
+#[component]
+pub fn TreatmentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.treatments_title)}</h1>
+        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.treatments_intro)}</p>
+        <TreatmentsSection patient_id=None />
+    }
+}
+
+/// A patient's treatments: the patient's own (`patient_id` none, they tick
+/// doses) or a patient's as their doctor sees them (they prescribe).
+#[component]
+pub fn TreatmentsSection(patient_id: Option<UserId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddTreatment>::new();
+    let remove = ServerAction::<DeleteTreatment>::new();
+    let tick = ServerAction::<TickDose>::new();
+    let overview = Resource::new(
+        move || (add.version().get(), remove.version().get(), tick.version().get()),
+        move |_| read_treatments(patient_id),
+    );
+    let error = Signal::derive(move || {
+        remove
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| tick.value().get().and_then(Result::err))
+    });
+    view! {
+        <div class="mt-3"><ErrorBanner error /></div>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <Overview o patient=patient_id.is_none() remove tick /> }.into_any(),
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <AddForm patient_id add />
+    }
+}
+
+#[component]
+fn Overview(
+    o: TreatmentsOverview,
+    patient: bool,
+    remove: ServerAction<DeleteTreatment>,
+    tick: ServerAction<TickDose>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let TreatmentsOverview { treatments, day } = o;
+    let day_text = day.day.to_string();
+    let zone = day.time_zone.clone();
+    let (running, others): (Vec<Treatment>, Vec<Treatment>) =
+        treatments.into_iter().partition(|t| t.active);
+    let interactions = day.interactions.clone();
+    let doses = day.doses.clone();
+    let adherence = day.adherence.clone();
+    let lang = i18n.lang();
+    view! {
+        {(!interactions.is_empty()).then(|| view! {
+            <div role="alert" data-testid="interactions" class="mt-4 rounded-2xl border border-amber-300 bg-amber-50 p-4 text-amber-900">
+                <h2 class="font-semibold">{move || i18n.t(|t| t.m.interactions_title)}</h2>
+                <ul class="mt-1 list-disc pl-5 text-sm">
+                    {interactions.into_iter().map(|i| view! {
+                        <li>{i.medocs_names.join(" + ")} " — " <strong>{i.ingredient}</strong></li>
+                    }).collect_view()}
+                </ul>
+                <p class="mt-1 text-sm">{move || i18n.t(|t| t.m.interactions_advice)}</p>
+            </div>
+        })}
+        <div class="mt-4 grid gap-4 lg:grid-cols-2">
+            <section class=CARD data-testid="today-doses">
+                <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.m.today_doses)} " — " {date_text(lang, &day_text)}</h2>
+                <p class="text-xs text-slate-500">{move || i18n.t(|t| t.m.times_in)} " " {zone.clone()}</p>
+                {if doses.is_empty() {
+                    view! { <div class="mt-3"><EmptyMedical text=|m| m.no_doses_today /></div> }.into_any()
+                } else {
+                    let day = day_text.clone();
+                    view! {
+                        <ul class="mt-2 divide-y divide-slate-100">
+                            {doses.into_iter().map(|d| view! { <DoseRow d day=day.clone() patient tick /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class=CARD data-testid="adherence">
+                <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.m.adherence_title)}</h2>
+                {if adherence.is_empty() {
+                    view! { <div class="mt-3"><EmptyMedical text=|m| m.adherence_none /></div> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-3 space-y-3">
+                            {adherence.into_iter().map(|a| {
+                                let percent = a.rate.map(|r| (r * 100.0).round() as i64);
+                                let width = format!("width: {}%", percent.unwrap_or(0));
+                                view! {
+                                    <li>
+                                        <div class="flex justify-between text-sm">
+                                            <span class="font-medium">{a.medocs_name}</span>
+                                            <span data-testid="adherence-figure">
+                                                {a.taken} " " {move || i18n.t(|t| t.m.adherence_of)} " " {a.due}
+                                                {percent.map(|p| format!(" — {p} %"))}
+                                            </span>
+                                        </div>
+                                        <div class="mt-1 h-2 rounded-full bg-slate-100" role="img"
+                                            aria-label=format!("{} %", percent.unwrap_or(0))>
+                                            <div class="h-2 rounded-full bg-teal-600" style=width></div>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+        <section class=format!("mt-4 {CARD}")>
+            <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.m.running_treatments)}</h2>
+            {if running.is_empty() {
+                view! { <div class="mt-3"><EmptyMedical text=|m| m.no_treatments /></div> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-2 divide-y divide-slate-100" data-testid="running-treatments">
+                        {running.into_iter().map(|t| view! { <TreatmentRow t remove /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        {(!others.is_empty()).then(|| view! {
+            <section class=format!("mt-4 {CARD}")>
+                <h2 class="text-lg font-semibold text-slate-600">{move || i18n.t(|t| t.m.other_treatments)}</h2>
+                <ul class="mt-2 divide-y divide-slate-100 text-slate-600" data-testid="other-treatments">
+                    {others.into_iter().map(|t| view! { <TreatmentRow t remove /> }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+fn status_text(lang: Lang, d: &PlannedDose) -> &'static str {
+    let m = lang.tr().m;
+    match (d.status, d.due) {
+        (Some(DoseStatus::Taken), _) => m.dose_taken,
+        (Some(DoseStatus::Skipped), _) => m.dose_skipped,
+        (None, true) => m.dose_pending,
+        (None, false) => m.dose_later,
+    }
+}
+
+#[component]
+fn DoseRow(d: PlannedDose, day: String, patient: bool, tick: ServerAction<TickDose>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chip = match d.status {
+        Some(DoseStatus::Taken) => "bg-teal-100 text-teal-900",
+        Some(DoseStatus::Skipped) => "bg-slate-200 text-slate-700",
+        None if d.due => "bg-amber-100 text-amber-900",
+        None => "bg-slate-100 text-slate-600",
+    };
+    let (id, time) = (d.treatment_id, d.time.clone());
+    let send = move |status: &'static str| {
+        let (day, time) = (day.clone(), time.clone());
+        move |_| {
+            tick.dispatch(TickDose { treatment_id: id, day: day.clone(), time: time.clone(), status: status.into() });
+        }
+    };
+    let status = d.status.map(DoseStatus::as_str).unwrap_or("none");
+    let label = status_text(i18n.lang(), &d);
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="dose" data-status=status>
+            <span><span class="font-mono">{d.time.clone()}</span> " " <span class="font-medium">{d.medocs_name.clone()}</span></span>
+            <span class="flex items-center gap-2">
+                <span class=format!("rounded-full px-2 py-0.5 text-xs font-semibold {chip}")>{label}</span>
+                {patient.then(|| view! {
+                    <button type="button" class=PRIMARY data-testid="dose-taken" on:click=send("taken")
+                        disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_taken)}</button>
+                    <button type="button" class=SECONDARY data-testid="dose-skipped" on:click=send("skipped")
+                        disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_skipped)}</button>
+                })}
+            </span>
+        </li>
+    }
+}
+
+#[component]
+fn TreatmentRow(t: Treatment, remove: ServerAction<DeleteTreatment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let id = t.id;
+    let who = match &t.prescribed_by {
+        Some(p) => format!("{} {}", lang.tr().m.prescribed_by, p.name),
+        None => lang.tr().m.added_by_patient.to_owned(),
+    };
+    view! {
+        <li class="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="treatment">
+            <div class="space-y-0.5 text-sm">
+                <p class="text-base font-semibold text-slate-900">{t.medocs_name.clone()}</p>
+                <p>{t.frequency} " " {move || i18n.t(|t| t.m.per_day)} " " {t.dose_times.join(", ")}</p>
+                <p>
+                    {move || i18n.t(|t| t.m.from_day)} " " {date_text(lang, &t.start_day.to_string())} " "
+                    {move || i18n.t(|t| t.m.to_day)} " " {date_text(lang, &t.end_day.to_string())}
+                    {t.active.then(|| format!(" — {} {}", t.jours_restants, lang.tr().m.days_left))}
+                </p>
+                <p class="text-slate-500">{who}</p>
+                {t.instructions.clone().map(|text| view! { <p class="italic">{text}</p> })}
+                {(!t.active_ingredients.is_empty()).then(|| view! {
+                    <p class="text-xs text-slate-500">{move || i18n.t(|t| t.m.contains)} " " {t.active_ingredients.join(", ")}</p>
+                })}
+            </div>
+            <ConfirmButton label=|m| m.delete_treatment question=|m| m.delete_treatment_question yes=|m| m.delete_treatment_confirm
+                testid="delete-treatment" confirm=Callback::new(move |()| { remove.dispatch(DeleteTreatment { id }); }) />
+        </li>
+    }
+}
+
+#[component]
+fn AddForm(patient_id: Option<UserId>, add: ServerAction<AddTreatment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !e.field.as_deref().is_some_and(|f| FIELDS.contains(&f)))
+    });
+    let saved = move || matches!(add.value().get(), Some(Ok(_)));
+    let doctor = patient_id.is_some();
+    view! {
+        <ActionForm action=add attr:class=format!("mt-4 grid gap-3 sm:grid-cols-2 {CARD}") attr:data-testid="add-treatment">
+            <h2 class="text-lg font-semibold sm:col-span-2">
+                {move || if doctor { i18n.t(|t| t.m.prescribe_title) } else { i18n.t(|t| t.m.add_treatment_title) }}
+            </h2>
+            <div class="sm:col-span-2"><ErrorBanner error=general /></div>
+            <input type="hidden" name="patient_id" value=patient_id.map(|p| p.to_string()).unwrap_or_default() />
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.medocs_name_label)}</span>
+                <input id="medocs_name" name="medocs_name" required maxlength="120" class=INPUT placeholder="Doliprane 1000 mg" />
+                <FieldError name="medocs_name" error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.frequency_label)}</span>
+                <input id="frequency" name="frequency" type="number" min="1" max="12" value="1" required class=INPUT />
+                <FieldError name="frequency" error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.duration_label)}</span>
+                <input id="duration_days" name="duration_days" type="number" min="1" max="3650" value="7" required class=INPUT />
+                <FieldError name="duration_days" error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.started_on_label)}</span>
+                <input id="started_on" name="started_on" type="date" class=INPUT />
+                <FieldError name="started_on" error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.dose_times_label)}</span>
+                <input id="dose_times" name="dose_times" class=INPUT placeholder="08:00, 20:00" />
+                <span class="text-xs font-normal text-slate-500">{move || i18n.t(|t| t.m.dose_times_hint)}</span>
+                <FieldError name="dose_times" error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.instructions_label)}</span>
+                <input id="instructions" name="instructions" maxlength="500" class=INPUT />
+                <FieldError name="instructions" error />
+            </label>
+            <div class="flex items-center gap-3 sm:col-span-2">
+                <button type="submit" class=PRIMARY data-testid="add-treatment-submit" disabled=move || add.pending().get()>
+                    {move || if doctor { i18n.t(|t| t.m.prescribe) } else { i18n.t(|t| t.m.add_treatment) }}
+                </button>
+                <Show when=saved>
+                    <span role="status" data-testid="treatment-saved" class="text-sm text-teal-800">{move || i18n.t(|t| t.m.treatment_added)}</span>
+                </Show>
+            </div>
+        </ActionForm>
+    }
+}
