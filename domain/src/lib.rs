@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod paging;
 pub mod scheduling;
 pub mod sockets;
+pub mod symptoms;
 pub mod trail;
 pub mod treatments;
 pub mod vitals;

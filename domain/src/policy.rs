@@ -57,6 +57,7 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     Vitals | Device | VitalAlert => action == Read,
                     // Their own medicines: added, changed, stopped, doses ticked.
                     Treatment => matches!(action, Read | Create | Update | Delete),
+                    SymptomCheck => matches!(action, Read | Create),
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -68,7 +69,7 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
             (VitalAlert, Update) => matches!(relation, Care | Emergency),
             // Registering a patient's devices is for their own doctors.
             (Device, Create | Update | Delete) => relation == Care,
-            (Treatment, Read) => matches!(relation, Care | Emergency),
+            (Treatment | SymptomCheck, Read) => matches!(relation, Care | Emergency),
             // Prescribing, changing and stopping: the patient's own doctors.
             (Treatment, Create | Update | Delete) => relation == Care,
             // Break the glass: only from outside the care team.
@@ -232,6 +233,7 @@ mod tests {
                     Resource::Vitals,
                     Resource::VitalAlert,
                     Resource::Treatment,
+                    Resource::SymptomCheck,
                 ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }

@@ -51,6 +51,8 @@ wire_enum! {
         VitalAlert => "vital_alert",
         /// A treatment (medicine, doses, the doses ticked).
         Treatment => "treatment",
+        /// A symptom check and what the model answered.
+        SymptomCheck => "symptom_check",
     }
 }
 

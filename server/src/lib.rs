@@ -9,6 +9,7 @@ pub mod extract;
 pub mod headers;
 pub mod http_error;
 pub mod metrics;
+pub mod model;
 pub mod rest;
 pub mod simulate;
 pub mod site;

@@ -42,6 +42,11 @@ enum Command {
     /// and a summary. The password of --login comes from SIMULATE_PASSWORD
     /// (the demo administrator's by default).
     Simulate(server::simulate::SimulateArgs),
+    /// The symptom checker's models: train from a CSV, list, activate.
+    Model {
+        #[command(subcommand)]
+        action: server::model::ModelCommand,
+    },
     /// The access trail.
     Audit {
         #[command(subcommand)]
@@ -100,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => server::bench::run(args).await,
         Command::Simulate(args) => server::simulate::run(args).await,
+        Command::Model { action } => server::model::run(settings, action).await,
         Command::Audit {
             action: AuditCommand::Verify,
         } => verify_trail(settings).await,
@@ -150,6 +156,15 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     print_banner(addr, demo);
     let services = state.services.clone();
+    // The symptom checker's model ready before the first check (built from
+    // the knowledge base on a platform's first start).
+    let symptoms = services.symptoms.clone();
+    tokio::spawn(async move {
+        match symptoms.ensure_model().await {
+            Ok(version) => tracing::info!(%version, "symptom model ready"),
+            Err(err) => tracing::warn!(error = %err, "symptom model not ready"),
+        }
+    });
     let housekeeping = server::spawn_housekeeping(services.clone(), &state.settings);
     server::serve(listener, server::router(state), server::shutdown_signal()).await?;
     housekeeping.abort();

@@ -59,6 +59,7 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::Device => m.res_device,
         Resource::VitalAlert => m.res_vital_alert,
         Resource::Treatment => m.res_treatment,
+        Resource::SymptomCheck => m.res_symptom_check,
     }
 }
 

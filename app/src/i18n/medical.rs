@@ -108,6 +108,7 @@ pub struct Medical {
     pub res_device: &'static str,
     pub res_vital_alert: &'static str,
     pub res_treatment: &'static str,
+    pub res_symptom_check: &'static str,
     pub door_web: &'static str,
     pub door_rest: &'static str,
     pub door_websocket: &'static str,

@@ -105,6 +105,7 @@ pub const MEDICAL_EN: Medical = Medical {
     res_device: "Monitoring device",
     res_vital_alert: "Vital-sign alert",
     res_treatment: "Treatment",
+    res_symptom_check: "Symptom check",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

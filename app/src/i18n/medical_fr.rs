@@ -105,6 +105,7 @@ pub const MEDICAL_FR: Medical = Medical {
     res_device: "Dispositif de surveillance",
     res_vital_alert: "Alerte sur les constantes",
     res_treatment: "Traitement",
+    res_symptom_check: "Analyse de symptômes",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

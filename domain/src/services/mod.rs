@@ -18,6 +18,7 @@ pub mod profiles;
 mod reasons;
 pub mod scheduling;
 pub mod sockets;
+pub mod symptoms;
 pub mod trail;
 pub mod treatments;
 pub mod vitals;
@@ -44,6 +45,7 @@ pub use notifications::NotificationService;
 pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
 pub use sockets::SocketService;
+pub use symptoms::SymptomService;
 pub use trail::TrailService;
 pub use treatments::TreatmentService;
 pub use vitals::VitalsService;
@@ -70,6 +72,7 @@ pub struct Services {
     pub sockets: SocketService,
     pub wards: WardService,
     pub treatments: TreatmentService,
+    pub symptoms: SymptomService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -119,6 +122,7 @@ impl Services {
             sockets: SocketService::new(db.clone())?,
             wards: WardService::new(db.clone(), gate.clone()),
             treatments: TreatmentService::new(db.clone(), gate.clone()),
+            symptoms: SymptomService::new(db.clone(), gate.clone())?,
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

@@ -19,6 +19,7 @@ pub mod readings;
 pub mod sessions;
 pub mod sockets;
 pub mod specialties;
+pub mod symptoms;
 pub mod trail;
 pub mod treatments;
 pub mod users;

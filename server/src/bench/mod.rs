@@ -7,6 +7,7 @@
 mod calendar;
 mod load;
 mod measure;
+mod symptoms;
 mod trail;
 mod vitals;
 mod vitals_clients;
@@ -98,6 +99,16 @@ pub struct BenchArgs {
     /// Idle device sockets whose memory `--vitals` measures.
     #[arg(long, default_value_t = 10_000)]
     pub idle_sockets: usize,
+    /// Time building the symptom checker's starting model and `POST
+    /// /api/symptoms/` over HTTP (demo patients), instead of the booking run.
+    #[arg(long)]
+    pub symptoms: bool,
+    /// Requests of `--symptoms`.
+    #[arg(long, default_value_t = 2000)]
+    pub symptom_checks: usize,
+    /// Concurrent clients of `--symptoms`.
+    #[arg(long, default_value_t = 4)]
+    pub symptom_clients: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -140,6 +151,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             bail!("--batch: from 1 to 1000 values (the API's limit)");
         }
         let outcome = vitals::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
+    if args.symptoms {
+        db.close().await;
+        if args.symptom_checks == 0 || args.symptom_clients == 0 {
+            bail!("--symptom-checks and --symptom-clients must be at least 1");
+        }
+        println!("backend {} ({} build), {}", target.backend, build_kind(), target.name);
+        let outcome = symptoms::run(&target, args.symptom_checks, args.symptom_clients).await;
         target.clean_up(args.keep);
         return outcome;
     }

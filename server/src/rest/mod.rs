@@ -16,6 +16,7 @@ pub mod required;
 pub mod responses;
 pub mod slots;
 pub mod specialties;
+pub mod symptoms;
 pub mod tokens;
 pub mod treatments;
 pub mod waitlist;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendars::router())
         .merge(medical::router())
         .merge(treatments::router())
+        .merge(symptoms::router())
         .merge(iot::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -12,7 +12,7 @@ use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
     accounts, appointments, availability, calendars, doctors, exceptions, health, iot, medical,
-    slots, specialties, tokens, treatments, waitlist,
+    slots, specialties, symptoms, tokens, treatments, waitlist,
 };
 use crate::state::AppState;
 
@@ -40,6 +40,7 @@ use crate::state::AppState;
         medical::export_trail,
         treatments::list, treatments::create, treatments::one, treatments::replace, treatments::remove,
         treatments::day, treatments::record_dose,
+        symptoms::check, symptoms::models, symptoms::train, symptoms::activate,
         iot::devices::list, iot::devices::register, iot::devices::one, iot::devices::replace, iot::devices::remove,
         iot::devices::status, iot::devices::latest_data, iot::devices::rekey, iot::devices::revoke, iot::devices::send_command,
         iot::wards::list, iot::wards::create, iot::wards::one, iot::wards::replace, iot::wards::remove, iot::wards::board, iot::wards::my_board,
