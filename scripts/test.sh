@@ -16,6 +16,18 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && command -v pg_ctlcluster >
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
 
+# The shared reference data sets (tests read them; the product never does):
+# ../shared/datasets beside the checkout, or the machine's copy.
+if [ -z "${MEDPLAT_DATASETS:-}" ]; then
+  for dir in "$PWD/../shared/datasets" /work/shared/datasets; do
+    if [ -f "$dir/disease_symptom_patient_profile.csv" ]; then export MEDPLAT_DATASETS="$dir"; break; fi
+  done
+fi
+if [ -z "${MEDPLAT_DATASETS:-}" ]; then
+  echo "error: set MEDPLAT_DATASETS to the folder of the shared data sets (disease_symptom_patient_profile.csv)" >&2
+  exit 1
+fi
+
 scripts/build.sh
 
 say "Compiling the tests (cargo test --release --no-run)"

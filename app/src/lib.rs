@@ -28,8 +28,8 @@ use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
     MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute,
-    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, TreatmentsRoute,
-    WaitlistRoute,
+    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute,
+    TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("access") view={Lazy::<MyAccessRoute>::new()} />
                         <Route path=path!("vitals") view={Lazy::<MyVitalsRoute>::new()} />
                         <Route path=path!("treatments") view={Lazy::<TreatmentsRoute>::new()} />
+                        <Route path=path!("symptoms") view={Lazy::<SymptomsRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />

@@ -129,3 +129,47 @@ pub async fn tick_dose(
         .record_dose(&me, treatment_id, &form, jiff::Timestamp::now())
         .await?)
 }
+
+/// The patient checks their symptoms as the questionnaire sends them
+/// (checkboxes are sent only when ticked); `lang` words the notice.
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn check_symptoms(
+    fever: Option<String>,
+    cough: Option<String>,
+    fatigue: Option<String>,
+    difficulty_breathing: Option<String>,
+    chest_pain: Option<String>,
+    blood_pressure: String,
+    temperature: String,
+    other: String,
+    lang: String,
+) -> Result<domain::symptoms::check::SymptomAnswer, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::symptoms::check::{SymptomAnswers, SymptomRequest};
+    let me = require_principal()?;
+    let ticked = |v: &Option<String>| Some(v.is_some());
+    let temperature = match temperature.trim() {
+        "" => None,
+        raw => Some(raw.replace(',', ".").parse::<f64>().map_err(|_| UiError {
+            code: "invalid_number".into(),
+            field: Some("temperature".into()),
+        })?),
+    };
+    let request = SymptomRequest {
+        symptoms: Some(SymptomAnswers {
+            fever: ticked(&fever),
+            cough: ticked(&cough),
+            fatigue: ticked(&fatigue),
+            difficulty_breathing: ticked(&difficulty_breathing),
+            blood_pressure: Some(blood_pressure),
+            chest_pain: ticked(&chest_pain),
+            temperature,
+            other: Some(other),
+        }),
+    };
+    Ok(services()?
+        .symptoms
+        .check(&me, &request, &lang, jiff::Timestamp::now())
+        .await?)
+}

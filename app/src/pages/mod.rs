@@ -17,5 +17,6 @@ pub mod portals;
 pub mod routes;
 pub mod sign_in;
 pub mod sign_up;
+pub mod symptoms;
 pub mod treatments;
 pub mod vitals;

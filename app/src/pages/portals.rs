@@ -44,6 +44,10 @@ const PATIENT_NAV: &[NavItem] = &[
         href: "/patient/treatments",
         label: |t| t.m.nav_treatments,
     },
+    NavItem {
+        href: "/patient/symptoms",
+        label: |t| t.m.nav_symptoms,
+    },
 ];
 const DOCTOR_NAV: &[NavItem] = &[
     NavItem {

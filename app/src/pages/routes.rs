@@ -60,4 +60,5 @@ lazy_pages! {
     MonitoringRoute => super::vitals::MonitoringPage,
     DevicesRoute => super::devices::DevicesPage,
     TreatmentsRoute => super::treatments::TreatmentsPage,
+    SymptomsRoute => super::symptoms::SymptomsPage,
 }

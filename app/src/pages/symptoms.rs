@@ -1,0 +1,131 @@
+//! `/patient/symptoms`: the symptom checker. The questionnaire, then the
+//! answer: the likeliest conditions as bars, how soon to see someone (the
+//! emergency numbers first when a red flag is raised), the notice that this
+//! is not a diagnosis, and a button to the doctors of the suggested
+//! specialty.
+
+use domain::symptoms::check::{SymptomAnswer, Urgency};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::clinical::CheckSymptoms;
+use crate::components::forms::ErrorBanner;
+use crate::components::medical::{FieldError, LABEL};
+use crate::components::sched::{CARD, INPUT, PRIMARY};
+use crate::i18n::{Lang, use_i18n};
+
+/// `/patient/symptoms`.
+#[component]
+pub fn SymptomsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let check = ServerAction::<CheckSymptoms>::new();
+    let error = Signal::derive(move || check.value().get().and_then(Result::err));
+    let general = Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("temperature")));
+    let answer = move || check.value().get().and_then(Result::ok);
+    let tick = move |name: &'static str, label: fn(&crate::i18n::Medical) -> &'static str| {
+        view! {
+            <label class="flex items-center gap-2 text-sm font-medium text-slate-700">
+                <input type="checkbox" name=name id=name value="on" class="h-4 w-4" />
+                <span>{move || label(i18n.tr().m)}</span>
+            </label>
+        }
+    };
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.symptoms_title)}</h1>
+        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.symptoms_intro)}</p>
+        <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900">{move || i18n.t(|t| t.m.symptoms_emergency_hint)}</p>
+        <ActionForm action=check attr:class=format!("mt-4 grid gap-4 sm:grid-cols-2 {CARD}") attr:data-testid="symptoms-form">
+            <div class="sm:col-span-2"><ErrorBanner error=general /></div>
+            <input type="hidden" name="lang" value=move || i18n.lang().tag() />
+            <fieldset class="space-y-2 sm:col-span-2">
+                <legend class="text-sm font-semibold">{move || i18n.t(|t| t.m.symptoms_question)}</legend>
+                {tick("fever", |m| m.symptom_fever)}
+                {tick("cough", |m| m.symptom_cough)}
+                {tick("fatigue", |m| m.symptom_fatigue)}
+                {tick("difficulty_breathing", |m| m.symptom_breathing)}
+                {tick("chest_pain", |m| m.symptom_chest_pain)}
+            </fieldset>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.blood_pressure_label)}</span>
+                <select name="blood_pressure" class=INPUT>
+                    <option value="">{move || i18n.t(|t| t.m.from_profile)}</option>
+                    <option value="low">{move || i18n.t(|t| t.m.level_low)}</option>
+                    <option value="normal">{move || i18n.t(|t| t.m.level_normal)}</option>
+                    <option value="high">{move || i18n.t(|t| t.m.level_high)}</option>
+                </select>
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.temperature_label)}</span>
+                <input name="temperature" id="temperature" inputmode="decimal" placeholder="38,5" class=INPUT />
+                <FieldError name="temperature" error />
+            </label>
+            <label class=format!("{LABEL} sm:col-span-2")><span>{move || i18n.t(|t| t.m.symptoms_other_label)}</span>
+                <textarea name="other" id="other" rows="2" maxlength="1000" class=INPUT></textarea>
+            </label>
+            <div class="sm:col-span-2">
+                <button type="submit" class=PRIMARY data-testid="check-symptoms" disabled=move || check.pending().get()>
+                    {move || i18n.t(|t| t.m.check_symptoms)}
+                </button>
+            </div>
+        </ActionForm>
+        {move || answer().map(|a| view! { <Answer a /> })}
+    }
+}
+
+fn urgency_text(lang: Lang, urgency: Urgency) -> &'static str {
+    let m = lang.tr().m;
+    match urgency {
+        Urgency::Emergency => m.urgency_emergency,
+        Urgency::Urgent => m.urgency_urgent,
+        Urgency::Consult => m.urgency_consult,
+        Urgency::SelfCare => m.urgency_self_care,
+    }
+}
+
+#[component]
+fn Answer(a: SymptomAnswer) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let emergency = a.urgency == Urgency::Emergency;
+    let banner = if emergency {
+        "border-red-300 bg-red-50 text-red-900"
+    } else {
+        "border-teal-200 bg-teal-50 text-teal-900"
+    };
+    let search = format!("/patient/doctors?specialty={}", a.specialty.code);
+    view! {
+        <section class=format!("mt-4 {CARD}") data-testid="symptoms-answer" data-urgency=a.urgency.as_str()>
+            <div role=if emergency { "alert" } else { "status" } class=format!("rounded-xl border p-4 {banner}")>
+                <p class="font-semibold" data-testid="urgency">{urgency_text(lang, a.urgency)}</p>
+                {emergency.then(|| view! {
+                    <p class="mt-2 flex gap-3">
+                        {a.emergency_numbers.iter().map(|n| view! {
+                            <a href=format!("tel:{n}") class="rounded-lg bg-red-700 px-4 py-2 text-lg font-bold text-white" data-testid="emergency-number">{n.clone()}</a>
+                        }).collect_view()}
+                    </p>
+                })}
+            </div>
+            <h2 class="mt-4 text-lg font-semibold">{move || i18n.t(|t| t.m.likely_title)}</h2>
+            <ul class="mt-2 space-y-3" data-testid="likely">
+                {a.top.iter().map(|l| {
+                    let percent = (l.probability * 100.0).round() as i64;
+                    view! {
+                        <li>
+                            <div class="flex justify-between text-sm">
+                                <span class="font-medium">{l.label.clone()}</span>
+                                <span>{format!("{percent} %")}</span>
+                            </div>
+                            <div class="mt-1 h-3 rounded-full bg-slate-100" role="img" aria-label=format!("{} {percent} %", l.label)>
+                                <div class="h-3 rounded-full bg-teal-600" style=format!("width: {percent}%")></div>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="mt-4 text-sm italic text-slate-600" data-testid="notice">{a.notice.clone()}</p>
+            <p class="mt-4 text-sm">{move || i18n.t(|t| t.m.see_specialty)} " " <strong>{a.specialty.name.clone()}</strong></p>
+            <A href=search attr:class=format!("mt-2 inline-block {PRIMARY}") attr:data-testid="find-specialist">
+                {move || i18n.t(|t| t.m.find_specialist)}
+            </A>
+            <p class="mt-3 text-xs text-slate-400">{move || i18n.t(|t| t.m.model_version)} " " {a.model_version.clone()}</p>
+        </section>
+    }
+}
