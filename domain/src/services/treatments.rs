@@ -74,6 +74,12 @@ fn view(stored: StoredTreatment, tz: &TimeZone, now: Timestamp) -> Treatment {
     }
 }
 
+/// Down to the second, as the seed shows instants (never later than given:
+/// a treatment started now is running now).
+fn to_the_second(at: Timestamp) -> DomainResult<Timestamp> {
+    Timestamp::from_second(at.as_second()).map_err(DomainError::internal)
+}
+
 fn times_of(treatment: &StoredTreatment) -> Vec<jiff::civil::Time> {
     treatment.dose_times.iter().filter_map(|t| parse_time(t)).collect()
 }
@@ -223,11 +229,7 @@ impl TreatmentService {
             .await?;
         let tz = zone_of(&self.db, patient_id).await?;
         // To the second, as the seed shows it.
-        let started_at = parsed
-            .started_at
-            .unwrap_or(now)
-            .round(jiff::Unit::Second)
-            .map_err(DomainError::internal)?;
+        let started_at = to_the_second(parsed.started_at.unwrap_or(now))?;
         let times: Vec<String> = parsed.dose_times.iter().copied().map(format_time).collect();
         let prescriber = (actor.role == Role::Doctor).then_some(actor.user_id);
         let row = TreatmentRow {
@@ -300,7 +302,7 @@ impl TreatmentService {
         }
         let tz = zone_of(&self.db, current.patient_id).await?;
         let started_at = match parsed.started_at {
-            Some(at) => at.round(jiff::Unit::Second).map_err(DomainError::internal)?,
+            Some(at) => to_the_second(at)?,
             None => instant(current.started_at_ms),
         };
         let keep_times = form.dose_times.as_ref().is_none_or(Vec::is_empty)
