@@ -125,26 +125,26 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Store
     row.as_ref().map(from_row).transpose()
 }
 
-/// A patient's treatments, the most recently started first.
-pub async fn of_patient(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Vec<StoredTreatment>> {
-    let sql = format!("{SELECT} WHERE t.patient_id = $1 ORDER BY t.started_at DESC, t.id DESC");
+/// Treatments whose `column` (a fixed column name) is `id`, the most recently
+/// started first.
+async fn listed(conn: &mut AnyConnection, column: &'static str, id: UserId) -> DomainResult<Vec<StoredTreatment>> {
+    let sql = format!("{SELECT} WHERE {column} = $1 ORDER BY t.started_at DESC, t.id DESC");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(patient_id)
+        .bind(id)
         .fetch_all(conn)
         .await
         .map_err(db_error)?;
     rows.iter().map(from_row).collect()
 }
 
+/// A patient's treatments, the most recently started first.
+pub async fn of_patient(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Vec<StoredTreatment>> {
+    listed(conn, "t.patient_id", patient_id).await
+}
+
 /// What a doctor prescribed, the most recently started first.
 pub async fn prescribed_by(conn: &mut AnyConnection, doctor_id: UserId) -> DomainResult<Vec<StoredTreatment>> {
-    let sql = format!("{SELECT} WHERE t.prescribed_by = $1 ORDER BY t.started_at DESC, t.id DESC");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(doctor_id)
-        .fetch_all(conn)
-        .await
-        .map_err(db_error)?;
-    rows.iter().map(from_row).collect()
+    listed(conn, "t.prescribed_by", doctor_id).await
 }
 
 /// Treatments running at some point of `[from_ms, to_ms)` (reminders).
