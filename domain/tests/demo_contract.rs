@@ -264,7 +264,11 @@ async fn demo_platform_is_lived_in(s: &Services) {
             .all(|a| a.due > 10 && a.rate.is_some_and(|r| r > 0.6 && r < 1.0)),
         "{adherence:?}"
     );
-    let marie_day = s.treatments.day(&marie, marie.user_id, None, now).await.unwrap();
+    let marie_day = s
+        .treatments
+        .day(&marie, marie.user_id, None, now)
+        .await
+        .unwrap();
     assert!(
         marie_day
             .interactions

@@ -44,7 +44,8 @@ pub async fn run(settings: Settings, command: ModelCommand) -> anyhow::Result<()
             folds,
             activate,
         } => {
-            let bytes = std::fs::read(&csv).with_context(|| format!("reading {}", csv.display()))?;
+            let bytes =
+                std::fs::read(&csv).with_context(|| format!("reading {}", csv.display()))?;
             let bar = ProgressBar::new(folds as u64);
             bar.set_style(
                 ProgressStyle::with_template("{msg:>22} [{bar:40}] {pos}/{len} ({elapsed})")
@@ -54,19 +55,25 @@ pub async fn run(settings: Settings, command: ModelCommand) -> anyhow::Result<()
             let started = std::time::Instant::now();
             let mut stage = String::new();
             let (info, evaluation) = symptoms
-                .train_from_csv(None, &bytes, Some(folds), activate, &mut |name, done, total| {
-                    if stage != name {
-                        stage = name.to_owned();
-                        bar.reset();
-                        bar.set_length(total as u64);
-                        bar.set_message(if name == "folds" {
-                            "cross-validation folds"
-                        } else {
-                            "trees of the model"
-                        });
-                    }
-                    bar.set_position(done as u64);
-                })
+                .train_from_csv(
+                    None,
+                    &bytes,
+                    Some(folds),
+                    activate,
+                    &mut |name, done, total| {
+                        if stage != name {
+                            stage = name.to_owned();
+                            bar.reset();
+                            bar.set_length(total as u64);
+                            bar.set_message(if name == "folds" {
+                                "cross-validation folds"
+                            } else {
+                                "trees of the model"
+                            });
+                        }
+                        bar.set_position(done as u64);
+                    },
+                )
                 .await?;
             bar.finish_and_clear();
             if let Some(evaluation) = evaluation {
@@ -80,7 +87,11 @@ pub async fn run(settings: Settings, command: ModelCommand) -> anyhow::Result<()
                 info.trees,
                 info.size_bytes as f64 / 1e6,
                 started.elapsed().as_secs_f64(),
-                if info.active { ", active" } else { " (activate it with `medplat model activate`)" }
+                if info.active {
+                    ", active"
+                } else {
+                    " (activate it with `medplat model activate`)"
+                }
             );
         }
         ModelCommand::List => {

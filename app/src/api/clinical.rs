@@ -11,9 +11,7 @@ use crate::error::UiError;
 /// A patient's treatments and today's doses: the caller's own without
 /// `patient_id`, else that patient's (their doctors).
 #[server]
-pub async fn read_treatments(
-    patient_id: Option<UserId>,
-) -> Result<TreatmentsOverview, UiError> {
+pub async fn read_treatments(patient_id: Option<UserId>) -> Result<TreatmentsOverview, UiError> {
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
     let patient_id = patient_id.unwrap_or(me.user_id);
@@ -57,7 +55,13 @@ pub async fn add_treatment(
                 .await?;
             Some(
                 day.to_zoned(zone)
-                    .map_err(|_| UiError::from(domain::DomainError::invalid("started_on", "invalid_date", "no such day")))?
+                    .map_err(|_| {
+                        UiError::from(domain::DomainError::invalid(
+                            "started_on",
+                            "invalid_date",
+                            "no such day",
+                        ))
+                    })?
                     .timestamp()
                     .to_string(),
             )

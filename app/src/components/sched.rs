@@ -218,7 +218,10 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
             doctor_name,
             medocs_name,
             ..
-        } => format!("{} Dr {doctor_name} — {medocs_name}", s.n_treatment_prescribed),
+        } => format!(
+            "{} Dr {doctor_name} — {medocs_name}",
+            s.n_treatment_prescribed
+        ),
         Notice::DoseDue {
             medocs_name, time, ..
         } => format!("{} {medocs_name} — {time}", s.n_dose_due),

@@ -20,7 +20,11 @@ pub fn SymptomsPage() -> impl IntoView {
     let i18n = use_i18n();
     let check = ServerAction::<CheckSymptoms>::new();
     let error = Signal::derive(move || check.value().get().and_then(Result::err));
-    let general = Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("temperature")));
+    let general = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.field.as_deref() != Some("temperature"))
+    });
     let answer = move || check.value().get().and_then(Result::ok);
     let tick = move |name: &'static str, label: fn(&crate::i18n::Medical) -> &'static str| {
         view! {

@@ -6,12 +6,12 @@ use domain::accounts::UserId;
 use domain::treatments::{DoseStatus, PlannedDose, Treatment, TreatmentsOverview};
 use leptos::prelude::*;
 
+use super::care_team::EmptyMedical;
 use crate::api::clinical::{AddTreatment, DeleteTreatment, TickDose, read_treatments};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{ConfirmButton, FieldError, LABEL};
 use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY, date_text};
 use crate::i18n::{Lang, use_i18n};
-use super::care_team::EmptyMedical;
 
 /// Form fields whose errors show under them.
 const FIELDS: &[&str] = &[
@@ -43,7 +43,13 @@ pub fn TreatmentsSection(patient_id: Option<UserId>) -> impl IntoView {
     let remove = ServerAction::<DeleteTreatment>::new();
     let tick = ServerAction::<TickDose>::new();
     let overview = Resource::new(
-        move || (add.version().get(), remove.version().get(), tick.version().get()),
+        move || {
+            (
+                add.version().get(),
+                remove.version().get(),
+                tick.version().get(),
+            )
+        },
         move |_| read_treatments(patient_id),
     );
     let error = Signal::derive(move || {
@@ -176,7 +182,12 @@ fn status_text(lang: Lang, d: &PlannedDose) -> &'static str {
 }
 
 #[component]
-fn DoseRow(d: PlannedDose, day: String, patient: bool, tick: ServerAction<TickDose>) -> impl IntoView {
+fn DoseRow(
+    d: PlannedDose,
+    day: String,
+    patient: bool,
+    tick: ServerAction<TickDose>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let chip = match d.status {
         Some(DoseStatus::Taken) => "bg-teal-100 text-teal-900",
@@ -188,7 +199,12 @@ fn DoseRow(d: PlannedDose, day: String, patient: bool, tick: ServerAction<TickDo
     let send = move |status: &'static str| {
         let (day, time) = (day.clone(), time.clone());
         move |_| {
-            tick.dispatch(TickDose { treatment_id: id, day: day.clone(), time: time.clone(), status: status.into() });
+            tick.dispatch(TickDose {
+                treatment_id: id,
+                day: day.clone(),
+                time: time.clone(),
+                status: status.into(),
+            });
         }
     };
     let status = d.status.map(DoseStatus::as_str).unwrap_or("none");

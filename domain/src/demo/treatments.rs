@@ -80,8 +80,19 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
         };
         let treatment = services.treatments.create(&actor, &form, now).await?;
         // Tick the past doses: every seventh skipped, every eleventh forgotten.
-        let times: Vec<_> = treatment.dose_times.iter().filter_map(|t| parse_time(t)).collect();
-        let past = doses(treatment.started_at, treatment.end, &times, &zone, first_day, day_of(now, &zone));
+        let times: Vec<_> = treatment
+            .dose_times
+            .iter()
+            .filter_map(|t| parse_time(t))
+            .collect();
+        let past = doses(
+            treatment.started_at,
+            treatment.end,
+            &times,
+            &zone,
+            first_day,
+            day_of(now, &zone),
+        );
         for (n, slot) in past.iter().filter(|s| s.at <= now).enumerate() {
             let k = n + index;
             if k % 11 == 10 {
@@ -93,7 +104,10 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
                 time: Some(format_time(slot.time)),
                 status: Some(status.into()),
             };
-            services.treatments.record_dose(&patient, treatment.id, &dose, now).await?;
+            services
+                .treatments
+                .record_dose(&patient, treatment.id, &dose, now)
+                .await?;
         }
     }
     Ok(())

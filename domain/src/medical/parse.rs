@@ -158,13 +158,15 @@ impl MedicalProfileForm {
             )?,
             time_zone: text(&self.time_zone)
                 .map(|raw| {
-                    jiff::tz::TimeZone::get(raw).map(|_| raw.to_owned()).map_err(|_| {
-                        DomainError::invalid(
-                            "time_zone",
-                            "invalid_timezone",
-                            "unknown IANA time zone, such as Europe/Paris",
-                        )
-                    })
+                    jiff::tz::TimeZone::get(raw)
+                        .map(|_| raw.to_owned())
+                        .map_err(|_| {
+                            DomainError::invalid(
+                                "time_zone",
+                                "invalid_timezone",
+                                "unknown IANA time zone, such as Europe/Paris",
+                            )
+                        })
                 })
                 .transpose()?,
             updated_at: None,

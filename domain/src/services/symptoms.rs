@@ -204,7 +204,11 @@ impl SymptomService {
         if let Some(folds) = folds
             && !(2..=20).contains(&folds)
         {
-            return Err(DomainError::invalid("folds", crate::bounds::OUT_OF_RANGE, "2 to 20 folds"));
+            return Err(DomainError::invalid(
+                "folds",
+                crate::bounds::OUT_OF_RANGE,
+                "2 to 20 folds",
+            ));
         }
         let evaluation = match folds {
             Some(folds) => Some(
@@ -216,7 +220,13 @@ impl SymptomService {
             None => None,
         };
         let info = self
-            .store_model(actor.map(|a| a.user_id), "csv", samples, evaluation.as_ref(), progress)
+            .store_model(
+                actor.map(|a| a.user_id),
+                "csv",
+                samples,
+                evaluation.as_ref(),
+                progress,
+            )
             .await?;
         tracing::info!(version = %info.version, samples = info.samples, "symptom model trained");
         let info = if activate {
@@ -228,7 +238,11 @@ impl SymptomService {
     }
 
     /// Makes a stored model the active one (by id or version).
-    pub async fn activate(&self, actor: Option<&Principal>, which: &str) -> DomainResult<ModelInfo> {
+    pub async fn activate(
+        &self,
+        actor: Option<&Principal>,
+        which: &str,
+    ) -> DomainResult<ModelInfo> {
         if actor.is_some_and(|a| a.role != Role::Admin) {
             return Err(DomainError::Forbidden);
         }
@@ -239,7 +253,10 @@ impl SymptomService {
         store::activate(&mut tx, info.id).await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(version = %info.version, "symptom model activated");
-        Ok(ModelInfo { active: true, ..info })
+        Ok(ModelInfo {
+            active: true,
+            ..info
+        })
     }
 
     /// Every stored model (administrators; the command line).
@@ -275,7 +292,14 @@ impl SymptomService {
         let patient_id = actor.user_id;
         let granted = self
             .gate
-            .check(actor, TrailAction::Create, Resource::SymptomCheck, patient_id, None, now)
+            .check(
+                actor,
+                TrailAction::Create,
+                Resource::SymptomCheck,
+                patient_id,
+                None,
+                now,
+            )
             .await?;
         let answers = request
             .symptoms
@@ -304,17 +328,29 @@ impl SymptomService {
         }
         let other = answers.other.as_deref().unwrap_or_default();
         if other.chars().count() > 1000 {
-            return Err(DomainError::invalid("other", "too_long", "at most 1000 characters"));
+            return Err(DomainError::invalid(
+                "other",
+                "too_long",
+                "at most 1000 characters",
+            ));
         }
         let (profile, latest) = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
             (
-                profiles::get(&mut conn, patient_id).await?.unwrap_or_default(),
+                profiles::get(&mut conn, patient_id)
+                    .await?
+                    .unwrap_or_default(),
                 readings::latest(&mut conn, patient_id).await?,
             )
         };
         let tz = zone_of(&self.db, patient_id).await?;
-        let features = self.features(&profile, now, &tz, typed_pressure, [fever, cough, fatigue, difficulty_breathing])?;
+        let features = self.features(
+            &profile,
+            now,
+            &tz,
+            typed_pressure,
+            [fever, cough, fatigue, difficulty_breathing],
+        )?;
         let recent = |vital: Vital| {
             latest
                 .iter()
@@ -409,7 +445,9 @@ impl SymptomService {
         [fever, cough, fatigue, difficulty_breathing]: [bool; 4],
     ) -> DomainResult<Features> {
         const FILL: &str = "fill it in your medical profile";
-        let born = profile.date_of_birth.ok_or_else(|| required("date_of_birth", FILL))?;
+        let born = profile
+            .date_of_birth
+            .ok_or_else(|| required("date_of_birth", FILL))?;
         let today = now.to_zoned(tz.clone()).date();
         let age = born
             .until(today)
@@ -426,7 +464,12 @@ impl SymptomService {
             sex: profile.sex.ok_or_else(|| required("sex", FILL))?,
             blood_pressure: typed_pressure
                 .or(profile.blood_pressure_level)
-                .ok_or_else(|| required("blood_pressure", "low, normal or high, here or in your medical profile"))?,
+                .ok_or_else(|| {
+                    required(
+                        "blood_pressure",
+                        "low, normal or high, here or in your medical profile",
+                    )
+                })?,
             cholesterol: profile
                 .cholesterol_level
                 .ok_or_else(|| required("cholesterol_level", FILL))?,
@@ -435,7 +478,11 @@ impl SymptomService {
 
     /// The condition's specialty if a doctor of the platform practises it,
     /// else general practice.
-    async fn specialty_for(&self, condition: &str, english: bool) -> DomainResult<SuggestedSpecialty> {
+    async fn specialty_for(
+        &self,
+        condition: &str,
+        english: bool,
+    ) -> DomainResult<SuggestedSpecialty> {
         let wanted = self
             .knowledge
             .condition(condition)
@@ -452,7 +499,12 @@ impl SymptomService {
         }
         Ok(SuggestedSpecialty {
             code: "general".into(),
-            name: if english { "General practice" } else { "Médecine générale" }.into(),
+            name: if english {
+                "General practice"
+            } else {
+                "Médecine générale"
+            }
+            .into(),
         })
     }
 }

@@ -98,7 +98,10 @@ pub async fn release_mobile_phone(
 }
 
 /// The time zone `patient_id` set in their profile, if any.
-pub async fn time_zone(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Option<String>> {
+pub async fn time_zone(
+    conn: &mut AnyConnection,
+    patient_id: UserId,
+) -> DomainResult<Option<String>> {
     let zone: Option<Option<String>> =
         sqlx::query_scalar("SELECT time_zone FROM medical_profiles WHERE patient_id = $1")
             .bind(patient_id)

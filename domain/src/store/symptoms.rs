@@ -26,7 +26,11 @@ const INFO: &str = "id, version, source, trained_at, samples, classes, trees, ac
     baseline_accuracy, active, LENGTH(model) AS size_bytes";
 
 /// Stores a model (inactive); returns its id.
-pub async fn insert(conn: &mut AnyConnection, model: &NewModel<'_>, now_ms: i64) -> DomainResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    model: &NewModel<'_>,
+    now_ms: i64,
+) -> DomainResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO symptom_models (version, source, trained_at, trained_by, samples, classes, \
          trees, accuracy, macro_f1, baseline_accuracy, active, model) \
@@ -105,8 +109,12 @@ pub async fn count(conn: &mut AnyConnection) -> DomainResult<i64> {
 }
 
 /// One model by id or by version.
-pub async fn find(conn: &mut AnyConnection, id_or_version: &str) -> DomainResult<Option<ModelInfo>> {
-    let sql = format!("SELECT {INFO} FROM symptom_models WHERE version = $1 OR CAST(id AS TEXT) = $1");
+pub async fn find(
+    conn: &mut AnyConnection,
+    id_or_version: &str,
+) -> DomainResult<Option<ModelInfo>> {
+    let sql =
+        format!("SELECT {INFO} FROM symptom_models WHERE version = $1 OR CAST(id AS TEXT) = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id_or_version)
         .fetch_optional(conn)
@@ -145,7 +153,11 @@ pub struct NewCheck<'a> {
 }
 
 /// Records a check; returns its id.
-pub async fn record_check(conn: &mut AnyConnection, check: &NewCheck<'_>, now_ms: i64) -> DomainResult<i64> {
+pub async fn record_check(
+    conn: &mut AnyConnection,
+    check: &NewCheck<'_>,
+    now_ms: i64,
+) -> DomainResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO symptom_checks (patient_id, model_id, checked_at, features, prediction, \
          confidence, urgency, red_flags, specialty) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \

@@ -46,7 +46,11 @@ const SELECT: &str = "SELECT t.id, t.patient_id, t.medocs_name, t.frequency, t.s
     FROM treatments t LEFT JOIN users d ON d.id = t.prescribed_by";
 
 /// Writes a new treatment; returns its id.
-pub async fn insert(conn: &mut AnyConnection, row: &TreatmentRow<'_>, now_ms: i64) -> DomainResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    row: &TreatmentRow<'_>,
+    now_ms: i64,
+) -> DomainResult<i64> {
     let times = serde_json::to_string(row.dose_times).map_err(DomainError::internal)?;
     sqlx::query_scalar(
         "INSERT INTO treatments (patient_id, medocs_name, frequency, started_at, duration_days, \
@@ -127,7 +131,11 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Store
 
 /// Treatments whose `column` (a fixed column name) is `id`, the most recently
 /// started first.
-async fn listed(conn: &mut AnyConnection, column: &'static str, id: UserId) -> DomainResult<Vec<StoredTreatment>> {
+async fn listed(
+    conn: &mut AnyConnection,
+    column: &'static str,
+    id: UserId,
+) -> DomainResult<Vec<StoredTreatment>> {
     let sql = format!("{SELECT} WHERE {column} = $1 ORDER BY t.started_at DESC, t.id DESC");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -138,12 +146,18 @@ async fn listed(conn: &mut AnyConnection, column: &'static str, id: UserId) -> D
 }
 
 /// A patient's treatments, the most recently started first.
-pub async fn of_patient(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Vec<StoredTreatment>> {
+pub async fn of_patient(
+    conn: &mut AnyConnection,
+    patient_id: UserId,
+) -> DomainResult<Vec<StoredTreatment>> {
     listed(conn, "t.patient_id", patient_id).await
 }
 
 /// What a doctor prescribed, the most recently started first.
-pub async fn prescribed_by(conn: &mut AnyConnection, doctor_id: UserId) -> DomainResult<Vec<StoredTreatment>> {
+pub async fn prescribed_by(
+    conn: &mut AnyConnection,
+    doctor_id: UserId,
+) -> DomainResult<Vec<StoredTreatment>> {
     listed(conn, "t.prescribed_by", doctor_id).await
 }
 

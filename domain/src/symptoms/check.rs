@@ -27,7 +27,10 @@ pub struct SymptomAnswers {
     /// Beyond the seed: chest pain right now.
     pub chest_pain: Option<bool>,
     /// Beyond the seed: the temperature taken, °C.
-    #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 45, example = 38.5))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 30, maximum = 45, example = 38.5)
+    )]
     pub temperature: Option<f64>,
     /// Beyond the seed: anything else, in the patient's words (read for
     /// emergency signs only, never stored).

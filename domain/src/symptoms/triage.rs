@@ -132,7 +132,9 @@ pub fn urgency(flags: &[&str], likeliest: &str, signs: &Signs<'_>) -> Urgency {
         || (signs.fever && frail)
     {
         Urgency::Urgent
-    } else if SELF_CARE.iter().any(|c| c.eq_ignore_ascii_case(likeliest)) && !signs.difficulty_breathing {
+    } else if SELF_CARE.iter().any(|c| c.eq_ignore_ascii_case(likeliest))
+        && !signs.difficulty_breathing
+    {
         Urgency::SelfCare
     } else {
         Urgency::Consult
@@ -183,32 +185,65 @@ mod tests {
     #[test]
     fn red_flags_are_raised_by_signs_readings_and_words() {
         assert!(red_flags(&signs()).is_empty());
-        let chest = Signs { chest_pain: true, ..signs() };
+        let chest = Signs {
+            chest_pain: true,
+            ..signs()
+        };
         assert_eq!(red_flags(&chest), ["chest_pain"]);
-        let words = Signs { other: "Une DOULEUR thoracique depuis ce matin", ..signs() };
+        let words = Signs {
+            other: "Une DOULEUR thoracique depuis ce matin",
+            ..signs()
+        };
         assert_eq!(red_flags(&words), ["chest_pain"]);
-        let english = Signs { other: "sudden chest pain", ..signs() };
+        let english = Signs {
+            other: "sudden chest pain",
+            ..signs()
+        };
         assert_eq!(red_flags(&english), ["chest_pain"]);
-        let hot = Signs { fever: true, difficulty_breathing: true, temperature: Some(39.6), ..signs() };
+        let hot = Signs {
+            fever: true,
+            difficulty_breathing: true,
+            temperature: Some(39.6),
+            ..signs()
+        };
         assert_eq!(red_flags(&hot), ["breathing_with_high_fever"]);
-        let mild = Signs { temperature: Some(38.2), ..hot.clone() };
+        let mild = Signs {
+            temperature: Some(38.2),
+            ..hot.clone()
+        };
         assert!(red_flags(&mild).is_empty());
-        let low = Signs { spo2: Some(89.0), ..signs() };
+        let low = Signs {
+            spo2: Some(89.0),
+            ..signs()
+        };
         assert_eq!(red_flags(&low), ["low_spo2"]);
-        let stroke = Signs { other: "Il a la bouche de travers", ..signs() };
+        let stroke = Signs {
+            other: "Il a la bouche de travers",
+            ..signs()
+        };
         assert_eq!(red_flags(&stroke), ["stroke_signs"]);
-        let dark = Signs { other: "je veux en finir", ..signs() };
+        let dark = Signs {
+            other: "je veux en finir",
+            ..signs()
+        };
         assert_eq!(red_flags(&dark), ["suicidal_thoughts"]);
     }
 
     #[test]
     fn a_red_flag_makes_it_an_emergency_whatever_the_model_says() {
-        let chest = Signs { chest_pain: true, ..signs() };
+        let chest = Signs {
+            chest_pain: true,
+            ..signs()
+        };
         let flags = red_flags(&chest);
         assert_eq!(urgency(&flags, "Common Cold", &chest), Urgency::Emergency);
         assert_eq!(urgency(&[], "Common Cold", &signs()), Urgency::SelfCare);
         assert_eq!(urgency(&[], "Pneumonia", &signs()), Urgency::Urgent);
-        let old = Signs { fever: true, age: 82.0, ..signs() };
+        let old = Signs {
+            fever: true,
+            age: 82.0,
+            ..signs()
+        };
         assert_eq!(urgency(&[], "Influenza", &old), Urgency::Urgent);
         assert_eq!(urgency(&[], "Migraine", &signs()), Urgency::Consult);
     }

@@ -21,7 +21,10 @@ pub const PRODUCTS: &[(&str, &[&str])] = &[
     ("lamaline", &["paracétamol", "opium", "caféine"]),
     ("actifed", &["paracétamol", "pseudoéphédrine"]),
     ("humex rhume", &["paracétamol", "pseudoéphédrine"]),
-    ("fervex", &["paracétamol", "phéniramine", "acide ascorbique"]),
+    (
+        "fervex",
+        &["paracétamol", "phéniramine", "acide ascorbique"],
+    ),
     // Ibuprofen and other anti-inflammatories.
     ("ibuprofène", &["ibuprofène"]),
     ("ibuprofen", &["ibuprofène"]),
@@ -150,8 +153,14 @@ mod tests {
 
     #[test]
     fn names_match_whatever_the_case_accents_dose_or_form() {
-        assert_eq!(ingredients_of("DOLIPRANE 1000 mg comprimé"), ["paracétamol"]);
-        assert_eq!(ingredients_of("Paracetamol Biogaran 500mg"), ["paracétamol"]);
+        assert_eq!(
+            ingredients_of("DOLIPRANE 1000 mg comprimé"),
+            ["paracétamol"]
+        );
+        assert_eq!(
+            ingredients_of("Paracetamol Biogaran 500mg"),
+            ["paracétamol"]
+        );
         assert_eq!(ingredients_of("ibuprofene 400"), ["ibuprofène"]);
         assert_eq!(
             ingredients_of("Dafalgan codéiné"),

@@ -98,7 +98,10 @@ pub struct TreatmentForm {
     /// One `HH:MM` per dose; default spread over the day.
     #[cfg_attr(feature = "openapi", schema(example = json!(["08:00", "14:00", "20:00"])))]
     pub dose_times: Option<Vec<String>>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 500, example = "Pendant le repas"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 500, example = "Pendant le repas")
+    )]
     pub instructions: Option<String>,
     /// Doctors: the patient it is prescribed for (in their care). Patients
     /// leave it out or give their own id.

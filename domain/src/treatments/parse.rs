@@ -6,8 +6,8 @@ use jiff::civil::{Date, Time};
 
 use super::schedule::{default_dose_times, parse_time};
 use super::{
-    DoseForm, DoseStatus, MAX_DURATION_DAYS, MAX_FREQUENCY, MAX_INSTRUCTIONS_CHARS,
-    MAX_NAME_CHARS, TreatmentForm,
+    DoseForm, DoseStatus, MAX_DURATION_DAYS, MAX_FREQUENCY, MAX_INSTRUCTIONS_CHARS, MAX_NAME_CHARS,
+    TreatmentForm,
 };
 use crate::accounts::UserId;
 use crate::error::{DomainError, DomainResult};
@@ -48,7 +48,11 @@ impl TreatmentForm {
     pub fn parse(&self) -> DomainResult<ParsedTreatment> {
         let name = required("medocs_name", self.medocs_name.as_deref())?.trim();
         if name.is_empty() {
-            return Err(DomainError::invalid("medocs_name", "blank", "may not be blank"));
+            return Err(DomainError::invalid(
+                "medocs_name",
+                "blank",
+                "may not be blank",
+            ));
         }
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(DomainError::invalid(
@@ -57,7 +61,11 @@ impl TreatmentForm {
                 format!("at most {MAX_NAME_CHARS} characters"),
             ));
         }
-        let frequency = within("frequency", required("frequency", self.frequency)?, MAX_FREQUENCY)?;
+        let frequency = within(
+            "frequency",
+            required("frequency", self.frequency)?,
+            MAX_FREQUENCY,
+        )?;
         let duration_days = within(
             "duration_days",
             required("duration_days", self.duration_days)?,
@@ -161,15 +169,60 @@ mod tests {
     #[test]
     fn each_error_names_its_field() {
         let field = |form: TreatmentForm| form.parse().unwrap_err().field();
-        assert_eq!(field(TreatmentForm { medocs_name: None, ..seed_form() }), Some("medocs_name"));
-        assert_eq!(field(TreatmentForm { medocs_name: Some("  ".into()), ..seed_form() }), Some("medocs_name"));
-        assert_eq!(field(TreatmentForm { frequency: None, ..seed_form() }), Some("frequency"));
-        assert_eq!(field(TreatmentForm { frequency: Some(0), ..seed_form() }), Some("frequency"));
-        assert_eq!(field(TreatmentForm { frequency: Some(13), ..seed_form() }), Some("frequency"));
-        assert_eq!(field(TreatmentForm { duration_days: Some(-1), ..seed_form() }), Some("duration_days"));
-        assert_eq!(field(TreatmentForm { started_at: Some("demain".into()), ..seed_form() }), Some("started_at"));
         assert_eq!(
-            field(TreatmentForm { dose_times: Some(vec!["08:00".into()]), ..seed_form() }),
+            field(TreatmentForm {
+                medocs_name: None,
+                ..seed_form()
+            }),
+            Some("medocs_name")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                medocs_name: Some("  ".into()),
+                ..seed_form()
+            }),
+            Some("medocs_name")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                frequency: None,
+                ..seed_form()
+            }),
+            Some("frequency")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                frequency: Some(0),
+                ..seed_form()
+            }),
+            Some("frequency")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                frequency: Some(13),
+                ..seed_form()
+            }),
+            Some("frequency")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                duration_days: Some(-1),
+                ..seed_form()
+            }),
+            Some("duration_days")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                started_at: Some("demain".into()),
+                ..seed_form()
+            }),
+            Some("started_at")
+        );
+        assert_eq!(
+            field(TreatmentForm {
+                dose_times: Some(vec!["08:00".into()]),
+                ..seed_form()
+            }),
             Some("dose_times")
         );
         assert_eq!(
@@ -180,7 +233,10 @@ mod tests {
             Some("dose_times")
         );
         assert_eq!(
-            field(TreatmentForm { instructions: Some("x".repeat(501)), ..seed_form() }),
+            field(TreatmentForm {
+                instructions: Some("x".repeat(501)),
+                ..seed_form()
+            }),
             Some("instructions")
         );
     }
@@ -194,8 +250,26 @@ mod tests {
         };
         assert_eq!(ok.parse().unwrap().status, DoseStatus::Taken);
         let field = |form: DoseForm| form.parse().unwrap_err().field();
-        assert_eq!(field(DoseForm { day: Some("02/12/2026".into()), ..ok.clone() }), Some("day"));
-        assert_eq!(field(DoseForm { time: None, ..ok.clone() }), Some("time"));
-        assert_eq!(field(DoseForm { status: Some("maybe".into()), ..ok }), Some("status"));
+        assert_eq!(
+            field(DoseForm {
+                day: Some("02/12/2026".into()),
+                ..ok.clone()
+            }),
+            Some("day")
+        );
+        assert_eq!(
+            field(DoseForm {
+                time: None,
+                ..ok.clone()
+            }),
+            Some("time")
+        );
+        assert_eq!(
+            field(DoseForm {
+                status: Some("maybe".into()),
+                ..ok
+            }),
+            Some("status")
+        );
     }
 }

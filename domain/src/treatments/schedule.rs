@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(text(2), ["08:00", "20:00"]);
         assert_eq!(text(3), ["08:00", "14:00", "20:00"]);
         assert_eq!(text(4), ["08:00", "12:00", "16:00", "20:00"]);
-        assert_eq!(text(6), ["02:00", "06:00", "10:00", "14:00", "18:00", "22:00"]);
+        assert_eq!(
+            text(6),
+            ["02:00", "06:00", "10:00", "14:00", "18:00", "22:00"]
+        );
         for n in 1..=12 {
             let times = default_dose_times(n);
             assert_eq!(times.len() as i64, n, "{n} a day");
@@ -173,8 +176,14 @@ mod tests {
 
     #[test]
     fn times_parse_strictly() {
-        assert_eq!(parse_time("8:05").map(format_time).as_deref(), Some("08:05"));
-        assert_eq!(parse_time(" 23:59 ").map(format_time).as_deref(), Some("23:59"));
+        assert_eq!(
+            parse_time("8:05").map(format_time).as_deref(),
+            Some("08:05")
+        );
+        assert_eq!(
+            parse_time(" 23:59 ").map(format_time).as_deref(),
+            Some("23:59")
+        );
         for bad in ["24:00", "12:60", "12", "12:5", "ab:cd", "", "123:00"] {
             assert!(parse_time(bad).is_none(), "{bad}");
         }
@@ -186,17 +195,29 @@ mod tests {
         let end = end_of(start, 7, &TimeZone::UTC);
         assert_eq!(end, ts("2024-03-27T10:00:00Z"));
         assert_eq!(days_left(start, end, start, &TimeZone::UTC), 7);
-        assert_eq!(days_left(start, end, ts("2024-03-22T09:00:00Z"), &TimeZone::UTC), 5);
+        assert_eq!(
+            days_left(start, end, ts("2024-03-22T09:00:00Z"), &TimeZone::UTC),
+            5
+        );
     }
 
     #[test]
     fn days_left_never_go_negative_nor_past_the_duration() {
         let start = ts("2024-03-20T10:00:00Z");
         let end = end_of(start, 7, &TimeZone::UTC);
-        assert_eq!(days_left(start, end, ts("2024-03-27T09:00:00Z"), &TimeZone::UTC), 0);
-        assert_eq!(days_left(start, end, ts("2024-04-30T00:00:00Z"), &TimeZone::UTC), 0);
+        assert_eq!(
+            days_left(start, end, ts("2024-03-27T09:00:00Z"), &TimeZone::UTC),
+            0
+        );
+        assert_eq!(
+            days_left(start, end, ts("2024-04-30T00:00:00Z"), &TimeZone::UTC),
+            0
+        );
         // Not started yet: the whole duration, not more.
-        assert_eq!(days_left(start, end, ts("2024-03-01T00:00:00Z"), &TimeZone::UTC), 7);
+        assert_eq!(
+            days_left(start, end, ts("2024-03-01T00:00:00Z"), &TimeZone::UTC),
+            7
+        );
     }
 
     #[test]
@@ -210,7 +231,10 @@ mod tests {
         assert_eq!(days_left(start, end, now, &TimeZone::UTC), 1);
         assert_eq!(days_left(start, end, now, &kiritimati), 2);
         // 10:30 UTC: midnight has passed in Kiritimati (the 27th).
-        assert_eq!(days_left(start, end, ts("2024-03-26T10:30:00Z"), &kiritimati), 1);
+        assert_eq!(
+            days_left(start, end, ts("2024-03-26T10:30:00Z"), &kiritimati),
+            1
+        );
     }
 
     #[test]
@@ -254,7 +278,14 @@ mod tests {
         let start = ts("2026-12-01T00:00:00Z");
         let end = end_of(start, 3, &tz);
         let times = default_dose_times(2);
-        let slots = doses(start, end, &times, &tz, day_of(start, &tz), day_of(end, &tz));
+        let slots = doses(
+            start,
+            end,
+            &times,
+            &tz,
+            day_of(start, &tz),
+            day_of(end, &tz),
+        );
         assert_eq!(slots.len(), 6);
         let now = ts("2026-12-02T12:00:00Z"); // 3 doses due
         let first_day: Date = "2026-12-01".parse().unwrap();

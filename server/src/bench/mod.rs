@@ -159,7 +159,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         if args.symptom_checks == 0 || args.symptom_clients == 0 {
             bail!("--symptom-checks and --symptom-clients must be at least 1");
         }
-        println!("backend {} ({} build), {}", target.backend, build_kind(), target.name);
+        println!(
+            "backend {} ({} build), {}",
+            target.backend,
+            build_kind(),
+            target.name
+        );
         let outcome = symptoms::run(&target, args.symptom_checks, args.symptom_clients).await;
         target.clean_up(args.keep);
         return outcome;

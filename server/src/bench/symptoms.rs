@@ -21,7 +21,8 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 /// Runs the measurement on `target` with `checks` requests from
 /// `concurrency` clients.
 pub async fn run(target: &Target, checks: usize, concurrency: usize) -> anyhow::Result<()> {
-    let data_dir = std::env::temp_dir().join(format!("medplat-bench-symptoms-{}", std::process::id()));
+    let data_dir =
+        std::env::temp_dir().join(format!("medplat-bench-symptoms-{}", std::process::id()));
     let url = target.url.clone();
     let dir = data_dir.to_string_lossy().to_string();
     let settings = crate::config::Settings::from_lookup(|key| match key {
@@ -39,7 +40,10 @@ pub async fn run(target: &Target, checks: usize, concurrency: usize) -> anyhow::
     let version = services.symptoms.ensure_model().await?;
     let built = started.elapsed();
     let models = services.symptoms.models(None).await?;
-    let model = models.iter().find(|m| m.active).context("no active model")?;
+    let model = models
+        .iter()
+        .find(|m| m.active)
+        .context("no active model")?;
     println!(
         "model     {version}: {} synthetic patients, {} conditions, {} trees, {:.1} MB, built in {:.2} s",
         model.samples,
@@ -51,7 +55,11 @@ pub async fn run(target: &Target, checks: usize, concurrency: usize) -> anyhow::
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(crate::serve(listener, crate::router(state), std::future::pending()));
+    tokio::spawn(crate::serve(
+        listener,
+        crate::router(state),
+        std::future::pending(),
+    ));
     let client = reqwest::Client::new();
     let mut tokens = Vec::new();
     for username in PATIENTS {

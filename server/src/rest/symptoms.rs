@@ -65,7 +65,9 @@ pub async fn models(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
 ) -> Result<Json<Vec<ModelInfo>>, ApiError> {
-    Ok(Json(state.services.symptoms.models(Some(&principal)).await?))
+    Ok(Json(
+        state.services.symptoms.models(Some(&principal)).await?,
+    ))
 }
 
 /// How to train.

@@ -20,7 +20,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/treatments/", get(list).post(create))
-        .route("/api/treatments/{id}/", get(one).put(replace).delete(remove))
+        .route(
+            "/api/treatments/{id}/",
+            get(one).put(replace).delete(remove),
+        )
         .route("/api/v1/patients/{id}/treatments/day/", get(day))
         .route("/api/v1/treatments/{id}/doses/", put(record_dose))
 }

@@ -75,7 +75,10 @@ impl TreatmentService {
         let mut planned = Vec::new();
         let mut adherence = Vec::new();
         for treatment in &stored {
-            let (start, end) = (instant(treatment.started_at_ms), instant(treatment.ends_at_ms));
+            let (start, end) = (
+                instant(treatment.started_at_ms),
+                instant(treatment.ends_at_ms),
+            );
             let times = times_of(treatment);
             for slot in schedule::doses(start, end, &times, &tz, day, day) {
                 planned.push(PlannedDose {
@@ -137,13 +140,20 @@ impl TreatmentService {
         let (treatment, granted) = self.checked(actor, id, TrailAction::Update, now).await?;
         if granted.relation != Relation::Own {
             // The patient's own doctors read the doses; only the patient ticks them.
-            self.gate.trail().record(vec![granted.entry.refused()]).await?;
+            self.gate
+                .trail()
+                .record(vec![granted.entry.refused()])
+                .await?;
             return Err(DomainError::Forbidden);
         }
         let dose = form.parse()?;
         let tz = zone_of(&self.db, treatment.patient_id).await?;
         if dose.day > schedule::day_of(now, &tz) {
-            return Err(DomainError::invalid("day", "in_future", "this day has not come yet"));
+            return Err(DomainError::invalid(
+                "day",
+                "in_future",
+                "this day has not come yet",
+            ));
         }
         if !times_of(&treatment).contains(&dose.time) {
             return Err(DomainError::invalid(
@@ -152,7 +162,10 @@ impl TreatmentService {
                 format!("the doses are at {}", treatment.dose_times.join(", ")),
             ));
         }
-        let (start, end) = (instant(treatment.started_at_ms), instant(treatment.ends_at_ms));
+        let (start, end) = (
+            instant(treatment.started_at_ms),
+            instant(treatment.ends_at_ms),
+        );
         let slot = schedule::doses(start, end, &[dose.time], &tz, dose.day, dose.day)
             .into_iter()
             .next()
@@ -201,7 +214,10 @@ impl TreatmentService {
                     tz
                 }
             };
-            let (start, end) = (instant(treatment.started_at_ms), instant(treatment.ends_at_ms));
+            let (start, end) = (
+                instant(treatment.started_at_ms),
+                instant(treatment.ends_at_ms),
+            );
             let slots = schedule::doses(
                 start,
                 end,

@@ -6,8 +6,8 @@
 
 mod doses;
 
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
@@ -22,7 +22,6 @@ use crate::trail::{Resource, TrailAction};
 use crate::treatments::ingredients::ingredients_of;
 use crate::treatments::schedule::{self, format_time, parse_time};
 use crate::treatments::{ParsedTreatment, Treatment, TreatmentForm};
-
 
 /// Treatment operations.
 #[derive(Clone)]
@@ -99,7 +98,11 @@ fn row_of<'a>(
 }
 
 fn times_of(treatment: &StoredTreatment) -> Vec<jiff::civil::Time> {
-    treatment.dose_times.iter().filter_map(|t| parse_time(t)).collect()
+    treatment
+        .dose_times
+        .iter()
+        .filter_map(|t| parse_time(t))
+        .collect()
 }
 
 impl TreatmentService {
@@ -140,7 +143,14 @@ impl TreatmentService {
         let stored = self.stored(id).await?;
         match self
             .gate
-            .check(actor, action, Resource::Treatment, stored.patient_id, Some(id.to_string()), now)
+            .check(
+                actor,
+                action,
+                Resource::Treatment,
+                stored.patient_id,
+                Some(id.to_string()),
+                now,
+            )
             .await
         {
             Ok(granted) => Ok((stored, granted)),
@@ -184,7 +194,10 @@ impl TreatmentService {
         };
         let mut by_patient: Vec<(UserId, Vec<StoredTreatment>)> = Vec::new();
         for treatment in prescribed {
-            match by_patient.iter_mut().find(|(p, _)| *p == treatment.patient_id) {
+            match by_patient
+                .iter_mut()
+                .find(|(p, _)| *p == treatment.patient_id)
+            {
                 Some((_, list)) => list.push(treatment),
                 None => by_patient.push((treatment.patient_id, vec![treatment])),
             }
@@ -243,7 +256,14 @@ impl TreatmentService {
         self.check_consultation(&parsed)?;
         let granted = self
             .gate
-            .check(actor, TrailAction::Create, Resource::Treatment, patient_id, None, now)
+            .check(
+                actor,
+                TrailAction::Create,
+                Resource::Treatment,
+                patient_id,
+                None,
+                now,
+            )
             .await?;
         let tz = zone_of(&self.db, patient_id).await?;
         // To the second, as the seed shows it.
@@ -270,7 +290,12 @@ impl TreatmentService {
             .await?
             .ok_or(DomainError::NotFound("treatment"))?;
         tx.commit().await.map_err(db_error)?;
-        tracing::info!(treatment_id = id, patient_id, prescribed = prescriber.is_some(), "treatment added");
+        tracing::info!(
+            treatment_id = id,
+            patient_id,
+            prescribed = prescriber.is_some(),
+            "treatment added"
+        );
         Ok(view(stored, &tz, now))
     }
 
