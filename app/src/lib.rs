@@ -27,9 +27,10 @@ use crate::pages::portals::{AdminPortal, DoctorPortal, PatientHome, PatientPorta
 use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
-    MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute,
-    PatientFileRoute, PatientProfileRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute,
-    TreatmentsRoute, WaitlistRoute,
+    DoctorRecordRoute, DoctorRecordsRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute,
+    MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientProfileRoute, PatientRecordRoute,
+    PatientRecordsRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute,
+    WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -114,6 +115,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("vitals") view={Lazy::<MyVitalsRoute>::new()} />
                         <Route path=path!("treatments") view={Lazy::<TreatmentsRoute>::new()} />
                         <Route path=path!("symptoms") view={Lazy::<SymptomsRoute>::new()} />
+                        <Route path=path!("consultations") view={Lazy::<PatientRecordsRoute>::new()} />
+                        <Route path=path!("consultations/:id") view={Lazy::<PatientRecordRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
@@ -124,6 +127,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("patients/:id/vitals") view={Lazy::<PatientVitalsRoute>::new()} />
                         <Route path=path!("monitoring") view={Lazy::<MonitoringRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
+                        <Route path=path!("consultations") view={Lazy::<DoctorRecordsRoute>::new()} />
+                        <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />

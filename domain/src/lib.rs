@@ -11,6 +11,7 @@ mod wire;
 pub mod accounts;
 pub mod bounds;
 pub mod care;
+pub mod consultations;
 pub mod devices;
 pub mod doctors;
 pub mod error;
@@ -35,6 +36,8 @@ pub mod calendar;
 pub mod demo;
 #[cfg(feature = "server")]
 pub mod events;
+#[cfg(feature = "server")]
+pub mod pdf;
 #[cfg(feature = "server")]
 pub mod phones;
 #[cfg(feature = "server")]

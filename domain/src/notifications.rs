@@ -72,6 +72,27 @@ pub enum Notice {
         medocs_name: String,
         time: String,
     },
+    /// A patient submitted a record (to its doctor).
+    ConsultationSubmitted {
+        consultation_id: i64,
+        patient_name: String,
+    },
+    /// The doctor validated a record (to the patient).
+    ConsultationValidated {
+        consultation_id: i64,
+        doctor_name: String,
+    },
+    /// The doctor sent a record back (to the patient).
+    ConsultationRejected {
+        consultation_id: i64,
+        doctor_name: String,
+        reason: String,
+    },
+    /// A message in a record's thread (to the other side; never its text).
+    ConsultationMessage {
+        consultation_id: i64,
+        from_name: String,
+    },
 }
 
 impl Notice {
@@ -88,6 +109,10 @@ impl Notice {
             Self::AlertEscalated { .. } => "alert_escalated",
             Self::TreatmentPrescribed { .. } => "treatment_prescribed",
             Self::DoseDue { .. } => "dose_due",
+            Self::ConsultationSubmitted { .. } => "consultation_submitted",
+            Self::ConsultationValidated { .. } => "consultation_validated",
+            Self::ConsultationRejected { .. } => "consultation_rejected",
+            Self::ConsultationMessage { .. } => "consultation_message",
         }
     }
 }

@@ -58,6 +58,10 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     // Their own medicines: added, changed, stopped, doses ticked.
                     Treatment => matches!(action, Read | Create | Update | Delete),
                     SymptomCheck => matches!(action, Read | Create),
+                    // Their records: opened, prepared and submitted; their
+                    // thread with the doctor.
+                    Consultation => matches!(action, Read | Create | Update | Export),
+                    ConsultationMessage => matches!(action, Read | Create),
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -72,6 +76,12 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
             (Treatment | SymptomCheck, Read) => matches!(relation, Care | Emergency),
             // Prescribing, changing and stopping: the patient's own doctors.
             (Treatment, Create | Update | Delete) => relation == Care,
+            // Records: read in care or emergency; written (examined,
+            // validated, amended, discussed) by the patient's own doctors.
+            (Consultation | ConsultationMessage, Read) | (Consultation, Export) => {
+                matches!(relation, Care | Emergency)
+            }
+            (Consultation, Create | Update) | (ConsultationMessage, Create) => relation == Care,
             // Break the glass: only from outside the care team.
             (EmergencyAccess, BreakGlass) => relation == Stranger,
             _ => false,
@@ -234,6 +244,8 @@ mod tests {
                     Resource::VitalAlert,
                     Resource::Treatment,
                     Resource::SymptomCheck,
+                    Resource::Consultation,
+                    Resource::ConsultationMessage,
                 ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }

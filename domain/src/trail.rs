@@ -53,6 +53,10 @@ wire_enum! {
         Treatment => "treatment",
         /// A symptom check and what the model answered.
         SymptomCheck => "symptom_check",
+        /// A consultation record (intake, examination, addenda, PDFs).
+        Consultation => "consultation",
+        /// The message thread of a consultation record.
+        ConsultationMessage => "consultation_message",
     }
 }
 

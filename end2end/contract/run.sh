@@ -3,6 +3,7 @@
 # document and throws generated requests (valid and invalid) at every operation
 # with every check (`--checks all`), once as a demo patient, once as a doctor and
 # once as an administrator, each against a fresh server with the demo data.
+# As the doctor, pypdf then reads the printed records back (pdf_check.py).
 #
 # Installs Schemathesis (pinned in requirements.txt) into target/contract-venv.
 # MEDPLAT_BIN picks the server binary (default: the release build);
@@ -48,8 +49,13 @@ check_as() {
     if ! kill -0 "$server_pid" 2>/dev/null; then cat "$data_dir/server.log"; echo "server exited"; return 1; fi
     sleep 0.5
   done
-  echo "--- API contract as $user"
   local status=0
+  # Before the fuzzer changes anything: the demo's documents as they are.
+  if [ -n "${PDF_CHECK:-}" ]; then
+    echo "--- PDFs read back with pypdf as $user"
+    "$venv/bin/python" "$here/pdf_check.py" "http://127.0.0.1:$port" "$user" "$password" || status=$?
+  fi
+  echo "--- API contract as $user"
   (cd "$here" && MEDPLAT_USER="$user" MEDPLAT_PASSWORD="$password" \
     "../../$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
       --checks all --workers 1 --no-color \
@@ -61,6 +67,6 @@ check_as() {
 
 failed=0
 check_as marie rendez-vous-2026 || failed=1
-check_as dr.dupont consultation-2026 || failed=1
+PDF_CHECK=1 check_as dr.dupont consultation-2026 || failed=1
 check_as admin 'gestion-2026!' || failed=1
 exit "$failed"

@@ -28,7 +28,8 @@ pub async fn read_treatments(patient_id: Option<UserId>) -> Result<TreatmentsOve
 /// `patient_id`), a doctor for a patient in their care. `started_on` is a day
 /// (`YYYY-MM-DD`, the treatment starts then at the first dose's time's day
 /// start) or empty for now; `dose_times` is `HH:MM` separated by commas or
-/// spaces, or empty for the usual spread.
+/// spaces, or empty for the usual spread; `consultation_id` the record it is
+/// prescribed from.
 #[server]
 #[allow(clippy::too_many_arguments)]
 pub async fn add_treatment(
@@ -39,6 +40,7 @@ pub async fn add_treatment(
     started_on: String,
     dose_times: String,
     instructions: String,
+    consultation_id: Option<String>,
 ) -> Result<Treatment, UiError> {
     use crate::session::{require_principal, services};
     use domain::treatments::TreatmentForm;
@@ -81,7 +83,7 @@ pub async fn add_treatment(
         dose_times: (!times.is_empty()).then_some(times),
         instructions: Some(instructions),
         patient_id,
-        consultation_id: None,
+        consultation_id: whole("consultation_id", consultation_id.as_deref().unwrap_or(""))?,
     };
     Ok(services
         .treatments

@@ -7,5 +7,6 @@ pub mod auth;
 pub mod calendar_admin;
 pub mod clinical;
 pub mod medical;
+pub mod records;
 pub mod scheduling;
 pub mod vitals;

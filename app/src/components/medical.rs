@@ -60,6 +60,8 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::VitalAlert => m.res_vital_alert,
         Resource::Treatment => m.res_treatment,
         Resource::SymptomCheck => m.res_symptom_check,
+        Resource::Consultation => m.res_consultation,
+        Resource::ConsultationMessage => m.res_consultation_message,
     }
 }
 

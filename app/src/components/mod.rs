@@ -4,5 +4,6 @@ pub mod forms;
 pub mod layout;
 pub mod medical;
 pub mod portal;
+pub mod record_fields;
 pub mod sched;
 pub mod vitals;

@@ -131,7 +131,8 @@ pub fn NotificationsPanel() -> impl IntoView {
     }
 }
 
-fn utc_text(lang: Lang, at: &jiff::Timestamp) -> String {
+/// An instant as "02/12/2026 14:05 UTC".
+pub fn utc_text(lang: Lang, at: &jiff::Timestamp) -> String {
     let text = at.strftime("%Y-%m-%d %H:%M").to_string();
     let (date, time) = text.split_once(' ').unwrap_or((&text, ""));
     format!("{} {time} UTC", date_text(lang, date))
@@ -225,6 +226,23 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         Notice::DoseDue {
             medocs_name, time, ..
         } => format!("{} {medocs_name} — {time}", s.n_dose_due),
+        Notice::ConsultationSubmitted { patient_name, .. } => {
+            format!("{} {patient_name}", s.n_consultation_submitted)
+        }
+        Notice::ConsultationValidated { doctor_name, .. } => {
+            format!("{} Dr {doctor_name}", s.n_consultation_validated)
+        }
+        Notice::ConsultationRejected {
+            doctor_name,
+            reason,
+            ..
+        } => format!(
+            "{} Dr {doctor_name} — « {reason} »",
+            s.n_consultation_rejected
+        ),
+        Notice::ConsultationMessage { from_name, .. } => {
+            format!("{} {from_name}", s.n_consultation_message)
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub const EN: Tr = Tr {
     s: &SCHED_EN,
     m: &MEDICAL_EN,
     v: &super::vitals_en::VITALS_EN,
+    r: &super::records_en::RECORDS_EN,
     app_name: "MedPlat",
     language_name: "English",
     switch_language: "Change language",

@@ -9,6 +9,7 @@ pub const FR: Tr = Tr {
     s: &SCHED_FR,
     m: &MEDICAL_FR,
     v: &super::vitals_fr::VITALS_FR,
+    r: &super::records_fr::RECORDS_FR,
     app_name: "MedPlat",
     language_name: "Français",
     switch_language: "Changer de langue",

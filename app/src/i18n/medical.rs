@@ -109,6 +109,8 @@ pub struct Medical {
     pub res_vital_alert: &'static str,
     pub res_treatment: &'static str,
     pub res_symptom_check: &'static str,
+    pub res_consultation: &'static str,
+    pub res_consultation_message: &'static str,
     pub door_web: &'static str,
     pub door_rest: &'static str,
     pub door_websocket: &'static str,

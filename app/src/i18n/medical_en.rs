@@ -106,6 +106,8 @@ pub const MEDICAL_EN: Medical = Medical {
     res_vital_alert: "Vital-sign alert",
     res_treatment: "Treatment",
     res_symptom_check: "Symptom check",
+    res_consultation: "Consultation record",
+    res_consultation_message: "Consultation messages",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

@@ -106,6 +106,8 @@ pub const MEDICAL_FR: Medical = Medical {
     res_vital_alert: "Alerte sur les constantes",
     res_treatment: "Traitement",
     res_symptom_check: "Analyse de symptômes",
+    res_consultation: "Fiche de consultation",
+    res_consultation_message: "Messages d’une fiche",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

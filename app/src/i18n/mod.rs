@@ -9,6 +9,9 @@ mod fr;
 pub mod medical;
 mod medical_en;
 mod medical_fr;
+pub mod records;
+mod records_en;
+mod records_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
@@ -22,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use en::EN;
 pub use fr::FR;
 pub use medical::Medical;
+pub use records::Records;
 pub use sched::Sched;
 pub use vitals::Vitals;
 
@@ -76,6 +80,8 @@ pub struct Tr {
     pub m: &'static Medical,
     /// Vital-sign texts.
     pub v: &'static Vitals,
+    /// Consultation-record texts.
+    pub r: &'static Records,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,
@@ -193,6 +199,7 @@ impl Tr {
                 .s
                 .error(code)
                 .or_else(|| self.m.error(code))
+                .or_else(|| self.r.error(code))
                 .unwrap_or(self.err_unexpected),
         }
     }

@@ -41,6 +41,10 @@ const PATIENT_NAV: &[NavItem] = &[
         label: |t| t.v.nav_vitals,
     },
     NavItem {
+        href: "/patient/consultations",
+        label: |t| t.r.nav_records,
+    },
+    NavItem {
         href: "/patient/treatments",
         label: |t| t.m.nav_treatments,
     },
@@ -65,6 +69,10 @@ const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
         href: "/doctor/patients",
         label: |t| t.m.nav_patients,
+    },
+    NavItem {
+        href: "/doctor/consultations",
+        label: |t| t.r.nav_doctor_records,
     },
     NavItem {
         href: "/doctor/monitoring",

@@ -61,4 +61,8 @@ lazy_pages! {
     DevicesRoute => super::devices::DevicesPage,
     TreatmentsRoute => super::treatments::TreatmentsPage,
     SymptomsRoute => super::symptoms::SymptomsPage,
+    PatientRecordsRoute => super::records::PatientRecordsPage,
+    DoctorRecordsRoute => super::records::DoctorRecordsPage,
+    PatientRecordRoute => super::record::PatientRecordPage,
+    DoctorRecordRoute => super::record::DoctorRecordPage,
 }

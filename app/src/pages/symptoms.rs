@@ -9,10 +9,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::clinical::CheckSymptoms;
+use crate::api::records::{AttachCheck, list_records};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
-use crate::components::sched::{CARD, INPUT, PRIMARY};
+use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY};
 use crate::i18n::{Lang, use_i18n};
+use domain::consultations::ConsultationStatus;
 
 /// `/patient/symptoms`.
 #[component]
@@ -130,6 +132,45 @@ fn Answer(a: SymptomAnswer) -> impl IntoView {
                 {move || i18n.t(|t| t.m.find_specialist)}
             </A>
             <p class="mt-3 text-xs text-slate-400">{move || i18n.t(|t| t.m.model_version)} " " {a.model_version.clone()}</p>
+            <AttachToRecord check_id=a.check_id />
         </section>
+    }
+}
+
+/// Attaches the check to one of the patient's records in preparation, for
+/// the doctor.
+#[component]
+fn AttachToRecord(check_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let attach = ServerAction::<AttachCheck>::new();
+    let records = Resource::new(|| (), |_| list_records(None, None));
+    let error = Signal::derive(move || attach.value().get().and_then(Result::err));
+    let done = move || matches!(attach.value().get(), Some(Ok(_)));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let open: Vec<_> = records.await.unwrap_or_default().into_iter()
+                    .filter(|r| matches!(r.status, ConsultationStatus::Draft | ConsultationStatus::Rejected))
+                    .collect();
+                if open.is_empty() {
+                    return view! { <p class="mt-4 text-sm text-slate-500">{move || i18n.t(|t| t.r.no_open_record)}</p> }.into_any();
+                }
+                view! {
+                    <ActionForm action=attach attr:class="mt-4 flex flex-wrap items-end gap-2" attr:data-testid="attach-check">
+                        <input type="hidden" name="check_id" value=check_id.to_string() />
+                        <label class=LABEL for="consultation_id"><span>{move || i18n.t(|t| t.r.attach_to_record)}</span>
+                            <select id="consultation_id" name="consultation_id" class=INPUT>
+                                {open.into_iter().map(|r| view! {
+                                    <option value=r.id.to_string()>{format!("n° {} — Dr {} — {}", r.id, r.doctor.name, r.reason.unwrap_or_default())}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class=SECONDARY data-testid="attach-check-submit">{move || i18n.t(|t| t.r.attach)}</button>
+                        <ErrorBanner error />
+                        <Show when=done><span role="status" class="text-sm text-teal-800" data-testid="check-attached">{move || i18n.t(|t| t.r.attached)}</span></Show>
+                    </ActionForm>
+                }.into_any()
+            })}
+        </Transition>
     }
 }

@@ -256,8 +256,14 @@ fn TreatmentRow(t: Treatment, remove: ServerAction<DeleteTreatment>) -> impl Int
     }
 }
 
+/// Adding a treatment (a patient) or prescribing one (a doctor, for
+/// `patient_id`, from the record `consultation_id` when given).
 #[component]
-fn AddForm(patient_id: Option<UserId>, add: ServerAction<AddTreatment>) -> impl IntoView {
+pub fn AddForm(
+    patient_id: Option<UserId>,
+    add: ServerAction<AddTreatment>,
+    #[prop(optional)] consultation_id: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     let general = Signal::derive(move || {
@@ -274,6 +280,7 @@ fn AddForm(patient_id: Option<UserId>, add: ServerAction<AddTreatment>) -> impl 
             </h2>
             <div class="sm:col-span-2"><ErrorBanner error=general /></div>
             <input type="hidden" name="patient_id" value=patient_id.map(|p| p.to_string()).unwrap_or_default() />
+            {consultation_id.map(|id| view! { <input type="hidden" name="consultation_id" value=id.to_string() /> })}
             <label class=LABEL><span>{move || i18n.t(|t| t.m.medocs_name_label)}</span>
                 <input id="medocs_name" name="medocs_name" required maxlength="120" class=INPUT placeholder="Doliprane 1000 mg" />
                 <FieldError name="medocs_name" error />

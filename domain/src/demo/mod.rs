@@ -4,11 +4,13 @@
 //! hours ([`practices`]), past consultations ([`past`]), and coming requests,
 //! confirmations, refusals, cancellations, waitlists and notifications
 //! ([`upcoming`]); medical profiles, care teams and the access trail they
-//! leave ([`medical`]).
+//! leave ([`medical`]); treatments, vital signs and consultation records
+//! ([`treatments`], [`vitals`], [`records`]).
 
 mod medical;
 mod past;
 mod practices;
+mod records;
 mod treatments;
 mod upcoming;
 mod vitals;
@@ -205,6 +207,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     medical::load(services, &people, now).await?;
     treatments::load(services, &people, now).await?;
     vitals::load(services, &people, now).await?;
+    records::load(services, &people, now).await?;
     Ok(true)
 }
 

@@ -9,6 +9,7 @@ mod availability;
 mod booking;
 pub mod calendars;
 pub mod care;
+pub mod consultations;
 pub mod devices;
 pub mod directory;
 pub mod group;
@@ -39,6 +40,7 @@ pub use appointments::AppointmentService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
 pub use care::CareService;
+pub use consultations::ConsultationService;
 pub use devices::DeviceService;
 pub use directory::DirectoryService;
 pub use notifications::NotificationService;
@@ -73,6 +75,7 @@ pub struct Services {
     pub wards: WardService,
     pub treatments: TreatmentService,
     pub symptoms: SymptomService,
+    pub consultations: ConsultationService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -123,6 +126,7 @@ impl Services {
             wards: WardService::new(db.clone(), gate.clone()),
             treatments: TreatmentService::new(db.clone(), gate.clone()),
             symptoms: SymptomService::new(db.clone(), gate.clone())?,
+            consultations: ConsultationService::new(db.clone(), gate.clone()),
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

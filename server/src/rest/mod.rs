@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod availability;
 pub mod calendars;
+pub mod consultations;
 pub mod doctors;
 pub mod exceptions;
 pub mod health;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendars::router())
         .merge(medical::router())
         .merge(treatments::router())
+        .merge(consultations::router())
         .merge(symptoms::router())
         .merge(iot::router())
         .merge(health::router())

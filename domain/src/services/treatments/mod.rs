@@ -253,7 +253,6 @@ impl TreatmentService {
             (_, Some(id)) => id,
         };
         self.patient(patient_id).await?;
-        self.check_consultation(&parsed)?;
         let granted = self
             .gate
             .check(
@@ -265,6 +264,7 @@ impl TreatmentService {
                 now,
             )
             .await?;
+        self.check_consultation(&parsed, patient_id).await?;
         let tz = zone_of(&self.db, patient_id).await?;
         // To the second, as the seed shows it.
         let started_at = to_the_second(parsed.started_at.unwrap_or(now))?;
@@ -299,14 +299,22 @@ impl TreatmentService {
         Ok(view(stored, &tz, now))
     }
 
-    /// Records of consultations are not linked yet: any reference is unknown.
-    fn check_consultation(&self, parsed: &ParsedTreatment) -> DomainResult<()> {
-        match parsed.consultation_id {
-            None => Ok(()),
-            Some(_) => Err(DomainError::invalid(
+    /// A treatment comes from a record of the same patient, or from none.
+    async fn check_consultation(
+        &self,
+        parsed: &ParsedTreatment,
+        patient_id: UserId,
+    ) -> DomainResult<()> {
+        let Some(consultation_id) = parsed.consultation_id else {
+            return Ok(());
+        };
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        match crate::store::consultations::get(&mut conn, consultation_id).await? {
+            Some(record) if record.patient.id == patient_id => Ok(()),
+            _ => Err(DomainError::invalid(
                 "consultation_id",
                 "unknown_consultation",
-                "no such consultation record",
+                "no such consultation record of this patient",
             )),
         }
     }
@@ -330,7 +338,7 @@ impl TreatmentService {
             ));
         }
         if parsed.consultation_id != current.consultation_id {
-            self.check_consultation(&parsed)?;
+            self.check_consultation(&parsed, current.patient_id).await?;
         }
         let tz = zone_of(&self.db, current.patient_id).await?;
         let started_at = match parsed.started_at {

@@ -1,0 +1,189 @@
+//! Consultation records from the browser: lists, the record, its sections
+//! (saved as the patient or the doctor goes), its statuses, addenda and
+//! thread. The policy, the trail and every rule live in the service.
+
+use domain::accounts::UserId;
+use domain::consultations::{
+    Consultation, ConsultationChanges, ConsultationSummary, ThreadMessage,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::UiError;
+
+/// The caller's records (`status` empty for every status); doctors may name
+/// a patient.
+#[server]
+pub async fn list_records(
+    status: Option<String>,
+    patient_id: Option<UserId>,
+) -> Result<Vec<ConsultationSummary>, UiError> {
+    use crate::session::{read_once, require_principal, services};
+    use domain::consultations::ConsultationFilter;
+    let me = require_principal()?;
+    let records = services()?.consultations;
+    let key = format!("records/{status:?}/{patient_id:?}");
+    read_once(key, async move {
+        let filter = ConsultationFilter { patient_id, status };
+        Ok(records.list(&me, &filter, jiff::Timestamp::now()).await?)
+    })
+    .await
+}
+
+/// One record.
+#[server]
+pub async fn read_record(id: i64) -> Result<Consultation, UiError> {
+    use crate::session::{read_once, require_principal, services};
+    let me = require_principal()?;
+    let records = services()?.consultations;
+    read_once(format!("record/{id}"), async move {
+        Ok(records.get(&me, id, jiff::Timestamp::now()).await?)
+    })
+    .await
+}
+
+/// Opens a draft: a patient with the doctor's id, a doctor with the
+/// patient's (`other_id` as the form's select sends it).
+#[server]
+pub async fn open_record(other_id: String) -> Result<Consultation, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::accounts::Role;
+    use domain::consultations::NewConsultation;
+    let me = require_principal()?;
+    let other = other_id.trim().parse::<UserId>().ok();
+    let field = if me.role == Role::Doctor {
+        "patient_id"
+    } else {
+        "doctor_id"
+    };
+    let Some(other) = other else {
+        return Err(UiError {
+            code: "required".into(),
+            field: Some(field.into()),
+        });
+    };
+    let form = if me.role == Role::Doctor {
+        NewConsultation {
+            patient_id: Some(other),
+            ..NewConsultation::default()
+        }
+    } else {
+        NewConsultation {
+            doctor_id: Some(other),
+            ..NewConsultation::default()
+        }
+    };
+    Ok(services()?
+        .consultations
+        .create(&me, &form, jiff::Timestamp::now())
+        .await?)
+}
+
+/// Saves the sections given (the editor sends the section being edited).
+#[server(input = Json)]
+pub async fn save_record(id: i64, changes: ConsultationChanges) -> Result<Consultation, UiError> {
+    use crate::session::{require_principal, services};
+    let me = require_principal()?;
+    Ok(services()?
+        .consultations
+        .update(&me, id, &changes, jiff::Timestamp::now())
+        .await?)
+}
+
+/// `submit`, `validate` or `reject` (with `reason`).
+#[server]
+pub async fn record_step(id: i64, step: String, reason: String) -> Result<Consultation, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::consultations::Rejection;
+    let me = require_principal()?;
+    let records = services()?.consultations;
+    let now = jiff::Timestamp::now();
+    Ok(match step.as_str() {
+        "submit" => records.submit(&me, id, now).await?,
+        "validate" => records.validate(&me, id, now).await?,
+        "reject" => {
+            records
+                .reject(
+                    &me,
+                    id,
+                    &Rejection {
+                        reason: Some(reason),
+                    },
+                    now,
+                )
+                .await?
+        }
+        _ => {
+            return Err(UiError {
+                code: "invalid_choice".into(),
+                field: Some("step".into()),
+            });
+        }
+    })
+}
+
+/// A doctor adds an addendum to a validated record.
+#[server]
+pub async fn add_addendum(id: i64, body: String) -> Result<Consultation, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::consultations::NewText;
+    let me = require_principal()?;
+    Ok(services()?
+        .consultations
+        .add_addendum(
+            &me,
+            id,
+            &NewText { body: Some(body) },
+            jiff::Timestamp::now(),
+        )
+        .await?)
+}
+
+/// The record's thread (marks the other side's messages read).
+#[server]
+pub async fn read_thread(id: i64) -> Result<Vec<ThreadMessage>, UiError> {
+    use crate::session::{require_principal, services};
+    let me = require_principal()?;
+    Ok(services()?
+        .consultations
+        .messages(&me, id, jiff::Timestamp::now())
+        .await?)
+}
+
+/// Writes in the record's thread.
+#[server]
+pub async fn post_record_message(id: i64, body: String) -> Result<ThreadMessage, UiError> {
+    use crate::session::{require_principal, services};
+    use domain::consultations::NewText;
+    let me = require_principal()?;
+    Ok(services()?
+        .consultations
+        .post(
+            &me,
+            id,
+            &NewText { body: Some(body) },
+            jiff::Timestamp::now(),
+        )
+        .await?)
+}
+
+/// The patient attaches a symptom check to one of their records.
+#[server]
+pub async fn attach_check(consultation_id: String, check_id: i64) -> Result<Consultation, UiError> {
+    use crate::session::{require_principal, services};
+    let me = require_principal()?;
+    let Ok(id) = consultation_id.trim().parse::<i64>() else {
+        return Err(UiError {
+            code: "required".into(),
+            field: Some("consultation_id".into()),
+        });
+    };
+    let changes = ConsultationChanges {
+        symptom_check_id: Some(check_id),
+        ..ConsultationChanges::default()
+    };
+    Ok(services()?
+        .consultations
+        .update(&me, id, &changes, jiff::Timestamp::now())
+        .await?)
+}

@@ -1,0 +1,517 @@
+//! Consultation records: a patient opens and prepares one for a doctor of
+//! their care team (or through an appointment); a doctor opens one for a
+//! patient in their care, examines, concludes, validates or sends it back.
+//! Every read and change goes through the medical-data policy and the access
+//! trail; a record the caller may not see answers 404, as if it did not
+//! exist. The statuses and addenda are in `workflow`, the message thread in
+//! `thread`, the printable documents in `print`.
+
+mod print;
+
+pub use print::Printed;
+mod thread;
+mod workflow;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::{Role, UserId};
+use crate::auth::Principal;
+use crate::consultations::{
+    AttachedVital, Consultation, ConsultationChanges, ConsultationFilter, ConsultationStatus,
+    ConsultationSummary, Examination, Intake, NewConsultation,
+};
+use crate::error::{DomainError, DomainResult};
+use crate::policy::{Gate, Granted, Relation};
+use crate::scheduling::appointments::AppointmentStatus;
+use crate::services::trail::{NewEntry, append_in};
+use crate::store::consultations::{self as store, NewRow, StoredConsultation};
+use crate::store::{Db, appointments, care, db_error, readings, users};
+use crate::trail::{Resource, TrailAction};
+
+/// How far back readings are attached to a record.
+const RECENT_VITALS: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// Consultation record operations.
+#[derive(Clone)]
+pub struct ConsultationService {
+    db: Db,
+    gate: Gate,
+}
+
+/// The platform's name, printed under the letterhead of documents.
+pub const CLINIC_NAME: &str = "MedPlat — consultations en ligne";
+
+fn instant(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn sections(stored: &StoredConsultation) -> DomainResult<(Intake, Examination)> {
+    let intake = serde_json::from_str(&stored.intake).map_err(DomainError::internal)?;
+    let examination = serde_json::from_str(&stored.examination).map_err(DomainError::internal)?;
+    Ok((intake, examination))
+}
+
+fn read_only() -> DomainError {
+    DomainError::Conflict {
+        field: None,
+        code: "read_only",
+        message: "a validated record is read-only; add an addendum instead".into(),
+    }
+}
+
+fn summary(stored: StoredConsultation, unread: i64) -> DomainResult<ConsultationSummary> {
+    let (intake, examination) = sections(&stored)?;
+    Ok(ConsultationSummary {
+        id: stored.id,
+        patient: stored.patient,
+        doctor: stored.doctor,
+        status: stored.status,
+        reason: intake.reason,
+        diagnosis: examination.diagnosis,
+        appointment_starts_at: stored.appointment_starts_at_ms.map(instant),
+        submitted_at: stored.submitted_at_ms.map(instant),
+        validated_at: stored.validated_at_ms.map(instant),
+        updated_at: instant(stored.updated_at_ms),
+        unread_messages: unread,
+    })
+}
+
+impl ConsultationService {
+    pub(crate) fn new(db: Db, gate: Gate) -> Self {
+        Self { db, gate }
+    }
+
+    async fn stored(&self, id: i64) -> DomainResult<StoredConsultation> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::get(&mut conn, id)
+            .await?
+            .ok_or(DomainError::NotFound("consultation"))
+    }
+
+    /// Checks `action` on `resource` of record `id`; a refusal is written to
+    /// the trail and answers 404.
+    async fn checked(
+        &self,
+        actor: &Principal,
+        id: i64,
+        action: TrailAction,
+        resource: Resource,
+        now: Timestamp,
+    ) -> DomainResult<(StoredConsultation, Granted)> {
+        let stored = self.stored(id).await?;
+        match self
+            .gate
+            .check(
+                actor,
+                action,
+                resource,
+                stored.patient.id,
+                Some(id.to_string()),
+                now,
+            )
+            .await
+        {
+            Ok(granted) => Ok((stored, granted)),
+            Err(DomainError::Forbidden) => Err(DomainError::NotFound("consultation")),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The latest reading of each vital from the week before `now`.
+    async fn recent_vitals(
+        &self,
+        patient_id: UserId,
+        now: Timestamp,
+    ) -> DomainResult<Vec<AttachedVital>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let since = now - RECENT_VITALS;
+        Ok(readings::latest(&mut conn, patient_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.timestamp >= since)
+            .map(|r| AttachedVital {
+                vital: r.type_donnee.as_str().to_owned(),
+                value: r.valeur,
+                unit: r.unite,
+                measured_at: r.timestamp,
+            })
+            .collect())
+    }
+
+    /// The whole record as `reader` sees it.
+    async fn view(
+        &self,
+        stored: StoredConsultation,
+        reader: UserId,
+        now: Timestamp,
+    ) -> DomainResult<Consultation> {
+        let (intake, examination) = sections(&stored)?;
+        let recent_vitals = match &stored.vitals {
+            Some(frozen) => serde_json::from_str(frozen).map_err(DomainError::internal)?,
+            None => self.recent_vitals(stored.patient.id, now).await?,
+        };
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let symptom_check = match stored.symptom_check_id {
+            Some(check_id) => store::check_of(&mut conn, check_id).await?.map(|(_, c)| c),
+            None => None,
+        };
+        Ok(Consultation {
+            id: stored.id,
+            addenda: store::addenda(&mut conn, stored.id).await?,
+            prescriptions: store::prescriptions(&mut conn, stored.id).await?,
+            unread_messages: store::unread(&mut conn, stored.id, reader).await?,
+            patient: stored.patient,
+            doctor: stored.doctor,
+            appointment_id: stored.appointment_id,
+            appointment_starts_at: stored.appointment_starts_at_ms.map(instant),
+            status: stored.status,
+            intake,
+            examination,
+            recent_vitals,
+            symptom_check,
+            rejection_reason: stored.rejection_reason,
+            submitted_at: stored.submitted_at_ms.map(instant),
+            validated_by: stored.validated_by,
+            validated_at: stored.validated_at_ms.map(instant),
+            created_at: instant(stored.created_at_ms),
+            updated_at: instant(stored.updated_at_ms),
+        })
+    }
+
+    /// Records the actor may list: a patient's own; a doctor's for
+    /// `patient_id` (in their care or under emergency access), or else those
+    /// addressed to them for patients still in their care (`status =
+    /// submitted`: the queue to validate). One trail entry per patient.
+    pub async fn list(
+        &self,
+        actor: &Principal,
+        filter: &ConsultationFilter,
+        now: Timestamp,
+    ) -> DomainResult<Vec<ConsultationSummary>> {
+        let status = match filter
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(raw) => Some(ConsultationStatus::parse(raw).ok_or_else(|| {
+                DomainError::invalid(
+                    "status",
+                    "unknown_status",
+                    "draft, submitted, validated or rejected",
+                )
+            })?),
+        };
+        let patient_id = match (actor.role, filter.patient_id) {
+            (Role::Admin, _) => return Err(DomainError::Forbidden),
+            (Role::Patient, Some(id)) if id != actor.user_id => {
+                return Err(DomainError::NotFound("patient"));
+            }
+            (Role::Patient, _) => Some(actor.user_id),
+            (Role::Doctor, given) => given,
+        };
+        let db = self.db.clone();
+        let stored = if let Some(patient_id) = patient_id {
+            self.gate
+                .read(
+                    actor,
+                    Resource::Consultation,
+                    patient_id,
+                    None,
+                    async move {
+                        let mut conn = db.pool().acquire().await.map_err(db_error)?;
+                        store::listed(&mut conn, "c.patient_id", patient_id, status).await
+                    },
+                )
+                .await?
+        } else {
+            let addressed = {
+                let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+                store::listed(&mut conn, "c.doctor_id", actor.user_id, status).await?
+            };
+            let mut entries: Vec<NewEntry> = Vec::new();
+            let mut decided: Vec<(UserId, bool)> = Vec::new();
+            let mut kept = Vec::new();
+            for record in addressed {
+                let patient_id = record.patient.id;
+                let allowed = match decided.iter().find(|(p, _)| *p == patient_id) {
+                    Some((_, allowed)) => *allowed,
+                    None => {
+                        let relation = self.gate.relation(actor, patient_id, now).await?;
+                        let allowed = matches!(relation, Relation::Care | Relation::Emergency);
+                        if allowed {
+                            entries.push(
+                                NewEntry::by(
+                                    actor,
+                                    TrailAction::Read,
+                                    Resource::Consultation,
+                                    patient_id,
+                                )
+                                .emergency(relation == Relation::Emergency),
+                            );
+                        }
+                        decided.push((patient_id, allowed));
+                        allowed
+                    }
+                };
+                if allowed {
+                    kept.push(record);
+                }
+            }
+            if !entries.is_empty() {
+                self.gate.trail().record(entries).await?;
+            }
+            kept
+        };
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let mut out = Vec::with_capacity(stored.len());
+        for record in stored {
+            let unread = store::unread(&mut conn, record.id, actor.user_id).await?;
+            out.push(summary(record, unread)?);
+        }
+        Ok(out)
+    }
+
+    /// One record (404 when the caller may not read it).
+    pub async fn get(
+        &self,
+        actor: &Principal,
+        id: i64,
+        now: Timestamp,
+    ) -> DomainResult<Consultation> {
+        let (stored, granted) = self
+            .checked(actor, id, TrailAction::Read, Resource::Consultation, now)
+            .await?;
+        self.gate.trail().record(vec![granted.entry]).await?;
+        self.view(stored, actor.user_id, now).await
+    }
+
+    /// Who the record is for and addressed to: checked against the
+    /// appointment, or the care team.
+    async fn parties(
+        &self,
+        actor: &Principal,
+        form: &NewConsultation,
+    ) -> DomainResult<(UserId, UserId)> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let (patient_id, doctor_id) = match actor.role {
+            Role::Admin => return Err(DomainError::Forbidden),
+            Role::Patient => {
+                if form.patient_id.is_some_and(|p| p != actor.user_id) {
+                    return Err(DomainError::invalid(
+                        "patient_id",
+                        "not_yours",
+                        "patients open records for themselves",
+                    ));
+                }
+                (actor.user_id, form.doctor_id)
+            }
+            Role::Doctor => {
+                let patient_id = form.patient_id.ok_or_else(|| {
+                    DomainError::invalid("patient_id", "required", "say whom the record is for")
+                })?;
+                match users::by_id(&mut conn, patient_id).await? {
+                    Some(user) if user.role == Role::Patient => {}
+                    _ => return Err(DomainError::NotFound("patient")),
+                }
+                (patient_id, Some(actor.user_id))
+            }
+        };
+        if let Some(appointment_id) = form.appointment_id {
+            let appointment = appointments::get(&mut conn, appointment_id)
+                .await?
+                .filter(|a| a.patient_id == patient_id)
+                .filter(|a| actor.role != Role::Doctor || a.doctor_id == actor.user_id)
+                .ok_or(DomainError::invalid(
+                    "appointment_id",
+                    "unknown_appointment",
+                    "no such appointment of this patient",
+                ))?;
+            if matches!(
+                appointment.status,
+                AppointmentStatus::Cancelled | AppointmentStatus::Refused
+            ) {
+                return Err(DomainError::invalid(
+                    "appointment_id",
+                    "appointment_closed",
+                    "the appointment was cancelled or refused",
+                ));
+            }
+            if doctor_id.is_some_and(|d| d != appointment.doctor_id) {
+                return Err(DomainError::invalid(
+                    "doctor_id",
+                    "not_the_appointment_doctor",
+                    "the appointment is with another doctor",
+                ));
+            }
+            if store::of_appointment(&mut conn, appointment_id)
+                .await?
+                .is_some()
+            {
+                return Err(DomainError::Conflict {
+                    field: Some("appointment_id"),
+                    code: "record_exists",
+                    message: "this appointment already has a record".into(),
+                });
+            }
+            return Ok((patient_id, appointment.doctor_id));
+        }
+        let doctor_id = doctor_id.ok_or_else(|| {
+            DomainError::invalid(
+                "doctor_id",
+                "required",
+                "choose the doctor the record is for",
+            )
+        })?;
+        if actor.role == Role::Patient
+            && !care::is_running(&mut conn, doctor_id, patient_id).await?
+        {
+            return Err(DomainError::invalid(
+                "doctor_id",
+                "not_in_care_team",
+                "choose a doctor of your care team, or one of your appointments",
+            ));
+        }
+        Ok((patient_id, doctor_id))
+    }
+
+    /// Opens a draft record.
+    pub async fn create(
+        &self,
+        actor: &Principal,
+        form: &NewConsultation,
+        now: Timestamp,
+    ) -> DomainResult<Consultation> {
+        let intake = form.intake.clone().unwrap_or_default().check()?;
+        let (patient_id, doctor_id) = self.parties(actor, form).await?;
+        let granted = self
+            .gate
+            .check(
+                actor,
+                TrailAction::Create,
+                Resource::Consultation,
+                patient_id,
+                None,
+                now,
+            )
+            .await?;
+        let intake_json = serde_json::to_string(&intake).map_err(DomainError::internal)?;
+        let exam_json =
+            serde_json::to_string(&Examination::default()).map_err(DomainError::internal)?;
+        let row = NewRow {
+            patient_id,
+            doctor_id,
+            appointment_id: form.appointment_id,
+            intake: &intake_json,
+            examination: &exam_json,
+            created_by: actor.user_id,
+        };
+        let mut tx = self.db.begin_write().await?;
+        let id = store::insert(&mut tx, &row, now.as_millisecond()).await?;
+        append_in(&mut tx, self.db.dialect(), &[granted.entry.on(id)]).await?;
+        let stored = store::get(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("consultation"))?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(
+            consultation_id = id,
+            patient_id,
+            doctor_id,
+            "consultation record opened"
+        );
+        self.view(stored, actor.user_id, now).await
+    }
+
+    /// Saves sections (each given replaces the stored one). The patient
+    /// writes the intake while the record is a draft or sent back; the doctor
+    /// writes both sections until validation.
+    pub async fn update(
+        &self,
+        actor: &Principal,
+        id: i64,
+        changes: &ConsultationChanges,
+        now: Timestamp,
+    ) -> DomainResult<Consultation> {
+        let (current, granted) = self
+            .checked(actor, id, TrailAction::Update, Resource::Consultation, now)
+            .await?;
+        if current.status == ConsultationStatus::Validated {
+            return Err(read_only());
+        }
+        let patient = actor.role == Role::Patient;
+        if patient && current.status == ConsultationStatus::Submitted {
+            return Err(DomainError::Conflict {
+                field: None,
+                code: "in_analysis",
+                message: "the doctor is reviewing this record; write in its thread".into(),
+            });
+        }
+        if patient && changes.examination.is_some() {
+            return Err(DomainError::invalid(
+                "examination",
+                "doctor_only",
+                "only the doctor writes the examination",
+            ));
+        }
+        let (mut intake, mut examination) = sections(&current)?;
+        if let Some(given) = &changes.intake {
+            intake = given.check()?;
+        }
+        if let Some(given) = &changes.examination {
+            examination = given.check()?;
+        }
+        let check_id = match changes.symptom_check_id {
+            None => current.symptom_check_id,
+            Some(0) => None,
+            Some(_) if !patient => {
+                return Err(DomainError::invalid(
+                    "symptom_check_id",
+                    "patient_only",
+                    "the patient attaches their own symptom checks",
+                ));
+            }
+            Some(check_id) => {
+                let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+                match store::check_of(&mut conn, check_id).await? {
+                    Some((owner, _)) if owner == current.patient.id => Some(check_id),
+                    _ => {
+                        return Err(DomainError::invalid(
+                            "symptom_check_id",
+                            "unknown_symptom_check",
+                            "no such symptom check of yours",
+                        ));
+                    }
+                }
+            }
+        };
+        let intake_json = serde_json::to_string(&intake).map_err(DomainError::internal)?;
+        let exam_json = serde_json::to_string(&examination).map_err(DomainError::internal)?;
+        let mut tx = self.db.begin_write().await?;
+        store::save_sections(
+            &mut tx,
+            id,
+            &intake_json,
+            &exam_json,
+            check_id,
+            now.as_millisecond(),
+        )
+        .await?;
+        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        let stored = store::get(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("consultation"))?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(consultation_id = id, "consultation record saved");
+        self.view(stored, actor.user_id, now).await
+    }
+
+    /// Whether `consultation_id` is a record of `patient_id` (treatments
+    /// prescribed from a record).
+    pub async fn belongs_to(&self, consultation_id: i64, patient_id: UserId) -> DomainResult<bool> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        Ok(store::get(&mut conn, consultation_id)
+            .await?
+            .is_some_and(|c| c.patient.id == patient_id))
+    }
+}
