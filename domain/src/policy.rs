@@ -191,6 +191,36 @@ impl Gate {
             .await
     }
 
+    /// [`Gate::check`] on one resource addressed by its id: a refusal (still
+    /// written to the trail) answers `NotFound(what)`, so the caller does not
+    /// learn that it exists.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn check_hidden(
+        &self,
+        actor: &Principal,
+        action: TrailAction,
+        resource: Resource,
+        patient_id: UserId,
+        id: i64,
+        what: &'static str,
+        now: Timestamp,
+    ) -> DomainResult<Granted> {
+        match self
+            .check(
+                actor,
+                action,
+                resource,
+                patient_id,
+                Some(id.to_string()),
+                now,
+            )
+            .await
+        {
+            Err(DomainError::Forbidden) => Err(DomainError::NotFound(what)),
+            other => other,
+        }
+    }
+
     /// For reads: checks, then writes the allowed entry to the trail (durably)
     /// while `read` runs; returns what `read` returned.
     pub async fn read<T, F>(

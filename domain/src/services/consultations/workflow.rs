@@ -5,13 +5,13 @@
 use jiff::Timestamp;
 
 use super::{ConsultationService, read_only, sections};
-use crate::accounts::Role;
+use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::consultations::check::{body, reason};
 use crate::consultations::{Consultation, ConsultationStatus, NewText, Rejection};
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
-use crate::services::trail::append_in;
+use crate::services::trail::{NewEntry, append_in};
 use crate::store::consultations::{self as store, Step};
 use crate::store::{db_error, notifications, users};
 use crate::trail::{Resource, TrailAction};
@@ -49,35 +49,19 @@ impl ConsultationService {
         }
         let (intake, _) = sections(&current)?;
         intake.check_complete()?;
-        let mut tx = self.db.begin_write().await?;
-        if !store::move_status(
-            &mut tx,
-            id,
-            &[Draft, Rejected],
-            &Step::Submit,
-            now.as_millisecond(),
-        )
-        .await?
-        {
-            return Err(wrong_status(
-                "status_changed",
-                "the record changed meanwhile; reload it",
-            ));
-        }
-        if actor.role == Role::Patient {
+        let notice = (actor.role == Role::Patient).then(|| {
             let notice = Notice::ConsultationSubmitted {
                 consultation_id: id,
                 patient_name: current.patient.name.clone(),
             };
-            notifications::push(&mut tx, current.doctor.id, &notice).await?;
-        }
-        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
-        let stored = store::get(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("consultation"))?;
-        tx.commit().await.map_err(db_error)?;
+            (current.doctor.id, notice)
+        });
+        let from = [Draft, Rejected];
+        let record = self
+            .commit_step(actor, id, &from, &Step::Submit, notice, granted.entry, now)
+            .await?;
         tracing::info!(consultation_id = id, "consultation record submitted");
-        self.view(stored, actor.user_id, now).await
+        Ok(record)
     }
 
     /// A doctor of the care team validates a submitted record: it needs a
@@ -98,29 +82,17 @@ impl ConsultationService {
             by: actor.user_id,
             vitals: &vitals,
         };
-        let mut tx = self.db.begin_write().await?;
-        if !store::move_status(&mut tx, id, &[Submitted], &step, now.as_millisecond()).await? {
-            return Err(wrong_status(
-                "status_changed",
-                "the record changed meanwhile; reload it",
-            ));
-        }
-        let doctor_name = users::by_id(&mut tx, actor.user_id)
-            .await?
-            .map(|u| u.full_name())
-            .unwrap_or_default();
+        let doctor_name = self.name_of(actor.user_id).await?;
         let notice = Notice::ConsultationValidated {
             consultation_id: id,
             doctor_name,
         };
-        notifications::push(&mut tx, current.patient.id, &notice).await?;
-        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
-        let stored = store::get(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("consultation"))?;
-        tx.commit().await.map_err(db_error)?;
+        let notice = Some((current.patient.id, notice));
+        let record = self
+            .commit_step(actor, id, &[Submitted], &step, notice, granted.entry, now)
+            .await?;
         tracing::info!(consultation_id = id, "consultation record validated");
-        self.view(stored, actor.user_id, now).await
+        Ok(record)
     }
 
     /// A doctor of the care team sends a submitted record back, with a reason.
@@ -133,30 +105,58 @@ impl ConsultationService {
     ) -> DomainResult<Consultation> {
         let why = reason(&rejection.reason)?;
         let (current, granted) = self.doctor_step(actor, id, now).await?;
-        let mut tx = self.db.begin_write().await?;
+        let doctor_name = self.name_of(actor.user_id).await?;
         let step = Step::Reject { reason: &why };
-        if !store::move_status(&mut tx, id, &[Submitted], &step, now.as_millisecond()).await? {
+        let notice = Notice::ConsultationRejected {
+            consultation_id: id,
+            doctor_name,
+            reason: why.clone(),
+        };
+        let notice = Some((current.patient.id, notice));
+        let record = self
+            .commit_step(actor, id, &[Submitted], &step, notice, granted.entry, now)
+            .await?;
+        tracing::info!(consultation_id = id, "consultation record sent back");
+        Ok(record)
+    }
+
+    /// A user's full name.
+    async fn name_of(&self, user_id: UserId) -> DomainResult<String> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        Ok(users::by_id(&mut conn, user_id)
+            .await?
+            .map(|u| u.full_name())
+            .unwrap_or_default())
+    }
+
+    /// Moves record `id` out of `from` and commits with the notification of
+    /// the other side and the trail entry; the record as the actor sees it.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit_step(
+        &self,
+        actor: &Principal,
+        id: i64,
+        from: &[ConsultationStatus],
+        step: &Step<'_>,
+        notice: Option<(UserId, Notice)>,
+        entry: NewEntry,
+        now: Timestamp,
+    ) -> DomainResult<Consultation> {
+        let mut tx = self.db.begin_write().await?;
+        if !store::move_status(&mut tx, id, from, step, now.as_millisecond()).await? {
             return Err(wrong_status(
                 "status_changed",
                 "the record changed meanwhile; reload it",
             ));
         }
-        let doctor_name = users::by_id(&mut tx, actor.user_id)
-            .await?
-            .map(|u| u.full_name())
-            .unwrap_or_default();
-        let notice = Notice::ConsultationRejected {
-            consultation_id: id,
-            doctor_name,
-            reason: why,
-        };
-        notifications::push(&mut tx, current.patient.id, &notice).await?;
-        append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        if let Some((to, notice)) = notice {
+            notifications::push(&mut tx, to, &notice).await?;
+        }
+        append_in(&mut tx, self.db.dialect(), &[entry]).await?;
         let stored = store::get(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("consultation"))?;
         tx.commit().await.map_err(db_error)?;
-        tracing::info!(consultation_id = id, "consultation record sent back");
         self.view(stored, actor.user_id, now).await
     }
 

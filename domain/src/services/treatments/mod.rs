@@ -141,22 +141,19 @@ impl TreatmentService {
         now: Timestamp,
     ) -> DomainResult<(StoredTreatment, Granted)> {
         let stored = self.stored(id).await?;
-        match self
+        let granted = self
             .gate
-            .check(
+            .check_hidden(
                 actor,
                 action,
                 Resource::Treatment,
                 stored.patient_id,
-                Some(id.to_string()),
+                id,
+                "treatment",
                 now,
             )
-            .await
-        {
-            Ok(granted) => Ok((stored, granted)),
-            Err(DomainError::Forbidden) => Err(DomainError::NotFound("treatment")),
-            Err(other) => Err(other),
-        }
+            .await?;
+        Ok((stored, granted))
     }
 
     /// The treatments the actor may list: a patient's own; a doctor's for
