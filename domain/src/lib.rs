@@ -27,6 +27,8 @@ pub mod vitals;
 pub mod wards;
 
 #[cfg(feature = "server")]
+pub mod assistant;
+#[cfg(feature = "server")]
 pub mod auth;
 #[cfg(feature = "server")]
 pub mod bus;

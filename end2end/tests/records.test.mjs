@@ -89,3 +89,20 @@ test('a record goes from the patient to the doctor and back, with its thread', a
   await patient.waitForSelector('[data-testid="thread-message"][data-mine="true"] [data-testid="read-mark"]');
   assert.match(await patient.locator('[data-testid="thread-message"][data-mine="false"]').innerText(), /pas besoin/);
 });
+
+test('a coming appointment opens its own record, once', async () => {
+  const patient = await signIn(browser, 'paul', 'rendez-vous-2026', '/patient');
+  await open(patient, '/patient/appointments');
+  const appointment = patient.locator('[data-testid="appointment"]:has([data-testid="prepare-record"])').first();
+  const appointmentId = await appointment.getAttribute('data-id');
+  await appointment.locator('[data-testid="prepare-record"]').click();
+  await patient.waitForURL(/\/patient\/consultations\/\d+$/);
+  const id = patient.url().split('/').pop();
+  await patient.waitForSelector('[data-testid="record-status"][data-status="draft"]');
+  const record = await (await patient.request.get(`${BASE}/api/v1/consultations/${id}/`)).json();
+  assert.equal(String(record.appointment_id), appointmentId);
+
+  await open(patient, '/patient/appointments');
+  await patient.locator(`[data-testid="appointment"][data-id="${appointmentId}"] [data-testid="prepare-record"]`).click();
+  await patient.waitForURL(`${BASE}/patient/consultations/${id}`);
+});

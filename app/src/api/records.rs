@@ -42,41 +42,60 @@ pub async fn read_record(id: i64) -> Result<Consultation, UiError> {
     .await
 }
 
-/// Opens a draft: a patient with the doctor's id, a doctor with the
-/// patient's (`other_id` as the form's select sends it).
+/// Opens a draft and returns its id: a patient with the doctor's id, a
+/// doctor with the patient's (`other_id` as the form's select sends it); or
+/// a patient for one of their appointments (`appointment_id`), whose record
+/// is opened if it has one already.
 #[server]
-pub async fn open_record(other_id: String) -> Result<Consultation, UiError> {
+pub async fn open_record(other_id: String, appointment_id: Option<i64>) -> Result<i64, UiError> {
     use crate::session::{require_principal, services};
     use domain::accounts::Role;
-    use domain::consultations::NewConsultation;
+    use domain::consultations::{ConsultationFilter, NewConsultation};
     let me = require_principal()?;
-    let other = other_id.trim().parse::<UserId>().ok();
-    let field = if me.role == Role::Doctor {
-        "patient_id"
-    } else {
-        "doctor_id"
-    };
-    let Some(other) = other else {
-        return Err(UiError {
-            code: "required".into(),
-            field: Some(field.into()),
-        });
-    };
-    let form = if me.role == Role::Doctor {
-        NewConsultation {
-            patient_id: Some(other),
-            ..NewConsultation::default()
+    let records = services()?.consultations;
+    let now = jiff::Timestamp::now();
+    let form = match (me.role, appointment_id) {
+        (Role::Patient, Some(appointment_id)) => {
+            let mine = records
+                .list(&me, &ConsultationFilter::default(), now)
+                .await?;
+            if let Some(found) = mine
+                .iter()
+                .find(|r| r.appointment_id == Some(appointment_id))
+            {
+                return Ok(found.id);
+            }
+            NewConsultation {
+                appointment_id: Some(appointment_id),
+                ..NewConsultation::default()
+            }
         }
-    } else {
-        NewConsultation {
-            doctor_id: Some(other),
-            ..NewConsultation::default()
+        (role, _) => {
+            let field = if role == Role::Doctor {
+                "patient_id"
+            } else {
+                "doctor_id"
+            };
+            let Ok(other) = other_id.trim().parse::<UserId>() else {
+                return Err(UiError {
+                    code: "required".into(),
+                    field: Some(field.into()),
+                });
+            };
+            if role == Role::Doctor {
+                NewConsultation {
+                    patient_id: Some(other),
+                    ..NewConsultation::default()
+                }
+            } else {
+                NewConsultation {
+                    doctor_id: Some(other),
+                    ..NewConsultation::default()
+                }
+            }
         }
     };
-    Ok(services()?
-        .consultations
-        .create(&me, &form, jiff::Timestamp::now())
-        .await?)
+    Ok(records.create(&me, &form, now).await?.id)
 }
 
 /// Saves the sections given (the editor sends the section being edited).

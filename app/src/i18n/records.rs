@@ -13,6 +13,7 @@ pub struct Records {
     pub no_records: &'static str,
     pub no_queue: &'static str,
     pub new_record: &'static str,
+    pub prepare_appointment: &'static str,
     pub new_record_doctor: &'static str,
     pub choose_doctor: &'static str,
     pub choose_patient: &'static str,

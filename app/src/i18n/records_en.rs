@@ -14,6 +14,7 @@ pub const RECORDS_EN: Records = Records {
     no_records: "No records yet.",
     no_queue: "No record waiting for validation.",
     new_record: "Prepare a consultation",
+    prepare_appointment: "Prepare the consultation",
     new_record_doctor: "Open a record",
     choose_doctor: "Doctor",
     choose_patient: "Patient",

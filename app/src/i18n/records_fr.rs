@@ -14,6 +14,7 @@ pub const RECORDS_FR: Records = Records {
     no_records: "Aucune fiche pour le moment.",
     no_queue: "Aucune fiche en attente de validation.",
     new_record: "Préparer une consultation",
+    prepare_appointment: "Préparer la consultation",
     new_record_doctor: "Ouvrir une fiche",
     choose_doctor: "Médecin",
     choose_patient: "Patient",

@@ -9,6 +9,7 @@ use crate::api::appointments::{
     ActOnAppointment, AnswerWaitlist, AppointmentView, ListQuery, appointment_history,
     list_appointments, my_waitlist,
 };
+use crate::api::records::OpenRecord;
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{
     CARD, DANGER, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge, date_text, kind_label,
@@ -86,9 +87,34 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
                         {move || i18n.t(|t| t.s.cancel_appointment)}
                     </button>
                 </Show>
+                <Show when=move || open>
+                    <PrepareRecord appointment_id=id />
+                </Show>
                 <History id />
             </div>
         </article>
+    }
+}
+
+/// Opens (or reopens) the consultation record of an appointment.
+#[component]
+fn PrepareRecord(appointment_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let prepare = ServerAction::<OpenRecord>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = prepare.value().get() {
+            navigate(&format!("/patient/consultations/{id}"), Default::default());
+        }
+    });
+    let error = Signal::derive(move || prepare.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=prepare>
+            <input type="hidden" name="other_id" value="" />
+            <input type="hidden" name="appointment_id" value=appointment_id.to_string() />
+            <button type="submit" class=SECONDARY data-testid="prepare-record">{move || i18n.t(|t| t.r.prepare_appointment)}</button>
+        </ActionForm>
+        <ErrorBanner error />
     }
 }
 

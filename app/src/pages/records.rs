@@ -124,13 +124,13 @@ fn NewRecord(doctor: bool) -> impl IntoView {
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(record)) = open.value().get() {
+        if let Some(Ok(id)) = open.value().get() {
             let base = if doctor {
                 "/doctor/consultations"
             } else {
                 "/patient/consultations"
             };
-            navigate(&format!("{base}/{}", record.id), Default::default());
+            navigate(&format!("{base}/{id}"), Default::default());
         }
     });
     let field = if doctor { "patient_id" } else { "doctor_id" };

@@ -16,7 +16,8 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::accounts::UserId;
 
@@ -54,6 +55,27 @@ wire_enum! {
         Whatsapp => "whatsapp",
         Sms => "sms",
     }
+}
+
+/// A section as a JSON object or null (serde alone would also build a
+/// struct from an array).
+fn object_only<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    de: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(de)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(object @ serde_json::Value::Object(_)) => serde_json::from_value(object)
+            .map(Some)
+            .map_err(D::Error::custom),
+        Some(_) => Err(D::Error::custom("expected an object")),
+    }
+}
+
+/// The same for a part that defaults when left out.
+fn object_or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+    de: D,
+) -> Result<T, D::Error> {
+    object_only(de).map(Option::unwrap_or_default)
 }
 
 /// Someone a record names.
@@ -151,6 +173,7 @@ pub struct VisitVitals {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Examination {
+    #[serde(deserialize_with = "object_or_default")]
     pub vitals: VisitVitals,
     /// État général.
     pub general_state: Option<String>,
@@ -275,6 +298,7 @@ pub struct ConsultationSummary {
     pub status: ConsultationStatus,
     pub reason: Option<String>,
     pub diagnosis: Option<String>,
+    pub appointment_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub appointment_starts_at: Option<Timestamp>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
@@ -303,6 +327,7 @@ pub struct NewConsultation {
     /// The appointment it prepares (one record per appointment).
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub appointment_id: Option<i64>,
+    #[serde(deserialize_with = "object_only")]
     pub intake: Option<Intake>,
 }
 
@@ -312,8 +337,10 @@ pub struct NewConsultation {
 #[serde(default)]
 pub struct ConsultationChanges {
     /// The patient or the doctor, before validation.
+    #[serde(deserialize_with = "object_only")]
     pub intake: Option<Intake>,
     /// The doctor only, before validation.
+    #[serde(deserialize_with = "object_only")]
     pub examination: Option<Examination>,
     /// The patient: one of their own symptom checks (0 detaches it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
@@ -325,8 +352,8 @@ pub struct ConsultationChanges {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Rejection {
-    /// Required, up to 500 characters.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 500, example = "Merci de préciser depuis quand durent les symptômes"))]
+    /// Required, up to 500 characters, not blank.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 500, pattern = r"\S", example = "Merci de préciser depuis quand durent les symptômes"))]
     pub reason: Option<String>,
 }
 
@@ -335,8 +362,8 @@ pub struct Rejection {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewText {
-    /// Required, up to 4000 characters.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 4000, example = "Les résultats du bilan sont arrivés."))]
+    /// Required, up to 4000 characters, not blank.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 4000, pattern = r"\S", example = "Les résultats du bilan sont arrivés."))]
     pub body: Option<String>,
 }
 

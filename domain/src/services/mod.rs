@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod appointments;
+pub mod assistant;
 pub mod auth;
 mod availability;
 mod booking;
@@ -37,6 +38,7 @@ use crate::store::Db;
 pub use accounts::AccountService;
 pub use alerts::AlertService;
 pub use appointments::AppointmentService;
+pub use assistant::AssistantService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
 pub use care::CareService;
@@ -76,6 +78,7 @@ pub struct Services {
     pub treatments: TreatmentService,
     pub symptoms: SymptomService,
     pub consultations: ConsultationService,
+    pub assistant: AssistantService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -127,6 +130,7 @@ impl Services {
             treatments: TreatmentService::new(db.clone(), gate.clone()),
             symptoms: SymptomService::new(db.clone(), gate.clone())?,
             consultations: ConsultationService::new(db.clone(), gate.clone()),
+            assistant: AssistantService::new(db.clone())?,
             bus,
             trail,
             directory: DirectoryService::new(db.clone(), scheduling.clone()),

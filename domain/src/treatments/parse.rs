@@ -72,7 +72,7 @@ impl TreatmentForm {
             MAX_DURATION_DAYS,
         )?;
         let started_at = match self.started_at.as_deref().map(str::trim) {
-            None | Some("") => None,
+            None => None,
             Some(raw) => Some(crate::bounds::parse_instant("started_at", raw)?),
         };
         let dose_times = match &self.dose_times {

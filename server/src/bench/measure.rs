@@ -30,7 +30,7 @@ const WARM_UP: usize = 10;
 pub(super) struct Latencies(Vec<Duration>);
 
 impl Latencies {
-    fn new(mut times: Vec<Duration>) -> Self {
+    pub(super) fn new(mut times: Vec<Duration>) -> Self {
         times.sort_unstable();
         Self(times)
     }

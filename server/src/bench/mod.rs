@@ -4,6 +4,7 @@
 //! services, and checks that no slot ended up overbooked. `--calendar`,
 //! `--trail` and `--vitals` measure other parts instead.
 
+mod assistant;
 mod calendar;
 mod load;
 mod measure;
@@ -109,11 +110,22 @@ pub struct BenchArgs {
     /// Concurrent clients of `--symptoms`.
     #[arg(long, default_value_t = 4)]
     pub symptom_clients: usize,
+    /// Replay the sample questions through the offline assistant (latency,
+    /// questions understood), instead of the booking run. No database.
+    #[arg(long)]
+    pub assistant: bool,
+    /// Rounds of `--assistant` over the sample questions.
+    #[arg(long, default_value_t = 100)]
+    pub assistant_rounds: usize,
 }
 
 /// Runs the benchmark and prints its report.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     init_logs();
+    if args.assistant {
+        println!("offline assistant ({} build)", build_kind());
+        return assistant::run(args.assistant_rounds.max(1));
+    }
     if args.doctors == 0 || args.contenders == 0 || args.rounds == 0 || args.searches == 0 {
         bail!("--doctors, --searches, --contenders and --rounds must be at least 1");
     }

@@ -37,6 +37,21 @@ const STRICT: &[Strict] = &[
         ],
     },
     Strict {
+        form: "NewText",
+        name: "NewTextStrict",
+        required: &["body"],
+        operations: &[
+            ("post", "/api/v1/consultations/{id}/messages/"),
+            ("post", "/api/v1/consultations/{id}/addenda/"),
+        ],
+    },
+    Strict {
+        form: "Rejection",
+        name: "RejectionStrict",
+        required: &["reason"],
+        operations: &[("post", "/api/v1/consultations/{id}/reject/")],
+    },
+    Strict {
         form: "OpeningForm",
         name: "OpeningForm",
         required: &["start", "end"],

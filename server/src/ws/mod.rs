@@ -11,6 +11,7 @@
 //! 4. Bad input gets `{"type": "error", …}` and the socket stays open.
 
 pub mod alerts;
+pub mod chatbot;
 pub mod iot;
 pub mod monitoring;
 
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(iot::router())
         .merge(alerts::router())
+        .merge(chatbot::router())
         .merge(monitoring::router())
 }
 

@@ -68,6 +68,7 @@ fn summary(stored: StoredConsultation, unread: i64) -> DomainResult<Consultation
         status: stored.status,
         reason: intake.reason,
         diagnosis: examination.diagnosis,
+        appointment_id: stored.appointment_id,
         appointment_starts_at: stored.appointment_starts_at_ms.map(instant),
         submitted_at: stored.submitted_at_ms.map(instant),
         validated_at: stored.validated_at_ms.map(instant),
