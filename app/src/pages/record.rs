@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::record_sections::{ExaminationStep, INTAKE_STEPS, IntakeStep, STEPS};
-use super::record_thread::Thread;
+use super::record_thread::{Thread, ThreadData};
 use super::treatments::AddForm;
 use crate::api::clinical::AddTreatment;
 use crate::api::records::{AddAddendum, RecordStep, SaveRecord, read_record};
@@ -74,6 +74,7 @@ fn RecordPage(doctor: bool) -> impl IntoView {
     let step = ServerAction::<RecordStep>::new();
     let addendum = ServerAction::<AddAddendum>::new();
     let add = ServerAction::<AddTreatment>::new();
+    let thread = ThreadData::new(id);
     let record = Resource::new(
         move || {
             (
@@ -89,7 +90,7 @@ fn RecordPage(doctor: bool) -> impl IntoView {
         <Transition fallback=move || view! { <p class="text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <Editor r doctor step addendum add /> }.into_any(),
+                    Ok(r) => view! { <Editor r doctor step addendum add thread /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
@@ -125,6 +126,7 @@ fn Editor(
     step: ServerAction<RecordStep>,
     addendum: ServerAction<AddAddendum>,
     add: ServerAction<AddTreatment>,
+    thread: ThreadData,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = r.id;
@@ -224,7 +226,7 @@ fn Editor(
         <Attachments r=r.clone() />
         <Prescriptions r=r.clone() doctor add />
         <Addenda r=r.clone() doctor addendum />
-        <Thread id other />
+        <Thread id other data=thread />
     }
 }
 

@@ -11,12 +11,32 @@ use crate::components::medical::FieldError;
 use crate::components::sched::{CARD, INPUT, PRIMARY, utc_text};
 use crate::i18n::use_i18n;
 
+/// The thread of a record and the action writing in it, made where the
+/// page starts (not inside its Suspense), so that the server and the
+/// browser create their resources in the same order.
+#[derive(Clone, Copy)]
+pub struct ThreadData {
+    pub post: ServerAction<PostRecordMessage>,
+    pub thread: Resource<Result<Vec<ThreadMessage>, crate::error::UiError>>,
+}
+
+impl ThreadData {
+    /// The thread of the record `id()` names.
+    pub fn new(id: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        let post = ServerAction::<PostRecordMessage>::new();
+        let thread = Resource::new(
+            move || (id(), post.version().get()),
+            |(id, _)| read_thread(id),
+        );
+        Self { post, thread }
+    }
+}
+
 /// The thread of record `id`, with `other` (the name of the other side).
 #[component]
-pub fn Thread(id: i64, other: String) -> impl IntoView {
+pub fn Thread(id: i64, other: String, data: ThreadData) -> impl IntoView {
     let i18n = use_i18n();
-    let post = ServerAction::<PostRecordMessage>::new();
-    let thread = Resource::new(move || post.version().get(), move |_| read_thread(id));
+    let ThreadData { post, thread } = data;
     let error = Signal::derive(move || post.value().get().and_then(Result::err));
     let general =
         Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("body")));
