@@ -331,10 +331,11 @@ pub struct NewConsultation {
     pub intake: Option<Intake>,
 }
 
-/// Changes to a record: each section given replaces the stored one.
+/// Changes to a record: each section given replaces the stored one. Read
+/// from a JSON object only (serde alone would also take an array).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(try_from = "serde_json::Map<String, serde_json::Value>")]
 pub struct ConsultationChanges {
     /// The patient or the doctor, before validation.
     #[serde(deserialize_with = "object_only")]
@@ -345,6 +346,29 @@ pub struct ConsultationChanges {
     /// The patient: one of their own symptom checks (0 detaches it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub symptom_check_id: Option<i64>,
+}
+
+impl TryFrom<serde_json::Map<String, serde_json::Value>> for ConsultationChanges {
+    type Error = serde_json::Error;
+
+    fn try_from(object: serde_json::Map<String, serde_json::Value>) -> Result<Self, Self::Error> {
+        #[derive(Deserialize)]
+        #[serde(default)]
+        #[derive(Default)]
+        struct Fields {
+            #[serde(deserialize_with = "object_only")]
+            intake: Option<Intake>,
+            #[serde(deserialize_with = "object_only")]
+            examination: Option<Examination>,
+            symptom_check_id: Option<i64>,
+        }
+        let f: Fields = serde_json::from_value(serde_json::Value::Object(object))?;
+        Ok(Self {
+            intake: f.intake,
+            examination: f.examination,
+            symptom_check_id: f.symptom_check_id,
+        })
+    }
 }
 
 /// The doctor sends a record back.

@@ -3,6 +3,7 @@
 
 pub mod iot;
 pub mod medical;
+pub mod records;
 
 use std::collections::HashMap;
 

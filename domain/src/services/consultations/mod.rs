@@ -186,12 +186,7 @@ impl ConsultationService {
         filter: &ConsultationFilter,
         now: Timestamp,
     ) -> DomainResult<Vec<ConsultationSummary>> {
-        let status = match filter
-            .status
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let status = match filter.status.as_deref().map(str::trim) {
             None => None,
             Some(raw) => Some(ConsultationStatus::parse(raw).ok_or_else(|| {
                 DomainError::invalid(
