@@ -28,12 +28,38 @@ pub fn use_live(
     greeting: Option<String>,
     on_message: impl Fn(Value) + 'static,
 ) -> ReadSignal<Link> {
+    use_live_socket(path, greeting, on_message).0
+}
+
+/// Sends text on a live connection (chat, assistant); nothing is sent
+/// while it is down, and [`Sender::send`] says so.
+#[derive(Clone, Copy)]
+pub struct Sender(StoredValue<Option<std::rc::Rc<dyn Fn(&str) -> bool>>, LocalStorage>);
+
+impl Sender {
+    /// Sends `text`; false when the connection is down.
+    pub fn send(&self, text: &str) -> bool {
+        self.0
+            .try_with_value(|send| send.as_ref().is_some_and(|send| send(text)))
+            .unwrap_or(false)
+    }
+}
+
+/// [`use_live`] that also sends.
+pub fn use_live_socket(
+    path: String,
+    greeting: Option<String>,
+    on_message: impl Fn(Value) + 'static,
+) -> (ReadSignal<Link>, Sender) {
     let (link, set_link) = signal(Link::Connecting);
     #[cfg(feature = "hydrate")]
-    browser::start(path, greeting, std::rc::Rc::new(on_message), set_link);
+    let sender = browser::start(path, greeting, std::rc::Rc::new(on_message), set_link);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (path, greeting, on_message, set_link);
-    link
+    let sender = {
+        let _ = (path, greeting, on_message, set_link);
+        None
+    };
+    (link, Sender(StoredValue::new_local(sender)))
 }
 
 /// The connection's state as the reader sees it.
@@ -95,15 +121,14 @@ mod browser {
         closed: Cell<bool>,
     }
 
+    /// Opens the connection; returns how to send on it.
     pub fn start(
         path: String,
         greeting: Option<String>,
         on_message: Rc<dyn Fn(Value)>,
         set_link: WriteSignal<Link>,
-    ) {
-        let Some(location) = web_sys::window().map(|w| w.location()) else {
-            return;
-        };
+    ) -> Option<Rc<dyn Fn(&str) -> bool>> {
+        let location = web_sys::window().map(|w| w.location())?;
         let scheme = match location.protocol().as_deref() {
             Ok("https:") => "wss:",
             _ => "ws:",
@@ -120,6 +145,14 @@ mod browser {
             closed: Cell::new(false),
         });
         connect(&conn);
+        let weak = Rc::downgrade(&conn);
+        let send: Rc<dyn Fn(&str) -> bool> = Rc::new(move |text: &str| {
+            weak.upgrade().is_some_and(|conn| {
+                conn.socket.borrow().as_ref().is_some_and(|socket| {
+                    socket.ready_state() == WebSocket::OPEN && socket.send_with_str(text).is_ok()
+                })
+            })
+        });
         let held = StoredValue::new_local(Some(conn));
         on_cleanup(move || {
             if let Some(conn) = held.try_update_value(Option::take).flatten() {
@@ -131,6 +164,7 @@ mod browser {
                 conn.handlers.borrow_mut().clear();
             }
         });
+        Some(send)
     }
 
     fn connect(conn: &Rc<Conn>) {

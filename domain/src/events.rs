@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::UserId;
 use crate::bus::{BusStats, EventBus, Subscription, Topic};
+use crate::chat::{ChatMessage, Presence};
 use crate::vitals::Reading;
 use crate::vitals::alerts::VitalAlert;
 
@@ -49,6 +50,18 @@ pub enum Event {
         change: AlertChange,
         alert: Box<VitalAlert>,
     },
+    /// A chat message was stored.
+    ChatPosted { message: ChatMessage },
+    /// A member is writing in a room (not stored).
+    ChatTyping { room_id: i64, user_id: UserId },
+    /// A member read a room up to a message.
+    ChatRead {
+        room_id: i64,
+        user_id: UserId,
+        up_to: i64,
+    },
+    /// A member came into a room or left it.
+    ChatPresence { room_id: i64, presence: Presence },
 }
 
 /// What happened to an alert.
@@ -81,6 +94,10 @@ impl Event {
             Self::SessionEnded { user_id, .. } => vec![Topic::User(*user_id)],
             // The patient's room, and every alert feed (filtered per reader).
             Self::Alert { alert, .. } => vec![Topic::Patient(alert.patient), Topic::Alerts],
+            Self::ChatPosted { message } => vec![Topic::Conversation(message.room_id)],
+            Self::ChatTyping { room_id, .. }
+            | Self::ChatRead { room_id, .. }
+            | Self::ChatPresence { room_id, .. } => vec![Topic::Conversation(*room_id)],
         }
     }
 }

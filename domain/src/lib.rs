@@ -11,6 +11,7 @@ mod wire;
 pub mod accounts;
 pub mod bounds;
 pub mod care;
+pub mod chat;
 pub mod consultations;
 pub mod devices;
 pub mod doctors;

@@ -93,6 +93,8 @@ pub enum Notice {
         consultation_id: i64,
         from_name: String,
     },
+    /// A chat message while the reader was away (never its text).
+    ChatMessage { room_id: i64, from_name: String },
 }
 
 impl Notice {
@@ -113,6 +115,7 @@ impl Notice {
             Self::ConsultationValidated { .. } => "consultation_validated",
             Self::ConsultationRejected { .. } => "consultation_rejected",
             Self::ConsultationMessage { .. } => "consultation_message",
+            Self::ChatMessage { .. } => "chat_message",
         }
     }
 }

@@ -62,6 +62,8 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     // thread with the doctor.
                     Consultation => matches!(action, Read | Create | Update | Export),
                     ConsultationMessage => matches!(action, Read | Create),
+                    // Their chat with their doctors.
+                    ChatMessage => matches!(action, Read | Create),
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -82,6 +84,9 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                 matches!(relation, Care | Emergency)
             }
             (Consultation, Create | Update) | (ConsultationMessage, Create) => relation == Care,
+            // The chat is between a patient and their own doctor: emergency
+            // access does not open it.
+            (ChatMessage, Read | Create) => relation == Care,
             // Break the glass: only from outside the care team.
             (EmergencyAccess, BreakGlass) => relation == Stranger,
             _ => false,
@@ -276,6 +281,7 @@ mod tests {
                     Resource::SymptomCheck,
                     Resource::Consultation,
                     Resource::ConsultationMessage,
+                    Resource::ChatMessage,
                 ] {
                     assert!(!allows(Role::Admin, relation, *action, resource));
                 }

@@ -57,6 +57,8 @@ wire_enum! {
         Consultation => "consultation",
         /// The message thread of a consultation record.
         ConsultationMessage => "consultation_message",
+        /// The patient–doctor chat.
+        ChatMessage => "chat_message",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod auth;
 pub mod calendar_admin;
+pub mod chat;
 pub mod clinical;
 pub mod medical;
 pub mod records;

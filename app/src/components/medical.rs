@@ -62,6 +62,7 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::SymptomCheck => m.res_symptom_check,
         Resource::Consultation => m.res_consultation,
         Resource::ConsultationMessage => m.res_consultation_message,
+        Resource::ChatMessage => m.res_chat_message,
     }
 }
 

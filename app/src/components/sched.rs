@@ -243,6 +243,7 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         Notice::ConsultationMessage { from_name, .. } => {
             format!("{} {from_name}", s.n_consultation_message)
         }
+        Notice::ChatMessage { from_name, .. } => format!("{} {from_name}", s.n_chat_message),
     }
 }
 

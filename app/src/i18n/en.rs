@@ -10,6 +10,7 @@ pub const EN: Tr = Tr {
     m: &MEDICAL_EN,
     v: &super::vitals_en::VITALS_EN,
     r: &super::records_en::RECORDS_EN,
+    c: &super::talk_en::TALK_EN,
     app_name: "MedPlat",
     language_name: "English",
     switch_language: "Change language",

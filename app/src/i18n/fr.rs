@@ -10,6 +10,7 @@ pub const FR: Tr = Tr {
     m: &MEDICAL_FR,
     v: &super::vitals_fr::VITALS_FR,
     r: &super::records_fr::RECORDS_FR,
+    c: &super::talk_fr::TALK_FR,
     app_name: "MedPlat",
     language_name: "Français",
     switch_language: "Changer de langue",

@@ -111,6 +111,7 @@ pub struct Medical {
     pub res_symptom_check: &'static str,
     pub res_consultation: &'static str,
     pub res_consultation_message: &'static str,
+    pub res_chat_message: &'static str,
     pub door_web: &'static str,
     pub door_rest: &'static str,
     pub door_websocket: &'static str,

@@ -108,6 +108,7 @@ pub const MEDICAL_EN: Medical = Medical {
     res_symptom_check: "Symptom check",
     res_consultation: "Consultation record",
     res_consultation_message: "Consultation messages",
+    res_chat_message: "Chat messages",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

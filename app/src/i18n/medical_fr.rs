@@ -108,6 +108,7 @@ pub const MEDICAL_FR: Medical = Medical {
     res_symptom_check: "Analyse de symptômes",
     res_consultation: "Fiche de consultation",
     res_consultation_message: "Messages d’une fiche",
+    res_chat_message: "Messagerie",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

@@ -15,6 +15,9 @@ mod records_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
+pub mod talk;
+mod talk_en;
+mod talk_fr;
 pub mod vitals;
 mod vitals_en;
 mod vitals_fr;
@@ -27,6 +30,7 @@ pub use fr::FR;
 pub use medical::Medical;
 pub use records::Records;
 pub use sched::Sched;
+pub use talk::Talk;
 pub use vitals::Vitals;
 
 /// A language of the interface.
@@ -82,6 +86,8 @@ pub struct Tr {
     pub v: &'static Vitals,
     /// Consultation-record texts.
     pub r: &'static Records,
+    /// Conversation texts (assistant, chat).
+    pub c: &'static Talk,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,

@@ -90,6 +90,7 @@ pub struct Sched {
     pub n_consultation_validated: &'static str,
     pub n_consultation_rejected: &'static str,
     pub n_consultation_message: &'static str,
+    pub n_chat_message: &'static str,
     pub emergency_until: &'static str,
     pub calendar_title: &'static str,
     pub ranges_title: &'static str,

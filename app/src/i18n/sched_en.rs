@@ -92,6 +92,7 @@ pub const SCHED_EN: Sched = Sched {
     n_consultation_validated: "Consultation record validated by",
     n_consultation_rejected: "Consultation record sent back by",
     n_consultation_message: "New message on a consultation record:",
+    n_chat_message: "New message from",
     emergency_until: "until",
     calendar_title: "My calendar",
     ranges_title: "Weekly availability",

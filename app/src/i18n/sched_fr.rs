@@ -92,6 +92,7 @@ pub const SCHED_FR: Sched = Sched {
     n_consultation_validated: "Fiche de consultation validée par",
     n_consultation_rejected: "Fiche de consultation renvoyée par",
     n_consultation_message: "Nouveau message sur une fiche de consultation :",
+    n_chat_message: "Nouveau message de",
     emergency_until: "jusqu’à",
     calendar_title: "Mon calendrier",
     ranges_title: "Disponibilités hebdomadaires",

@@ -6,8 +6,11 @@
 //! was asked: the numbers 15, 112 (and 3114 for suicidal thoughts). It never
 //! gives a diagnosis, and says plainly when it has not understood.
 
+pub mod conversation;
+pub mod entities;
 mod scorer;
 mod text;
+pub mod when;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +44,14 @@ pub struct Suggestion {
     pub href: String,
 }
 
+/// An option the widget shows as a button; choosing it sends `send` back
+/// as the next message (a slot, an appointment, a yes or a no).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub label: String,
+    pub send: String,
+}
+
 /// An answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
@@ -50,6 +61,8 @@ pub struct Reply {
     /// `fr` or `en`.
     pub lang: &'static str,
     pub suggestions: Vec<Suggestion>,
+    /// Options to pick from (empty for a plain answer).
+    pub choices: Vec<Choice>,
     /// The similarity that decided, 0–1 (1 for the emergency rules).
     pub confidence: f32,
 }
@@ -145,6 +158,31 @@ impl Assistant {
         self.intents.iter().map(|i| i.name.as_str())
     }
 
+    /// Whether to answer `question` in French: as it reads, else as the
+    /// example it matches best, else `french_default`.
+    pub fn is_french(&self, question: &str, french_default: bool) -> bool {
+        text::looks_french(question)
+            .or(self
+                .scorer
+                .best(question)
+                .filter(|m| m.score >= THRESHOLD)
+                .map(|m| m.french))
+            .unwrap_or(french_default)
+    }
+
+    /// The intent `question` is understood as, if any (emergencies aside).
+    pub fn intent(&self, question: &str) -> Option<&str> {
+        self.scorer
+            .best(question)
+            .filter(|m| m.score >= THRESHOLD)
+            .map(|m| self.intents[m.intent].name.as_str())
+    }
+
+    /// The emergency answer, when `question` carries an emergency sign.
+    pub fn emergency(&self, question: &str, french: bool) -> Option<Reply> {
+        emergency(question, french)
+    }
+
     /// Answers `question` for `asker`; `french_default` when the question does
     /// not tell its language.
     pub fn reply(&self, question: &str, asker: Asker, french_default: bool) -> Reply {
@@ -159,14 +197,12 @@ impl Assistant {
         french_default: bool,
         specialties: &[(String, String)],
     ) -> Reply {
-        let best = self.scorer.best(question);
-        let french = text::looks_french(question)
-            .or(best.filter(|m| m.score >= THRESHOLD).map(|m| m.french))
-            .unwrap_or(french_default);
+        let french = self.is_french(question, french_default);
         let lang = if french { "fr" } else { "en" };
         if let Some(reply) = emergency(question, french) {
             return reply;
         }
+        let best = self.scorer.best(question);
         let Some(m) = best.filter(|m| m.score >= THRESHOLD) else {
             return Reply {
                 message: if french {
@@ -177,6 +213,7 @@ impl Assistant {
                 intent: "unknown".into(),
                 lang,
                 suggestions: Vec::new(),
+                choices: Vec::new(),
                 confidence: best.map_or(0.0, |m| m.score),
             };
         };
@@ -211,6 +248,7 @@ impl Assistant {
             intent: intent.name.clone(),
             lang,
             suggestions,
+            choices: Vec::new(),
             confidence: m.score,
         }
     }
@@ -266,6 +304,7 @@ fn emergency(question: &str, french: bool) -> Option<Reply> {
                 href: format!("tel:{n}"),
             })
             .collect(),
+        choices: Vec::new(),
         confidence: 1.0,
     })
 }

@@ -211,6 +211,32 @@ impl AppointmentService {
         Ok(rows)
     }
 
+    /// The actor's own appointments that still hold a place and start after
+    /// `now`, soonest first (at most 20), reasons blank and no read
+    /// recorded: for a door that shows only when and with whom.
+    pub async fn coming_without_reasons(
+        &self,
+        actor: &Principal,
+        now: Timestamp,
+    ) -> DomainResult<Vec<AppointmentRow>> {
+        let owner = match actor.role {
+            Role::Patient => Owner::Patient(actor.user_id),
+            Role::Doctor => Owner::Doctor(actor.user_id),
+            Role::Admin => return Err(DomainError::Forbidden),
+        };
+        let filter = ListFilter {
+            from: Some(now),
+            ..ListFilter::default()
+        };
+        let mut rows = store::list(&mut *self.conn().await?, owner, filter, 200).await?;
+        rows.retain(|a| a.status.holds_place());
+        rows.truncate(20);
+        for row in &mut rows {
+            row.reason.clear();
+        }
+        Ok(rows)
+    }
+
     /// [`AppointmentService::appointments`] for callers of one role only (the
     /// seed API's `/api/appointments/doctor|patient/`); others are refused.
     pub async fn appointments_as(

@@ -10,6 +10,7 @@ mod availability;
 mod booking;
 pub mod calendars;
 pub mod care;
+pub mod chat;
 pub mod consultations;
 pub mod devices;
 pub mod directory;
@@ -42,6 +43,7 @@ pub use assistant::AssistantService;
 pub use auth::{AuthService, SignedIn, TokenPair};
 pub use calendars::CalendarService;
 pub use care::CareService;
+pub use chat::ChatService;
 pub use consultations::ConsultationService;
 pub use devices::DeviceService;
 pub use directory::DirectoryService;
@@ -79,6 +81,7 @@ pub struct Services {
     pub symptoms: SymptomService,
     pub consultations: ConsultationService,
     pub assistant: AssistantService,
+    pub chat: ChatService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -116,10 +119,18 @@ impl Services {
         trail.recording = record_reads;
         let gate = Gate::new(db.clone(), trail.clone());
         let alerts = AlertService::new(db.clone(), gate.clone(), bus.clone());
+        let appointments = AppointmentService::new(db.clone(), scheduling.clone(), gate.clone());
+        let directory = DirectoryService::new(db.clone(), scheduling.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone(), bus.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,
-            appointments: AppointmentService::new(db.clone(), scheduling.clone(), gate.clone()),
+            assistant: AssistantService::new(
+                db.clone(),
+                directory.clone(),
+                scheduling.clone(),
+                appointments.clone(),
+            )?,
+            appointments,
             profiles: ProfileService::new(db.clone(), gate.clone()),
             care: CareService::new(db.clone(), gate.clone(), bus.clone()),
             devices: DeviceService::new(db.clone(), gate.clone(), bus.clone()),
@@ -130,10 +141,10 @@ impl Services {
             treatments: TreatmentService::new(db.clone(), gate.clone()),
             symptoms: SymptomService::new(db.clone(), gate.clone())?,
             consultations: ConsultationService::new(db.clone(), gate.clone()),
-            assistant: AssistantService::new(db.clone())?,
+            chat: ChatService::new(db.clone(), gate.clone(), bus.clone()),
             bus,
             trail,
-            directory: DirectoryService::new(db.clone(), scheduling.clone()),
+            directory,
             waitlist: WaitlistService::new(db.clone(), scheduling.clone()),
             calendars: CalendarService::new(db.clone(), scheduling.clone()),
             notifications: NotificationService::new(db.clone()),

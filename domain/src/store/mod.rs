@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod appointments;
 pub mod availability;
 pub mod care;
+pub mod chat;
 pub mod consultations;
 pub mod devices;
 pub mod doctors;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod availability;
 pub mod calendars;
+pub mod chat;
 pub mod consultations;
 pub mod doctors;
 pub mod exceptions;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(medical::router())
         .merge(treatments::router())
         .merge(consultations::router())
+        .merge(chat::router())
         .merge(symptoms::router())
         .merge(iot::router())
         .merge(health::router())

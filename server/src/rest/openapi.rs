@@ -11,8 +11,8 @@ use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
-    accounts, appointments, availability, calendars, consultations, doctors, exceptions, health,
-    iot, medical, slots, specialties, symptoms, tokens, treatments, waitlist,
+    accounts, appointments, availability, calendars, chat, consultations, doctors, exceptions,
+    health, iot, medical, slots, specialties, symptoms, tokens, treatments, waitlist,
 };
 use crate::state::AppState;
 
@@ -43,6 +43,7 @@ use crate::state::AppState;
         consultations::list, consultations::create, consultations::one, consultations::change,
         consultations::submit, consultations::validate, consultations::reject, consultations::add_addendum,
         consultations::messages, consultations::post_message, consultations::record_pdf, consultations::prescription_pdf,
+        chat::rooms, chat::history, chat::post,
         symptoms::check, symptoms::models, symptoms::train, symptoms::activate,
         iot::devices::list, iot::devices::register, iot::devices::one, iot::devices::replace, iot::devices::remove,
         iot::devices::status, iot::devices::latest_data, iot::devices::rekey, iot::devices::revoke, iot::devices::send_command,

@@ -43,6 +43,7 @@ const STRICT: &[Strict] = &[
         operations: &[
             ("post", "/api/v1/consultations/{id}/messages/"),
             ("post", "/api/v1/consultations/{id}/addenda/"),
+            ("post", "/api/v1/chat/rooms/{id}/messages/"),
         ],
     },
     Strict {

@@ -2,12 +2,15 @@
 //! connection `{"type": "connection_established", "message": "Connexion
 //! établie avec le chatbot"}`; the client sends `{"message": "…"}`; each
 //! answer is `{"type": "chat_message", "message": "…"}` with, beside the
-//! seed's fields, `intent`, `lang` and `suggestions` (links the widget shows
-//! as buttons; the seed's clients ignore them); bad input gets `{"type":
+//! seed's fields, `intent`, `lang`, `suggestions` (links the widget shows
+//! as buttons) and `choices` (options whose `send` text the widget sends
+//! back when picked); the seed's clients ignore them; bad input gets `{"type":
 //! "error", "message": "…"}` and the socket stays open.
 //!
 //! Anonymous visitors get help and the FAQ; a signed-in user (`?token=`, a
-//! Bearer header or the session cookie) gets links into their portal. An
+//! Bearer header or the session cookie) gets links into their portal, and a
+//! patient gets actions (search, book, cancel, move) within one conversation
+//! per socket, remembered until it closes. An
 //! invalid token is refused at upgrade rather than silently ignored.
 
 use std::time::Instant;
@@ -20,8 +23,10 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
 use domain::DomainError;
-use domain::assistant::Suggestion;
+use domain::assistant::conversation::Conversation;
+use domain::assistant::{Choice, Suggestion};
 use domain::auth::Principal;
+use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -76,6 +81,8 @@ struct Frame<'a> {
     lang: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestions: Option<&'a [Suggestion]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<&'a [Choice]>,
 }
 
 async fn send_frame(socket: &mut WebSocket, frame: &Frame<'_>) -> bool {
@@ -92,6 +99,7 @@ async fn send_typed(socket: &mut WebSocket, kind: &str, message: &str) -> bool {
         intent: None,
         lang: None,
         suggestions: None,
+        choices: None,
     };
     send_frame(socket, &frame).await
 }
@@ -119,6 +127,7 @@ async fn run(state: AppState, mut socket: WebSocket, principal: Option<Principal
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut heard = Instant::now();
+    let mut conversation = Conversation::default();
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -135,13 +144,14 @@ async fn run(state: AppState, mut socket: WebSocket, principal: Option<Principal
                 };
                 let sent = match question(&text) {
                     Err(problem) => send_typed(&mut socket, "error", problem).await,
-                    Ok(q) => match state.services.assistant.reply(principal.as_ref(), &q, french).await {
+                    Ok(q) => match state.services.assistant.converse(principal.as_ref(), &mut conversation, &q, french, Timestamp::now()).await {
                         Ok(reply) => send_frame(&mut socket, &Frame {
                             kind: "chat_message",
                             message: &reply.message,
                             intent: Some(&reply.intent),
                             lang: Some(reply.lang),
                             suggestions: Some(&reply.suggestions),
+                            choices: Some(&reply.choices),
                         }).await,
                         Err(DomainError::Validation { message, .. }) => send_typed(&mut socket, "error", &message).await,
                         Err(err) => {

@@ -11,6 +11,7 @@
 //! 4. Bad input gets `{"type": "error", …}` and the socket stays open.
 
 pub mod alerts;
+pub mod chat;
 pub mod chatbot;
 pub mod iot;
 pub mod monitoring;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(iot::router())
         .merge(alerts::router())
+        .merge(chat::router())
         .merge(chatbot::router())
         .merge(monitoring::router())
 }
@@ -186,6 +188,15 @@ impl Registered {
             && let Err(err) = self.sockets.touch(id).await
         {
             tracing::warn!(error = %err, "socket activity not recorded");
+        }
+    }
+}
+
+impl Registered {
+    /// Leaves the registry now (rather than soon after the drop).
+    pub async fn close(mut self) {
+        if let Some(id) = self.id.take() {
+            let _ = self.sockets.closed(&id).await;
         }
     }
 }

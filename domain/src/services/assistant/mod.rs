@@ -1,0 +1,181 @@
+//! The assistant as the doors reach it: a conversation of questions and
+//! answers, in the asker's language. Emergencies come first. A signed-in
+//! patient's questions may become actions (free-slot search, booking,
+//! cancelling, moving an appointment: `actions`), carried out by the same
+//! services as the portals, and only after an explicit yes; anything else
+//! gets the offline assistant's answer. The question is never logged (it may
+//! carry medical details).
+
+mod actions;
+mod search;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::accounts::{Role, Specialty};
+use crate::assistant::conversation::Conversation;
+use crate::assistant::entities::Lexicon;
+use crate::assistant::{Assistant, Choice, Reply, Suggestion};
+use crate::auth::Principal;
+use crate::error::{DomainError, DomainResult};
+use crate::services::appointments::AppointmentService;
+use crate::services::directory::DirectoryService;
+use crate::services::scheduling::SchedulingService;
+use crate::store::{Db, db_error, specialties};
+
+/// Longest question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 2000;
+
+/// Assistant operations.
+#[derive(Clone)]
+pub struct AssistantService {
+    db: Db,
+    assistant: Arc<Assistant>,
+    lexicon: Arc<Lexicon>,
+    directory: DirectoryService,
+    scheduling: SchedulingService,
+    appointments: AppointmentService,
+}
+
+/// The question, trimmed, or why it cannot be one.
+fn checked(question: &str) -> DomainResult<&str> {
+    let question = question.trim();
+    if question.is_empty() {
+        return Err(DomainError::invalid(
+            "message",
+            "required",
+            "write a question",
+        ));
+    }
+    if question.chars().count() > MAX_QUESTION_CHARS {
+        return Err(DomainError::invalid(
+            "message",
+            "too_long",
+            format!("at most {MAX_QUESTION_CHARS} characters"),
+        ));
+    }
+    Ok(question)
+}
+
+/// A plain answer of an action.
+pub(crate) fn said(french: bool, fr: String, en: String, intent: &str) -> Reply {
+    Reply {
+        message: if french { fr } else { en },
+        intent: intent.to_owned(),
+        lang: if french { "fr" } else { "en" },
+        suggestions: Vec::new(),
+        choices: Vec::new(),
+        confidence: 1.0,
+    }
+}
+
+/// A link in the reader's language.
+pub(crate) fn link(french: bool, href: &str, fr: &str, en: &str) -> Suggestion {
+    Suggestion {
+        label: if french { fr } else { en }.to_owned(),
+        href: href.to_owned(),
+    }
+}
+
+/// A button in the reader's language.
+pub(crate) fn button(label: String, send: String) -> Choice {
+    Choice { label, send }
+}
+
+impl AssistantService {
+    pub(crate) fn new(
+        db: Db,
+        directory: DirectoryService,
+        scheduling: SchedulingService,
+        appointments: AppointmentService,
+    ) -> DomainResult<Self> {
+        Ok(Self {
+            db,
+            assistant: Arc::new(Assistant::builtin()?),
+            lexicon: Arc::new(Lexicon::builtin()?),
+            directory,
+            scheduling,
+            appointments,
+        })
+    }
+
+    /// Answers one question with no conversation before it.
+    pub async fn reply(
+        &self,
+        asker: Option<&Principal>,
+        question: &str,
+        french_default: bool,
+    ) -> DomainResult<Reply> {
+        let mut conversation = Conversation::default();
+        self.converse(
+            asker,
+            &mut conversation,
+            question,
+            french_default,
+            Timestamp::now(),
+        )
+        .await
+    }
+
+    /// Answers `question` from `asker` (none: an anonymous visitor) within
+    /// `conversation`, which it updates; `french_default` when the question
+    /// does not tell its language.
+    pub async fn converse(
+        &self,
+        asker: Option<&Principal>,
+        conversation: &mut Conversation,
+        question: &str,
+        french_default: bool,
+        now: Timestamp,
+    ) -> DomainResult<Reply> {
+        let question = checked(question)?;
+        let french = self.assistant.is_french(question, french_default);
+        let reply = if let Some(reply) = self.assistant.emergency(question, french) {
+            conversation.pending = None;
+            reply
+        } else {
+            let acted = match asker {
+                Some(patient) if patient.role == Role::Patient => {
+                    self.act(patient, conversation, question, french, now)
+                        .await?
+                }
+                _ => None,
+            };
+            match acted {
+                Some(reply) => reply,
+                None => {
+                    conversation.pending = None;
+                    self.faq(asker, question, french).await?
+                }
+            }
+        };
+        conversation.remember(question, &reply.message);
+        tracing::debug!(intent = %reply.intent, confidence = reply.confidence, "assistant answered");
+        Ok(reply)
+    }
+
+    /// The platform's specialties as they are now.
+    async fn specialties(&self) -> DomainResult<Vec<Specialty>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        specialties::list(&mut conn).await
+    }
+
+    /// The offline assistant's answer, with the specialties as they are now.
+    async fn faq(
+        &self,
+        asker: Option<&Principal>,
+        question: &str,
+        french: bool,
+    ) -> DomainResult<Reply> {
+        let names: Vec<(String, String)> = self
+            .specialties()
+            .await?
+            .into_iter()
+            .map(|s| (s.name_fr, s.name_en))
+            .collect();
+        Ok(self
+            .assistant
+            .answer(question, asker.map(|p| p.role), french, &names))
+    }
+}
