@@ -18,6 +18,7 @@ use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::components::assistant::AssistantWidget;
 use crate::components::layout::Header;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
@@ -27,10 +28,10 @@ use crate::pages::portals::{AdminPortal, DoctorPortal, PatientHome, PatientPorta
 use crate::pages::routes::{
     AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
-    DoctorRecordRoute, DoctorRecordsRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute,
-    MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientProfileRoute, PatientRecordRoute,
-    PatientRecordsRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute,
-    WaitlistRoute,
+    DoctorRecordRoute, DoctorRecordsRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
+    MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientProfileRoute,
+    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute,
+    TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("symptoms") view={Lazy::<SymptomsRoute>::new()} />
                         <Route path=path!("consultations") view={Lazy::<PatientRecordsRoute>::new()} />
                         <Route path=path!("consultations/:id") view={Lazy::<PatientRecordRoute>::new()} />
+                        <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
@@ -129,6 +131,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
                         <Route path=path!("consultations") view={Lazy::<DoctorRecordsRoute>::new()} />
                         <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
+                        <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
@@ -141,6 +144,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </main>
+            <AssistantWidget />
         </Router>
     }
 }

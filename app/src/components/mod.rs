@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod assistant;
 pub mod forms;
 pub mod layout;
 pub mod medical;

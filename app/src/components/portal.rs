@@ -4,6 +4,9 @@
 use domain::accounts::Role;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+use crate::api::chat::chat_unread;
 
 use super::forms::{ErrorBanner, Text};
 use crate::i18n::use_i18n;
@@ -13,6 +16,8 @@ use crate::session_state::use_session;
 pub struct NavItem {
     pub href: &'static str,
     pub label: Text,
+    /// Shows the count of unread chat messages beside the label.
+    pub badge: bool,
 }
 
 /// A portal reserved to `role`.
@@ -32,8 +37,9 @@ pub fn Portal(role: Role, title: Text, nav: &'static [NavItem]) -> impl IntoView
                                 </p>
                                 <nav class="flex gap-1 overflow-x-auto md:flex-col">
                                     {nav.iter().map(|item| view! {
-                                        <A href=item.href exact=true attr:class="rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-teal-50 aria-[current=page]:bg-teal-100 aria-[current=page]:text-teal-900">
-                                            {move || i18n.t(item.label)}
+                                        <A href=item.href exact=true attr:class="flex items-center justify-between gap-2 rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-teal-50 aria-[current=page]:bg-teal-100 aria-[current=page]:text-teal-900">
+                                            <span>{move || i18n.t(item.label)}</span>
+                                            {item.badge.then(|| view! { <UnreadChat /> })}
                                         </A>
                                     }).collect_view()}
                                 </nav>
@@ -51,6 +57,43 @@ pub fn Portal(role: Role, title: Text, nav: &'static [NavItem]) -> impl IntoView
                     Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(err) => view! { <div class="p-8"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// The count of chat messages the reader has not read: fetched on each
+/// page change, and every 30 seconds while the page stays open.
+#[component]
+fn UnreadChat() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_secs(30),
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
+    let count = Resource::new(
+        move || (location.pathname.get(), location.search.get(), tick.get()),
+        |_| chat_unread(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = count.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <span data-testid="unread-chat" class="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-semibold text-white">
+                        {n}<span class="sr-only">" "{move || i18n.t(|t| t.c.unread)}</span>
+                    </span>
+                })
             })}
         </Transition>
     }

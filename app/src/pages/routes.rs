@@ -65,4 +65,5 @@ lazy_pages! {
     DoctorRecordsRoute => super::records::DoctorRecordsPage,
     PatientRecordRoute => super::record::PatientRecordPage,
     DoctorRecordRoute => super::record::DoctorRecordPage,
+    MessagesRoute => super::messages::MessagesPage,
 }

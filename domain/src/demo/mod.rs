@@ -7,6 +7,7 @@
 //! leave ([`medical`]); treatments, vital signs and consultation records
 //! ([`treatments`], [`vitals`], [`records`]).
 
+mod chat;
 mod medical;
 mod past;
 mod practices;
@@ -208,6 +209,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     treatments::load(services, &people, now).await?;
     vitals::load(services, &people, now).await?;
     records::load(services, &people, now).await?;
+    chat::load(services, &people).await?;
     Ok(true)
 }
 
@@ -223,6 +225,15 @@ impl People {
             .get(username)
             .map(|(id, _)| *id)
             .ok_or_else(|| DomainError::internal(format!("no demo account {username}")))
+    }
+
+    /// The account of `id` acting, as a signed-in user would.
+    fn principal_of(&self, id: UserId) -> DomainResult<Principal> {
+        self.ids
+            .values()
+            .find(|(user, _)| *user == id)
+            .map(|(user, role)| Principal::cli(*user, *role))
+            .ok_or_else(|| DomainError::internal(format!("no demo account {id}")))
     }
 
     /// The account acting, as a signed-in user would.
