@@ -62,6 +62,10 @@ pub struct Settings {
     pub vitals_raw_days: i64,
     /// `VITALS_SUMMARY_DAYS`: how long per-minute summaries are kept (default 730).
     pub vitals_summary_days: i64,
+    /// `ASSISTANT_LLM_URL`, `ASSISTANT_LLM_KEY`, `ASSISTANT_LLM_MODEL`,
+    /// `ASSISTANT_LLM_TIMEOUT_MS`: an OpenAI-compatible chat API the
+    /// assistant asks first (URL and key both set); offline otherwise.
+    pub assistant_llm: Option<domain::services::assistant::llm::LlmConfig>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -97,6 +101,7 @@ impl std::fmt::Debug for Settings {
             .field("device_silence_minutes", &self.device_silence_minutes)
             .field("vitals_raw_days", &self.vitals_raw_days)
             .field("vitals_summary_days", &self.vitals_summary_days)
+            .field("assistant_llm", &self.assistant_llm)
             .finish()
     }
 }
@@ -210,6 +215,25 @@ impl Settings {
             )?,
             vitals_raw_days: parse("VITALS_RAW_DAYS", var("VITALS_RAW_DAYS"), 30)?,
             vitals_summary_days: parse("VITALS_SUMMARY_DAYS", var("VITALS_SUMMARY_DAYS"), 730)?,
+            assistant_llm: match (var("ASSISTANT_LLM_URL"), var("ASSISTANT_LLM_KEY")) {
+                (Some(url), Some(key)) if !url.trim().is_empty() => {
+                    Some(domain::services::assistant::llm::LlmConfig {
+                        url: url.trim().to_owned(),
+                        key,
+                        model: var("ASSISTANT_LLM_MODEL")
+                            .unwrap_or_else(|| "gemini-2.5-flash".into()),
+                        timeout: std::time::Duration::from_millis(parse(
+                            "ASSISTANT_LLM_TIMEOUT_MS",
+                            var("ASSISTANT_LLM_TIMEOUT_MS"),
+                            8000,
+                        )?),
+                    })
+                }
+                (Some(_), None) => {
+                    anyhow::bail!("ASSISTANT_LLM_URL is set without ASSISTANT_LLM_KEY")
+                }
+                _ => None,
+            },
         };
         if let Some(secret) = &settings.jwt_secret
             && secret.len() < 32

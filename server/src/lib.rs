@@ -54,7 +54,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
             .context("connecting to Redis (REDIS_URL)")?,
         None => Publisher::in_process(),
     };
-    let services = Services::with_bus(db, settings.auth_config()?, bus).await?;
+    let mut services = Services::with_bus(db, settings.auth_config()?, bus).await?;
+    if let Some(llm) = settings.assistant_llm.clone() {
+        services.assistant = services.assistant.with_llm(llm)?;
+    }
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState {

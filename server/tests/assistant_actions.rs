@@ -66,11 +66,12 @@ fn offered_hours(reply: &Value) -> Vec<i8> {
         .collect()
 }
 
-fn tomorrow_label() -> String {
+/// The day after tomorrow: far enough for the 24-hour cancellation cut-off.
+fn later_label() -> String {
     let today = jiff::Timestamp::now()
         .to_zoned(TimeZone::get("Europe/Paris").unwrap())
         .date();
-    domain::assistant::when::day_label(today.checked_add(1.day()).unwrap(), true)
+    domain::assistant::when::day_label(today.checked_add(2.days()).unwrap(), true)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,12 +84,12 @@ async fn a_patient_searches_books_after_a_yes_lists_and_cancels() {
 
     let reply = ask(
         &mut socket,
-        "Je voudrais un rendez-vous avec le docteur Martin demain matin",
+        "Je voudrais un rendez-vous avec le docteur Martin après-demain matin",
     )
     .await;
     assert_eq!(reply["intent"], "slots", "{reply}");
     let message = reply["message"].as_str().unwrap();
-    assert!(message.contains(&tomorrow_label()), "{message}");
+    assert!(message.contains(&later_label()), "{message}");
     assert!(
         message.contains("1. "),
         "numbered for clients without buttons: {message}"
@@ -123,7 +124,7 @@ async fn a_patient_searches_books_after_a_yes_lists_and_cancels() {
     assert!(appointments_of(&app, &patient).await.is_empty());
 
     // Search again, pick by the time of day, confirm: booked.
-    let reply = ask(&mut socket, "demain après-midi avec Dr Martin").await;
+    let reply = ask(&mut socket, "après-demain après-midi avec Dr Martin").await;
     assert_eq!(reply["intent"], "slots", "{reply}");
     let reply = ask(&mut socket, &format!("celui de {chosen_hour}h")).await;
     assert_eq!(reply["intent"], "confirm", "{reply}");
@@ -135,7 +136,7 @@ async fn a_patient_searches_books_after_a_yes_lists_and_cancels() {
     assert_eq!(booked[0].1.hour(), chosen_hour);
     assert_eq!(
         domain::assistant::when::day_label(booked[0].1.date(), true),
-        tomorrow_label()
+        later_label()
     );
 
     let reply = ask(&mut socket, "Quels sont mes prochains rendez-vous ?").await;

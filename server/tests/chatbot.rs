@@ -96,10 +96,11 @@ async fn a_signed_in_patient_gets_their_portal_and_a_bad_token_is_refused() {
         "connection_established"
     );
     send(&mut socket, r#"{"message":"comment anuler mon rdv"}"#).await;
+    // A patient's "cancel" acts on their appointments: she has none.
     let reply = next_json(&mut socket).await.unwrap();
-    assert_eq!(reply["intent"], "cancel");
+    assert_eq!(reply["intent"], "no_appointment");
     assert_eq!(reply["lang"], "fr");
-    assert_eq!(reply["suggestions"][0]["href"], "/patient/appointments");
+    assert_eq!(reply["suggestions"][0]["href"], "/patient/doctors");
     send(
         &mut socket,
         r#"{"message":"Quelles spécialités proposez-vous ?"}"#,

@@ -89,9 +89,22 @@ fn confirm(fr: String, en: String, french: bool) -> Reply {
     reply
 }
 
+/// What the question says about when, read in the platform's zone.
+pub(super) fn when_of(question: &str, now: Timestamp) -> DomainResult<When> {
+    let zone = TimeZone::get(READING_ZONE).map_err(DomainError::internal)?;
+    Ok(when::parse(question, now.to_zoned(zone).date()))
+}
+
+/// Today in the platform's zone, `YYYY-MM-DD`.
+pub(super) fn today(now: Timestamp) -> DomainResult<jiff::civil::Date> {
+    let zone = TimeZone::get(READING_ZONE).map_err(DomainError::internal)?;
+    Ok(now.to_zoned(zone).date())
+}
+
 impl AssistantService {
-    /// The patient's turn as an action, or `None` for an offline answer.
-    pub(super) async fn act(
+    /// The answer to a pending confirmation, or a pick among the options
+    /// last offered; `None` when the question is neither.
+    pub(super) async fn settle(
         &self,
         patient: &Principal,
         conversation: &mut Conversation,
@@ -119,14 +132,22 @@ impl AssistantService {
                 None => {}
             }
         }
-        let zone = TimeZone::get(READING_ZONE).map_err(DomainError::internal)?;
-        let when = when::parse(question, now.to_zoned(zone).date());
-        if let Some(reply) = self
-            .pick(patient, conversation, question, when, french, now)
-            .await?
-        {
-            return Ok(Some(reply));
-        }
+        let when = when_of(question, now)?;
+        self.pick(patient, conversation, question, when, french, now)
+            .await
+    }
+
+    /// The patient's question as an action (a search, a list, a cancel or a
+    /// move), or `None` for an offline answer.
+    pub(super) async fn act(
+        &self,
+        patient: &Principal,
+        conversation: &mut Conversation,
+        question: &str,
+        french: bool,
+        now: Timestamp,
+    ) -> DomainResult<Option<Reply>> {
+        let when = when_of(question, now)?;
         let intent = self.assistant.intent(question);
         match intent {
             Some("cancel") => {
@@ -357,7 +378,7 @@ impl AssistantService {
 
     /// The patient's coming appointments as options to cancel or move; with
     /// a single one (or a single one on the day named), straight to it.
-    async fn offer_appointments(
+    pub(super) async fn offer_appointments(
         &self,
         patient: &Principal,
         conversation: &mut Conversation,
@@ -487,7 +508,7 @@ impl AssistantService {
     }
 
     /// The patient's coming appointments, as a list.
-    async fn list_appointments(
+    pub(super) async fn list_appointments(
         &self,
         patient: &Principal,
         french: bool,

@@ -7,7 +7,9 @@
 //! carry medical details).
 
 mod actions;
+pub mod llm;
 mod search;
+mod tools;
 
 use std::sync::Arc;
 
@@ -36,6 +38,8 @@ pub struct AssistantService {
     directory: DirectoryService,
     scheduling: SchedulingService,
     appointments: AppointmentService,
+    /// The language model, when one is set up.
+    llm: Option<llm::Llm>,
 }
 
 /// The question, trimmed, or why it cannot be one.
@@ -97,7 +101,15 @@ impl AssistantService {
             directory,
             scheduling,
             appointments,
+            llm: None,
         })
+    }
+
+    /// The same service answering through a language model first (falling
+    /// back to the offline assistant whenever it fails).
+    pub fn with_llm(mut self, config: llm::LlmConfig) -> DomainResult<Self> {
+        self.llm = Some(llm::Llm::new(config).map_err(DomainError::internal)?);
+        Ok(self)
     }
 
     /// Answers one question with no conversation before it.
@@ -135,13 +147,29 @@ impl AssistantService {
             conversation.pending = None;
             reply
         } else {
-            let acted = match asker {
-                Some(patient) if patient.role == Role::Patient => {
-                    self.act(patient, conversation, question, french, now)
+            let patient = asker.filter(|p| p.role == Role::Patient);
+            // A yes, a no or a pick is the platform's to read, never a model's.
+            let mut acted = match patient {
+                Some(patient) => {
+                    self.settle(patient, conversation, question, french, now)
                         .await?
                 }
-                _ => None,
+                None => None,
             };
+            if acted.is_none()
+                && let Some(llm) = &self.llm
+            {
+                acted = self
+                    .through_llm(llm, patient, conversation, question, french, now)
+                    .await?;
+            }
+            if acted.is_none()
+                && let Some(patient) = patient
+            {
+                acted = self
+                    .act(patient, conversation, question, french, now)
+                    .await?;
+            }
             match acted {
                 Some(reply) => reply,
                 None => {
