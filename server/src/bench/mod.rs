@@ -2,10 +2,12 @@
 //! availability, appointments over twelve weeks) into a fresh database, then
 //! measures free-slot searches and booking under contention through the
 //! services, and checks that no slot ended up overbooked. `--calendar`,
-//! `--trail` and `--vitals` measure other parts instead.
+//! `--trail`, `--vitals`, `--symptoms`, `--assistant` and `--chat` measure
+//! other parts instead.
 
 mod assistant;
 mod calendar;
+mod chat;
 mod load;
 mod measure;
 mod symptoms;
@@ -117,6 +119,22 @@ pub struct BenchArgs {
     /// Rounds of `--assistant` over the sample questions.
     #[arg(long, default_value_t = 100)]
     pub assistant_rounds: usize,
+    /// Time chat delivery through the server with many conversations open
+    /// (both members' sockets on each room), instead of the booking run.
+    #[arg(long)]
+    pub chat: bool,
+    /// Open conversations of `--chat`.
+    #[arg(long, default_value_t = 1000)]
+    pub chat_rooms: usize,
+    /// Patients each doctor looks after in `--chat`.
+    #[arg(long, default_value_t = 20)]
+    pub chat_per_doctor: usize,
+    /// Messages per second over all rooms with `--chat`.
+    #[arg(long, default_value_t = 500)]
+    pub chat_rate: usize,
+    /// Seconds of sending with `--chat`.
+    #[arg(long, default_value_t = 10)]
+    pub chat_seconds: u64,
 }
 
 /// Runs the benchmark and prints its report.
@@ -163,6 +181,23 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             bail!("--batch: from 1 to 1000 values (the API's limit)");
         }
         let outcome = vitals::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
+    if args.chat {
+        db.close().await;
+        let plan = chat::ChatPlan {
+            rooms: args.chat_rooms,
+            per_doctor: args.chat_per_doctor,
+            rate: args.chat_rate,
+            seconds: args.chat_seconds,
+        };
+        if plan.rooms == 0 || plan.per_doctor == 0 || plan.rate == 0 || plan.seconds == 0 {
+            bail!(
+                "--chat-rooms, --chat-per-doctor, --chat-rate and --chat-seconds must be at least 1"
+            );
+        }
+        let outcome = chat::run(&target, &plan).await;
         target.clean_up(args.keep);
         return outcome;
     }
