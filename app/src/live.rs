@@ -32,15 +32,17 @@ pub fn use_live(
 }
 
 /// Sends text on a live connection (chat, assistant); nothing is sent
-/// while it is down, and [`Sender::send`] says so.
+/// while it is down, and [`Sender::send`] says so. On the server there is no
+/// connection (and no browser-only value is made, as it could be dropped on
+/// another thread).
 #[derive(Clone, Copy)]
-pub struct Sender(StoredValue<Option<std::rc::Rc<dyn Fn(&str) -> bool>>, LocalStorage>);
+pub struct Sender(Option<StoredValue<std::rc::Rc<dyn Fn(&str) -> bool>, LocalStorage>>);
 
 impl Sender {
     /// Sends `text`; false when the connection is down.
     pub fn send(&self, text: &str) -> bool {
         self.0
-            .try_with_value(|send| send.as_ref().is_some_and(|send| send(text)))
+            .and_then(|send| send.try_with_value(|send| send(text)))
             .unwrap_or(false)
     }
 }
@@ -59,7 +61,7 @@ pub fn use_live_socket(
         let _ = (path, greeting, on_message, set_link);
         None
     };
-    (link, Sender(StoredValue::new_local(sender)))
+    (link, Sender(sender.map(StoredValue::new_local)))
 }
 
 /// The connection's state as the reader sees it.

@@ -117,7 +117,7 @@ impl Live {
 pub fn ChatPane(room: ChatRoom, me: UserId, patient: bool) -> impl IntoView {
     let i18n = use_i18n();
     let live = Live::new();
-    let sender: StoredValue<Option<Sender>, LocalStorage> = StoredValue::new_local(None);
+    let sender: StoredValue<Option<Sender>> = StoredValue::new(None);
     let (link, socket) = use_live_socket(format!("/ws/chat/{}/", room.id), None, move |frame| {
         if let Some(up_to) = live.apply(me, &frame)
             && let Some(sender) = sender.get_value()
