@@ -290,6 +290,16 @@ async fn history_in_pages_and_read_only_once_care_ends() {
         (400, Some("body")),
         "{body}"
     );
+    let (status, body) = parts(
+        app.get_auth(&format!("{path}?before=0"), &p.patient.token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("before")),
+        "{body}"
+    );
 
     let (mut socket, _, page) = join(&app, &p.doctor, p.room).await;
     let messages = page["messages"].as_array().unwrap();

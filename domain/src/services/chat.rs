@@ -195,6 +195,13 @@ impl ChatService {
         room_id: i64,
         before: Option<i64>,
     ) -> DomainResult<History> {
+        if before.is_some_and(|id| id < 1) {
+            return Err(DomainError::invalid(
+                "before",
+                "out_of_range",
+                "a message id, from 1",
+            ));
+        }
         let now = Timestamp::now();
         let (_, entry) = self
             .room_for(actor, room_id, TrailAction::Read, now)
