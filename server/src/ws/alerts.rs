@@ -18,7 +18,6 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
-use domain::DomainError;
 use domain::accounts::UserId;
 use domain::auth::Principal;
 use domain::bus::{Received, Topic};
@@ -41,18 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/ws/alerts/{patient_id}/", get(open_patient))
 }
 
-async fn user(
-    state: &AppState,
-    uri: &axum::http::Uri,
-    headers: &HeaderMap,
-    authn: Option<&Authn>,
-) -> Result<Principal, ApiError> {
-    match super::authenticate(state, uri, headers, authn).await? {
-        Peer::User(principal) => Ok(principal),
-        Peer::Device(_) => Err(ApiError(DomainError::Forbidden)),
-    }
-}
-
 /// Every alert the user may see.
 pub async fn open_all(
     State(state): State<AppState>,
@@ -62,7 +49,8 @@ pub async fn open_all(
     Client(address): Client,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let principal = user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
+    let principal =
+        super::authenticate_user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
     let query = AlertQuery {
         only_active: true,
         per_page: Some(500),
@@ -100,7 +88,8 @@ pub async fn open_patient(
     Client(address): Client,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let principal = user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
+    let principal =
+        super::authenticate_user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
     let query = AlertQuery {
         patient: Some(patient_id),
         only_active: true,

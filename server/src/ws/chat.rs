@@ -59,10 +59,7 @@ pub async fn open(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let principal =
-        match super::authenticate(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await? {
-            Peer::User(principal) => principal,
-            Peer::Device(_) => return Err(ApiError(DomainError::Forbidden)),
-        };
+        super::authenticate_user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
     let joined = state.services.chat.join(&principal, room_id).await?;
     let history = state
         .services

@@ -126,6 +126,19 @@ pub async fn authenticate(
     }
 }
 
+/// [`authenticate`] for sockets that serve people only: a device is refused.
+pub async fn authenticate_user(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    authn: Option<&Authn>,
+) -> Result<Principal, ApiError> {
+    match authenticate(state, uri, headers, authn).await? {
+        Peer::User(principal) => Ok(principal),
+        Peer::Device(_) => Err(ApiError(DomainError::Forbidden)),
+    }
+}
+
 /// Sends a JSON value; false when the peer is gone.
 pub async fn send_json(socket: &mut WebSocket, value: &Value) -> bool {
     socket

@@ -52,10 +52,7 @@ pub async fn open(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let principal =
-        match super::authenticate(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await? {
-            Peer::User(principal) => principal,
-            Peer::Device(_) => return Err(ApiError(DomainError::Forbidden)),
-        };
+        super::authenticate_user(&state, &uri, &headers, authn.as_ref().map(|a| &a.0)).await?;
     let (ward, rows) = match room.as_str() {
         "mine" => (None, state.services.wards.my_board(&principal).await?),
         id => match id.parse::<i64>() {
