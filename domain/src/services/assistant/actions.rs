@@ -16,11 +16,11 @@ use crate::assistant::conversation::{
     AppointmentOption, Conversation, Offered, Pending, Purpose, Search, SlotOption,
 };
 use crate::assistant::entities::{self, normalise};
-use crate::assistant::when::{self, When, day_label};
+use crate::assistant::when::{self, When};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
-use crate::scheduling::appointments::{Action, AppointmentStatus};
+use crate::scheduling::appointments::Action;
 use crate::services::appointments::NewBooking;
 use crate::services::directory::DoctorSearch;
 
@@ -36,7 +36,7 @@ const SEARCHING_INTENTS: &[&str] = &[
 ];
 
 /// Zone the days of a question are read in (the platform's doctors').
-const READING_ZONE: &str = "Europe/Paris";
+pub(super) const READING_ZONE: &str = "Europe/Paris";
 
 /// Why an action was refused, for the reader.
 fn explain(err: &DomainError, french: bool) -> String {
@@ -344,7 +344,7 @@ impl AssistantService {
     /// An appointment was picked: ask before cancelling it, or search slots
     /// to move it to.
     #[allow(clippy::too_many_arguments)]
-    async fn appointment_chosen(
+    pub(super) async fn appointment_chosen(
         &self,
         _patient: &Principal,
         conversation: &mut Conversation,
@@ -374,173 +374,6 @@ impl AssistantService {
                 self.offer_slots(conversation, search, french, now).await
             }
         }
-    }
-
-    /// The patient's coming appointments as options to cancel or move; with
-    /// a single one (or a single one on the day named), straight to it.
-    pub(super) async fn offer_appointments(
-        &self,
-        patient: &Principal,
-        conversation: &mut Conversation,
-        purpose: Purpose,
-        when: When,
-        french: bool,
-        now: Timestamp,
-    ) -> DomainResult<Reply> {
-        let mut options = self.coming(patient, french, now).await?;
-        if options.is_empty() {
-            conversation.offered = Offered::Nothing;
-            let mut reply = said(
-                french,
-                "Vous n'avez aucun rendez-vous à venir.".into(),
-                "You have no coming appointment.".into(),
-                "no_appointment",
-            );
-            reply.suggestions = vec![link(
-                french,
-                "/patient/doctors",
-                "Trouver un médecin",
-                "Find a doctor",
-            )];
-            return Ok(reply);
-        }
-        if let Some(days) = when.days {
-            let on_day: Vec<AppointmentOption> = options
-                .iter()
-                .filter(|(_, day)| (days.first..=days.last).contains(day))
-                .map(|(o, _)| o.clone())
-                .collect();
-            if on_day.len() == 1 {
-                options.retain(|(o, _)| o.id == on_day[0].id);
-            }
-        }
-        let options: Vec<AppointmentOption> = options.into_iter().map(|(o, _)| o).collect();
-        if let [only] = options.as_slice() {
-            // The day named was the appointment's, not the new slot's.
-            let when = When { days: None, ..when };
-            return self
-                .appointment_chosen(
-                    patient,
-                    conversation,
-                    purpose,
-                    only.clone(),
-                    when,
-                    french,
-                    now,
-                )
-                .await;
-        }
-        let lines: Vec<String> = options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| format!("{}. {}", i + 1, o.label))
-            .collect();
-        let (fr, en) = match purpose {
-            Purpose::Cancel => (
-                "Quel rendez-vous voulez-vous annuler ?",
-                "Which appointment do you want to cancel?",
-            ),
-            Purpose::Reschedule => (
-                "Quel rendez-vous voulez-vous déplacer ?",
-                "Which appointment do you want to move?",
-            ),
-        };
-        let mut reply = said(
-            french,
-            format!("{fr}\n{}", lines.join("\n")),
-            format!("{en}\n{}", lines.join("\n")),
-            "choose_appointment",
-        );
-        reply.choices = options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let send = if french {
-                    format!("Rendez-vous {}", i + 1)
-                } else {
-                    format!("Appointment {}", i + 1)
-                };
-                button(o.label.clone(), send)
-            })
-            .collect();
-        conversation.offered = Offered::Appointments(purpose, options);
-        Ok(reply)
-    }
-
-    /// The patient's coming appointments, labelled, with their local day.
-    async fn coming(
-        &self,
-        patient: &Principal,
-        french: bool,
-        now: Timestamp,
-    ) -> DomainResult<Vec<(AppointmentOption, jiff::civil::Date)>> {
-        let rows = self
-            .appointments
-            .coming_without_reasons(patient, now)
-            .await?;
-        let names = self.appointments.names(&rows).await?;
-        let zone = TimeZone::get(READING_ZONE).map_err(DomainError::internal)?;
-        Ok(rows
-            .into_iter()
-            .map(|a| {
-                let local = a.starts_at.to_zoned(zone.clone());
-                let doctor = names.get(&a.doctor_id).cloned().unwrap_or_default();
-                let waiting = match (a.status == AppointmentStatus::Pending, french) {
-                    (true, true) => " (en attente de confirmation)",
-                    (true, false) => " (awaiting confirmation)",
-                    _ => "",
-                };
-                let label = format!(
-                    "{} {} · Dr {doctor}{waiting}",
-                    day_label(local.date(), french),
-                    local.strftime("%H:%M"),
-                );
-                (
-                    AppointmentOption {
-                        id: a.id,
-                        doctor_id: a.doctor_id,
-                        label,
-                    },
-                    local.date(),
-                )
-            })
-            .collect())
-    }
-
-    /// The patient's coming appointments, as a list.
-    pub(super) async fn list_appointments(
-        &self,
-        patient: &Principal,
-        french: bool,
-        now: Timestamp,
-    ) -> DomainResult<Reply> {
-        let coming = self.coming(patient, french, now).await?;
-        let mut reply = if coming.is_empty() {
-            said(
-                french,
-                "Vous n'avez aucun rendez-vous à venir.".into(),
-                "You have no coming appointment.".into(),
-                "appointments",
-            )
-        } else {
-            let lines: Vec<String> = coming
-                .iter()
-                .map(|(o, _)| format!("• {}", o.label))
-                .collect();
-            said(
-                french,
-                format!("Vos prochains rendez-vous :\n{}", lines.join("\n")),
-                format!("Your coming appointments:\n{}", lines.join("\n")),
-                "appointments",
-            )
-        };
-        reply.suggestions = vec![link(
-            french,
-            "/patient/appointments",
-            "Mes rendez-vous",
-            "My appointments",
-        )];
-        Ok(reply)
     }
 
     /// Carries out the action the patient said yes to.

@@ -7,6 +7,7 @@
 //! carry medical details).
 
 mod actions;
+mod coming;
 pub mod llm;
 mod search;
 mod tools;
