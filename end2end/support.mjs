@@ -14,17 +14,18 @@ export function launch() {
   });
 }
 
-/** A new page in a fresh French-speaking context. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ locale: 'fr-FR' });
+/** A new page in a fresh French-speaking context (`options` go to `browser.newContext`). */
+export async function newPage(browser, options = {}) {
+  // A reader in France: pages are written in the browser's time zone.
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   return page;
 }
 
-/** A new page signed in as `login`, landed on `home`. */
-export async function signedIn(browser, login, password, home) {
-  const page = await newPage(browser);
+/** A new page signed in as `login`, landed on `home` (`options` as for `newPage`). */
+export async function signedIn(browser, login, password, home, options = {}) {
+  const page = await newPage(browser, options);
   await page.goto(`${BASE}/login`);
   await page.fill('#login', login);
   await page.fill('#password', password);
@@ -33,10 +34,16 @@ export async function signedIn(browser, login, password, home) {
   return page;
 }
 
-/** Opens `path` and waits until the page's WebAssembly has hydrated it. */
+/** Opens `path` and waits until the page's WebAssembly has hydrated it; returns the navigation's response. */
 export async function openHydrated(page, path) {
-  await page.goto(`${BASE}${path}`);
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30000 });
+  const response = await page.goto(`${BASE}${path}`);
+  await waitHydrated(page);
+  return response;
+}
+
+/** Waits until the page's WebAssembly has hydrated it (`<html data-hydrated>`, set by frontend/). */
+export async function waitHydrated(page, timeout = 30000) {
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout });
 }
 
 /** The signed-in account (the browser's cookies authenticate the REST API too). */

@@ -42,6 +42,46 @@ impl FromServerFnError for UiError {
             field: None,
         }
     }
+
+    /// Answers with the error's HTTP status, as the REST door does: a form
+    /// rule broken is a 4xx, never a 500. The status of a domain error is
+    /// set where it is converted; an error made in the browser door itself
+    /// is an input error (400), a missing session 401, an internal one 500.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        {
+            let status = match self.code.as_str() {
+                "unexpected" | "network" => 500,
+                "not_authenticated" => 401,
+                _ => 400,
+            };
+            set_status_once(status);
+        }
+        <Self::Encoder as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
+    }
+}
+
+/// Sets the response's status unless a more precise one was set before;
+/// only for a server function's own request (a page rendered on the server
+/// shows the error in the page and answers 200).
+#[cfg(feature = "ssr")]
+fn set_status_once(status: u16) {
+    let called = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .uri
+            .path()
+            .starts_with(concat!(env!("SERVER_FN_PREFIX"), "/"))
+    });
+    if !called {
+        return;
+    }
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if response.0.read().is_ok_and(|parts| parts.status.is_none()) {
+            if let Ok(status) = http::StatusCode::from_u16(status) {
+                response.set_status(status);
+            }
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -50,6 +90,7 @@ impl From<domain::DomainError> for UiError {
         if let domain::DomainError::Internal(cause) = &err {
             tracing::error!(error = %cause, "server function failed");
         }
+        set_status_once(err.http_status());
         Self {
             code: err.code().into(),
             field: err.field().map(Into::into),

@@ -11,6 +11,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod session_state;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -24,14 +25,15 @@ use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
-use crate::pages::portals::{AdminPortal, DoctorPortal, PatientHome, PatientPortal};
+use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
 use crate::pages::routes::{
-    AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
+    AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
     AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
-    DoctorRecordRoute, DoctorRecordsRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
-    MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientProfileRoute,
-    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, SpecialtiesRoute, SymptomsRoute,
-    TreatmentsRoute, WaitlistRoute,
+    DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, MessagesRoute, MonitoringRoute,
+    MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute,
+    PatientHomeRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
+    PatientVitalsRoute, ResetPasswordRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute,
+    WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -44,13 +46,14 @@ pub struct StylesheetHref(pub std::sync::Arc<str>);
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    let zone = initial_zone();
     let stylesheet = use_context::<StylesheetHref>().map_or_else(
         || format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
         |href| href.0.to_string(),
     );
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        <html lang=lang.tag() data-tz=zone>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -84,13 +87,29 @@ fn initial_lang() -> Lang {
     }
 }
 
+/// The reader's time zone the page starts in: on the server, the request's;
+/// in the browser, what the server rendered with (so hydration matches).
+fn initial_zone() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        session::current_reader_zone()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("data-tz"))
+            .unwrap_or_else(|| time::CLINIC_ZONE.to_owned())
+    }
+}
+
 /// The application: header and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
     provide_context(session::RenderReads::default());
-    provide_i18n(initial_lang());
+    provide_i18n(initial_lang(), &initial_zone());
     session_state::provide_session();
     let i18n = use_i18n();
     let async_mode = SsrMode::Async;
@@ -104,8 +123,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
                     <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
                     <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=async_mode.clone() />
                     <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
-                        <Route path=path!("") view=PatientHome />
+                        <Route path=path!("") view={Lazy::<PatientHomeRoute>::new()} />
                         <Route path=path!("doctors") view=FindDoctorPage />
                         <Route path=path!("doctors/:id") view=DoctorPage />
                         <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
@@ -119,6 +139,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations") view={Lazy::<PatientRecordsRoute>::new()} />
                         <Route path=path!("consultations/:id") view={Lazy::<PatientRecordRoute>::new()} />
                         <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
@@ -132,6 +153,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations") view={Lazy::<DoctorRecordsRoute>::new()} />
                         <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
                         <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
+                        <Route path=path!("profile") view={Lazy::<DoctorProfileRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
@@ -141,6 +164,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
                         <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

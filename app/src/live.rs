@@ -20,6 +20,33 @@ pub enum Link {
     Retrying(u32),
 }
 
+/// A live connection as a page holds it: where it stands, and a way to try
+/// again at once rather than wait for the next automatic try.
+#[derive(Clone, Copy)]
+pub struct LiveLink {
+    state: ReadSignal<Link>,
+    again: Option<StoredValue<std::rc::Rc<dyn Fn()>, LocalStorage>>,
+}
+
+impl LiveLink {
+    /// Where the connection stands (reactive).
+    pub fn get(&self) -> Link {
+        self.state.get()
+    }
+
+    /// Where it stands, without tracking (event handlers).
+    pub fn get_untracked(&self) -> Link {
+        self.state.get_untracked()
+    }
+
+    /// Reconnects now (the reader's "Reconnecter").
+    pub fn reconnect(&self) {
+        if let Some(again) = self.again {
+            again.with_value(|again| again());
+        }
+    }
+}
+
 /// Keeps `path` (e.g. `/ws/iot/5/`) open on the page's own host while the
 /// calling component lives; each text message is handed to `on_message` as
 /// JSON, and `greeting` is sent on every opening.
@@ -27,7 +54,7 @@ pub fn use_live(
     path: String,
     greeting: Option<String>,
     on_message: impl Fn(Value) + 'static,
-) -> ReadSignal<Link> {
+) -> LiveLink {
     use_live_socket(path, greeting, on_message).0
 }
 
@@ -52,21 +79,29 @@ pub fn use_live_socket(
     path: String,
     greeting: Option<String>,
     on_message: impl Fn(Value) + 'static,
-) -> (ReadSignal<Link>, Sender) {
-    let (link, set_link) = signal(Link::Connecting);
+) -> (LiveLink, Sender) {
+    let (state, set_link) = signal(Link::Connecting);
     #[cfg(feature = "hydrate")]
-    let sender = browser::start(path, greeting, std::rc::Rc::new(on_message), set_link);
+    let started = browser::start(path, greeting, std::rc::Rc::new(on_message), set_link);
     #[cfg(not(feature = "hydrate"))]
-    let sender = {
+    let started: Option<(std::rc::Rc<dyn Fn(&str) -> bool>, std::rc::Rc<dyn Fn()>)> = {
         let _ = (path, greeting, on_message, set_link);
         None
     };
-    (link, Sender(sender.map(StoredValue::new_local)))
+    let (sender, again) = started.map_or((None, None), |(send, again)| (Some(send), Some(again)));
+    (
+        LiveLink {
+            state,
+            again: again.map(StoredValue::new_local),
+        },
+        Sender(sender.map(StoredValue::new_local)),
+    )
 }
 
-/// The connection's state as the reader sees it.
+/// The connection's state as the reader sees it, with "Reconnecter" while
+/// it is not live.
 #[component]
-pub fn LinkStatus(link: ReadSignal<Link>) -> impl IntoView {
+pub fn LinkStatus(link: LiveLink) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     let text = move || {
         let v = i18n.tr().v;
@@ -92,6 +127,12 @@ pub fn LinkStatus(link: ReadSignal<Link>) -> impl IntoView {
             <span aria-hidden="true" class="h-2 w-2 rounded-full bg-current"></span>
             {text}
         </span>
+        <Show when=move || link.get() != Link::Live>
+            <button type="button" data-testid="reconnect" on:click=move |_| link.reconnect()
+                class="ml-2 min-h-11 rounded-lg border border-slate-300 bg-white px-3 py-1 text-xs font-semibold text-slate-700 hover:bg-slate-100">
+                {move || i18n.t(|t| t.u.reconnect)}
+            </button>
+        </Show>
     }
 }
 
@@ -121,6 +162,8 @@ mod browser {
         /// The handlers of the current socket (dropped with it).
         handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
         closed: Cell<bool>,
+        /// Counts openings: a scheduled try gives way to a newer opening.
+        generation: Cell<u64>,
     }
 
     /// Opens the connection; returns how to send on it.
@@ -129,7 +172,7 @@ mod browser {
         greeting: Option<String>,
         on_message: Rc<dyn Fn(Value)>,
         set_link: WriteSignal<Link>,
-    ) -> Option<Rc<dyn Fn(&str) -> bool>> {
+    ) -> Option<(Rc<dyn Fn(&str) -> bool>, Rc<dyn Fn()>)> {
         let location = web_sys::window().map(|w| w.location())?;
         let scheme = match location.protocol().as_deref() {
             Ok("https:") => "wss:",
@@ -145,6 +188,7 @@ mod browser {
             socket: RefCell::new(None),
             handlers: RefCell::new(Vec::new()),
             closed: Cell::new(false),
+            generation: Cell::new(0),
         });
         connect(&conn);
         let weak = Rc::downgrade(&conn);
@@ -154,6 +198,12 @@ mod browser {
                     socket.ready_state() == WebSocket::OPEN && socket.send_with_str(text).is_ok()
                 })
             })
+        });
+        let weak_again = Rc::downgrade(&conn);
+        let again: Rc<dyn Fn()> = Rc::new(move || {
+            if let Some(conn) = weak_again.upgrade() {
+                reconnect_now(&conn);
+            }
         });
         let held = StoredValue::new_local(Some(conn));
         on_cleanup(move || {
@@ -166,13 +216,25 @@ mod browser {
                 conn.handlers.borrow_mut().clear();
             }
         });
-        Some(send)
+        Some((send, again))
+    }
+
+    /// Drops the current socket (if any) and opens a new one at once; the
+    /// pending automatic try, when it fires, finds a newer socket and leaves it.
+    fn reconnect_now(conn: &Rc<Conn>) {
+        if let Some(socket) = conn.socket.borrow_mut().take() {
+            socket.set_onclose(None);
+            let _ = socket.close();
+        }
+        conn.failures.set(0);
+        connect(conn);
     }
 
     fn connect(conn: &Rc<Conn>) {
         if conn.closed.get() {
             return;
         }
+        conn.generation.set(conn.generation.get().wrapping_add(1));
         conn.set_link.set(Link::Connecting);
         let Ok(socket) = WebSocket::new(&conn.url) else {
             retry(conn);
@@ -227,8 +289,11 @@ mod browser {
         let jitter = js_sys::Math::random() * 0.25;
         let millis = (f64::from(wait) * 1000.0 * (1.0 + jitter)) as i32;
         let weak = Rc::downgrade(conn);
+        let generation = conn.generation.get();
         let again = Closure::once_into_js(move || {
-            if let Some(conn) = weak.upgrade() {
+            if let Some(conn) = weak.upgrade()
+                && conn.generation.get() == generation
+            {
                 connect(&conn);
             }
         });

@@ -101,6 +101,27 @@ impl CookiePolicy {
     pub fn lang(&self, lang: Lang) -> Cookie<'static> {
         self.base(LANG_COOKIE, lang.tag().to_owned(), 365 * 86_400, false)
     }
+
+    /// The cookies that make pages follow an account's own language and
+    /// time zone. A zone from the account is marked, so the browser leaves
+    /// it; an account without one clears the cookie, and the browser writes
+    /// its own zone on the next page.
+    pub fn reader(&self, user: &domain::accounts::User) -> Vec<Cookie<'static>> {
+        let mut cookies = Vec::new();
+        if let Some(lang) = user.language.as_deref().and_then(Lang::from_tag) {
+            cookies.push(self.lang(lang));
+        }
+        cookies.push(match &user.timezone {
+            Some(zone) => self.base(
+                crate::time::ZONE_COOKIE,
+                format!("{}{zone}", crate::time::ACCOUNT_ZONE),
+                365 * 86_400,
+                false,
+            ),
+            None => self.base(crate::time::ZONE_COOKIE, String::new(), 0, false),
+        });
+        cookies
+    }
 }
 
 /// The value of a request cookie.
@@ -280,6 +301,20 @@ where
         })
         .await;
     }
+}
+
+/// The reader's time zone for this request: their account's, else the
+/// browser's (both kept in one cookie), else the clinic's. Every instant the server writes for this request uses it,
+/// and the page carries it so the browser writes instants the same way.
+pub fn current_reader_zone() -> String {
+    request_parts()
+        .and_then(|parts| read_cookie(&parts.headers, crate::time::ZONE_COOKIE))
+        .map(|zone| {
+            zone.trim_start_matches(crate::time::ACCOUNT_ZONE)
+                .to_owned()
+        })
+        .filter(|zone| crate::time::known_zone(zone))
+        .unwrap_or_else(|| crate::time::CLINIC_ZONE.to_owned())
 }
 
 /// The interface language of the current request (server-side rendering).

@@ -38,6 +38,19 @@ pub fn provide_session() -> SessionState {
         sign_out,
         user,
     };
+    // Signed in: the interface takes the account's own language, if it has one.
+    let i18n = crate::i18n::use_i18n();
+    Effect::new(move |_| {
+        if let Some(Ok(user)) = sign_in.value().get() {
+            if let Some(lang) = user
+                .language
+                .as_deref()
+                .and_then(crate::i18n::Lang::from_tag)
+            {
+                i18n.set(lang);
+            }
+        }
+    });
     provide_context(state);
     state
 }

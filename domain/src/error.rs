@@ -50,6 +50,21 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The HTTP status every door answers this error with (REST, server
+    /// functions): input 400, sign-in 401, refusal 403, absence 404,
+    /// conflict 409, too many tries 429, anything else 500.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } => 400,
+            Self::InvalidCredentials | Self::Unauthenticated { .. } => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Internal(_) => 500,
+        }
+    }
+
     /// A validation error on `field`.
     pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
         Self::Validation {

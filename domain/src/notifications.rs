@@ -46,6 +46,9 @@ pub enum Notice {
         appointment_id: i64,
         by_name: String,
         starts_at: Timestamp,
+        /// Why, when the platform's administration cancelled it.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
     },
     /// A doctor outside the care team opened emergency access (to the patient).
     EmergencyAccess {

@@ -52,7 +52,7 @@ test('a patient books a slot and the doctor accepts it', async () => {
   await firstSlot.click();
   await patient.waitForSelector('[data-testid="booking-form"]');
   const weekUrl = patient.url().replace(/&slot=[^&]+/, '');
-  assert.match(await patient.locator('[data-testid="booking-when"]').innerText(), /Lundi .* 09:00 – 09:30/);
+  assert.match(await patient.locator('[data-testid="booking-when"]').innerText(), /lun\. \d\d\/\d\d 09:00 – 09:30/);
   await patient.fill('[data-testid="booking-form"] input[name="reason"]', 'Renouvellement d’ordonnance');
   await patient.click('[data-testid="book-submit"]');
   await patient.waitForURL(/\/patient\/appointments/);

@@ -177,7 +177,7 @@ test('an administrator searches the access trail and downloads it as CSV', async
   await admin.waitForSelector('[data-testid="trail-table"]');
   const rows = admin.locator('[data-testid="trail-entry"]');
   assert.equal(await rows.count(), 1);
-  assert.match(await rows.first().innerText(), new RegExp(`Léa Moreau \\(n° ${account.id}\\)`));
+  assert.match(await rows.first().innerText(), /Léa Moreau/);
   assert.match(await admin.locator('[data-testid="page-position"]').innerText(), /Page 1 sur 1 · 1 entrée/);
 
   // The CSV link carries the same search.

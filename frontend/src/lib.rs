@@ -14,6 +14,7 @@ pub fn hydrate() {
     wasm_bindgen_futures::spawn_local(async move {
         let app = leptos::mount::hydrate_from_async(body, app::App).await;
         app.forget();
+        app::time::remember_browser_zone();
         // Lets tests (and styles) tell a hydrated page from server-rendered HTML.
         if let Some(root) = leptos::prelude::document().document_element() {
             let _ = root.set_attribute("data-hydrated", "");

@@ -66,17 +66,7 @@ pub fn error_response(
 
 /// The status a domain error maps to.
 pub fn status_of(err: &DomainError) -> StatusCode {
-    match err {
-        DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
-        DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
-            StatusCode::UNAUTHORIZED
-        }
-        DomainError::Forbidden => StatusCode::FORBIDDEN,
-        DomainError::NotFound(_) => StatusCode::NOT_FOUND,
-        DomainError::Conflict { .. } => StatusCode::CONFLICT,
-        DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl IntoResponse for ApiError {

@@ -139,14 +139,18 @@ async fn only_administrators_manage_accounts() {
 
     let (status, created) = parts(app.post_auth("/api/v1/users/", &admin, new_doctor).await).await;
     assert_eq!((status, created["role"].as_str()), (201, Some("doctor")));
-    let (status, _) = parts(app.post_auth("/api/v1/users/", &admin,
-        json!({"role": "patient", "username": "p1", "email": "p1@example.org", "password": PASSWORD, "first_name": "P", "last_name": "One"})).await).await;
-    assert_eq!(status, 400, "patients sign up themselves");
+    let (status, patient) = parts(app.post_auth("/api/v1/users/", &admin,
+        json!({"role": "patient", "username": "p.one", "email": "p1@example.org", "password": PASSWORD, "first_name": "P", "last_name": "One"})).await).await;
+    assert_eq!(
+        (status, patient["role"].as_str()),
+        (201, Some("patient")),
+        "administrators create patients too"
+    );
     let (status, body) = parts(app.post_auth("/api/v1/users/", &admin,
         json!({"role": "doctor", "username": "dr.x", "email": "x@example.org", "password": PASSWORD, "first_name": "X", "last_name": "Y", "specialty": "astrology"})).await).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("specialty")));
     assert!(
-        app.state.services.accounts.count().await.unwrap() == 4,
+        app.state.services.accounts.count().await.unwrap() == 5,
         "the refused doctor was not half-created"
     );
 }
@@ -202,6 +206,57 @@ async fn deactivation_ends_sessions_at_once_and_blocks_sign_in() {
             .status(),
         404
     );
+}
+
+#[tokio::test]
+async fn a_deactivated_account_is_reactivated_by_administrators_only() {
+    let app = spawn_app().await;
+    let (patient_id, patient, _) = app.user_with_tokens(Role::Patient, "marie").await;
+    let (_, other, _) = app.user_with_tokens(Role::Patient, "paul").await;
+    let (_, doctor, _) = app.user_with_tokens(Role::Doctor, "dr.house").await;
+    let (_, admin, _) = app.user_with_tokens(Role::Admin, "root.admin").await;
+    let path = format!("/api/v1/users/{patient_id}/reactivate/");
+    assert_eq!(
+        app.post_auth(
+            &format!("/api/v1/users/{patient_id}/deactivate/"),
+            &admin,
+            json!({})
+        )
+        .await
+        .status(),
+        200
+    );
+    // Only administrators, and the refusal does not depend on the account.
+    for token in [&doctor, &other] {
+        assert_eq!(app.post_auth(&path, token, json!({})).await.status(), 403);
+        assert_eq!(
+            app.post_auth("/api/v1/users/999999/reactivate/", token, json!({}))
+                .await
+                .status(),
+            403
+        );
+    }
+    assert_eq!(
+        app.post_auth("/api/v1/users/999999/reactivate/", &admin, json!({}))
+            .await
+            .status(),
+        404
+    );
+    let (status, user) = parts(app.post_auth(&path, &admin, json!({})).await).await;
+    assert_eq!((status, user["is_active"].as_bool()), (200, Some(true)));
+    // The old sessions stay ended; the owner signs in again.
+    assert_eq!(
+        app.get_auth("/api/v1/auth/me/", &patient).await.status(),
+        401
+    );
+    let status = app
+        .post(
+            "/api/token/",
+            json!({"username": "marie", "password": PASSWORD}),
+        )
+        .await
+        .status();
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

@@ -263,6 +263,65 @@ async fn appointments_are_private_to_their_patient_and_doctor() {
 }
 
 #[tokio::test]
+async fn administrators_cancel_with_a_reason_and_both_sides_are_told() {
+    let app = spawn_app().await;
+    let (doctor, doctor_token) = open_doctor(&app, 1).await;
+    let (_, marie, _) = app.user_with_tokens(Role::Patient, "marie").await;
+    let (_, admin, _) = app.user_with_tokens(Role::Admin, "root.admin").await;
+    let slot = first_free_slot(&app, doctor, &marie).await;
+    let (status, appointment) = parts(app.post_auth("/api/v1/appointments/", &marie,
+        json!({"doctor_id": doctor, "start": slot["start"], "consultation_type": "in_person", "reason": "Toux"})).await).await;
+    assert_eq!(status, 201, "{appointment}");
+    let path = format!(
+        "/api/v1/appointments/{}/",
+        appointment["id"].as_i64().unwrap()
+    );
+
+    // Administrators only cancel, and only with a reason; nothing changes otherwise.
+    let (status, body) = parts(
+        app.post_auth(&format!("{path}cancel/"), &admin, json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("message")));
+    assert_eq!(
+        app.post_auth(&format!("{path}accept/"), &admin, json!({}))
+            .await
+            .status(),
+        403
+    );
+    let (_, still) = parts(app.get_auth(&path, &marie).await).await;
+    assert_eq!(still["status"].as_str(), Some("pending"));
+
+    let (status, cancelled) = parts(
+        app.post_auth(
+            &format!("{path}cancel/"),
+            &admin,
+            json!({"message": "Cabinet fermé (dégât des eaux)"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (200, Some("cancelled")),
+        "{cancelled}"
+    );
+    for token in [&marie, &doctor_token] {
+        let (_, inbox) = parts(app.get_auth("/api/v1/notifications/", token).await).await;
+        let told = inbox["items"].as_array().unwrap().iter().any(|n| {
+            n["notice"]
+                .to_string()
+                .contains("Cabinet fermé (dégât des eaux)")
+        });
+        assert!(told, "{inbox}");
+    }
+    // The place is free again.
+    let again = first_free_slot(&app, doctor, &marie).await;
+    assert_eq!(again["start"], slot["start"]);
+}
+
+#[tokio::test]
 async fn the_doctors_directory_answers_in_the_seed_shape() {
     let app = spawn_app().await;
     let form = domain::accounts::SignUpForm {

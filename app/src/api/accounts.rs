@@ -63,6 +63,16 @@ pub async fn deactivate_account(id: UserId) -> Result<User, UiError> {
         .await?)
 }
 
+/// Reactivates a deactivated account (administrators).
+#[server]
+pub async fn reactivate_account(id: UserId) -> Result<User, UiError> {
+    use crate::session::{require_principal, services};
+    Ok(services()?
+        .accounts
+        .reactivate(&require_principal()?, id)
+        .await?)
+}
+
 /// The medical specialties.
 #[server]
 pub async fn list_specialties() -> Result<Vec<Specialty>, UiError> {

@@ -31,7 +31,7 @@ pub struct AppointmentView {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {
     pub status: String,
-    /// `YYYY-MM-DD` (UTC day bounds), inclusive.
+    /// `YYYY-MM-DD`, days of the reader's zone, inclusive.
     pub from: String,
     pub to: String,
 }
@@ -43,6 +43,8 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
     use crate::session::{require_principal, services};
     use domain::scheduling::appointments::AppointmentStatus;
     use domain::store::appointments::ListFilter;
+    let reader_tz = jiff::tz::TimeZone::get(&crate::session::current_reader_zone())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     let day =
         |raw: &str, field: &'static str, extra: i64| -> Result<Option<jiff::Timestamp>, UiError> {
             match raw.trim() {
@@ -51,7 +53,7 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
                     let date = domain::bounds::parse_date(field, raw)?;
                     let date = domain::bounds::add_days(field, date, extra)?;
                     Ok(Some(
-                        date.to_zoned(jiff::tz::TimeZone::UTC)
+                        date.to_zoned(reader_tz.clone())
                             .map_err(internal)?
                             .timestamp(),
                     ))
@@ -80,19 +82,11 @@ pub async fn list_appointments(query: ListQuery) -> Result<Vec<AppointmentView>,
     })
     .await?;
     let names = services.appointments.names(&rows).await?;
-    let mut zones = std::collections::HashMap::new();
+    let zone = crate::session::current_reader_zone();
+    let tz = zone.as_str();
     let now = jiff::Timestamp::now();
     let mut out = Vec::with_capacity(rows.len());
     for a in rows {
-        if !zones.contains_key(&a.doctor_id) {
-            let tz = services
-                .scheduling
-                .schedule(a.doctor_id)
-                .await
-                .map_or_else(|_| "UTC".to_owned(), |s| s.timezone);
-            zones.insert(a.doctor_id, tz);
-        }
-        let tz = zones.get(&a.doctor_id).map_or("UTC", String::as_str);
         out.push(AppointmentView {
             id: a.id,
             doctor_id: a.doctor_id,
@@ -161,8 +155,7 @@ pub async fn reschedule_appointment(id: i64, start: String) -> Result<(), UiErro
 pub struct HistoryStep {
     pub status: String,
     pub note: String,
-    /// RFC 3339.
-    pub at: String,
+    pub at: jiff::Timestamp,
 }
 
 /// An appointment's history (those who may see it).
@@ -178,7 +171,7 @@ pub async fn appointment_history(id: i64) -> Result<Vec<HistoryStep>, UiError> {
         .map(|e| HistoryStep {
             status: e.status.as_str().into(),
             note: e.note,
-            at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            at: e.at,
         })
         .collect())
 }
@@ -192,8 +185,8 @@ pub struct WaitView {
     pub status: String,
     /// The place held, while offered.
     pub offer: Option<LocalTime>,
-    /// `HH:MM` (doctor's zone) the offer runs out.
-    pub expires: Option<String>,
+    /// When the offer runs out.
+    pub expires: Option<jiff::Timestamp>,
 }
 
 /// The patient's waitlist entries.
@@ -206,10 +199,10 @@ pub async fn my_waitlist() -> Result<Vec<WaitView>, UiError> {
         .waitlist
         .mine(&require_principal()?, jiff::Timestamp::now())
         .await?;
+    let zone = crate::session::current_reader_zone();
     let mut out = Vec::new();
     for e in entries {
         let doctor = services.directory.doctor(e.doctor_id).await.ok();
-        let tz = doctor.as_ref().map_or("UTC", |d| d.timezone.as_str());
         out.push(WaitView {
             id: e.id,
             doctor_name: doctor
@@ -218,8 +211,8 @@ pub async fn my_waitlist() -> Result<Vec<WaitView>, UiError> {
                 .unwrap_or_default(),
             date: e.day.to_string(),
             status: e.status.as_str().into(),
-            offer: e.offer.map(|o| local_time(o.starts_at, tz)),
-            expires: e.offer.map(|o| local_time(o.expires_at, tz).time),
+            offer: e.offer.map(|o| local_time(o.starts_at, &zone)),
+            expires: e.offer.map(|o| o.expires_at),
         });
     }
     Ok(out)

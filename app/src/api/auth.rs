@@ -24,6 +24,7 @@ pub async fn sign_in(login: String, password: String) -> Result<User, UiError> {
         .login(&login, &password, client_address())
         .await?;
     set_cookies(cookie_policy().session(&signed_in.tokens));
+    set_cookies(cookie_policy().reader(&signed_in.user));
     Ok(signed_in.user)
 }
 

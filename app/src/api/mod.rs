@@ -1,6 +1,7 @@
 //! Server functions: the browser door. Each one parses its input, calls one
 //! service method and maps the result; the rules live in the domain.
 
+pub mod account_settings;
 pub mod accounts;
 pub mod appointments;
 pub mod auth;

@@ -28,11 +28,11 @@ pub struct DoctorCard {
     pub next_free: Option<LocalTime>,
 }
 
-/// An instant and how it reads in the doctor's zone.
+/// An instant, and its day and clock time in the reader's zone (to group
+/// slots by day); people read it through [`crate::i18n::I18n::moment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
-    /// RFC 3339, UTC.
-    pub at: String,
+    pub at: jiff::Timestamp,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// `HH:MM`.
@@ -46,7 +46,7 @@ pub(crate) fn local_time(at: jiff::Timestamp, tz: &str) -> LocalTime {
     let tz = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
     let local = at.to_zoned(tz);
     LocalTime {
-        at: at.to_string(),
+        at,
         date: local.date().to_string(),
         time: local.strftime("%H:%M").to_string(),
         weekday: local.weekday().to_monday_zero_offset() as u8,
@@ -60,7 +60,7 @@ fn card(d: domain::store::doctors::DoctorListing, next: Option<jiff::Timestamp>)
         name: format!("{} {}", d.first_name, d.last_name),
         specialty_fr: d.specialty.as_ref().map(|s| s.name_fr.clone()),
         specialty_en: d.specialty.as_ref().map(|s| s.name_en.clone()),
-        next_free: next.map(|at| local_time(at, &d.timezone)),
+        next_free: next.map(|at| local_time(at, &crate::session::current_reader_zone())),
         bio: d.bio,
         phone: d.phone,
         address: d.address,
@@ -197,9 +197,11 @@ pub async fn doctor_week(doctor_id: i64, week: String) -> Result<WeekOfSlots, Ui
             slots: Vec::new(),
         })
         .collect();
+    // The days are the doctor's; each slot is written in the reader's zone.
+    let reader_zone = crate::session::current_reader_zone();
     for f in free {
-        let start = local_time(f.slot.starts_at, &doctor.timezone);
-        let end_time = local_time(f.slot.ends_at, &doctor.timezone).time;
+        let start = local_time(f.slot.starts_at, &reader_zone);
+        let end_time = local_time(f.slot.ends_at, &reader_zone).time;
         if let Some(day) = days.iter_mut().find(|d| d.date == start.date) {
             day.slots.push(FreeSlotView {
                 start,

@@ -20,23 +20,6 @@ pub const TH: &str = "px-3 py-2 text-left text-xs font-semibold uppercase text-s
 /// A medical string picker.
 pub type MedText = fn(&Medical) -> &'static str;
 
-/// A Unix-millisecond instant as "22/11/2026 08:06 UTC".
-pub fn moment_text(lang: Lang, ms: i64) -> String {
-    let Ok(at) = jiff::Timestamp::from_millisecond(ms) else {
-        return String::new();
-    };
-    let text = at.strftime("%Y-%m-%d %H:%M").to_string();
-    let (date, time) = text.split_once(' ').unwrap_or((&text, ""));
-    format!("{} {time} UTC", date_text(lang, date))
-}
-
-/// The day (UTC) of a Unix-millisecond instant, as the reader writes it.
-pub fn day_text(lang: Lang, ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|at| date_text(lang, &at.strftime("%Y-%m-%d").to_string()))
-        .unwrap_or_default()
-}
-
 pub fn action_label(m: &Medical, action: TrailAction) -> &'static str {
     match action {
         TrailAction::Read => m.action_read,
@@ -169,47 +152,18 @@ pub fn Relationship(
                 <p class="font-semibold" data-testid="care-name">{name}</p>
                 <p class="text-sm text-slate-600">
                     {move || { let d = detail.get(); if d.is_empty() { d } else { format!("{d} · ") } }}
-                    {move || i18n.t(|t| t.m.since_label)} " " {move || day_text(i18n.lang(), started)}
+                    {move || i18n.t(|t| t.m.since_label)} " " {move || i18n.day_of_ms(started)}
                     " · " {move || origin_label(i18n.tr().m, origin)}
                 </p>
                 {ended.map(|at| view! {
                     <p class="text-sm text-slate-500" data-testid="care-ended-on">
-                        {move || i18n.t(|t| t.m.ended_on_label)} " " {move || day_text(i18n.lang(), at)}
+                        {move || i18n.t(|t| t.m.ended_on_label)} " " {move || i18n.day_of_ms(at)}
                         " · " {move || end_label(i18n.tr().m, end)}
                     </p>
                 })}
             </div>
             <div class="flex flex-wrap items-center gap-2">{children.map(|c| c())}</div>
         </li>
-    }
-}
-
-/// A button that asks once more before `confirm` runs.
-#[component]
-pub fn ConfirmButton(
-    label: MedText,
-    question: MedText,
-    yes: MedText,
-    testid: &'static str,
-    confirm: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let asking = RwSignal::new(false);
-    view! {
-        <Show when=move || asking.get() fallback=move || view! {
-            <button type="button" class=crate::components::sched::DANGER data-testid=testid
-                on:click=move |_| asking.set(true)>
-                {move || label(i18n.tr().m)}
-            </button>
-        }>
-            <span class="text-sm text-slate-700" data-testid=format!("{testid}-question")>{move || question(i18n.tr().m)}</span>
-            <button type="button" class="rounded-lg bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800"
-                data-testid=format!("{testid}-confirm")
-                on:click=move |_| { asking.set(false); confirm.run(()); }>
-                {move || yes(i18n.tr().m)}
-            </button>
-            <button type="button" class=SECONDARY on:click=move |_| asking.set(false)>{move || i18n.t(|t| t.s.cancel)}</button>
-        </Show>
     }
 }
 
@@ -259,7 +213,7 @@ pub fn ProfileView(profile: MedicalProfile) -> impl IntoView {
             {row(|m| m.section_contact, "emergency_contact", Signal::derive(move || contact.as_ref().map_or_else(unknown, |c| format!("{} ({}) · {}", c.name, c.relation, c.phone))))}
             {row(|m| m.blood_pressure_label, "blood_pressure_level", Signal::derive(move || bp.map_or_else(unknown, |l| level_label(i18n.tr().m, l).to_owned())))}
             {row(|m| m.cholesterol_label, "cholesterol_level", Signal::derive(move || chol.map_or_else(unknown, |l| level_label(i18n.tr().m, l).to_owned())))}
-            {row(|m| m.last_updated, "updated_at", Signal::derive(move || updated.map_or_else(unknown, |at| moment_text(i18n.lang(), at))))}
+            {row(|m| m.last_updated, "updated_at", Signal::derive(move || updated.map_or_else(unknown, |at| i18n.moment_ms(at))))}
         </dl>
     }
 }
@@ -327,7 +281,6 @@ fn TrailRow(e: TrailEntry, about_patient: bool, me: Option<i64>) -> impl IntoVie
     let actor_id = e.actor_id;
     let who = move || match (&name, mine) {
         (_, true) => i18n.t(|t| t.m.you).to_owned(),
-        (Some(name), _) if about_patient => format!("{name} (n° {})", actor_id.unwrap_or_default()),
         (Some(name), _) => name.clone(),
         (None, _) => i18n.t(|t| t.m.system).to_owned(),
     };
@@ -342,15 +295,12 @@ fn TrailRow(e: TrailEntry, about_patient: bool, me: Option<i64>) -> impl IntoVie
     } else {
         ""
     };
-    let patient = e
-        .patient_name
-        .clone()
-        .map(|name| format!("{name} (n° {})", e.patient_id.unwrap_or_default()));
+    let patient = e.patient_name.clone();
     view! {
         <tr class=row_class data-testid="trail-entry" data-action=action.as_str() data-resource=resource.as_str()
             data-door=door.as_str() data-allowed=allowed.to_string() data-emergency=emergency.to_string()
             data-actor-id=actor_id.map(|id| id.to_string()).unwrap_or_default()>
-            <td class="whitespace-nowrap px-3 py-2">{move || moment_text(i18n.lang(), at)}</td>
+            <td class="whitespace-nowrap px-3 py-2">{move || i18n.moment_ms(at)}</td>
             <td class="px-3 py-2 font-medium" data-testid="trail-who">{who}</td>
             <td class="px-3 py-2">{move || role.map(|r| i18n.tr().role(r)).unwrap_or_default()}</td>
             <td class="px-3 py-2">

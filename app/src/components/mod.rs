@@ -1,9 +1,11 @@
 //! Reusable pieces of the interface.
 
 pub mod assistant;
+pub mod confirm;
 pub mod forms;
 pub mod layout;
 pub mod medical;
+pub mod meters;
 pub mod portal;
 pub mod record_fields;
 pub mod sched;

@@ -25,21 +25,49 @@ pub struct NavItem {
 pub fn Portal(role: Role, title: Text, nav: &'static [NavItem]) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let location = use_location();
+    // Made before any Suspense, so the server and the browser number it alike.
+    let unread = unread_chat(location.clone());
+    // On phones the navigation is a menu, closed again on every page change.
+    let open = RwSignal::new(false);
+    let pathname = location.pathname;
+    Effect::new(move |_| {
+        pathname.track();
+        open.set(false);
+    });
+    let current = move || {
+        let path = pathname.get();
+        nav.iter()
+            .find(|item| item.href == path)
+            .map_or_else(|| i18n.t(title), |item| i18n.t(item.label))
+    };
     view! {
         <Transition fallback=move || view! { <p class="p-8 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(user)) if user.role == role => view! {
-                        <div class="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 md:flex-row">
+                        <div class="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-4 md:flex-row md:gap-6 md:py-6">
                             <aside class="md:w-56 md:shrink-0">
-                                <p data-testid="portal-title" class="mb-3 text-xs font-semibold uppercase tracking-wide text-teal-700">
+                                <p data-testid="portal-title" class="mb-2 text-xs font-semibold uppercase tracking-wide text-teal-700 md:mb-3">
                                     {move || i18n.t(title)}
                                 </p>
-                                <nav class="flex gap-1 overflow-x-auto md:flex-col">
+                                <button type="button" data-testid="portal-menu" aria-controls="portal-nav"
+                                    aria-expanded=move || open.get().to_string()
+                                    class="flex min-h-11 w-full items-center justify-between gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-800 md:hidden"
+                                    on:click=move |_| open.update(|o| *o = !*o)>
+                                    <span>{current}</span>
+                                    <span class="flex items-center gap-2">
+                                        {nav.iter().any(|item| item.badge).then(|| view! { <UnreadChat count=unread testid="unread-chat-menu" /> })}
+                                        <span aria-hidden="true">{move || if open.get() { "▴" } else { "▾" }}</span>
+                                        <span class="sr-only">{move || if open.get() { i18n.t(|t| t.u.close_menu) } else { i18n.t(|t| t.u.menu) }}</span>
+                                    </span>
+                                </button>
+                                <nav id="portal-nav" data-testid="portal-nav"
+                                    class=move || if open.get() { "mt-2 flex flex-col gap-1 md:mt-0" } else { "hidden flex-col gap-1 md:flex" }>
                                     {nav.iter().map(|item| view! {
-                                        <A href=item.href exact=true attr:class="flex items-center justify-between gap-2 rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-teal-50 aria-[current=page]:bg-teal-100 aria-[current=page]:text-teal-900">
+                                        <A href=item.href exact=true attr:class="relative flex min-h-11 items-center justify-between gap-2 rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-teal-50 aria-[current=page]:bg-teal-100 aria-[current=page]:text-teal-900">
                                             <span>{move || i18n.t(item.label)}</span>
-                                            {item.badge.then(|| view! { <UnreadChat /> })}
+                                            {item.badge.then(|| view! { <UnreadChat count=unread testid="unread-chat" /> })}
                                         </A>
                                     }).collect_view()}
                                 </nav>
@@ -64,10 +92,9 @@ pub fn Portal(role: Role, title: Text, nav: &'static [NavItem]) -> impl IntoView
 
 /// The count of chat messages the reader has not read: fetched on each
 /// page change, and every 30 seconds while the page stays open.
-#[component]
-fn UnreadChat() -> impl IntoView {
-    let i18n = use_i18n();
-    let location = use_location();
+fn unread_chat(
+    location: leptos_router::location::Location,
+) -> Resource<Result<i64, crate::error::UiError>> {
     let tick = RwSignal::new(0u32);
     #[cfg(feature = "hydrate")]
     {
@@ -81,16 +108,25 @@ fn UnreadChat() -> impl IntoView {
             }
         });
     }
-    let count = Resource::new(
+    Resource::new(
         move || (location.pathname.get(), location.search.get(), tick.get()),
         |_| chat_unread(),
-    );
+    )
+}
+
+/// The unread badge.
+#[component]
+fn UnreadChat(
+    count: Resource<Result<i64, crate::error::UiError>>,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let n = count.await.unwrap_or(0);
                 (n > 0).then(|| view! {
-                    <span data-testid="unread-chat" class="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-semibold text-white">
+                    <span data-testid=testid class="relative rounded-full bg-rose-600 px-2 py-0.5 text-xs font-semibold text-white">
                         {n}<span class="sr-only">" "{move || i18n.t(|t| t.c.unread)}</span>
                     </span>
                 })

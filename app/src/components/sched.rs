@@ -5,9 +5,8 @@
 use leptos::prelude::*;
 
 use crate::api::appointments::{ManageFeed, ReadNotifications, feed_path, my_notifications};
-use crate::api::scheduling::LocalTime;
 use crate::components::forms::ErrorBanner;
-use crate::i18n::{Lang, Sched, use_i18n};
+use crate::i18n::{I18n, Lang, Sched, use_i18n};
 
 /// Class of a card.
 pub const CARD: &str = "rounded-2xl border border-slate-200 bg-white p-5 shadow-sm";
@@ -49,18 +48,6 @@ pub fn date_text(lang: Lang, date: &str) -> String {
         (Lang::Fr, [y, m, d]) => format!("{d}/{m}/{y}"),
         _ => date.to_owned(),
     }
-}
-
-/// "Mardi 08/01/2030 09:00".
-pub fn when_text(lang: Lang, at: &LocalTime) -> String {
-    let day = lang
-        .tr()
-        .s
-        .weekdays
-        .get(usize::from(at.weekday))
-        .copied()
-        .unwrap_or_default();
-    format!("{day} {} {}", date_text(lang, &at.date), at.time)
 }
 
 /// A coloured status badge.
@@ -117,7 +104,7 @@ pub fn NotificationsPanel() -> impl IntoView {
                                     view! {
                                         <li class="flex items-start gap-2 py-2 text-sm">
                                             <span class=if unread { "mt-1.5 h-2 w-2 rounded-full bg-teal-600" } else { "mt-1.5 h-2 w-2" }></span>
-                                            <span>{move || notice_text(i18n.lang(), &n.notice)}</span>
+                                            <span>{move || notice_text(i18n, &n.notice)}</span>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -131,17 +118,10 @@ pub fn NotificationsPanel() -> impl IntoView {
     }
 }
 
-/// An instant as "02/12/2026 14:05 UTC".
-pub fn utc_text(lang: Lang, at: &jiff::Timestamp) -> String {
-    let text = at.strftime("%Y-%m-%d %H:%M").to_string();
-    let (date, time) = text.split_once(' ').unwrap_or((&text, ""));
-    format!("{} {time} UTC", date_text(lang, date))
-}
-
 /// One notification in words.
-pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String {
+pub fn notice_text(i18n: I18n, notice: &domain::notifications::Notice) -> String {
     use domain::notifications::Notice;
-    let s = lang.tr().s;
+    let s = i18n.tr().s;
     match notice {
         Notice::WaitlistOffer {
             doctor_name,
@@ -151,9 +131,9 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         } => format!(
             "{} Dr {doctor_name} — {} ({} {})",
             s.n_waitlist_offer,
-            utc_text(lang, starts_at),
+            i18n.moment(*starts_at),
             s.offer_until,
-            utc_text(lang, expires_at)
+            i18n.moment(*expires_at)
         ),
         Notice::WaitlistExpired {
             doctor_name,
@@ -162,7 +142,7 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         } => format!(
             "{} Dr {doctor_name} — {}",
             s.n_waitlist_expired,
-            utc_text(lang, starts_at)
+            i18n.moment(*starts_at)
         ),
         Notice::AppointmentRequested {
             patient_name,
@@ -171,7 +151,7 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         } => format!(
             "{} {patient_name} — {}",
             s.n_requested,
-            utc_text(lang, starts_at)
+            i18n.moment(*starts_at)
         ),
         Notice::AppointmentConfirmed {
             doctor_name,
@@ -181,7 +161,7 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         } => format!(
             "{} Dr {doctor_name} — {} {message}",
             s.n_confirmed,
-            utc_text(lang, starts_at)
+            i18n.moment(*starts_at)
         ),
         Notice::AppointmentRefused {
             doctor_name,
@@ -191,15 +171,21 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
         } => format!(
             "{} Dr {doctor_name} — {} {message}",
             s.n_refused,
-            utc_text(lang, starts_at)
+            i18n.moment(*starts_at)
+        ),
+        Notice::AppointmentCancelled {
+            by_name,
+            starts_at,
+            reason,
+            ..
+        } if !reason.is_empty() => format!(
+            "{} {by_name} — {} « {reason} »",
+            s.n_cancelled,
+            i18n.moment(*starts_at)
         ),
         Notice::AppointmentCancelled {
             by_name, starts_at, ..
-        } => format!(
-            "{} {by_name} — {}",
-            s.n_cancelled,
-            utc_text(lang, starts_at)
-        ),
+        } => format!("{} {by_name} — {}", s.n_cancelled, i18n.moment(*starts_at)),
         Notice::EmergencyAccess {
             doctor_name,
             reason,
@@ -208,7 +194,7 @@ pub fn notice_text(lang: Lang, notice: &domain::notifications::Notice) -> String
             "{} Dr {doctor_name} — « {reason} » ({} {})",
             s.n_emergency_access,
             s.emergency_until,
-            utc_text(lang, expires_at)
+            i18n.moment(*expires_at)
         ),
         Notice::AlertEscalated {
             patient_name,
@@ -268,9 +254,9 @@ pub fn FeedCard() -> impl IntoView {
                                 <button type="button" class=SECONDARY on:click=move |_| { manage.dispatch(ManageFeed { revoke: false }); }>
                                     {move || i18n.t(|t| t.s.feed_renew)}
                                 </button>
-                                <button type="button" class=DANGER on:click=move |_| { manage.dispatch(ManageFeed { revoke: true }); }>
-                                    {move || i18n.t(|t| t.s.feed_revoke)}
-                                </button>
+                                <crate::components::confirm::ConfirmButton label=|t| t.s.feed_revoke question=|t| t.u.revoke_feed_question
+                                    yes=|t| t.s.feed_revoke testid="revoke-feed"
+                                    confirm=Callback::new(move |()| { manage.dispatch(ManageFeed { revoke: true }); }) />
                             </div>
                         }.into_any(),
                         None => view! {

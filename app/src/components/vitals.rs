@@ -11,9 +11,9 @@ use domain::vitals::{LatestValue, Vital, VitalStatus};
 use jiff::Timestamp;
 use leptos::prelude::*;
 
-use crate::components::medical::moment_text;
+use crate::components::meters::Gauge;
 use crate::components::sched::CARD;
-use crate::i18n::{Lang, Vitals, use_i18n};
+use crate::i18n::{I18n, Lang, Vitals, use_i18n};
 
 /// The vitals a card is shown for, in the order people read them.
 pub const CARD_ORDER: [Vital; 9] = [
@@ -49,6 +49,22 @@ pub fn value_text(lang: Lang, vital: Vital, value: f64) -> String {
     match lang {
         Lang::Fr => text.replace('.', ","),
         Lang::En => text,
+    }
+}
+
+/// The name of a vital given by its code (`spo2`), as the reader says it.
+pub fn vital_label(lang: Lang, code: &str) -> String {
+    Vital::parse_alias(code).map_or_else(
+        || code.replace('_', " "),
+        |vital| vital_name(lang.tr().v, vital).to_owned(),
+    )
+}
+
+/// A value of a vital given by its code, with its unit as people write it.
+pub fn vital_value_text(lang: Lang, code: &str, value: f64, unit: &str) -> String {
+    match Vital::parse_alias(code) {
+        Some(vital) => format!("{} {}", value_text(lang, vital, value), vital.spec().symbol),
+        None => format!("{value} {unit}"),
     }
 }
 
@@ -138,9 +154,27 @@ pub fn VitalCard(
                 {move || status_text().map(|s| view! { <span class="font-semibold">{s}</span> })}
                 {(spec.normal.1 > spec.normal.0).then(|| view! { <span>{range}</span> })}
             </p>
+            {(spec.normal.1 > spec.normal.0).then(|| {
+                let (min, max) = gauge_scale(vital);
+                move || value.get().map(|v| {
+                    let label = format!("{} {} {}, {}", vital_name(i18n.tr().v, vital), value_text(i18n.lang(), vital, v.valeur), spec.symbol, range());
+                    view! { <Gauge value=v.valeur min max normal=spec.normal label /> }
+                })
+            })}
             <p class="mt-1 text-xs text-slate-500">{age}</p>
         </article>
     }
+}
+
+/// The scale of a vital's gauge: the normal range with as much again on
+/// each side, within what is plausible.
+fn gauge_scale(vital: Vital) -> (f64, f64) {
+    let spec = vital.spec();
+    let width = spec.normal.1 - spec.normal.0;
+    (
+        (spec.normal.0 - width).max(spec.plausible.0),
+        (spec.normal.1 + width).min(spec.plausible.1),
+    )
 }
 
 /// The cards of every vital measured, or a clear empty state.
@@ -340,8 +374,8 @@ pub fn VitalChart(series: Signal<Series>, now: ReadSignal<Timestamp>) -> impl In
                 <line x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM class="stroke-slate-300" stroke-width="1" />
                 <text x="2" y="12" class="fill-slate-500 text-[11px]">{value_text(lang, s.vital, high)}</text>
                 <text x="2" y=HEIGHT - BOTTOM class="fill-slate-500 text-[11px]">{value_text(lang, s.vital, low)}</text>
-                <text x=LEFT y=HEIGHT - 4.0 class="fill-slate-500 text-[11px]">{moment_text(lang, from)}</text>
-                <text x=WIDTH - 4.0 y=HEIGHT - 4.0 text-anchor="end" class="fill-slate-500 text-[11px]">{moment_text(lang, to)}</text>
+                <text x=LEFT y=HEIGHT - 4.0 class="fill-slate-500 text-[11px]">{i18n.moment_ms(from)}</text>
+                <text x=WIDTH - 4.0 y=HEIGHT - 4.0 text-anchor="end" class="fill-slate-500 text-[11px]">{i18n.moment_ms(to)}</text>
                 <polygon points=band.join(" ") class="fill-teal-100" />
                 <polyline points=mean.join(" ") fill="none" class="stroke-teal-700" stroke-width="2" vector-effect="non-scaling-stroke" />
                 {last.map(|(cx, cy)| view! { <circle cx=cx cy=cy r="3" class="fill-teal-800" /> })}
@@ -433,6 +467,81 @@ pub fn AlertList(
     }
 }
 
+/// What an alert is about, in the reader's language, from its condition
+/// (`spo2_low`, `news2`, `no_signal:12`, `low_battery:12`) and level.
+pub fn alert_title(i18n: I18n, alert: &VitalAlert) -> String {
+    let v = i18n.tr().v;
+    let condition = alert.condition.as_str();
+    if condition == "news2" {
+        let band = if alert.niveau == AlertLevel::Emergency {
+            v.risk_high
+        } else {
+            v.risk_medium
+        };
+        return format!("NEWS2{}{band}", i18n.tr().colon);
+    }
+    if condition.starts_with("no_signal") {
+        return v.alert_no_signal.to_owned();
+    }
+    if condition.starts_with("low_battery") {
+        return v.alert_low_battery.to_owned();
+    }
+    match condition
+        .rsplit_once('_')
+        .and_then(|(code, side)| Some((Vital::parse(code)?, side)))
+    {
+        Some((vital, "low")) => format!("{} {}", vital_name(v, vital), v.side_low),
+        Some((vital, _)) => format!("{} {}", vital_name(v, vital), v.side_high),
+        None => alert.titre.clone(),
+    }
+}
+
+/// An alert's values, labelled: the latest and the worst (with the normal
+/// range), the NEWS2 score, or the device concerned.
+pub fn alert_detail(i18n: I18n, alert: &VitalAlert) -> String {
+    let tr = i18n.tr();
+    let v = tr.v;
+    let lang = i18n.lang();
+    let device = alert.device_name.clone().unwrap_or_default();
+    let condition = alert.condition.as_str();
+    if condition == "news2" {
+        let score = alert.last_value.or(alert.first_value).unwrap_or_default();
+        return format!("{}{}{score:.0}", v.news2_title, tr.colon);
+    }
+    if condition.starts_with("no_signal") {
+        return format!("{device} — {}", v.alert_no_signal_detail);
+    }
+    if condition.starts_with("low_battery") {
+        let level = alert.last_value.or(alert.first_value).unwrap_or_default();
+        return format!("{device} — {}{}{level:.0} %", v.col_battery, tr.colon);
+    }
+    let Some(vital) = condition
+        .rsplit_once('_')
+        .and_then(|(code, _)| Vital::parse(code))
+    else {
+        return alert.message.clone();
+    };
+    let spec = vital.spec();
+    let value = |x: f64| format!("{} {}", value_text(lang, vital, x), spec.symbol);
+    let mut parts = Vec::new();
+    if let Some(last) = alert.last_value.or(alert.first_value) {
+        parts.push(format!("{}{}{}", v.latest, tr.colon, value(last)));
+    }
+    if let Some(peak) = alert.peak_value {
+        parts.push(format!("{}{}{}", v.worst, tr.colon, value(peak)));
+    }
+    if spec.normal.1 > spec.normal.0 {
+        parts.push(format!(
+            "{} {}–{} {}",
+            v.normal_range,
+            value_text(lang, vital, spec.normal.0),
+            value_text(lang, vital, spec.normal.1),
+            spec.symbol
+        ));
+    }
+    parts.join(" · ")
+}
+
 #[component]
 fn AlertItem(
     alert: VitalAlert,
@@ -459,12 +568,12 @@ fn AlertItem(
             <div class="min-w-0">
                 <p class="flex flex-wrap items-center gap-2">
                     <LevelBadge level=alert.niveau />
-                    <span class="font-semibold text-slate-900">{alert.titre.clone()}</span>
+                    <span class="font-semibold text-slate-900" data-testid="alert-title">{let a = alert.clone(); move || alert_title(i18n, &a)}</span>
                     {show_patient.then(|| view! { <span class="text-sm text-slate-600">{alert.patient_name.clone()}</span> })}
                 </p>
-                <p class="text-sm text-slate-700">{alert.message.clone()}</p>
+                <p class="text-sm text-slate-700" data-testid="alert-detail">{let a = alert.clone(); move || alert_detail(i18n, &a)}</p>
                 <p class="text-xs text-slate-500">
-                    {move || moment_text(i18n.lang(), when)}
+                    {move || i18n.moment_ms(when)}
                     {(count > 1).then(|| view! { <span>" · "{count}" "{move || i18n.t(|t| t.v.repeats)}</span> })}
                     {escalated.then(|| view! { <span class="font-semibold text-red-700">" · "{move || i18n.t(|t| t.v.escalated)}</span> })}
                 </p>

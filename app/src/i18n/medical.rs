@@ -51,6 +51,8 @@ pub struct Medical {
     pub care_team_intro: &'static str,
     pub care_running_title: &'static str,
     pub care_ended_title: &'static str,
+    pub care_admin_running: &'static str,
+    pub care_admin_ended: &'static str,
     pub care_team_empty: &'static str,
     pub since_label: &'static str,
     pub ended_on_label: &'static str,

@@ -49,6 +49,8 @@ pub const MEDICAL_EN: Medical = Medical {
     care_team_title: "My care team",
     care_team_intro: "The doctors of your care team can read your medical file. You can withdraw a doctor at any time: they lose access at once.",
     care_running_title: "Doctors looking after you",
+    care_admin_running: "Ongoing care",
+    care_admin_ended: "Ended care",
     care_ended_title: "Former doctors",
     care_team_empty: "No doctor looks after you yet. A doctor joins your care team when they accept one of your appointments.",
     since_label: "Since",

@@ -49,6 +49,8 @@ pub const MEDICAL_FR: Medical = Medical {
     care_team_title: "Mon équipe de soins",
     care_team_intro: "Les médecins de votre équipe peuvent consulter votre dossier médical. Vous pouvez retirer un médecin à tout moment : il perd l’accès immédiatement.",
     care_running_title: "Médecins qui vous suivent",
+    care_admin_running: "Suivis en cours",
+    care_admin_ended: "Suivis terminés",
     care_ended_title: "Anciens médecins",
     care_team_empty: "Aucun médecin ne vous suit pour le moment. Un médecin rejoint votre équipe quand il accepte l’un de vos rendez-vous.",
     since_label: "Depuis le",

@@ -18,6 +18,9 @@ mod sched_fr;
 pub mod talk;
 mod talk_en;
 mod talk_fr;
+pub mod ui;
+mod ui_en;
+mod ui_fr;
 pub mod vitals;
 mod vitals_en;
 mod vitals_fr;
@@ -31,6 +34,7 @@ pub use medical::Medical;
 pub use records::Records;
 pub use sched::Sched;
 pub use talk::Talk;
+pub use ui::Ui;
 pub use vitals::Vitals;
 
 /// A language of the interface.
@@ -88,6 +92,8 @@ pub struct Tr {
     pub r: &'static Records,
     /// Conversation texts (assistant, chat).
     pub c: &'static Talk,
+    /// Shared surface texts (instants, confirmations, connections).
+    pub u: &'static Ui,
     pub app_name: &'static str,
     pub language_name: &'static str,
     pub switch_language: &'static str,
@@ -152,6 +158,7 @@ pub struct Tr {
     pub status_active: &'static str,
     pub status_deactivated: &'static str,
     pub deactivate: &'static str,
+    pub reactivate: &'static str,
     pub filter_all_roles: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -201,6 +208,8 @@ impl Tr {
             "unknown_specialty" => self.err_unknown_specialty,
             "invalid_role" => self.err_invalid_role,
             "not_found" => self.err_not_found,
+            "wrong_password" => self.u.err_wrong_password,
+            "invalid_reset_link" => self.u.err_invalid_reset_link,
             _ => self
                 .s
                 .error(code)
@@ -231,6 +240,10 @@ impl Tr {
             "duration_minutes" => self.s.duration_label,
             "max_consultations" | "capacity" => self.s.capacity_label,
             "timezone" => self.s.timezone_label,
+            "current_password" => self.u.current_password,
+            "new_password" => self.u.new_password,
+            "language" => self.u.language_label,
+            "message" => self.u.cancel_reason,
             "min_notice_minutes" => self.s.min_notice_label,
             "max_advance_days" => self.s.max_advance_label,
             "buffer_minutes" => self.s.buffer_label,
@@ -256,13 +269,19 @@ impl Tr {
     }
 }
 
-/// The interface language, shared through context.
+/// The interface language and the reader's time zone, shared through context.
 #[derive(Clone, Copy)]
 pub struct I18n {
     lang: RwSignal<Lang>,
+    zone: RwSignal<std::sync::Arc<str>>,
 }
 
 impl I18n {
+    /// The reader's IANA time zone (reactive read); see [`crate::time`].
+    pub fn zone(&self) -> std::sync::Arc<str> {
+        self.zone.get()
+    }
+
     /// The current language.
     pub fn lang(&self) -> Lang {
         self.lang.get()
@@ -290,9 +309,10 @@ impl I18n {
 }
 
 /// Provides the language for the whole app.
-pub fn provide_i18n(initial: Lang) -> I18n {
+pub fn provide_i18n(initial: Lang, zone: &str) -> I18n {
     let i18n = I18n {
         lang: RwSignal::new(initial),
+        zone: RwSignal::new(zone.into()),
     };
     provide_context(i18n);
     i18n
@@ -302,6 +322,7 @@ pub fn provide_i18n(initial: Lang) -> I18n {
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n {
         lang: RwSignal::new(Lang::Fr),
+        zone: RwSignal::new(crate::time::CLINIC_ZONE.into()),
     })
 }
 

@@ -29,7 +29,7 @@ pub const SCHED_EN: Sched = Sched {
     address_label: "Consultation address",
     phone_label: "Phone",
     bio_label: "About",
-    times_in_zone: "Times shown in the doctor’s time zone",
+    times_in_zone: "Times shown in your time zone",
     week_of: "Week of",
     previous_week: "← Previous week",
     next_week: "Next week →",

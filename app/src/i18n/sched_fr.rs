@@ -29,7 +29,7 @@ pub const SCHED_FR: Sched = Sched {
     address_label: "Adresse de consultation",
     phone_label: "Téléphone",
     bio_label: "Présentation",
-    times_in_zone: "Heures affichées dans le fuseau du médecin",
+    times_in_zone: "Heures affichées dans votre fuseau horaire",
     week_of: "Semaine du",
     previous_week: "← Semaine précédente",
     next_week: "Semaine suivante →",

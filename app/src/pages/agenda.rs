@@ -8,16 +8,16 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::list_specialties;
 use crate::api::appointments::{ActOnAppointment, AppointmentView, ListQuery, list_appointments};
 use crate::api::calendar_admin::{AddSpecialty, DeleteSpecialty};
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{
-    CARD, DANGER, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, StatusBadge, kind_label, when_text,
+    CARD, DANGER, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, StatusBadge, kind_label,
 };
 use crate::i18n::{Lang, use_i18n};
 
-/// Today's date (UTC), the same on the server and in the browser.
-fn today() -> String {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
+/// Today's date in the reader's zone, the same on the server and in the browser.
+fn today(i18n: crate::i18n::I18n) -> String {
+    crate::time::civil_in(&i18n.zone(), jiff::Timestamp::now())
         .date()
         .to_string()
 }
@@ -40,7 +40,7 @@ pub fn AgendaPage() -> impl IntoView {
         query
             .with(|q| q.get("date"))
             .filter(|d| !d.is_empty())
-            .unwrap_or_else(today)
+            .unwrap_or_else(|| today(i18n))
     };
     let act = ServerAction::<ActOnAppointment>::new();
     let pending = Resource::new(
@@ -82,7 +82,7 @@ pub fn AgendaPage() -> impl IntoView {
         </section>
         <div class="mt-6 flex flex-wrap items-center gap-2">
             <A href=move || link(if week() { "week" } else { "day" }, shift(&date(), if week() { -7 } else { -1 })) attr:class=SECONDARY>"←"</A>
-            <A href=move || link(if week() { "week" } else { "day" }, today()) attr:class=SECONDARY>{move || i18n.t(|t| t.s.today)}</A>
+            <A href=move || link(if week() { "week" } else { "day" }, today(i18n)) attr:class=SECONDARY>{move || i18n.t(|t| t.s.today)}</A>
             <A href=move || link(if week() { "week" } else { "day" }, shift(&date(), if week() { 7 } else { 1 })) attr:class=SECONDARY>"→"</A>
             <A href=move || link("day", date()) attr:class=SECONDARY>{move || i18n.t(|t| t.s.view_day)}</A>
             <A href=move || link("week", date()) attr:class=SECONDARY>{move || i18n.t(|t| t.s.view_week)}</A>
@@ -125,11 +125,15 @@ fn DoctorAppointment(
     let kind = a.consultation_type.clone();
     let confirmed = a.status == "confirmed";
     let started = a.started;
+    let what = {
+        let (at, patient) = (a.start.at, a.patient_name.clone());
+        Signal::derive(move || format!("{} — {patient}", i18n.moment(at)))
+    };
     view! {
         <article class="mt-3 rounded-xl border border-slate-200 bg-white p-3" data-testid="doctor-appointment" data-id=id>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <div>
-                    <p class="font-semibold">{move || when_text(i18n.lang(), &start)} " – " {a.end_time.clone()}</p>
+                    <p class="font-semibold">{move || i18n.moment(start.at)} " – " {a.end_time.clone()}</p>
                     <p class="text-sm text-slate-600">{a.patient_name.clone()} " · " {move || kind_label(i18n.tr().s, &kind)}</p>
                     <Show when={let r = a.reason.clone(); move || !r.is_empty()}><p class="text-sm text-slate-500">{a.reason.clone()}</p></Show>
                 </div>
@@ -146,7 +150,9 @@ fn DoctorAppointment(
             <Show when=move || !answer && confirmed>
                 <div class="mt-2 flex flex-wrap gap-2">
                     <Show when=move || started fallback=move || view! {
-                        <button type="button" class=DANGER on:click=move |_| send("cancel")>{move || i18n.t(|t| t.s.cancel_appointment)}</button>
+                        <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
+                            yes=|t| t.u.cancel_appointment_yes testid="doctor-cancel" what=what
+                            confirm=Callback::new(move |()| send("cancel")) />
                     }>
                         <button type="button" class=SECONDARY on:click=move |_| send("complete")>{move || i18n.t(|t| t.s.complete)}</button>
                         <button type="button" class=SECONDARY on:click=move |_| send("no_show")>{move || i18n.t(|t| t.s.no_show)}</button>
@@ -190,13 +196,14 @@ pub fn SpecialtiesPage() -> impl IntoView {
                     <ul class=format!("mt-4 divide-y divide-slate-100 {CARD}") data-testid="specialties">
                         {items.into_iter().map(|sp| {
                             let id = sp.id;
+                            let (name_fr, name_en) = (sp.name_fr.clone(), sp.name_en.clone());
                             view! {
                                 <li class="flex items-center justify-between gap-2 py-2 text-sm">
                                     <span><strong>{move || if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() }}</strong>
                                         " · " <code>{sp.code.clone()}</code></span>
-                                    <button type="button" class=DANGER on:click=move |_| { delete.dispatch(DeleteSpecialty { id }); }>
-                                        {move || i18n.t(|t| t.s.delete)}
-                                    </button>
+                                    <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
+                                        testid="delete-specialty" what=Signal::derive(move || if i18n.lang() == Lang::Fr { name_fr.clone() } else { name_en.clone() })
+                                        confirm=Callback::new(move |()| { delete.dispatch(DeleteSpecialty { id }); }) />
                                 </li>
                             }
                         }).collect_view()}
@@ -213,9 +220,17 @@ pub fn AllAppointmentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
+    let act = ServerAction::<ActOnAppointment>::new();
     let list = Resource::new(
-        move || (param("status"), param("from"), param("to")),
-        |(status, from, to)| list_appointments(ListQuery { status, from, to }),
+        move || {
+            (
+                param("status"),
+                param("from"),
+                param("to"),
+                act.version().get(),
+            )
+        },
+        |(status, from, to, _)| list_appointments(ListQuery { status, from, to }),
     );
     let statuses = [
         "pending",
@@ -242,6 +257,7 @@ pub fn AllAppointmentsPage() -> impl IntoView {
             <label class=label><span>{move || i18n.t(|t| t.s.to_label)}</span><input type="date" name="to" class=INPUT prop:value=move || param("to") /></label>
             <div class="flex items-end"><button type="submit" class=PRIMARY>{move || i18n.t(|t| t.s.filter)}</button></div>
         </Form>
+        <div class="mt-3"><ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) /></div>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match list.await {
@@ -255,17 +271,25 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                                     <th class=th>{move || i18n.t(|t| t.s.doctor_label)}</th>
                                     <th class=th>{move || i18n.t(|t| t.s.type_label)}</th>
                                     <th class=th>{move || i18n.t(|t| t.col_status)}</th>
+                                    <th class=th>{move || i18n.t(|t| t.col_actions)}</th>
                                 </tr></thead>
                                 <tbody class="divide-y divide-slate-100">
                                     {list.into_iter().map(|a| {
                                         let start = a.start.clone();
                                         let kind = a.consultation_type.clone();
-                                        view! { <tr>
-                                            <td class="whitespace-nowrap px-3 py-2">{move || when_text(i18n.lang(), &start)}</td>
+                                        let open = matches!(a.status.as_str(), "pending" | "confirmed") && !a.started;
+                                        let what = {
+                                            let (at, patient, doctor) = (a.start.at, a.patient_name.clone(), a.doctor_name.clone());
+                                            Signal::derive(move || format!("{} — {patient}, Dr {doctor}", i18n.moment(at)))
+                                        };
+                                        let id = a.id;
+                                        view! { <tr data-testid="admin-appointment" data-id=id>
+                                            <td class="whitespace-nowrap px-3 py-2">{move || i18n.moment(start.at)}</td>
                                             <td class="px-3 py-2">{a.patient_name.clone()}</td>
                                             <td class="px-3 py-2">"Dr " {a.doctor_name.clone()}</td>
                                             <td class="px-3 py-2">{move || kind_label(i18n.tr().s, &kind)}</td>
                                             <td class="px-3 py-2"><StatusBadge status=a.status.clone() /></td>
+                                            <td class="px-3 py-2">{open.then(|| view! { <AdminCancel id what act /> })}</td>
                                         </tr> }
                                     }).collect_view()}
                                 </tbody>
@@ -276,5 +300,49 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// An administrator cancels an appointment: the reason is required, and the
+/// second step names the appointment; both sides are notified.
+#[component]
+fn AdminCancel(
+    id: i64,
+    what: Signal<String>,
+    act: ServerAction<ActOnAppointment>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    view! {
+        <Show when=move || asking.get() fallback=move || view! {
+            <button type="button" class=DANGER data-testid="admin-cancel" on:click=move |_| asking.set(true)>
+                {move || i18n.t(|t| t.s.cancel_appointment)}
+            </button>
+        }>
+            <div role="alertdialog" data-testid="admin-cancel-question"
+                class="flex min-w-64 flex-col gap-2 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-950">
+                <p><strong>{move || i18n.t(|t| t.u.cancel_appointment_question)}</strong>
+                    <span class="block">{move || what.get()}</span></p>
+                <label class="block space-y-1">
+                    <span>{move || i18n.t(|t| t.u.cancel_reason)}</span>
+                    <input class=INPUT data-testid="admin-cancel-reason" maxlength="1000"
+                        on:input=move |ev| reason.set(event_target_value(&ev)) prop:value=move || reason.get() />
+                </label>
+                <div class="flex flex-wrap gap-2">
+                    <button type="button" data-testid="admin-cancel-confirm" disabled=move || reason.with(|r| r.trim().is_empty())
+                        class="min-h-11 rounded-lg bg-red-700 px-3 py-1.5 font-semibold text-white hover:bg-red-800 disabled:opacity-60"
+                        on:click=move |_| {
+                            act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: reason.get_untracked() });
+                            asking.set(false);
+                        }>
+                        {move || i18n.t(|t| t.u.cancel_appointment_yes)}
+                    </button>
+                    <button type="button" class=format!("min-h-11 bg-white {SECONDARY}") on:click=move |_| asking.set(false)>
+                        {move || i18n.t(|t| t.u.keep)}
+                    </button>
+                </div>
+            </div>
+        </Show>
     }
 }

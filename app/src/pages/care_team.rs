@@ -7,10 +7,9 @@ use leptos::prelude::*;
 
 use crate::api::accounts::{list_accounts, list_specialties};
 use crate::api::medical::{AssignCare, EndCare, care_relationships};
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{
-    ConfirmButton, FieldError, LABEL, MedText, Relationship, specialty_text,
-};
+use crate::components::medical::{FieldError, LABEL, MedText, Relationship, specialty_text};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
 
@@ -89,7 +88,7 @@ fn TeamLists(
                     let specialty = specialty(&r);
                     view! {
                         <Relationship r show_doctor=true show_patient=false detail=specialty>
-                            <ConfirmButton label=|m| m.withdraw question=|m| m.withdraw_question yes=|m| m.withdraw_confirm
+                            <ConfirmButton label=|t| t.m.withdraw question=|t| t.m.withdraw_question yes=|t| t.m.withdraw_confirm
                                 testid="withdraw" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
                         </Relationship>
                     }
@@ -190,8 +189,8 @@ pub fn AdminCarePage() -> impl IntoView {
                     Ok(list) => {
                         let (running, ended) = split(list);
                         view! {
-                            <AdminList title=|m| m.care_running_title running=true list=running end />
-                            <AdminList title=|m| m.care_ended_title running=false list=ended end />
+                            <AdminList title=|m| m.care_admin_running running=true list=running end />
+                            <AdminList title=|m| m.care_admin_ended running=false list=ended end />
                         }.into_any()
                     }
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
@@ -215,11 +214,10 @@ fn AdminList(
             <ul class="mt-2 divide-y divide-slate-100" data-testid=if running { "care-running" } else { "care-ended" }>
                 {list.into_iter().map(|r| {
                     let id = r.id;
-                    let label = format!("n° {} → n° {}", r.doctor_id, r.patient_id);
                     view! {
-                        <Relationship r show_doctor=true show_patient=true detail=Signal::derive(move || label.clone())>
+                        <Relationship r show_doctor=true show_patient=true detail=Signal::derive(String::new)>
                             {running.then(|| view! {
-                                <ConfirmButton label=|m| m.end_relationship question=|m| m.end_question yes=|m| m.end_relationship
+                                <ConfirmButton label=|t| t.m.end_relationship question=|t| t.m.end_question yes=|t| t.m.end_relationship
                                     testid="end-relationship" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
                             })}
                         </Relationship>

@@ -8,7 +8,6 @@ use domain::chat::{ChatMessage, ChatRoom};
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::components::medical::moment_text;
 use crate::i18n::use_i18n;
 use crate::live::{Link, LinkStatus, Sender, use_live_socket};
 
@@ -174,7 +173,7 @@ pub fn ChatPane(room: ChatRoom, me: UserId, patient: bool) -> impl IntoView {
             c.online.to_owned()
         } else {
             match live.last_seen.get() {
-                Some(ms) => format!("{} {}", c.last_seen, moment_text(i18n.lang(), ms)),
+                Some(ms) => format!("{} {}", c.last_seen, i18n.moment_ms(ms)),
                 None => c.never_seen.to_owned(),
             }
         }
@@ -210,7 +209,7 @@ pub fn ChatPane(room: ChatRoom, me: UserId, patient: bool) -> impl IntoView {
                             <li class="flex flex-col" data-testid="chat-message" data-mine=mine.to_string()>
                                 <p class=format!("whitespace-pre-line {class}")>{m.body}</p>
                                 <span class=if mine { "ml-auto text-[11px] text-slate-500" } else { "text-[11px] text-slate-500" }>
-                                    {moment_text(i18n.lang(), m.sent_at)}
+                                    {i18n.moment_ms(m.sent_at)}
                                     {receipt.then(|| view! { " · " <span data-testid="read-receipt">{move || i18n.t(|t| t.c.read_receipt)}</span> })}
                                 </span>
                             </li>

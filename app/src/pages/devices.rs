@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::medical::care_relationships;
 use crate::api::vitals::{RegisterDevice, RevokeDevice, device_registry};
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{FieldError, LABEL, moment_text};
+use crate::components::medical::{FieldError, LABEL};
 use crate::components::sched::{CARD, DANGER, INPUT, PRIMARY, SECONDARY};
 use crate::i18n::{Vitals, use_i18n};
 
@@ -111,7 +111,7 @@ fn DeviceLine(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVi
                 {battery.map_or_else(|| "—".to_owned(), |b| format!("{b} %"))}
             </td>
             <td class="px-3 py-2 text-slate-600">
-                {move || seen.map_or_else(|| i18n.tr().v.never_seen.to_owned(), |ms| moment_text(i18n.lang(), ms))}
+                {move || seen.map_or_else(|| i18n.tr().v.never_seen.to_owned(), |ms| i18n.moment_ms(ms))}
             </td>
             <td class="px-3 py-2" data-testid="device-state">{move || state.with_value(|d| state_name(i18n.tr().v, d))}</td>
             <td class="px-3 py-2 text-right">

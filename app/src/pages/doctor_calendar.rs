@@ -1,18 +1,15 @@
-//! The doctor's calendar settings: weekly availability, time off, booking rules,
-//! public profile, and the availability download.
+//! The doctor's calendar settings: weekly availability, time off, booking rules
+//! and the availability download (the public profile has its own page).
 
 use leptos::prelude::*;
 
-use crate::api::accounts::list_specialties;
 use crate::api::calendar_admin::{
-    AddException, AddRange, DeleteException, DeleteRange, SaveProfile, SaveRules, ScheduleSettings,
-    my_schedule,
+    AddException, AddRange, DeleteException, DeleteRange, SaveRules, ScheduleSettings, my_schedule,
 };
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
-use crate::components::sched::{
-    CARD, DANGER, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, kind_label,
-};
-use crate::i18n::{Lang, Sched, use_i18n};
+use crate::components::sched::{CARD, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, kind_label};
+use crate::i18n::{Sched, use_i18n};
 
 const LABEL: &str = "block space-y-1 text-sm font-medium text-slate-700";
 
@@ -35,7 +32,6 @@ pub fn DoctorCalendarPage() -> impl IntoView {
     let add_exception = ServerAction::<AddException>::new();
     let delete_exception = ServerAction::<DeleteException>::new();
     let rules = ServerAction::<SaveRules>::new();
-    let profile = ServerAction::<SaveProfile>::new();
     let schedule = Resource::new(
         move || {
             (
@@ -44,7 +40,6 @@ pub fn DoctorCalendarPage() -> impl IntoView {
                 add_exception.version().get(),
                 delete_exception.version().get(),
                 rules.version().get(),
-                profile.version().get(),
             )
         },
         |_| my_schedule(),
@@ -82,8 +77,7 @@ pub fn DoctorCalendarPage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 schedule.await.ok().map(|s| view! {
-                    <Rules s=s.clone() action=rules />
-                    <Profile s action=profile />
+                    <Rules s action=rules />
                 })
             })}
         </Transition>
@@ -104,6 +98,7 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
                     let id = r.id;
                     let day = usize::from(r.weekday);
                     let kind = r.consultation_type.clone();
+                    let what = format!("{}–{}", r.start, r.end);
                     view! {
                         <li class="flex items-center justify-between gap-2 py-2 text-sm" data-testid="range">
                             <span>
@@ -112,9 +107,9 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
                                 {r.capacity} " × · " {move || kind_label(i18n.tr().s, &kind)}
                                 {r.location.clone().map(|l| format!(" · {l}"))}
                             </span>
-                            <button type="button" class=format!("shrink-0 {DANGER}") on:click=move |_| { delete.dispatch(DeleteRange { id }); }>
-                                {move || i18n.t(|t| t.s.delete)}
-                            </button>
+                            <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
+                                testid="delete-range" what=Signal::derive(move || format!("{} {what}", i18n.tr().s.weekdays.get(day).copied().unwrap_or_default()))
+                                confirm=Callback::new(move |()| { delete.dispatch(DeleteRange { id }); }) />
                         </li>
                     }
                 }).collect_view()}
@@ -167,6 +162,8 @@ fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> imp
                 {s.exceptions.into_iter().map(|e| {
                     let id = e.id;
                     let kind = e.kind.clone();
+                    let kind2 = e.kind.clone();
+                    let what = format!("{} → {}", e.start, e.end);
                     let recurring = e.recurring;
                     view! {
                         <li class="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
@@ -175,9 +172,9 @@ fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> imp
                                 {move || if recurring { format!(" · {}", i18n.t(|t| t.s.recurring_label)) } else { String::new() }}
                                 " " {e.reason.clone()}
                             </span>
-                            <button type="button" class=DANGER on:click=move |_| { delete.dispatch(DeleteException { id }); }>
-                                {move || i18n.t(|t| t.s.delete)}
-                            </button>
+                            <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
+                                testid="delete-exception" what=Signal::derive(move || format!("{} {what}", exception_label(i18n.tr().s, &kind2)))
+                                confirm=Callback::new(move |()| { delete.dispatch(DeleteException { id }); }) />
                         </li>
                     }
                 }).collect_view()}
@@ -233,49 +230,6 @@ fn Rules(s: ScheduleSettings, action: ServerAction<SaveRules>) -> impl IntoView 
                 {field("cancel_cutoff_minutes", |s| s.cutoff_label, s.cancel_cutoff_minutes)}
                 {field("waitlist_hold_minutes", |s| s.hold_label, s.waitlist_hold_minutes)}
                 <div class="flex items-center gap-3 sm:col-span-3">
-                    <button type="submit" class=PRIMARY>{move || i18n.t(|t| t.s.save)}</button>
-                    <Show when=saved><span role="status" class="text-sm text-teal-800">{move || i18n.t(|t| t.s.saved)}</span></Show>
-                </div>
-            </ActionForm>
-        </section>
-    }
-}
-
-#[component]
-fn Profile(s: ScheduleSettings, action: ServerAction<SaveProfile>) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let saved = move || matches!(action.value().get(), Some(Ok(_)));
-    let specialties = Resource::new(|| (), |_| list_specialties());
-    let current = s.specialty.clone().unwrap_or_default();
-    view! {
-        <section class=format!("mt-6 {CARD}")>
-            <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.s.profile_title)}</h2>
-            <ActionForm action attr:class="mt-3 grid gap-3 sm:grid-cols-2">
-                <div class="sm:col-span-2"><ErrorBanner error /></div>
-                <label class=LABEL><span>{move || i18n.t(|t| t.specialty_label)}</span>
-                    <select name="specialty" class=INPUT>
-                        <option value="">{move || i18n.t(|t| t.no_specialty)}</option>
-                        <Transition fallback=|| ()>
-                            {let current = current.clone(); move || { let current = current.clone(); Suspend::new(async move {
-                                specialties.await.unwrap_or_default().into_iter().map(|sp| {
-                                    let selected = sp.code == current;
-                                    view! { <option value=sp.code.clone() selected=selected>{move || if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() }}</option> }
-                                }).collect_view()
-                            })}}
-                        </Transition>
-                    </select>
-                </label>
-                <label class=LABEL><span>{move || i18n.t(|t| t.s.phone_label)}</span><input name="phone" value=s.phone.clone() class=INPUT /></label>
-                <label class=LABEL><span>{move || i18n.t(|t| t.s.address_label)}</span><input name="address" value=s.address.clone() class=INPUT /></label>
-                <label class=LABEL><span>{move || i18n.t(|t| t.s.languages_label)}</span>
-                    <input name="languages" value=s.languages.clone() class=INPUT />
-                    <span class="text-xs font-normal text-slate-500">{move || i18n.t(|t| t.s.languages_hint)}</span>
-                </label>
-                <label class=format!("{LABEL} sm:col-span-2")><span>{move || i18n.t(|t| t.s.bio_label)}</span>
-                    <textarea name="bio" rows="3" class=INPUT>{s.bio.clone()}</textarea>
-                </label>
-                <div class="flex items-center gap-3 sm:col-span-2">
                     <button type="submit" class=PRIMARY>{move || i18n.t(|t| t.s.save)}</button>
                     <Show when=saved><span role="status" class="text-sm text-teal-800">{move || i18n.t(|t| t.s.saved)}</span></Show>
                 </div>

@@ -13,7 +13,7 @@ use crate::api::scheduling::{
     BookSlot, DayView, DoctorCard, JoinWaitlist, WeekOfSlots, doctor_week, search_doctors,
 };
 use crate::components::forms::ErrorBanner;
-use crate::components::sched::{CARD, Empty, INPUT, PRIMARY, SECONDARY, date_text, when_text};
+use crate::components::sched::{CARD, Empty, INPUT, PRIMARY, SECONDARY, date_text};
 use crate::i18n::{Lang, use_i18n};
 
 /// `/patient/doctors`: the search form and its results.
@@ -135,7 +135,7 @@ fn DoctorSummary(doctor: DoctorCard, link: bool) -> impl IntoView {
             <Show when=move || link>
                 <p class="mt-3 text-sm" data-testid="next-free">
                     {let next = next.clone(); move || match &next {
-                        Some(at) => format!("{}{}{}", i18n.t(|t| t.s.next_free), i18n.t(|t| t.colon), when_text(i18n.lang(), at)),
+                        Some(at) => format!("{}{}{}", i18n.t(|t| t.s.next_free), i18n.t(|t| t.colon), i18n.moment(at.at)),
                         None => i18n.t(|t| t.s.no_free_soon).to_owned(),
                     }}
                 </p>
@@ -187,7 +187,6 @@ fn WeekView(week: WeekOfSlots) -> impl IntoView {
         .unwrap_or_default();
     let days = week.days.clone();
     let days_for_form = week.days.clone();
-    let timezone = week.doctor.timezone.clone();
     let previous = week.previous.clone();
     let next = week.next.clone();
     view! {
@@ -201,12 +200,12 @@ fn WeekView(week: WeekOfSlots) -> impl IntoView {
                 <A href=carry(&format!("?week={next}")) attr:class=SECONDARY attr:data-testid="next-week">{move || i18n.t(|t| t.s.next_week)}</A>
             </div>
         </div>
-        <p class="text-xs text-slate-500">{move || i18n.t(|t| t.s.times_in_zone)} " (" {timezone.clone()} ")"</p>
+        <p class="text-xs text-slate-500">{move || i18n.t(|t| t.s.times_in_zone)} " (" {move || i18n.zone().replace('_', " ")} ")"</p>
         <div class="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-7" data-testid="week-grid">
             {days.into_iter().map(|day| view! { <DayColumn day doctor_id carry=carry(&String::new()) /> }).collect_view()}
         </div>
         {move || selected().map(|slot| {
-            let chosen = days_for_form.iter().flat_map(|d| d.slots.iter()).find(|s| s.start.at == slot).cloned();
+            let chosen = days_for_form.iter().flat_map(|d| d.slots.iter()).find(|s| s.start.at.to_string() == slot).cloned();
             view! { <BookingForm doctor_id start=slot chosen reschedule=moving() /> }
         })}
     }
@@ -235,7 +234,7 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
                     }
                     let href = format!("?week={}&slot={}{carry}", day.date, slot.start.at);
                     view! {
-                        <A href=href attr:class="rounded-lg bg-teal-50 px-2 py-1 text-center text-sm font-medium text-teal-900 hover:bg-teal-100" attr:data-testid="slot">
+                        <A href=href scroll=false attr:class="flex min-h-11 flex-col justify-center rounded-lg bg-teal-50 px-2 py-1 text-center text-sm font-medium text-teal-900 hover:bg-teal-100" attr:data-testid="slot">
                             {slot.start.time.clone()}
                             <span class="block text-[10px] text-teal-700">{slot.remaining} " " {move || i18n.t(|t| t.s.places_left)}</span>
                         </A>
@@ -302,11 +301,19 @@ fn BookingForm(
         .map_or("both".to_owned(), |c| c.consultation_type.clone());
     let title = chosen.as_ref().map(|c| {
         let (start, end) = (c.start.clone(), c.end_time.clone());
-        move || format!("{} – {end}", when_text(i18n.lang(), &start))
+        move || format!("{} – {end}", i18n.moment(start.at))
     });
     let location = chosen.as_ref().and_then(|c| c.location.clone());
+    // A slot picked far up the week (or on a phone, screens up): bring the
+    // form into view, once it is drawn in the browser.
+    let section = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(el) = section.get() {
+            el.scroll_into_view();
+        }
+    });
     view! {
-        <section class=format!("mt-6 {CARD}") data-testid="booking-form">
+        <section node_ref=section class=format!("mt-6 scroll-mt-4 {CARD}") data-testid="booking-form">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.s.book_title)}</h2>
             <p class="text-sm text-slate-700" data-testid="booking-when">{title}</p>
             {location.map(|l| view! { <p class="text-sm text-slate-500">{l}</p> })}

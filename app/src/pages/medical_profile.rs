@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::medical::{SaveMedicalProfile, read_medical_profile};
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{FieldError, LABEL, MedText, moment_text};
+use crate::components::medical::{FieldError, LABEL, MedText};
 use crate::components::sched::{CARD, INPUT};
 use crate::error::UiError;
 use crate::i18n::use_i18n;
@@ -210,13 +210,13 @@ fn ProfileEditor(p: MedicalProfile) -> impl IntoView {
                 {move || match saved_at() {
                     Some(at) => view! {
                         <span role="status" data-testid="profile-saved" class="rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
-                            {i18n.t(|t| t.m.profile_saved)} " " {i18n.t(|t| t.m.last_updated)}{i18n.t(|t| t.colon)}{moment_text(i18n.lang(), at)}
+                            {i18n.t(|t| t.m.profile_saved)} " " {i18n.t(|t| t.m.last_updated)}{i18n.t(|t| t.colon)}{i18n.moment_ms(at)}
                         </span>
                     }.into_any(),
                     None => view! {
                         <span class="text-sm text-slate-500" data-testid="profile-updated">
                             {match first_updated {
-                                Some(at) => format!("{}{}{}", i18n.t(|t| t.m.last_updated), i18n.t(|t| t.colon), moment_text(i18n.lang(), at)),
+                                Some(at) => format!("{}{}{}", i18n.t(|t| t.m.last_updated), i18n.t(|t| t.colon), i18n.moment_ms(at)),
                                 None => i18n.t(|t| t.m.never_saved).to_owned(),
                             }}
                         </span>

@@ -1,6 +1,7 @@
 //! Pages, one per file; portals group theirs by role.
 
 pub mod access_trail;
+pub mod account;
 pub mod accounts_admin;
 pub mod agenda;
 pub mod care_team;
@@ -8,8 +9,10 @@ mod chat_room;
 pub mod dashboard;
 pub mod devices;
 pub mod doctor_calendar;
+pub mod doctor_profile;
 pub mod find_doctor;
 pub mod home;
+pub mod homes;
 pub mod medical_profile;
 pub mod messages;
 pub mod my_appointments;

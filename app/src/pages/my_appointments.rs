@@ -10,12 +10,12 @@ use crate::api::appointments::{
     list_appointments, my_waitlist,
 };
 use crate::api::records::OpenRecord;
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{
-    CARD, DANGER, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge, date_text, kind_label,
-    status_label, when_text,
+    CARD, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge, date_text, kind_label, status_label,
 };
-use crate::i18n::use_i18n;
+use crate::i18n::{Tr, use_i18n};
 
 /// `/patient/appointments`.
 #[component]
@@ -66,11 +66,15 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
     let start = a.start.clone();
     let kind = a.consultation_type.clone();
     let message = a.doctor_message.clone();
+    let what = {
+        let (at, doctor) = (a.start.at, a.doctor_name.clone());
+        Signal::derive(move || format!("{} — Dr {doctor}", i18n.moment(at)))
+    };
     view! {
         <article class=CARD data-testid="appointment" data-id=id>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <div>
-                    <p class="font-semibold">{move || when_text(i18n.lang(), &start)} " – " {a.end_time.clone()}</p>
+                    <p class="font-semibold">{move || i18n.moment(start.at)} " – " {a.end_time.clone()}</p>
                     <p class="text-sm text-slate-600">"Dr " {a.doctor_name.clone()} " · " {move || kind_label(i18n.tr().s, &kind)}</p>
                     {a.location.clone().map(|l| view! { <p class="text-sm text-slate-500">{l}</p> })}
                 </div>
@@ -82,10 +86,9 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
             <div class="mt-3 flex flex-wrap gap-2">
                 <Show when=move || open>
                     <A href=reschedule.clone() attr:class=SECONDARY>{move || i18n.t(|t| t.s.reschedule)}</A>
-                    <button type="button" class=DANGER data-testid="cancel-appointment"
-                        on:click=move |_| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }>
-                        {move || i18n.t(|t| t.s.cancel_appointment)}
-                    </button>
+                    <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
+                        yes=|t| t.u.cancel_appointment_yes testid="cancel-appointment" what=what
+                        confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
                 </Show>
                 <Show when=move || open>
                     <PrepareRecord appointment_id=id />
@@ -123,33 +126,27 @@ fn PrepareRecord(appointment_id: i64) -> impl IntoView {
 pub fn History(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
-    let steps = Resource::new(
-        move || shown.get(),
-        move |shown| async move {
-            if shown {
-                appointment_history(id).await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
+    // Loaded on demand in the browser (an action, not a resource): cards are
+    // drawn inside a Suspense, where a resource would be numbered differently
+    // on the server and in the browser.
+    let load = Action::new(move |(): &()| appointment_history(id));
     view! {
-        <button type="button" class=SECONDARY on:click=move |_| shown.update(|s| *s = !*s)>
+        <button type="button" class=SECONDARY on:click=move |_| {
+            shown.update(|s| *s = !*s);
+            if shown.get_untracked() { load.dispatch(()); }
+        }>
             {move || i18n.t(|t| t.s.history)}
         </button>
         <Show when=move || shown.get()>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    steps.await.unwrap_or_default().into_iter().map(|step| {
-                        let status = step.status.clone();
-                        view! {
-                            <p class="w-full text-xs text-slate-600" data-testid="history-step">
-                                {step.at.clone()} " — " {move || status_label(i18n.tr().s, &status)} " " {step.note.clone()}
-                            </p>
-                        }
-                    }).collect_view()
-                })}
-            </Transition>
+            {move || load.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|step| {
+                let status = step.status.clone();
+                let at = step.at;
+                view! {
+                    <p class="w-full text-xs text-slate-600" data-testid="history-step">
+                        {move || i18n.moment(at)} " — " {move || status_label(i18n.tr().s, &status)} " " {step.note.clone()}
+                    </p>
+                }
+            }).collect_view()}
         </Show>
     }
 }
@@ -177,15 +174,15 @@ pub fn WaitlistPage() -> impl IntoView {
                                 let offered = status == "offered";
                                 let date = e.date.clone();
                                 let offer = e.offer.clone();
-                                let expires = e.expires.clone().unwrap_or_default();
+                                let expires = e.expires;
                                 view! {
                                     <li class=CARD data-testid="waitlist-entry" data-status=e.status.clone()>
                                         <p class="font-semibold">"Dr " {e.doctor_name.clone()} " — " {move || date_text(i18n.lang(), &date)}</p>
                                         <p class="text-sm text-slate-600">{move || wait_label(i18n.tr().s, &status)}</p>
                                         {offer.map(|at| view! {
                                             <p class="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                                                {move || i18n.t(|t| t.s.offer_text)}{move || i18n.t(|t| t.colon)} {move || when_text(i18n.lang(), &at)}
-                                                " (" {move || i18n.t(|t| t.s.offer_until)} " " {expires.clone()} ")"
+                                                {move || i18n.t(|t| t.s.offer_text)}{move || i18n.t(|t| t.colon)} {move || i18n.moment(at.at)}
+                                                " (" {move || i18n.t(|t| t.s.offer_until)} " " {move || expires.map(|e| i18n.moment(e)).unwrap_or_default()} ")"
                                             </p>
                                         })}
                                         <div class="mt-3 flex gap-2">
@@ -196,10 +193,9 @@ pub fn WaitlistPage() -> impl IntoView {
                                                 </button>
                                             </Show>
                                             <Show when=move || active>
-                                                <button type="button" class=DANGER
-                                                    on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: false }); }>
-                                                    {move || if offered { i18n.t(|t| t.s.decline_offer) } else { i18n.t(|t| t.s.leave_queue) }}
-                                                </button>
+                                                <ConfirmButton label=if offered { |t: &Tr| t.s.decline_offer } else { |t: &Tr| t.s.leave_queue }
+                                                    question=|t| t.u.leave_queue_question yes=|t| t.u.leave_yes testid="leave-queue"
+                                                    confirm=Callback::new(move |()| { answer.dispatch(AnswerWaitlist { id, accept: false }); }) />
                                             </Show>
                                         </div>
                                     </li>

@@ -11,7 +11,7 @@ use super::care_team::EmptyMedical;
 use super::treatments::TreatmentsSection;
 use crate::api::medical::{BreakGlass, care_relationships, read_medical_profile};
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{FieldError, LABEL, ProfileView, Relationship, moment_text};
+use crate::components::medical::{FieldError, LABEL, ProfileView, Relationship};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
 
@@ -138,7 +138,7 @@ fn EmergencyBanner(glass: ServerAction<BreakGlass>) -> impl IntoView {
         <p role="status" data-testid="emergency-access" class="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
             <span class="mr-2 rounded-full bg-amber-200 px-2 py-0.5 text-xs font-semibold">{move || i18n.t(|t| t.m.emergency_badge)}</span>
             {move || i18n.t(|t| t.m.emergency_banner)}
-            {move || until().map(|at| format!(" {} {}.", i18n.t(|t| t.m.emergency_until), moment_text(i18n.lang(), at)))}
+            {move || until().map(|at| format!(" {} {}.", i18n.t(|t| t.m.emergency_until), i18n.moment_ms(at)))}
         </p>
     }
 }

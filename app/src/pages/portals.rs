@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use super::dashboard::Dashboard;
 use crate::components::portal::{NavItem, Portal};
-use crate::components::sched::NotificationsPanel;
 
 const PATIENT_NAV: &[NavItem] = &[
     NavItem {
@@ -68,6 +67,11 @@ const PATIENT_NAV: &[NavItem] = &[
         label: |t| t.m.nav_symptoms,
         badge: false,
     },
+    NavItem {
+        href: "/patient/account",
+        label: |t| t.u.nav_account,
+        badge: false,
+    },
 ];
 const DOCTOR_NAV: &[NavItem] = &[
     NavItem {
@@ -110,6 +114,16 @@ const DOCTOR_NAV: &[NavItem] = &[
         label: |t| t.v.nav_devices,
         badge: false,
     },
+    NavItem {
+        href: "/doctor/profile",
+        label: |t| t.u.nav_profile,
+        badge: false,
+    },
+    NavItem {
+        href: "/doctor/account",
+        label: |t| t.u.nav_account,
+        badge: false,
+    },
 ];
 const ADMIN_NAV: &[NavItem] = &[
     NavItem {
@@ -147,6 +161,11 @@ const ADMIN_NAV: &[NavItem] = &[
         label: |t| t.v.nav_devices,
         badge: false,
     },
+    NavItem {
+        href: "/admin/account",
+        label: |t| t.u.nav_account,
+        badge: false,
+    },
 ];
 
 /// Patient portal frame.
@@ -170,19 +189,13 @@ pub fn AdminPortal() -> impl IntoView {
 /// Patient home.
 #[component]
 pub fn PatientHome() -> impl IntoView {
-    view! {
-        <Dashboard intro=|t| t.dashboard_patient_text />
-        <NotificationsPanel />
-    }
+    view! { <super::homes::PatientHomePage /> }
 }
 
 /// Doctor home.
 #[component]
 pub fn DoctorHome() -> impl IntoView {
-    view! {
-        <Dashboard intro=|t| t.dashboard_doctor_text />
-        <NotificationsPanel />
-    }
+    view! { <super::homes::DoctorHomePage /> }
 }
 
 /// Administration home.

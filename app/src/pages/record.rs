@@ -16,7 +16,8 @@ use crate::api::clinical::AddTreatment;
 use crate::api::records::{AddAddendum, RecordStep, SaveRecord, read_record};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
-use crate::components::sched::{CARD, DANGER, INPUT, PRIMARY, SECONDARY, utc_text};
+use crate::components::sched::{CARD, DANGER, INPUT, PRIMARY, SECONDARY};
+use crate::components::vitals::{vital_label, vital_value_text};
 use crate::error::UiError;
 use crate::i18n::{Lang, use_i18n};
 
@@ -191,7 +192,7 @@ fn Editor(
         </header>
         <p class="mt-1 text-slate-600">
             {if doctor { format!("{} {}", lang.tr().r.for_patient, r.patient.name) } else { format!("{} {}", lang.tr().r.with_doctor, r.doctor.name) }}
-            {r.appointment_starts_at.map(|at| format!(" — {} {}", lang.tr().r.appointment_on, utc_text(lang, &at)))}
+            {r.appointment_starts_at.map(|at| format!(" — {} {}", lang.tr().r.appointment_on, i18n.moment(at)))}
         </p>
         <StatusNote r=r.clone() doctor />
         <div class="mt-3"><ErrorBanner error=general /></div>
@@ -218,7 +219,7 @@ fn Editor(
             <div class="flex justify-between">
                 <button type="button" class=SECONDARY disabled=move || current.get() == 0
                     on:click=move |_| current.update(|c| *c = c.saturating_sub(1))>{move || i18n.t(|t| t.r.previous)}</button>
-                <button type="button" class=SECONDARY data-testid="next-step" disabled=move || current.get() + 1 >= steps
+                <button type="button" class=SECONDARY data-testid="next-step" disabled=move || { current.get() + 1 >= steps }
                     on:click=move |_| current.update(|c| *c = (*c + 1).min(steps - 1))>{move || i18n.t(|t| t.r.next)}</button>
             </div>
         </section>
@@ -248,7 +249,7 @@ fn StatusNote(r: Consultation, doctor: bool) -> impl IntoView {
         ConsultationStatus::Validated => Some(view! {
             <p class=format!("{note} bg-teal-50 text-teal-900") data-testid="validated-note">
                 {r.validated_by.map(|by| format!("{} {} ", lang.tr().r.validated_by, by.name))}
-                {r.validated_at.map(|at| format!("{} {}. ", lang.tr().r.on, utc_text(lang, &at)))}
+                {r.validated_at.map(|at| format!("{} {}. ", lang.tr().r.on, i18n.moment(at)))}
                 {move || i18n.t(|t| t.r.read_only_note)}
             </p>
         }.into_any()),
@@ -317,7 +318,6 @@ fn Actions(
 #[component]
 fn Attachments(r: Consultation) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = i18n.lang();
     view! {
         <section class="mt-4 grid gap-4 lg:grid-cols-2">
             <div class=CARD data-testid="recent-vitals">
@@ -328,7 +328,8 @@ fn Attachments(r: Consultation) -> impl IntoView {
                     view! {
                         <ul class="mt-2 space-y-1 text-sm">
                             {r.recent_vitals.into_iter().map(|v| view! {
-                                <li><strong>{v.vital}</strong> " " {format!("{} {}", v.value, v.unit)} <span class="text-slate-500">" — " {utc_text(lang, &v.measured_at)}</span></li>
+                                <li><strong>{let code = v.vital.clone(); move || vital_label(i18n.lang(), &code)}</strong> " "
+                                    {let code = v.vital.clone(); move || vital_value_text(i18n.lang(), &code, v.value, &v.unit)} <span class="text-slate-500">" — " {i18n.moment(v.measured_at)}</span></li>
                             }).collect_view()}
                         </ul>
                     }.into_any()
@@ -338,7 +339,7 @@ fn Attachments(r: Consultation) -> impl IntoView {
                 <div class=CARD data-testid="attached-check">
                     <h2 class="font-semibold">{move || i18n.t(|t| t.r.attached_check)}</h2>
                     <p class="mt-2 text-sm">{format!("{} ({:.0} %)", c.prediction, c.confidence * 100.0)} " — " {c.urgency} " — " {c.specialty}</p>
-                    <p class="text-xs text-slate-500">{utc_text(lang, &c.checked_at)} " · " {c.model_version}</p>
+                    <p class="text-xs text-slate-500">{i18n.moment(c.checked_at)} " · " {c.model_version}</p>
                 </div>
             })}
         </section>
@@ -375,7 +376,6 @@ fn Prescriptions(r: Consultation, doctor: bool, add: ServerAction<AddTreatment>)
 #[component]
 fn Addenda(r: Consultation, doctor: bool, addendum: ServerAction<AddAddendum>) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = i18n.lang();
     let error = Signal::derive(move || addendum.value().get().and_then(Result::err));
     let validated = r.status == ConsultationStatus::Validated;
     (validated || !r.addenda.is_empty()).then(|| view! {
@@ -383,7 +383,7 @@ fn Addenda(r: Consultation, doctor: bool, addendum: ServerAction<AddAddendum>) -
             <h2 class="font-semibold">{move || i18n.t(|t| t.r.addenda_title)}</h2>
             <ol class="mt-2 space-y-2 text-sm">
                 {r.addenda.into_iter().map(|a| view! {
-                    <li data-testid="addendum"><p class="text-xs text-slate-500">{utc_text(lang, &a.created_at)} " — Dr " {a.author.name}</p><p class="whitespace-pre-line">{a.body}</p></li>
+                    <li data-testid="addendum"><p class="text-xs text-slate-500">{i18n.moment(a.created_at)} " — Dr " {a.author.name}</p><p class="whitespace-pre-line">{a.body}</p></li>
                 }).collect_view()}
             </ol>
             {(doctor && validated).then(|| view! {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::records::{PostRecordMessage, read_thread};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::FieldError;
-use crate::components::sched::{CARD, INPUT, PRIMARY, utc_text};
+use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
 
 /// The thread of a record and the action writing in it, made where the
@@ -83,7 +83,6 @@ pub fn Thread(id: i64, other: String, data: ThreadData) -> impl IntoView {
 #[component]
 fn Message(m: ThreadMessage) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = i18n.lang();
     let side = if m.mine {
         "ml-auto bg-teal-50 border-teal-200"
     } else {
@@ -98,7 +97,7 @@ fn Message(m: ThreadMessage) -> impl IntoView {
     let read = m.mine && m.read_at.is_some();
     view! {
         <li class=format!("max-w-prose rounded-xl border px-3 py-2 {side}") data-testid="thread-message" data-mine=m.mine.to_string()>
-            <p class="text-xs text-slate-500">{who} " · " {utc_text(lang, &m.sent_at)} {channel}</p>
+            <p class="text-xs text-slate-500">{who} " · " {i18n.moment(m.sent_at)} {channel}</p>
             <p class="mt-1 whitespace-pre-line text-sm">{m.body}</p>
             {read.then(|| view! { <p class="text-right text-xs text-teal-700" data-testid="read-mark">{move || i18n.t(|t| t.r.read_mark)}</p> })}
         </li>

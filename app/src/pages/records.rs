@@ -12,7 +12,7 @@ use crate::api::medical::care_relationships;
 use crate::api::records::{OpenRecord, list_records};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
-use crate::components::sched::{CARD, INPUT, PRIMARY, utc_text};
+use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
 
 /// `/patient/consultations`.
@@ -69,7 +69,6 @@ fn List(
     empty: crate::components::record_fields::RecText,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = i18n.lang();
     if list.is_empty() {
         return view! {
             <p data-testid="empty" class="mt-3 rounded-xl border border-dashed border-slate-300 p-4 text-center text-sm text-slate-500">
@@ -95,7 +94,7 @@ fn List(
                             <A href=format!("{base}/{}", r.id) attr:class="font-medium text-teal-800 hover:underline">{who}</A>
                             <p class="truncate text-sm text-slate-600">{r.diagnosis.clone().or(r.reason.clone()).unwrap_or_default()}</p>
                         </div>
-                        <span class="text-xs text-slate-500">{utc_text(lang, &when)}</span>
+                        <span class="text-xs text-slate-500">{i18n.moment(when)}</span>
                         {(r.unread_messages > 0).then(|| view! {
                             <span class="rounded-full bg-teal-700 px-2 text-xs font-semibold text-white" data-testid="unread">
                                 {r.unread_messages} " " {move || i18n.t(|t| t.r.unread)}

@@ -1,5 +1,5 @@
 //! The public pages and the patient's way to a booking (home, sign-in,
-//! sign-up, the patient's home, the doctor search and a doctor's page) are
+//! sign-up, the doctor search and a doctor's page) are
 //! in the main bundle: they are where people arrive, often on a phone, and
 //! they share most of their code, which split apart became dozens of small
 //! chunks fetched one round trip after another. Every other page is a lazy
@@ -39,6 +39,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    PatientHomeRoute => super::portals::PatientHome,
     MyAppointmentsRoute => super::my_appointments::MyAppointmentsPage,
     WaitlistRoute => super::my_appointments::WaitlistPage,
     PatientProfileRoute => super::medical_profile::PatientProfilePage,
@@ -66,4 +67,7 @@ lazy_pages! {
     PatientRecordRoute => super::record::PatientRecordPage,
     DoctorRecordRoute => super::record::DoctorRecordPage,
     MessagesRoute => super::messages::MessagesPage,
+    AccountRoute => super::account::AccountPage,
+    ResetPasswordRoute => super::account::ResetPasswordPage,
+    DoctorProfileRoute => super::doctor_profile::DoctorProfilePage,
 }

@@ -12,6 +12,7 @@ use crate::api::clinical::CheckSymptoms;
 use crate::api::records::{AttachCheck, list_records};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
+use crate::components::meters::Bar;
 use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY};
 use crate::i18n::{Lang, use_i18n};
 use domain::consultations::ConsultationStatus;
@@ -119,9 +120,7 @@ fn Answer(a: SymptomAnswer) -> impl IntoView {
                                 <span class="font-medium">{l.label.clone()}</span>
                                 <span>{format!("{percent} %")}</span>
                             </div>
-                            <div class="mt-1 h-3 rounded-full bg-slate-100" role="img" aria-label=format!("{} {percent} %", l.label)>
-                                <div class="h-3 rounded-full bg-teal-600" style=format!("width: {percent}%")></div>
-                            </div>
+                            <Bar fraction=l.probability label=format!("{} {percent} %", l.label) height="h-3" />
                         </li>
                     }
                 }).collect_view()}

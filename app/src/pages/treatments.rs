@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 use super::care_team::EmptyMedical;
 use crate::api::clinical::{AddTreatment, DeleteTreatment, TickDose, read_treatments};
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{ConfirmButton, FieldError, LABEL};
+use crate::components::medical::{FieldError, LABEL};
+use crate::components::meters::Bar;
 use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY, date_text};
 use crate::i18n::{Lang, use_i18n};
 
@@ -126,7 +128,6 @@ fn Overview(
                         <ul class="mt-3 space-y-3">
                             {adherence.into_iter().map(|a| {
                                 let percent = a.rate.map(|r| (r * 100.0).round() as i64);
-                                let width = format!("width: {}%", percent.unwrap_or(0));
                                 view! {
                                     <li>
                                         <div class="flex justify-between text-sm">
@@ -136,10 +137,7 @@ fn Overview(
                                                 {percent.map(|p| format!(" — {p} %"))}
                                             </span>
                                         </div>
-                                        <div class="mt-1 h-2 rounded-full bg-slate-100" role="img"
-                                            aria-label=format!("{} %", percent.unwrap_or(0))>
-                                            <div class="h-2 rounded-full bg-teal-600" style=width></div>
-                                        </div>
+                                        <Bar fraction=a.rate.unwrap_or(0.0) label=format!("{} %", percent.unwrap_or(0)) />
                                     </li>
                                 }
                             }).collect_view()}
@@ -182,7 +180,7 @@ fn status_text(lang: Lang, d: &PlannedDose) -> &'static str {
 }
 
 #[component]
-fn DoseRow(
+pub(crate) fn DoseRow(
     d: PlannedDose,
     day: String,
     patient: bool,
@@ -250,7 +248,7 @@ fn TreatmentRow(t: Treatment, remove: ServerAction<DeleteTreatment>) -> impl Int
                     <p class="text-xs text-slate-500">{move || i18n.t(|t| t.m.contains)} " " {t.active_ingredients.join(", ")}</p>
                 })}
             </div>
-            <ConfirmButton label=|m| m.delete_treatment question=|m| m.delete_treatment_question yes=|m| m.delete_treatment_confirm
+            <ConfirmButton label=|t| t.m.delete_treatment question=|t| t.m.delete_treatment_question yes=|t| t.m.delete_treatment_confirm
                 testid="delete-treatment" confirm=Callback::new(move |()| { remove.dispatch(DeleteTreatment { id }); }) />
         </li>
     }

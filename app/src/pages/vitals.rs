@@ -22,8 +22,8 @@ use crate::api::vitals::{acknowledge_vital_alert, care_board, vital_alerts, vita
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::CARD;
 use crate::components::vitals::{
-    AlertList, LevelBadge, News2Badge, News2Panel, VitalCards, VitalChart, use_clock, value_text,
-    vital_name, window_name,
+    AlertList, LevelBadge, News2Badge, News2Panel, VitalCards, VitalChart, alert_title, use_clock,
+    value_text, vital_name, window_name,
 };
 use crate::error::UiError;
 use crate::i18n::use_i18n;
@@ -324,7 +324,7 @@ fn LiveBoard(rows: Vec<BoardRow>) -> impl IntoView {
             <div role="alert" data-testid="new-alert" class="mt-3 flex flex-wrap items-center gap-2 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-red-900">
                 <LevelBadge level=a.niveau />
                 <span class="font-semibold">{a.patient_name.clone()}</span>
-                <span>{a.titre.clone()}</span>
+                <span>{let shown = a.clone(); move || alert_title(i18n, &shown)}</span>
                 <A href=format!("/doctor/patients/{}/vitals", a.patient) attr:class="ml-auto text-sm font-semibold underline">
                     {move || i18n.t(|t| t.v.open_vitals)}
                 </A>

@@ -85,7 +85,9 @@ pub fn transition(
 ) -> DomainResult<AppointmentStatus> {
     use AppointmentStatus::*;
     let next = match (action, role, current) {
-        (Action::Cancel, Role::Patient | Role::Doctor, Pending | Confirmed) => Cancelled,
+        (Action::Cancel, Role::Patient | Role::Doctor | Role::Admin, Pending | Confirmed) => {
+            Cancelled
+        }
         (Action::Accept, Role::Doctor, Pending) => Confirmed,
         (Action::Refuse, Role::Doctor, Pending) => Refused,
         (Action::Complete, Role::Doctor, Confirmed) if started => Completed,

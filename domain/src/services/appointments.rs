@@ -301,10 +301,20 @@ impl AppointmentService {
         now: Timestamp,
     ) -> DomainResult<AppointmentRow> {
         let appointment = self.visible_row(actor, id).await?;
-        if actor.role == Role::Admin {
-            return Err(DomainError::Forbidden);
-        }
         let message = message.map(str::trim).filter(|m| !m.is_empty());
+        // Administrators only cancel, and say why: both sides are told.
+        if actor.role == Role::Admin {
+            if action != Action::Cancel {
+                return Err(DomainError::Forbidden);
+            }
+            if message.is_none() {
+                return Err(DomainError::invalid(
+                    "message",
+                    "required",
+                    "say why the appointment is cancelled",
+                ));
+            }
+        }
         if message.is_some_and(|m| m.chars().count() > 1000) {
             return Err(DomainError::invalid(
                 "message",
@@ -520,6 +530,7 @@ async fn notify_change(
                 appointment_id: a.id,
                 by_name: name,
                 starts_at: a.starts_at,
+                reason: String::new(),
             },
         ),
         (Role::Patient, AppointmentStatus::Cancelled) => (
@@ -528,8 +539,19 @@ async fn notify_change(
                 appointment_id: a.id,
                 by_name: name,
                 starts_at: a.starts_at,
+                reason: String::new(),
             },
         ),
+        (Role::Admin, AppointmentStatus::Cancelled) => {
+            let notice = Notice::AppointmentCancelled {
+                appointment_id: a.id,
+                by_name: name,
+                starts_at: a.starts_at,
+                reason: message.to_owned(),
+            };
+            notifications::push(tx, a.doctor_id, &notice).await?;
+            (a.patient_id, notice)
+        }
         _ => return Ok(()),
     };
     notifications::push(tx, to, &notice).await

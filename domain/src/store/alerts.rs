@@ -12,8 +12,9 @@ use crate::vitals::alerts::{AlertLevel, AlertRule, Direction, VitalAlert};
 const COLUMNS: &str = "a.id, a.patient_id, a.device_id, a.condition, a.level, a.title, a.message, \
     a.first_value, a.peak_value, a.last_value, a.count, a.raised_at, a.updated_at, a.cleared_at, \
     a.acknowledged_at, a.acknowledged_by, a.escalated_at, \
-    p.first_name || ' ' || p.last_name AS patient_name";
-const FROM: &str = "vital_alerts a JOIN users p ON p.id = a.patient_id";
+    p.first_name || ' ' || p.last_name AS patient_name, d.name AS device_name";
+const FROM: &str = "vital_alerts a JOIN users p ON p.id = a.patient_id \
+    LEFT JOIN devices d ON d.id = a.device_id";
 
 /// The active alert of a condition: (id, level, peak value).
 pub async fn active(
@@ -429,6 +430,7 @@ fn alert(row: &AnyRow) -> DomainResult<VitalAlert> {
         patient: row.try_get("patient_id").map_err(db_error)?,
         patient_name: row.try_get("patient_name").map_err(db_error)?,
         dispositif: row.try_get("device_id").map_err(db_error)?,
+        device_name: row.try_get("device_name").map_err(db_error)?,
         condition: row.try_get("condition").map_err(db_error)?,
         niveau: AlertLevel::parse(&level)
             .ok_or_else(|| DomainError::internal("unknown alert level"))?,

@@ -15,6 +15,7 @@ pub mod doctors;
 pub mod feeds;
 pub mod notifications;
 pub mod openings;
+pub mod password_resets;
 pub mod past;
 pub mod profiles;
 pub mod readings;

@@ -129,3 +129,21 @@ pub async fn purge_expired(conn: &mut AnyConnection, before_ms: i64) -> DomainRe
         .map(|r| r.rows_affected())
         .map_err(db_error)
 }
+
+/// Revokes every session of a user but `keep` (a password changed from it).
+pub async fn revoke_others_of(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    keep: &str,
+) -> DomainResult<()> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(keep)
+    .bind(now_ms())
+    .execute(conn)
+    .await
+    .map(drop)
+    .map_err(db_error)
+}

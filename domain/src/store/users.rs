@@ -14,8 +14,8 @@ pub struct Credentials {
 }
 
 /// Columns selected for a [`User`].
-const USER_COLUMNS: &str =
-    "id, username, email, first_name, last_name, role, created_at, deactivated_at";
+const USER_COLUMNS: &str = "id, username, email, first_name, last_name, role, created_at, \
+    deactivated_at, timezone, language";
 
 fn user_from_row(row: &AnyRow) -> DomainResult<User> {
     let deactivated_at: Option<i64> = row.try_get("deactivated_at").map_err(db_error)?;
@@ -30,7 +30,68 @@ fn user_from_row(row: &AnyRow) -> DomainResult<User> {
             .map_err(|_| DomainError::internal(format!("stored role {role:?}")))?,
         active: deactivated_at.is_none(),
         created_at: rfc3339(row.try_get("created_at").map_err(db_error)?),
+        timezone: row.try_get("timezone").map_err(db_error)?,
+        language: row.try_get("language").map_err(db_error)?,
     })
+}
+
+fn email_taken(err: sqlx::Error) -> DomainError {
+    match unique_violation_on(&err, &["email"]) {
+        Some(_) => DomainError::Conflict {
+            field: Some("email"),
+            code: "email_taken",
+            message: "an account with this email already exists".into(),
+        },
+        None => db_error(err),
+    }
+}
+
+/// Writes an account's names, e-mail, language and time zone; returns the
+/// account, or none if it does not exist. A taken e-mail is a conflict.
+pub async fn update_settings(
+    conn: &mut AnyConnection,
+    id: UserId,
+    changes: &crate::accounts::ValidChanges,
+) -> DomainResult<Option<User>> {
+    let sql = format!(
+        "UPDATE users SET first_name = $2, last_name = $3, email = $4, language = $5, timezone = $6 \
+         WHERE id = $1 RETURNING {USER_COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(changes.first_name.as_str())
+        .bind(changes.last_name.as_str())
+        .bind(changes.email.as_str())
+        .bind(changes.language)
+        .bind(changes.timezone.as_deref())
+        .fetch_optional(conn)
+        .await
+        .map_err(email_taken)?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// An account's password hash.
+pub async fn password_hash(conn: &mut AnyConnection, id: UserId) -> DomainResult<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// Replaces an account's password hash.
+pub async fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: UserId,
+    hash: &str,
+) -> DomainResult<bool> {
+    let result = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected() == 1)
 }
 
 /// Fields of a new account row.
@@ -142,6 +203,16 @@ pub async fn deactivate(conn: &mut AnyConnection, id: UserId) -> DomainResult<bo
             .execute(conn)
             .await
             .map_err(db_error)?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Clears an account's deactivation; returns false if it does not exist.
+pub async fn reactivate(conn: &mut AnyConnection, id: UserId) -> DomainResult<bool> {
+    let result = sqlx::query("UPDATE users SET deactivated_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
     Ok(result.rows_affected() == 1)
 }
 

@@ -293,6 +293,8 @@ pub struct VitalAlert {
     pub patient_name: String,
     /// The device whose reading raised it, when one did.
     pub dispositif: Option<i64>,
+    /// That device's name.
+    pub device_name: Option<String>,
     /// What it is about (`spo2_low`, `news2`, `no_signal:12`…).
     pub condition: String,
     pub niveau: AlertLevel,

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/users/", get(list).post(create_staff))
         .route("/api/v1/users/{id}/", get(one))
         .route("/api/v1/users/{id}/deactivate/", post(deactivate))
+        .route("/api/v1/users/{id}/reactivate/", post(reactivate))
 }
 
 /// An account as the API shows it.
@@ -88,8 +89,8 @@ impl From<RegisterRequest> for SignUpForm {
 /// A new doctor or administrator account.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewStaffRequest {
-    /// `doctor` or `admin`.
-    #[schema(pattern = "^(doctor|admin)$", example = "doctor")]
+    /// `patient`, `doctor` or `admin`.
+    #[schema(pattern = "^(patient|doctor|admin)$", example = "doctor")]
     pub role: String,
     #[serde(flatten)]
     #[schema(inline)]
@@ -166,7 +167,7 @@ pub async fn list(
     Ok(Json(users.into_iter().map(Into::into).collect()))
 }
 
-/// Create a doctor or administrator account (administrators).
+/// Create an account of any role (administrators): a patient who cannot sign up alone, a doctor, an administrator.
 #[utoipa::path(post, path = "/api/v1/users/", tag = "accounts", request_body = NewStaffRequest, security(("bearer" = [])),
     responses(
         (status = 201, body = UserBody),
@@ -221,6 +222,25 @@ pub async fn deactivate(
             .services
             .accounts
             .deactivate(&principal, id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Reactivate a deactivated account (administrators); its owner signs in again.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate/", tag = "accounts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Account id")),
+    responses((status = 200, body = UserBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    CurrentUser(principal): CurrentUser,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<Json<UserBody>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .accounts
+            .reactivate(&principal, id)
             .await?
             .into(),
     ))

@@ -1,6 +1,7 @@
 //! The REST API: thin handlers over the domain services. Every route accepts
 //! `Authorization: Bearer <access token>`.
 
+pub mod account_settings;
 pub mod accounts;
 pub mod appointments;
 pub mod availability;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(tokens::router())
         .merge(accounts::router())
+        .merge(account_settings::router())
         .merge(availability::router())
         .merge(doctors::router())
         .merge(exceptions::router())

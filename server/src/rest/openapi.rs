@@ -11,8 +11,9 @@ use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
-    accounts, appointments, availability, calendars, chat, consultations, doctors, exceptions,
-    health, iot, medical, slots, specialties, symptoms, tokens, treatments, waitlist,
+    account_settings, accounts, appointments, availability, calendars, chat, consultations,
+    doctors, exceptions, health, iot, medical, slots, specialties, symptoms, tokens, treatments,
+    waitlist,
 };
 use crate::state::AppState;
 
@@ -24,6 +25,9 @@ use crate::state::AppState;
         tokens::obtain, tokens::refresh, tokens::logout,
         accounts::register, accounts::me, accounts::list, accounts::create_staff, accounts::one,
         accounts::deactivate,
+        accounts::reactivate,
+        account_settings::update_me, account_settings::change_password, account_settings::update_account,
+        account_settings::issue_reset, account_settings::reset_password,
         specialties::specialties, specialties::create, specialties::update, specialties::remove,
         availability::list, availability::create, availability::one, availability::replace, availability::patch,
         availability::remove, availability::available_slots, exceptions::list_exceptions,

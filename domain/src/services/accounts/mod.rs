@@ -1,11 +1,15 @@
-//! Accounts: patients sign up themselves; administrators create doctors and
-//! administrators, list accounts and deactivate them.
+//! Accounts: patients sign up themselves; administrators create accounts of
+//! every role, list, change, deactivate and reactivate them. What people
+//! change of their own account is in `settings`.
 
 use crate::accounts::{NewAccount, Role, SignUpForm, Specialty, User, UserId};
 use crate::auth::{Principal, hash_password};
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::forms::parse_timezone;
 use crate::store::{Db, availability, db_error, sessions, specialties, users};
+
+mod settings;
+pub use settings::{PasswordReset, RESET_LINK_MINUTES};
 
 /// Page size cap for account listings.
 const MAX_PAGE: i64 = 200;
@@ -41,17 +45,11 @@ impl AccountService {
         self.create(Role::Patient, account, None, None).await
     }
 
-    /// An administrator creates a doctor or an administrator.
+    /// An administrator creates an account of any role (a patient who cannot
+    /// sign up alone, a doctor, an administrator).
     pub async fn create_staff(&self, actor: &Principal, new: &NewStaff) -> DomainResult<User> {
         actor.require(Role::Admin)?;
         let role = Role::parse(new.role.trim())?;
-        if role == Role::Patient {
-            return Err(DomainError::invalid(
-                "role",
-                "invalid_role",
-                "administrators create doctors and administrators; patients sign up themselves",
-            ));
-        }
         let account = NewAccount::parse(&new.form)?;
         let specialty = match (role, new.specialty.as_deref().map(str::trim)) {
             (Role::Doctor, Some(code)) if !code.is_empty() => Some(code.to_owned()),
@@ -182,6 +180,22 @@ impl AccountService {
             session_id: None,
         });
         tracing::info!(user_id = id, by = actor.user_id, "account deactivated");
+        Ok(user)
+    }
+
+    /// Reactivates a deactivated account (administrators). Its sessions were
+    /// ended when it was deactivated: its owner signs in again.
+    pub async fn reactivate(&self, actor: &Principal, id: UserId) -> DomainResult<User> {
+        actor.require(Role::Admin)?;
+        let mut tx = self.db.begin_write().await?;
+        if !users::reactivate(&mut tx, id).await? {
+            return Err(DomainError::NotFound("account"));
+        }
+        let user = users::by_id(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("account"))?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(user_id = id, by = actor.user_id, "account reactivated");
         Ok(user)
     }
 
