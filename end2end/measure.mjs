@@ -1,7 +1,9 @@
 // Loads three pages in Chromium on a throttled network (DevTools' "Slow 4G":
 // 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, cache disabled) and prints,
 // per page, the bytes transferred (all, and the WebAssembly) and the time from
-// navigation to a hydrated page (<html data-hydrated>, set by frontend/).
+// navigation to a hydrated page (<html data-hydrated>, set by frontend/), then
+// that time again with the CPU slowed down 4x as well (DevTools' CPU throttling,
+// Lighthouse's mobile figure: a mid-range phone).
 // Run through scripts/measure.sh, which starts the release server.
 import { BASE, launch } from './support.mjs';
 
@@ -12,6 +14,7 @@ const SLOW_4G = {
   uploadThroughput: (750 * 1000) / 8,
 };
 const RUNS = Number(process.env.MEASURE_RUNS ?? 3);
+const CPU_SLOWDOWN = 4;
 const PATIENT = { login: 'marie', password: 'rendez-vous-2026' };
 
 /** Records when the page's root gets `data-hydrated`, in ms since navigation start. */
@@ -41,12 +44,13 @@ async function firstDoctorPath(page) {
   return path;
 }
 
-/** One throttled, uncached load of `path` in `page`. */
-async function measure(page, path) {
+/** One throttled, uncached load of `path` in `page`, the CPU slowed down `cpuRate` times. */
+async function measure(page, path, cpuRate) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuRate });
   const urls = new Map();
   let total = 0;
   let wasm = 0;
@@ -59,12 +63,33 @@ async function measure(page, path) {
   await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 60000, polling: 50 });
   const hydrated = await page.evaluate(() => window.__hydratedAt);
   await page.waitForLoadState('networkidle');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   await cdp.detach();
   return { total, wasm, hydrated };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** `RUNS` loads of `target` in fresh contexts, the CPU slowed down `cpuRate` times. */
+async function runs(browser, target, cpuRate) {
+  const results = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    let path = target.path;
+    if (target.signedIn) {
+      await signIn(page);
+      path = await firstDoctorPath(page);
+    }
+    await page.addInitScript(HYDRATION_PROBE);
+    results.push(await measure(page, path, cpuRate));
+    await context.close();
+  }
+  return results;
+}
 
 const browser = await launch();
 try {
@@ -73,29 +98,22 @@ try {
     { name: 'sign-in', path: '/login', signedIn: false },
     { name: 'doctor page (signed in)', path: null, signedIn: true },
   ];
-  console.log(`Slow 4G (1.6 Mbit/s down, 750 kbit/s up, 150 ms), cache disabled, median of ${RUNS} loads`);
-  console.log(`${'page'.padEnd(26)}${'transferred'.padStart(13)}${'of it WASM'.padStart(13)}${'hydrated'.padStart(11)}`);
+  console.log(`Slow 4G (1.6 Mbit/s down, 750 kbit/s up, 150 ms), cache disabled, median of ${RUNS} loads;`);
+  console.log(`hydrated: on Slow 4G, and on Slow 4G with the CPU ${CPU_SLOWDOWN}x slower`);
+  console.log(`${''.padEnd(52)}${'hydrated'.padStart(11)}${'hydrated'.padStart(11)}`);
+  console.log(`${'page'.padEnd(26)}${'transferred'.padStart(13)}${'of it WASM'.padStart(13)}`
+    + `${'Slow 4G'.padStart(11)}${`+ ${CPU_SLOWDOWN}x CPU`.padStart(11)}`);
   for (const target of pages) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      const context = await browser.newContext({ locale: 'fr-FR' });
-      const page = await context.newPage();
-      page.setDefaultTimeout(30000);
-      let path = target.path;
-      if (target.signedIn) {
-        await signIn(page);
-        path = await firstDoctorPath(page);
-      }
-      await page.addInitScript(HYDRATION_PROBE);
-      runs.push(await measure(page, path));
-      await context.close();
-    }
+    const network = await runs(browser, target, 1);
+    const cpu = await runs(browser, target, CPU_SLOWDOWN);
     const row = {
-      total: median(runs.map((r) => r.total)),
-      wasm: median(runs.map((r) => r.wasm)),
-      hydrated: median(runs.map((r) => r.hydrated)),
+      total: median(network.map((r) => r.total)),
+      wasm: median(network.map((r) => r.wasm)),
+      hydrated: median(network.map((r) => r.hydrated)),
+      hydratedCpu: median(cpu.map((r) => r.hydrated)),
     };
-    console.log(`${target.name.padEnd(26)}${kb(row.total).padStart(13)}${kb(row.wasm).padStart(13)}${`${(row.hydrated / 1000).toFixed(2)} s`.padStart(11)}`);
+    console.log(`${target.name.padEnd(26)}${kb(row.total).padStart(13)}${kb(row.wasm).padStart(13)}`
+      + `${secs(row.hydrated).padStart(11)}${secs(row.hydratedCpu).padStart(11)}`);
   }
 } finally {
   await browser.close();

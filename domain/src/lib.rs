@@ -9,6 +9,7 @@
 mod wire;
 
 pub mod accounts;
+pub mod activity;
 pub mod bounds;
 pub mod care;
 pub mod chat;

@@ -1,6 +1,7 @@
 -- Each person's own settings: the time zone and language the portals use for
 -- them (empty: the browser's), and one-time password reset links issued by an
--- administrator (only a hash of the token is kept).
+-- administrator (only a hash of the token is kept); refused sign-ins counted
+-- per hour for the administrators' home (no name or address kept).
 ALTER TABLE users ADD COLUMN timezone TEXT;
 ALTER TABLE users ADD COLUMN language TEXT;
 
@@ -13,3 +14,8 @@ CREATE TABLE password_resets (
     used_at     BIGINT
 );
 CREATE INDEX password_resets_user ON password_resets (user_id);
+
+CREATE TABLE sign_in_failures (
+    hour   BIGINT  PRIMARY KEY,
+    count  BIGINT  NOT NULL
+);

@@ -253,7 +253,7 @@ pub fn Pager(page: TrailPage, query: String) -> impl IntoView {
 pub fn TrailTable(entries: Vec<TrailEntry>, about_patient: bool, me: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="mt-4 overflow-x-auto rounded-2xl border border-slate-200 bg-white shadow-sm">
+        <div class="mt-4 overflow-x-auto rounded-2xl border border-slate-200 bg-white shadow-sm" tabindex="0" role="region" aria-label=move || i18n.t(|t| t.u.table_scroll)>
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="trail-table">
                 <thead class="bg-slate-50"><tr>
                     <th class=TH>{move || i18n.t(|t| t.m.col_when)}</th>

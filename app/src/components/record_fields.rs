@@ -58,7 +58,7 @@ pub fn SectionText<S: Clone + Send + Sync + 'static>(
 fn ReadOnly(label: RecText, #[prop(into)] value: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="text-sm">
+        <dl class="text-sm">
             <dt class="font-medium text-slate-700">{move || i18n.t(|t| label(t.r))}</dt>
             <dd class="mt-0.5 whitespace-pre-line text-slate-900">
                 {move || {
@@ -66,7 +66,7 @@ fn ReadOnly(label: RecText, #[prop(into)] value: Signal<String>) -> impl IntoVie
                     if v.trim().is_empty() { i18n.t(|t| t.r.not_said).to_owned() } else { v }
                 }}
             </dd>
-        </div>
+        </dl>
     }
 }
 

@@ -50,6 +50,40 @@ pub fn date_text(lang: Lang, date: &str) -> String {
     }
 }
 
+/// A language a doctor speaks, by its ISO 639-1 code, named in the reader's
+/// language (the code itself when unknown).
+pub fn language_name(lang: Lang, code: &str) -> String {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("fr", "français", "French"),
+        ("en", "anglais", "English"),
+        ("ar", "arabe", "Arabic"),
+        ("es", "espagnol", "Spanish"),
+        ("de", "allemand", "German"),
+        ("it", "italien", "Italian"),
+        ("pt", "portugais", "Portuguese"),
+        ("nl", "néerlandais", "Dutch"),
+        ("vi", "vietnamien", "Vietnamese"),
+        ("zh", "chinois", "Chinese"),
+        ("ln", "lingala", "Lingala"),
+        ("sw", "swahili", "Swahili"),
+        ("wo", "wolof", "Wolof"),
+        ("tr", "turc", "Turkish"),
+        ("ru", "russe", "Russian"),
+        ("ro", "roumain", "Romanian"),
+        ("pl", "polonais", "Polish"),
+        ("kab", "kabyle", "Kabyle"),
+        ("ber", "berbère", "Berber"),
+    ];
+    let code = code.trim().to_ascii_lowercase();
+    NAMES
+        .iter()
+        .find(|(c, ..)| *c == code)
+        .map_or(code.clone(), |(_, fr, en)| match lang {
+            Lang::Fr => (*fr).to_owned(),
+            Lang::En => (*en).to_owned(),
+        })
+}
+
 /// A coloured status badge.
 #[component]
 pub fn StatusBadge(status: String) -> impl IntoView {

@@ -75,7 +75,7 @@ pub fn age_text(v: &Vitals, now: Timestamp, at: Timestamp) -> String {
         0..=29 => return v.just_now.to_owned(),
         30..=3599 => format!("{} min", (secs + 30) / 60),
         3600..=86_399 => format!("{} h", secs / 3600),
-        _ => format!("{} j", secs / 86_400),
+        _ => format!("{}{}", secs / 86_400, v.days_short),
     };
     format!("{}{amount}{}", v.ago_before, v.ago_after)
 }
@@ -242,22 +242,31 @@ pub fn News2Badge(#[prop(into)] news2: Signal<Option<News2>>) -> impl IntoView {
     move || match news2.get() {
         Some(n) => {
             let label = format!(
-                "{} {}{} — {}",
+                "{} {} — {}",
                 i18n.tr().v.news2_title,
-                if n.complete() { "" } else { "≥ " },
-                n.score,
+                news2_score_text(&n),
                 risk_text(i18n.tr().v, n.risk)
             );
             view! {
                 <span class=format!("inline-flex min-w-10 justify-center rounded-full px-2.5 py-1 text-sm font-bold {}", risk_class(n.risk))
                     title=label.clone() aria-label=label data-testid="news2-badge" data-risk=n.risk.as_str() data-score=n.score>
-                    {if n.complete() { String::new() } else { "≥".to_owned() }}{n.score}
+                    {news2_score_text(&n)}
                 </span>
             }
             .into_any()
         }
-        None => view! { <span class="text-sm text-slate-400" data-testid="news2-badge">"—"</span> }
+        None => view! { <span class="text-sm text-slate-500" data-testid="news2-badge">"—"</span> }
             .into_any(),
+    }
+}
+
+/// A NEWS2 score as shown everywhere: the score, "≥ score" when parameters
+/// were not measured, "—" when nothing measured scored yet.
+pub fn news2_score_text(n: &News2) -> String {
+    match (n.complete(), n.score) {
+        (true, score) => score.to_string(),
+        (false, 0) => "—".to_owned(),
+        (false, score) => format!("≥ {score}"),
     }
 }
 
@@ -277,7 +286,7 @@ pub fn News2Panel(#[prop(into)] news2: Signal<Option<News2>>) -> impl IntoView {
                         <div class="mt-2 flex items-center gap-3">
                             <span class=format!("rounded-xl px-4 py-2 text-3xl font-bold {}", risk_class(n.risk))
                                 data-testid="news2-score" data-risk=n.risk.as_str()>
-                                {if n.complete() { String::new() } else { "≥ ".to_owned() }}{n.score}
+                                {news2_score_text(&n)}
                             </span>
                             <span class="font-semibold text-slate-800">{risk_text(v, n.risk)}</span>
                         </div>
@@ -300,7 +309,7 @@ pub fn News2Panel(#[prop(into)] news2: Signal<Option<News2>>) -> impl IntoView {
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 150.0;
 const LEFT: f64 = 44.0;
-const BOTTOM: f64 = 20.0;
+const BOTTOM: f64 = 2.0;
 
 /// One vital's chart over its window: the normal range shaded, the range of
 /// values (min to max) per bucket as a band, and the mean as a line.
@@ -364,22 +373,29 @@ pub fn VitalChart(series: Signal<Series>, now: ReadSignal<Timestamp>) -> impl In
             spec.symbol,
         );
         let label = summary.clone();
+        // The plot stretches to the card's width; its labels are HTML, so
+        // the text keeps its shape.
+        let (high_text, low_text) = (value_text(lang, s.vital, high), value_text(lang, s.vital, low));
         view! {
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="h-40 w-full" role="img" aria-label=label
-                preserveAspectRatio="none" data-points=s.points.len()>
-                <title>{summary}</title>
-                {(spec.normal.1 > spec.normal.0).then(|| view! {
-                    <rect x=LEFT y=normal.0 width=WIDTH - LEFT height=(normal.1 - normal.0).max(0.0) class="fill-emerald-50" />
-                })}
-                <line x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM class="stroke-slate-300" stroke-width="1" />
-                <text x="2" y="12" class="fill-slate-500 text-[11px]">{value_text(lang, s.vital, high)}</text>
-                <text x="2" y=HEIGHT - BOTTOM class="fill-slate-500 text-[11px]">{value_text(lang, s.vital, low)}</text>
-                <text x=LEFT y=HEIGHT - 4.0 class="fill-slate-500 text-[11px]">{i18n.moment_ms(from)}</text>
-                <text x=WIDTH - 4.0 y=HEIGHT - 4.0 text-anchor="end" class="fill-slate-500 text-[11px]">{i18n.moment_ms(to)}</text>
-                <polygon points=band.join(" ") class="fill-teal-100" />
-                <polyline points=mean.join(" ") fill="none" class="stroke-teal-700" stroke-width="2" vector-effect="non-scaling-stroke" />
-                {last.map(|(cx, cy)| view! { <circle cx=cx cy=cy r="3" class="fill-teal-800" /> })}
-            </svg>
+            <div class="relative">
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="block h-40 w-full" role="img" aria-label=label
+                    preserveAspectRatio="none" data-points=s.points.len()>
+                    <title>{summary}</title>
+                    {(spec.normal.1 > spec.normal.0).then(|| view! {
+                        <rect x=LEFT y=normal.0 width=WIDTH - LEFT height=(normal.1 - normal.0).max(0.0) class="fill-emerald-50" />
+                    })}
+                    <line x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM class="stroke-slate-300" stroke-width="1" vector-effect="non-scaling-stroke" />
+                    <polygon points=band.join(" ") class="fill-teal-100" />
+                    <polyline points=mean.join(" ") fill="none" class="stroke-teal-700" stroke-width="2" vector-effect="non-scaling-stroke" />
+                    {last.map(|(cx, cy)| view! { <circle cx=cx cy=cy r="3" class="fill-teal-800" /> })}
+                </svg>
+                <span aria-hidden="true" class="pointer-events-none absolute left-0 top-0 text-[11px] text-slate-500">{high_text}</span>
+                <span aria-hidden="true" class="pointer-events-none absolute bottom-0 left-0 text-[11px] text-slate-500">{low_text}</span>
+            </div>
+            <div aria-hidden="true" class="mt-1 flex justify-between gap-2 text-[11px] text-slate-500">
+                <span>{i18n.moment_ms(from)}</span>
+                <span>{i18n.moment_ms(to)}</span>
+            </div>
         }
     };
     view! {

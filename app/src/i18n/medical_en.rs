@@ -31,7 +31,7 @@ pub const MEDICAL_EN: Medical = Medical {
     contact_phone_label: "Contact’s phone",
     contact_relation_label: "Relationship to you",
     contact_hint: "Fill in all three fields, or none.",
-    mobile_label: "My mobile phone",
+    mobile_label: "Mobile phone",
     blood_pressure_label: "Blood pressure level",
     cholesterol_label: "Cholesterol level",
     time_zone_label: "Time zone",

@@ -31,7 +31,7 @@ pub const MEDICAL_FR: Medical = Medical {
     contact_phone_label: "Téléphone du contact",
     contact_relation_label: "Lien avec vous",
     contact_hint: "Renseignez les trois champs, ou aucun.",
-    mobile_label: "Mon téléphone mobile",
+    mobile_label: "Téléphone mobile",
     blood_pressure_label: "Niveau de tension artérielle",
     cholesterol_label: "Niveau de cholestérol",
     time_zone_label: "Fuseau horaire",

@@ -72,7 +72,7 @@ pub const RECORDS_FR: Records = Records {
     complementary_label: "Examens complémentaires",
     recommendations_label: "Recommandations",
     follow_up_label: "Suivi",
-    recent_vitals: "Mesures récentes de vos appareils",
+    recent_vitals: "Mesures récentes des appareils",
     no_recent_vitals: "Aucune mesure cette semaine.",
     attached_check: "Analyse de symptômes jointe",
     submit: "Envoyer au médecin",

@@ -62,6 +62,11 @@ pub const UI_EN: Ui = Ui {
     nav_profile: "My profile",
     err_wrong_password: "This is not the current password.",
     err_invalid_reset_link: "This link is unknown, used or expired: ask for another.",
+    accounts_today: "Accounts created today",
+    active_alerts_title: "Active alerts",
+    refused_sign_ins: "Refused sign-ins today",
+    appointments_today: "Today’s appointments",
+    table_scroll: "Table (scrolls sideways)",
     menu: "Menu",
     close_menu: "Close the menu",
 };

@@ -63,6 +63,11 @@ pub const UI_FR: Ui = Ui {
     nav_profile: "Mon profil",
     err_wrong_password: "Ce n’est pas le mot de passe actuel.",
     err_invalid_reset_link: "Ce lien est inconnu, déjà utilisé ou expiré : demandez-en un autre.",
+    accounts_today: "Comptes créés aujourd’hui",
+    active_alerts_title: "Alertes actives",
+    refused_sign_ins: "Connexions refusées aujourd’hui",
+    appointments_today: "Rendez-vous du jour",
+    table_scroll: "Tableau (défile horizontalement)",
     menu: "Menu",
     close_menu: "Fermer le menu",
 };

@@ -52,6 +52,8 @@ pub struct Vitals {
     pub repeats: &'static str,
     pub peak: &'static str,
     pub side_low: &'static str,
+    /// After a number of days (" j", " d").
+    pub days_short: &'static str,
     pub side_high: &'static str,
     pub latest: &'static str,
     pub worst: &'static str,

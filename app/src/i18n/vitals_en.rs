@@ -54,6 +54,7 @@ pub const VITALS_EN: Vitals = Vitals {
     repeats: "readings",
     peak: "peak",
     side_low: "low",
+    days_short: " d",
     side_high: "high",
     latest: "latest",
     worst: "worst",

@@ -54,6 +54,7 @@ pub const VITALS_FR: Vitals = Vitals {
     repeats: "mesures",
     peak: "pic",
     side_low: "basse",
+    days_short: " j",
     side_high: "élevée",
     latest: "dernière valeur",
     worst: "la pire",

@@ -122,6 +122,7 @@ pub fn AccountsPage() -> impl IntoView {
         <div class="mt-6 flex items-center gap-3">
             <select
                 data-testid="role-filter"
+                aria-label=move || i18n.t(|t| t.role_label)
                 class="rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm"
                 on:change=move |ev| role_filter.set(event_target_value(&ev))
             >

@@ -86,7 +86,10 @@ pub fn AgendaPage() -> impl IntoView {
             <A href=move || link(if week() { "week" } else { "day" }, shift(&date(), if week() { 7 } else { 1 })) attr:class=SECONDARY>"→"</A>
             <A href=move || link("day", date()) attr:class=SECONDARY>{move || i18n.t(|t| t.s.view_day)}</A>
             <A href=move || link("week", date()) attr:class=SECONDARY>{move || i18n.t(|t| t.s.view_week)}</A>
-            <span class="text-sm text-slate-600">{date}</span>
+            <span class="text-sm text-slate-600" data-testid="agenda-date">{move || {
+                let today = crate::time::civil_in(&i18n.zone(), jiff::Timestamp::now()).date();
+                date().parse::<jiff::civil::Date>().map(|d| crate::time::day_words(i18n.lang(), d, today)).unwrap_or_default()
+            }}</span>
         </div>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -141,7 +144,7 @@ fn DoctorAppointment(
             </div>
             <Show when=move || answer>
                 <div class="mt-2 flex flex-wrap items-center gap-2">
-                    <input class=format!("flex-1 {INPUT}") placeholder=move || i18n.t(|t| t.s.message_label)
+                    <input class=format!("min-w-0 basis-full sm:flex-1 sm:basis-auto {INPUT}") placeholder=move || i18n.t(|t| t.s.message_label)
                         on:input=move |ev| message.set(event_target_value(&ev)) />
                     <button type="button" class=PRIMARY data-testid="accept" on:click=move |_| send("accept")>{move || i18n.t(|t| t.s.accept)}</button>
                     <button type="button" class=DANGER data-testid="refuse" on:click=move |_| send("refuse")>{move || i18n.t(|t| t.s.refuse)}</button>
@@ -263,7 +266,7 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                 match list.await {
                     Ok(list) if list.is_empty() => view! { <div class="mt-4"><Empty text=|s| s.agenda_empty /></div> }.into_any(),
                     Ok(list) => view! {
-                        <div class="mt-4 overflow-x-auto rounded-2xl border border-slate-200 bg-white shadow-sm">
+                        <div class="mt-4 overflow-x-auto rounded-2xl border border-slate-200 bg-white shadow-sm" tabindex="0" role="region" aria-label=move || i18n.t(|t| t.u.table_scroll)>
                             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="all-appointments">
                                 <thead class="bg-slate-50"><tr>
                                     <th class=th>{move || i18n.t(|t| t.s.when_label)}</th>

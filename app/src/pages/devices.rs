@@ -69,7 +69,7 @@ fn DeviceTable(list: Vec<Device>, revoke: ServerAction<RevokeDevice>) -> impl In
     let i18n = use_i18n();
     let th = "px-3 py-2 text-left font-semibold text-slate-600";
     view! {
-        <div class=format!("mt-4 overflow-x-auto {CARD} p-0")>
+        <div class=format!("mt-4 overflow-x-auto {CARD} p-0") tabindex="0" role="region" aria-label=move || i18n.t(|t| t.u.table_scroll)>
             <table class="min-w-full text-sm" data-testid="devices">
                 <thead class="bg-slate-50"><tr>
                     <th class=th>{move || i18n.t(|t| t.v.col_device)}</th>

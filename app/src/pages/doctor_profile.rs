@@ -23,7 +23,7 @@ pub fn DoctorProfilePage() -> impl IntoView {
     let schedule = Resource::new(move || action.version().get(), |_| my_schedule());
     let specialties = Resource::new(|| (), |_| list_specialties());
     view! {
-        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.profile_title)}</h1>
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.u.nav_profile)}</h1>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match schedule.await {

@@ -13,7 +13,7 @@ use crate::api::scheduling::{
     BookSlot, DayView, DoctorCard, JoinWaitlist, WeekOfSlots, doctor_week, search_doctors,
 };
 use crate::components::forms::ErrorBanner;
-use crate::components::sched::{CARD, Empty, INPUT, PRIMARY, SECONDARY, date_text};
+use crate::components::sched::{CARD, Empty, INPUT, PRIMARY, SECONDARY, date_text, language_name};
 use crate::i18n::{Lang, use_i18n};
 
 /// `/patient/doctors`: the search form and its results.
@@ -124,7 +124,7 @@ fn DoctorSummary(doctor: DoctorCard, link: bool) -> impl IntoView {
                 <p class="mt-2 text-sm text-slate-700">{d.bio.clone()}</p>
             </Show>
             <dl class="mt-2 space-y-1 text-sm text-slate-600">
-                <div><dt class="inline">{move || i18n.t(|t| t.s.languages_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{d.languages.join(", ")}</dd></div>
+                <div><dt class="inline">{move || i18n.t(|t| t.s.languages_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{let codes = d.languages.clone(); move || codes.iter().map(|c| language_name(i18n.lang(), c)).collect::<Vec<_>>().join(", ")}</dd></div>
                 <Show when={let a = d.address.clone(); move || !a.is_empty()}>
                     <div><dt class="inline">{move || i18n.t(|t| t.s.address_label)}{move || i18n.t(|t| t.colon)}</dt><dd class="inline">{d.address.clone()}</dd></div>
                 </Show>
@@ -227,7 +227,7 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
                 {day.slots.into_iter().map(|slot| {
                     if slot.remaining == 0 {
                         return view! {
-                            <span class="rounded-lg bg-slate-100 px-2 py-1 text-center text-sm text-slate-400 line-through" data-testid="full-slot">
+                            <span class="rounded-lg bg-slate-100 px-2 py-1 text-center text-sm text-slate-600 line-through" data-testid="full-slot">
                                 {slot.start.time.clone()}
                             </span>
                         }.into_any();
@@ -236,13 +236,13 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
                     view! {
                         <A href=href scroll=false attr:class="flex min-h-11 flex-col justify-center rounded-lg bg-teal-50 px-2 py-1 text-center text-sm font-medium text-teal-900 hover:bg-teal-100" attr:data-testid="slot">
                             {slot.start.time.clone()}
-                            <span class="block text-[10px] text-teal-700">{slot.remaining} " " {move || i18n.t(|t| t.s.places_left)}</span>
+                            {(slot.remaining > 1).then(|| view! { <span class="block text-[10px] text-teal-700">{slot.remaining} " " {move || i18n.t(|t| t.s.places_left)}</span> })}
                         </A>
                     }.into_any()
                 }).collect_view()}
             </div>
-            {closed.then(|| view! { <p class="text-center text-xs text-slate-400">{move || i18n.t(|t| t.s.no_slots_day)}</p> })}
-            {past.then(|| view! { <p class="text-center text-xs text-slate-300">"—"</p> })}
+            {closed.then(|| view! { <p class="text-center text-xs text-slate-500">{move || i18n.t(|t| t.s.no_slots_day)}</p> })}
+            {past.then(|| view! { <p class="text-center text-xs text-slate-500">"—"</p> })}
             {full.then(|| view! {
                 <p class="text-center text-xs font-medium text-slate-600">{move || i18n.t(|t| t.s.day_full)}</p>
                 <JoinWaitlistButton doctor_id date=date.clone() />

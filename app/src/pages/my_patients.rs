@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::care_team::EmptyMedical;
-use super::treatments::TreatmentsSection;
+use super::treatments::{Treatments, TreatmentsSection};
 use crate::api::medical::{BreakGlass, care_relationships, read_medical_profile};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL, ProfileView, Relationship};
@@ -85,6 +85,8 @@ pub fn PatientFilePage() -> impl IntoView {
     // The doctor's running relationships: the patient's name, and whether a
     // readable file is read under emergency access rather than as carer.
     let team = Resource::new(move || glass.version().get(), |_| care_relationships(false));
+    // Made here, before the Suspense that shows it (see `Treatments`).
+    let treatments = Treatments::new(Signal::derive(move || Some(id())));
     view! {
         <A href="/doctor/patients" attr:class="text-sm text-teal-700 underline">{move || i18n.t(|t| t.m.back_to_patients)}</A>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
@@ -108,7 +110,7 @@ pub fn PatientFilePage() -> impl IntoView {
                         <div class="mt-4"><ProfileView profile=p /></div>
                         <section class="mt-6" data-testid="patient-treatments">
                             <h2 class="text-xl font-semibold">{move || i18n.t(|t| t.m.treatments_section)}</h2>
-                            <TreatmentsSection patient_id=Some(patient_id) />
+                            <TreatmentsSection data=treatments />
                         </section>
                     }.into_any(),
                     Err(err) if err.code == "permission_denied" => view! {

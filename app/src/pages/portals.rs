@@ -3,7 +3,6 @@
 use domain::accounts::Role;
 use leptos::prelude::*;
 
-use super::dashboard::Dashboard;
 use crate::components::portal::{NavItem, Portal};
 
 const PATIENT_NAV: &[NavItem] = &[
@@ -201,5 +200,5 @@ pub fn DoctorHome() -> impl IntoView {
 /// Administration home.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! { <Dashboard intro=|t| t.dashboard_admin_text /> }
+    view! { <super::homes::AdminHomePage /> }
 }

@@ -186,7 +186,7 @@ fn Editor(
     };
     view! {
         <header class="flex flex-wrap items-center gap-3">
-            <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.r.record_title)} " n° " {id}</h1>
+            <h1 class="text-2xl font-bold" data-record-id=id>{move || i18n.t(|t| t.r.record_title)}</h1>
             <StatusBadge status />
             <span role="status" class="text-sm text-slate-500" data-testid="save-state">{saved}</span>
         </header>
@@ -248,8 +248,8 @@ fn StatusNote(r: Consultation, doctor: bool) -> impl IntoView {
         }.into_any()),
         ConsultationStatus::Validated => Some(view! {
             <p class=format!("{note} bg-teal-50 text-teal-900") data-testid="validated-note">
-                {r.validated_by.map(|by| format!("{} {} ", lang.tr().r.validated_by, by.name))}
-                {r.validated_at.map(|at| format!("{} {}. ", lang.tr().r.on, i18n.moment(at)))}
+                {r.validated_by.map(|by| format!("{} {}", lang.tr().r.validated_by, by.name))}
+                {r.validated_at.map(|at| format!(" — {}. ", i18n.moment(at)))}
                 {move || i18n.t(|t| t.r.read_only_note)}
             </p>
         }.into_any()),
@@ -358,7 +358,7 @@ fn Prescriptions(r: Consultation, doctor: bool, add: ServerAction<AddTreatment>)
             <h2 class="font-semibold">{move || i18n.t(|t| t.r.prescriptions_title)}</h2>
             <ul class="mt-2 list-disc pl-5 text-sm">
                 {r.prescriptions.into_iter().map(|p| view! {
-                    <li>{p.medocs_name} " — " {p.frequency} " × " {p.duration_days} " j" {p.instructions.map(|i| format!(" — {i}"))}</li>
+                    <li>{p.medocs_name} " — " {p.frequency} " × " {p.duration_days} {move || i18n.t(|t| t.v.days_short)} {p.instructions.map(|i| format!(" — {i}"))}</li>
                 }).collect_view()}
             </ul>
             {any.then(|| view! {

@@ -130,7 +130,7 @@ fn Answer(a: SymptomAnswer) -> impl IntoView {
             <A href=search attr:class=format!("mt-2 inline-block {PRIMARY}") attr:data-testid="find-specialist">
                 {move || i18n.t(|t| t.m.find_specialist)}
             </A>
-            <p class="mt-3 text-xs text-slate-400">{move || i18n.t(|t| t.m.model_version)} " " {a.model_version.clone()}</p>
+            <p class="mt-3 text-xs text-slate-500">{move || i18n.t(|t| t.m.model_version)} " " {a.model_version.clone()}</p>
             <AttachToRecord check_id=a.check_id />
         </section>
     }

@@ -29,31 +29,65 @@ const FIELDS: &[&str] = &[
 #[component]
 pub fn TreatmentsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let data = Treatments::new(Signal::stored(None));
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.treatments_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.treatments_intro)}</p>
-        <TreatmentsSection patient_id=None />
+        <TreatmentsSection data />
     }
 }
 
-/// A patient's treatments: the patient's own (`patient_id` none, they tick
-/// doses) or a patient's as their doctor sees them (they prescribe).
+/// A patient's treatments and their actions, made where a page starts
+/// (before any Suspense, so the server and the browser number the resource
+/// alike): the patient's own (`patient_id` none, they tick doses) or a
+/// patient's as their doctor sees them (they prescribe).
+#[derive(Clone, Copy)]
+pub struct Treatments {
+    patient_id: Signal<Option<UserId>>,
+    add: ServerAction<AddTreatment>,
+    remove: ServerAction<DeleteTreatment>,
+    tick: ServerAction<TickDose>,
+    overview: Resource<Result<TreatmentsOverview, crate::error::UiError>>,
+}
+
+impl Treatments {
+    /// The treatments of `patient_id` (none: the caller's own).
+    pub fn new(patient_id: Signal<Option<UserId>>) -> Self {
+        let add = ServerAction::<AddTreatment>::new();
+        let remove = ServerAction::<DeleteTreatment>::new();
+        let tick = ServerAction::<TickDose>::new();
+        let overview = Resource::new(
+            move || {
+                (
+                    patient_id.get(),
+                    add.version().get(),
+                    remove.version().get(),
+                    tick.version().get(),
+                )
+            },
+            |(patient_id, ..)| read_treatments(patient_id),
+        );
+        Self {
+            patient_id,
+            add,
+            remove,
+            tick,
+            overview,
+        }
+    }
+}
+
+/// The treatments section of a page.
 #[component]
-pub fn TreatmentsSection(patient_id: Option<UserId>) -> impl IntoView {
+pub fn TreatmentsSection(data: Treatments) -> impl IntoView {
     let i18n = use_i18n();
-    let add = ServerAction::<AddTreatment>::new();
-    let remove = ServerAction::<DeleteTreatment>::new();
-    let tick = ServerAction::<TickDose>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                remove.version().get(),
-                tick.version().get(),
-            )
-        },
-        move |_| read_treatments(patient_id),
-    );
+    let Treatments {
+        patient_id,
+        add,
+        remove,
+        tick,
+        overview,
+    } = data;
     let error = Signal::derive(move || {
         remove
             .value()
@@ -66,12 +100,12 @@ pub fn TreatmentsSection(patient_id: Option<UserId>) -> impl IntoView {
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <Overview o patient=patient_id.is_none() remove tick /> }.into_any(),
+                    Ok(o) => view! { <Overview o patient=patient_id.get_untracked().is_none() remove tick /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
         </Transition>
-        <AddForm patient_id add />
+        {move || view! { <AddForm patient_id=patient_id.get() add /> }}
     }
 }
 

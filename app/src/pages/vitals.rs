@@ -333,7 +333,7 @@ fn LiveBoard(rows: Vec<BoardRow>) -> impl IntoView {
         <Show when=move || rows.with(|r| !r.is_empty()) fallback=move || view! {
             <p class=format!("mt-4 {CARD} text-slate-600") data-testid="board-empty">{move || i18n.t(|t| t.v.board_empty)}</p>
         }>
-            <div class=format!("mt-4 overflow-x-auto {CARD} p-0")>
+            <div class=format!("mt-4 overflow-x-auto {CARD} p-0") tabindex="0" role="region" aria-label=move || i18n.t(|t| t.u.table_scroll)>
                 <table class="min-w-full text-sm" data-testid="board">
                     <thead class="bg-slate-50"><tr>
                         <th class="px-3 py-2 text-left font-semibold text-slate-600">{move || i18n.t(|t| t.v.col_patient)}</th>
@@ -373,7 +373,7 @@ fn BoardLine(row: BoardRow) -> impl IntoView {
             <td class="px-3 py-2" data-testid="board-alerts" data-count=row.active_alerts>
                 {match row.worst_level {
                     Some(level) => view! { <span class="inline-flex items-center gap-1"><LevelBadge level />" × "{row.active_alerts}</span> }.into_any(),
-                    None => view! { <span class="text-slate-400">"0"</span> }.into_any(),
+                    None => view! { <span class="text-slate-500">"0"</span> }.into_any(),
                 }}
             </td>
             <td class="px-3 py-2 text-slate-700">

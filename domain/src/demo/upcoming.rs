@@ -31,9 +31,14 @@ enum Answer {
     CancelledByPatient,
     /// Cancelled by the doctor, with a word.
     CancelledByDoctor(&'static str),
+    /// Confirmed, then cancelled by the administration, with the reason
+    /// (both sides are told).
+    CancelledByAdministration(&'static str),
 }
 
-use Answer::{CancelledByDoctor, CancelledByPatient, Confirmed, Pending, Refused};
+use Answer::{
+    CancelledByAdministration, CancelledByDoctor, CancelledByPatient, Confirmed, Pending, Refused,
+};
 
 /// A request: doctor, patient, weeks after this one, day, local time, remote
 /// when the slot offers both, reason, answer.
@@ -94,6 +99,7 @@ const REQUESTS: &[Request] = &[
     Request("dr.nguyen", "marie", 2, Monday, (10, 30), false, "Essoufflement à la montée des escaliers", Pending),
     Request("dr.nguyen", "sofia", 2, Tuesday, (11, 0), false, "Contrôle après holter", Refused("Le holter n'est pas encore analysé : reprenez rendez-vous dans trois semaines.")),
     Request("dr.nguyen", "chloe", 2, Thursday, (9, 0), false, "Souffle au cœur chez ma fille", CancelledByDoctor("Je serai au bloc ce matin-là ; mon secrétariat vous propose un autre créneau.")),
+    Request("dr.dupont", "thomas", 2, Monday, (14, 0), false, "Douleur à l'épaule", CancelledByAdministration("Le cabinet est fermé ce jour-là après un dégât des eaux : reprenez un créneau, veuillez nous excuser.")),
     Request("dr.mbala", "chloe", 2, Tuesday, (8, 0), false, "Vaccins des 11 mois", Confirmed("N'oubliez pas le carnet de santé.")),
     Request("dr.mbala", "marie", 2, Tuesday, (8, 20), false, "Bilan de croissance", Pending),
     Request("dr.mbala", "sofia", 1, Monday, (9, 0), false, "Vaccins des 4 mois de ma fille", Confirmed("Pensez au carnet de santé.")),
@@ -164,6 +170,7 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
     }
     // The answers come a little later, in the order the requests came.
     let later = now + SignedDuration::from_secs(1);
+    let administration = people.principal("admin")?;
     for (id, doctor, patient, answer) in booked {
         let doctor = people.principal(doctor)?;
         let (actor, action, message) = match answer {
@@ -177,6 +184,13 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
                     .act(&doctor, id, Action::Accept, Some(""), later)
                     .await?;
                 (&doctor, Action::Cancel, message)
+            }
+            CancelledByAdministration(message) => {
+                services
+                    .appointments
+                    .act(&doctor, id, Action::Accept, Some(""), later)
+                    .await?;
+                (&administration, Action::Cancel, message)
             }
         };
         services

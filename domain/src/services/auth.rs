@@ -104,6 +104,13 @@ impl AuthService {
             Some(credentials) if matches && credentials.user.active => credentials.user,
             _ => {
                 tracing::info!("sign-in refused");
+                // Counted for the administrators' home; a failure to count
+                // does not change the answer.
+                if let Ok(mut tx) = self.db.begin_write().await {
+                    if crate::store::activity::count_refused_sign_in(&mut tx).await.is_ok() {
+                        let _ = tx.commit().await;
+                    }
+                }
                 return Err(DomainError::InvalidCredentials);
             }
         };

@@ -2,6 +2,7 @@
 //! Built once at start and shared by every door.
 
 pub mod accounts;
+pub mod activity;
 pub mod alerts;
 pub mod appointments;
 pub mod assistant;
@@ -37,6 +38,7 @@ use crate::policy::Gate;
 use crate::store::Db;
 
 pub use accounts::AccountService;
+pub use activity::ActivityService;
 pub use alerts::AlertService;
 pub use appointments::AppointmentService;
 pub use assistant::AssistantService;
@@ -62,6 +64,7 @@ pub use wards::WardService;
 #[derive(Clone)]
 pub struct Services {
     pub accounts: AccountService,
+    pub activity: ActivityService,
     pub auth: AuthService,
     pub scheduling: SchedulingService,
     pub appointments: AppointmentService,
@@ -123,6 +126,7 @@ impl Services {
         let directory = DirectoryService::new(db.clone(), scheduling.clone());
         Ok(Self {
             accounts: AccountService::new(db.clone(), bus.clone()),
+            activity: ActivityService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,
             assistant: AssistantService::new(
                 db.clone(),

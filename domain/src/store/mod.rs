@@ -4,6 +4,7 @@
 //! differs by dialect — connection set-up, migrations, how a write transaction
 //! starts, how a unique violation reads — lives in this file only.
 
+pub mod activity;
 pub mod alerts;
 pub mod appointments;
 pub mod availability;
