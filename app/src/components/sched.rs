@@ -137,7 +137,7 @@ pub fn NotificationsPanel() -> impl IntoView {
                                     let unread = !n.read;
                                     view! {
                                         <li class="flex items-start gap-2 py-2 text-sm">
-                                            <span class=if unread { "mt-1.5 h-2 w-2 rounded-full bg-teal-600" } else { "mt-1.5 h-2 w-2" }></span>
+                                            <span class=if unread { "mt-1.5 h-2 w-2 shrink-0 rounded-full bg-teal-600" } else { "mt-1.5 h-2 w-2 shrink-0" }></span>
                                             <span>{move || notice_text(i18n, &n.notice)}</span>
                                         </li>
                                     }
