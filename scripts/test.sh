@@ -45,8 +45,10 @@ fi
 say "Unit, integration and storage contract tests"
 cargo test --release "${packages[@]}"
 
-say "Browser tests (Chromium, release build)"
+say "Browser tests (Chromium, release build): features, the walk of every page (axe), the surface"
 end2end/run.sh
+say "Lighthouse on the arrival pages (mobile preset; accessibility and best practices at least 95)"
+LIGHTHOUSE_ASSERT=1 end2end/with-server.sh node end2end/lighthouse.mjs
 say "API contract (Schemathesis as patient, doctor, administrator; release build)"
 end2end/contract/run.sh
 say "All tests passed"

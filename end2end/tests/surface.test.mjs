@@ -156,7 +156,7 @@ test('a form rule broken in a server function answers 4xx, never 500', async () 
   await admin.context().close();
 });
 
-test('on a phone: the portal menu fits, and a picked slot brings the booking form into view', async () => {
+test('on a phone: the portal menu fits, a picked slot brings the booking form into view, and the booking goes through', async () => {
   const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
@@ -190,5 +190,12 @@ test('on a phone: the portal menu fits, and a picked slot brings the booking for
     const r = document.querySelector('[data-testid="booking-form"]').getBoundingClientRect();
     return r.top >= -1 && r.top < window.innerHeight - 120;
   }, null, { timeout: 5000 });
+  // Book it, and find it among the appointments, waiting for the doctor.
+  await page.fill('[data-testid="booking-form"] input[name="reason"]', 'Toux qui traîne');
+  await page.click('[data-testid="book-submit"]');
+  await page.waitForURL(/\/patient\/appointments/);
+  const booked = page.locator('[data-testid="appointment"]').filter({ hasText: 'Dr Jean Dupont', has: page.locator('[data-status="pending"]') });
+  await booked.first().waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scroll on the list');
   await context.close();
 });

@@ -305,22 +305,45 @@ async fn administrators_see_the_days_activity_and_nobody_else_does() {
     let (admin_id, _, _) = app.user_with_tokens(Role::Admin, "root.admin").await;
     for _ in 0..2 {
         let refused = app
-            .post("/api/token/", json!({"username": "marie", "password": "not the password"}))
+            .post(
+                "/api/token/",
+                json!({"username": "marie", "password": "not the password"}),
+            )
             .await;
         assert_eq!(refused.status(), 401);
     }
     let now = jiff::Timestamp::now();
-    let (from, to) = (now - jiff::SignedDuration::from_hours(1), now + jiff::SignedDuration::from_hours(1));
+    let (from, to) = (
+        now - jiff::SignedDuration::from_hours(1),
+        now + jiff::SignedDuration::from_hours(1),
+    );
     let activity = &app.state.services.activity;
     let admin = domain::auth::Principal::cli(admin_id, Role::Admin);
     let today = activity.between(&admin, from, to).await.unwrap();
-    assert_eq!((today.accounts_created, today.refused_sign_ins, today.active_alerts), (2, 2, 0));
+    assert_eq!(
+        (
+            today.accounts_created,
+            today.refused_sign_ins,
+            today.active_alerts
+        ),
+        (2, 2, 0)
+    );
     assert!(today.appointments.is_empty());
     let yesterday = activity
-        .between(&admin, from - jiff::SignedDuration::from_hours(24), to - jiff::SignedDuration::from_hours(24))
+        .between(
+            &admin,
+            from - jiff::SignedDuration::from_hours(24),
+            to - jiff::SignedDuration::from_hours(24),
+        )
         .await
         .unwrap();
-    assert_eq!((yesterday.accounts_created, yesterday.refused_sign_ins), (0, 0));
+    assert_eq!(
+        (yesterday.accounts_created, yesterday.refused_sign_ins),
+        (0, 0)
+    );
     let marie = domain::auth::Principal::cli(marie_id, Role::Patient);
-    assert_eq!(activity.between(&marie, from, to).await.unwrap_err().code(), "permission_denied");
+    assert_eq!(
+        activity.between(&marie, from, to).await.unwrap_err().code(),
+        "permission_denied"
+    );
 }

@@ -8,6 +8,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::UiError;
 
+/// The form's fields as the domain's changes.
+#[cfg(feature = "ssr")]
+fn changes(
+    first_name: String,
+    last_name: String,
+    email: String,
+    language: String,
+    timezone: String,
+) -> domain::accounts::AccountChanges {
+    domain::accounts::AccountChanges {
+        first_name,
+        last_name,
+        email,
+        language,
+        timezone,
+    }
+}
+
 /// The caller's account.
 #[server]
 pub async fn my_account() -> Result<User, UiError> {
@@ -26,13 +44,7 @@ pub async fn save_my_account(
     timezone: String,
 ) -> Result<User, UiError> {
     use crate::session::{cookie_policy, require_principal, services, set_cookies};
-    let changes = domain::accounts::AccountChanges {
-        first_name,
-        last_name,
-        email,
-        language,
-        timezone,
-    };
+    let changes = changes(first_name, last_name, email, language, timezone);
     let user = services()?
         .accounts
         .update_me(&require_principal()?, &changes)
@@ -65,13 +77,7 @@ pub async fn save_account(
     timezone: String,
 ) -> Result<User, UiError> {
     use crate::session::{require_principal, services};
-    let changes = domain::accounts::AccountChanges {
-        first_name,
-        last_name,
-        email,
-        language,
-        timezone,
-    };
+    let changes = changes(first_name, last_name, email, language, timezone);
     Ok(services()?
         .accounts
         .update_account(&require_principal()?, id, &changes)

@@ -86,7 +86,9 @@ pub async fn todays_activity() -> Result<domain::activity::Activity, UiError> {
     use crate::session::{current_reader_zone, require_principal, services};
     let tz = jiff::tz::TimeZone::get(&current_reader_zone()).unwrap_or(jiff::tz::TimeZone::UTC);
     let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
-    let start = today.to_zoned(tz.clone()).map_err(super::scheduling::internal)?;
+    let start = today
+        .to_zoned(tz.clone())
+        .map_err(super::scheduling::internal)?;
     let end = start.tomorrow().map_err(super::scheduling::internal)?;
     Ok(services()?
         .activity

@@ -375,7 +375,10 @@ pub fn VitalChart(series: Signal<Series>, now: ReadSignal<Timestamp>) -> impl In
         let label = summary.clone();
         // The plot stretches to the card's width; its labels are HTML, so
         // the text keeps its shape.
-        let (high_text, low_text) = (value_text(lang, s.vital, high), value_text(lang, s.vital, low));
+        let (high_text, low_text) = (
+            value_text(lang, s.vital, high),
+            value_text(lang, s.vital, low),
+        );
         view! {
             <div class="relative">
                 <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="block h-40 w-full" role="img" aria-label=label

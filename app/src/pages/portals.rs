@@ -200,5 +200,5 @@ pub fn DoctorHome() -> impl IntoView {
 /// Administration home.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! { <super::homes::AdminHomePage /> }
+    view! { <super::admin_home::AdminHomePage /> }
 }

@@ -23,10 +23,19 @@ impl ActivityService {
     }
 
     /// The activity between `from` and `to` (administrators).
-    pub async fn between(&self, actor: &Principal, from: Timestamp, to: Timestamp) -> DomainResult<Activity> {
+    pub async fn between(
+        &self,
+        actor: &Principal,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> DomainResult<Activity> {
         actor.require(Role::Admin)?;
         if to <= from {
-            return Err(DomainError::invalid("to", "end_before_start", "the end must follow the start"));
+            return Err(DomainError::invalid(
+                "to",
+                "end_before_start",
+                "the end must follow the start",
+            ));
         }
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
         let c = activity::counts(&mut conn, from.as_millisecond(), to.as_millisecond()).await?;

@@ -107,7 +107,10 @@ impl AuthService {
                 // Counted for the administrators' home; a failure to count
                 // does not change the answer.
                 if let Ok(mut tx) = self.db.begin_write().await {
-                    if crate::store::activity::count_refused_sign_in(&mut tx).await.is_ok() {
+                    if crate::store::activity::count_refused_sign_in(&mut tx)
+                        .await
+                        .is_ok()
+                    {
                         let _ = tx.commit().await;
                     }
                 }

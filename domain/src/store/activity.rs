@@ -51,7 +51,12 @@ pub async fn counts(conn: &mut AnyConnection, from_ms: i64, to_ms: i64) -> Domai
     .map_err(db_error)?;
     let appointments = rows
         .iter()
-        .map(|row| Ok((row.try_get("status").map_err(db_error)?, row.try_get("n").map_err(db_error)?)))
+        .map(|row| {
+            Ok((
+                row.try_get("status").map_err(db_error)?,
+                row.try_get("n").map_err(db_error)?,
+            ))
+        })
         .collect::<DomainResult<Vec<(String, i64)>>>()?;
     let active_alerts: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM vital_alerts WHERE cleared_at IS NULL")
