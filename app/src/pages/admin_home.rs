@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::dashboard::Greeting;
-use super::homes::{HomeCard, Nothing, today};
+use super::homes::{Nothing, today};
 use crate::api::accounts::todays_activity;
 use crate::components::forms::ErrorBanner;
 use crate::components::meters::Bar;

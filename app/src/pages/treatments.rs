@@ -53,6 +53,31 @@ pub struct Treatments {
 impl Treatments {
     /// The treatments of `patient_id` (none: the caller's own).
     pub fn new(patient_id: Signal<Option<UserId>>) -> Self {
+        Self::build(patient_id, read_treatments)
+    }
+
+    /// A patient's treatments, read only once `profile` was read: a doctor
+    /// refused the file is not refused a second time (and the trail not
+    /// written twice) for the treatments the page would not show.
+    pub fn after_profile(
+        patient_id: Signal<Option<UserId>>,
+        profile: Resource<Result<domain::medical::MedicalProfile, crate::error::UiError>>,
+    ) -> Self {
+        Self::build(patient_id, move |id| async move {
+            profile.await?;
+            read_treatments(id).await
+        })
+    }
+
+    fn build<Fut>(
+        patient_id: Signal<Option<UserId>>,
+        fetch: impl Fn(Option<UserId>) -> Fut + Send + Sync + 'static,
+    ) -> Self
+    where
+        Fut: std::future::Future<Output = Result<TreatmentsOverview, crate::error::UiError>>
+            + Send
+            + 'static,
+    {
         let add = ServerAction::<AddTreatment>::new();
         let remove = ServerAction::<DeleteTreatment>::new();
         let tick = ServerAction::<TickDose>::new();
@@ -65,7 +90,7 @@ impl Treatments {
                     tick.version().get(),
                 )
             },
-            |(patient_id, ..)| read_treatments(patient_id),
+            move |(patient_id, ..)| fetch(patient_id),
         );
         Self {
             patient_id,
