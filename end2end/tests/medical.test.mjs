@@ -113,7 +113,7 @@ test('a doctor of the care team reads the file, the patient sees it and withdraw
   assert.match(row, /Portail web/);
   assert.equal(await reading.first().getAttribute('data-door'), 'web');
   // His refusal before the assignment is there too; the patient's own saves show as "Vous".
-  assert.equal(await patient.locator(`[data-testid="trail-entry"][data-actor-id="${doctorId}"][data-allowed="false"]`).count(), 1);
+  assert.equal(await patient.locator(`[data-testid="trail-entry"][data-actor-id="${doctorId}"][data-resource="medical_profile"][data-allowed="false"]`).count(), 1);
   assert.match(await patient.locator('[data-testid="trail-entry"][data-action="update"] [data-testid="trail-who"]').first().innerText(), /Vous/);
   // One visit of a page is one reading, however often the server's rendering builds the page.
   assert.equal(await patient.locator(`[data-testid="trail-entry"][data-actor-id="${patientId}"][data-resource="care_relationship"]`).count(), 1);
@@ -160,7 +160,8 @@ test('a doctor of the care team reads the file, the patient sees it and withdraw
   const emergency = patient.locator(`[data-testid="trail-entry"][data-actor-id="${doctorId}"][data-emergency="true"]`);
   assert.ok(await emergency.count() >= 2, 'the grant and the reading under it');
   assert.match(await emergency.first().locator('[data-testid="emergency-flag"]').innerText(), /Urgence/);
-  assert.equal(await patient.locator(`[data-testid="trail-entry"][data-actor-id="${doctorId}"][data-allowed="false"]`).count(), 2);
+  // Refused twice on the file (the page asks for the treatments too, refused alike).
+  assert.equal(await patient.locator(`[data-testid="trail-entry"][data-actor-id="${doctorId}"][data-resource="medical_profile"][data-allowed="false"]`).count(), 2);
   await patient.context().close();
 });
 

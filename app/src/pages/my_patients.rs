@@ -86,7 +86,7 @@ pub fn PatientFilePage() -> impl IntoView {
     // readable file is read under emergency access rather than as carer.
     let team = Resource::new(move || glass.version().get(), |_| care_relationships(false));
     // Made here, before the Suspense that shows it (see `Treatments`).
-    let treatments = Treatments::after_profile(Signal::derive(move || Some(id())), profile);
+    let treatments = Treatments::new(Signal::derive(move || Some(id())));
     view! {
         <A href="/doctor/patients" attr:class="text-sm text-teal-700 underline">{move || i18n.t(|t| t.m.back_to_patients)}</A>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>

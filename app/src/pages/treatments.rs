@@ -56,19 +56,6 @@ impl Treatments {
         Self::build(patient_id, read_treatments)
     }
 
-    /// A patient's treatments, read only once `profile` was read: a doctor
-    /// refused the file is not refused a second time (and the trail not
-    /// written twice) for the treatments the page would not show.
-    pub fn after_profile(
-        patient_id: Signal<Option<UserId>>,
-        profile: Resource<Result<domain::medical::MedicalProfile, crate::error::UiError>>,
-    ) -> Self {
-        Self::build(patient_id, move |id| async move {
-            profile.await?;
-            read_treatments(id).await
-        })
-    }
-
     fn build<Fut>(
         patient_id: Signal<Option<UserId>>,
         fetch: impl Fn(Option<UserId>) -> Fut + Send + Sync + 'static,
