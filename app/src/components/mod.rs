@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod alerts;
 pub mod assistant;
 pub mod confirm;
 pub mod forms;
