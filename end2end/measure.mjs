@@ -1,4 +1,4 @@
-// Loads three pages in Chromium on a throttled network (DevTools' "Slow 4G":
+// Loads four pages in Chromium on a throttled network (DevTools' "Slow 4G":
 // 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, cache disabled) and prints,
 // per page, the bytes transferred (all, and the WebAssembly) and the time from
 // navigation to a hydrated page (<html data-hydrated>, set by frontend/), then
@@ -80,10 +80,8 @@ async function runs(browser, target, cpuRate) {
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
     let path = target.path;
-    if (target.signedIn) {
-      await signIn(page);
-      path = await firstDoctorPath(page);
-    }
+    if (target.signedIn) await signIn(page);
+    if (path === null) path = await firstDoctorPath(page);
     await page.addInitScript(HYDRATION_PROBE);
     results.push(await measure(page, path, cpuRate));
     await context.close();
@@ -96,6 +94,7 @@ try {
   const pages = [
     { name: 'landing', path: '/', signedIn: false },
     { name: 'sign-in', path: '/login', signedIn: false },
+    { name: 'patient home (signed in)', path: '/patient', signedIn: true },
     { name: 'doctor page (signed in)', path: null, signedIn: true },
   ];
   console.log(`Slow 4G (1.6 Mbit/s down, 750 kbit/s up, 150 ms), cache disabled, median of ${RUNS} loads;`);

@@ -22,21 +22,19 @@ use leptos_router::{SsrMode, path};
 use crate::components::assistant::AssistantWidget;
 use crate::components::layout::Header;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
-use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
-use crate::pages::portals::{AdminPortal, DoctorPortal, PatientPortal};
 use crate::pages::routes::{
-    AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AgendaRoute, AllAppointmentsRoute,
-    AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute,
-    DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, MessagesRoute, MonitoringRoute,
-    MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute,
-    PatientHomeRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
-    PatientVitalsRoute, ResetPasswordRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute,
-    WaitlistRoute,
+    AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AdminPortalRoute, AgendaRoute,
+    AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute,
+    DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute, DoctorProfileRoute, DoctorRecordRoute,
+    DoctorRecordsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
+    MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute,
+    PatientPortalRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
+    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SpecialtiesRoute, SymptomsRoute,
+    TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
-use crate::pages::sign_up::SignUpPage;
 
 /// Where the shell links the site's stylesheet. The server provides it in
 /// context: a release build names the file after a hash of its content.
@@ -123,12 +121,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
                     <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
-                    <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
+                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=async_mode.clone() />
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=async_mode.clone() />
-                    <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
+                    <ParentRoute path=path!("/patient") view={Lazy::<PatientPortalRoute>::new()} ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<PatientHomeRoute>::new()} />
-                        <Route path=path!("doctors") view=FindDoctorPage />
-                        <Route path=path!("doctors/:id") view=DoctorPage />
+                        <Route path=path!("doctors") view={Lazy::<FindDoctorRoute>::new()} />
+                        <Route path=path!("doctors/:id") view={Lazy::<DoctorPageRoute>::new()} />
                         <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
                         <Route path=path!("waitlist") view={Lazy::<WaitlistRoute>::new()} />
                         <Route path=path!("profile") view={Lazy::<PatientProfileRoute>::new()} />
@@ -142,7 +140,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
-                    <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
+                    <ParentRoute path=path!("/doctor") view={Lazy::<DoctorPortalRoute>::new()} ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
                         <Route path=path!("agenda") view={Lazy::<AgendaRoute>::new()} />
                         <Route path=path!("calendar") view={Lazy::<DoctorCalendarRoute>::new()} />
@@ -157,7 +155,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profile") view={Lazy::<DoctorProfileRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
-                    <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
+                    <ParentRoute path=path!("/admin") view={Lazy::<AdminPortalRoute>::new()} ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
                         <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()} />
                         <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />

@@ -4,7 +4,10 @@
 //! is also kept in the tab's session storage, so a full reload keeps it.
 //! Slot choices and yes/no come as buttons (only the last answer's are
 //! live), links go into the portals; Escape closes the panel, and the
-//! transcript is a polite live region for screen readers.
+//! transcript is a polite live region for screen readers. The panel's code
+//! (the conversation and its socket) is fetched the first time the panel
+//! opens: in a split build it is a WebAssembly module of its own, and most
+//! pages are read without ever opening it.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -61,7 +64,9 @@ pub fn AssistantWidget() -> impl IntoView {
                 <div id="assistant-panel" role="dialog" aria-labelledby="assistant-title" data-testid="assistant-panel"
                     class="flex h-[32rem] max-h-[80vh] w-[22rem] max-w-[calc(100vw-2rem)] flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-xl"
                     hidden=move || !open.get()>
-                    <Conversation entries open />
+                    <Suspense fallback=move || view! { <p class="p-4 text-sm text-slate-600">{move || i18n.t(|t| t.loading)}</p> }>
+                        {move || Suspend::new(conversation(entries, open))}
+                    </Suspense>
                 </div>
             </Show>
             <button type="button" data-testid="assistant-toggle" aria-controls="assistant-panel"
@@ -96,6 +101,29 @@ fn restore(entries: RwSignal<Vec<Entry>>) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (entries, KEPT);
+}
+
+/// The panel's content, once its code is loaded.
+fn conversation(
+    entries: RwSignal<Vec<Entry>>,
+    open: RwSignal<bool>,
+) -> impl std::future::Future<Output = AnyView> + Send + 'static {
+    #[cfg(feature = "hydrate")]
+    {
+        // The loader's future stays on the browser's one thread.
+        send_wrapper::SendWrapper::new(conversation_view(entries, open))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        async move { view! { <Conversation entries open /> }.into_any() }
+    }
+}
+
+/// The split point of the panel's code.
+#[cfg(feature = "hydrate")]
+#[leptos::wasm_split::wasm_split(assistant_panel, wasm_split_path = ::leptos::wasm_split)]
+fn conversation_view(entries: RwSignal<Vec<Entry>>, open: RwSignal<bool>) -> AnyView {
+    view! { <Conversation entries open /> }.into_any()
 }
 
 /// The panel's content: the transcript and the question box, over the socket.

@@ -1,0 +1,28 @@
+//! The HTTP, WebSocket and portal tests of the server, one test binary (one
+//! link of the whole server instead of one per file). Each module starts the
+//! real server on port 0 with a fresh database per test (`common`).
+
+mod account_settings;
+mod accounts;
+mod alerts;
+mod api_errors;
+mod assistant_actions;
+mod assistant_llm;
+mod bounds;
+mod chat;
+mod chatbot;
+mod common;
+mod consultation_documents;
+mod consultations;
+mod delivery;
+mod durability;
+mod iot;
+mod medical;
+mod operations;
+mod portal_policy;
+mod scheduling;
+mod seed_routes;
+mod symptoms;
+mod tokens;
+mod treatments;
+mod wards;

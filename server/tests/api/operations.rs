@@ -1,0 +1,118 @@
+//! Health, API documentation, server-side rendering with the session cookies.
+
+use crate::common;
+
+use common::{parts, spawn_app};
+use domain::accounts::Role;
+
+#[tokio::test]
+async fn health_checks_the_database() {
+    let app = spawn_app().await;
+    let (status, body) = parts(app.client.get(app.url("/health")).send().await.unwrap()).await;
+    assert_eq!((status, body["database"].as_str()), (200, Some("ok")));
+    app.state.services.db().close().await;
+    let (status, body) = parts(app.client.get(app.url("/health")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (503, Some("unavailable"))
+    );
+}
+
+#[tokio::test]
+async fn openapi_and_swagger_ui_are_served() {
+    let app = spawn_app().await;
+    let (status, doc) = parts(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/token/",
+        "/api/token/refresh/",
+        "/api/v1/users/",
+        "/health",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let response = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("swagger"));
+}
+
+async fn page(
+    app: &common::TestApp,
+    path: &str,
+    cookie: Option<String>,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let mut request = app.client.get(app.url(path)).header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn pages_render_in_french_unless_english_is_asked() {
+    let app = spawn_app().await;
+    let (status, _, html) = page(&app, "/", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"<html lang="fr""#) && html.contains("Créer un compte"),
+        "{html}"
+    );
+    let (_, _, html) = page(&app, "/", Some("medplat_lang=en".into())).await;
+    assert!(html.contains(r#"<html lang="en""#) && html.contains("Create an account"));
+    let (status, _, _) = page(&app, "/no/such/page", None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn portals_render_signed_in_from_cookies_and_refresh_an_expired_access_cookie() {
+    let app = spawn_app().await;
+    app.create_user(Role::Patient, "marie").await;
+    let (access, refresh) = app.login("marie").await;
+
+    let (status, headers, _) = page(&app, "/patient", None).await;
+    assert_eq!(status, 302, "anonymous visitors are sent to sign in");
+    assert_eq!(headers["location"], "/login");
+
+    let (status, _, html) = page(&app, "/patient", Some(format!("medplat_access={access}"))).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Test marie"),
+        "the account is rendered on first load"
+    );
+
+    // Access cookie gone (expired): the refresh cookie renews the session.
+    let (status, headers, html) =
+        page(&app, "/patient", Some(format!("medplat_refresh={refresh}"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Test marie"));
+    let set_cookies: Vec<_> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        set_cookies
+            .iter()
+            .any(|c| c.starts_with("medplat_access=") && c.contains("HttpOnly")),
+        "{set_cookies:?}"
+    );
+    assert!(
+        set_cookies
+            .iter()
+            .any(|c| c.starts_with("medplat_refresh=") && !c.contains(&refresh))
+    );
+
+    // A patient is refused the administration portal.
+    let (_, _, html) = page(&app, "/admin", Some(format!("medplat_access={access}"))).await;
+    assert!(html.contains("Accès refusé"));
+}
