@@ -29,6 +29,7 @@ const HYDRATION_PROBE = () => {
 
 async function signIn(page) {
   await page.goto(`${BASE}/login`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.fill('#login', PATIENT.login);
   await page.fill('#password', PATIENT.password);
   await page.click('[data-testid="sign-in-form"] button[type="submit"]');

@@ -17,7 +17,7 @@ pkg=target/site/pkg
 [ -d "$pkg" ] || { echo "$pkg is missing: run cargo leptos build --release --precompress first"; exit 1; }
 size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
 printf '%-40s %10s %10s %10s\n' "file" "raw" "brotli" "gzip"
-for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
+for f in "$pkg"/medplat.*.wasm "$pkg"/*.js "$pkg"/*.css; do
   [ -f "$f" ] || continue
   printf '%-40s %10s %10s %10s\n' "${f#"$pkg"/}" "$(size "$f")" "$(size "$f.br")" "$(size "$f.gz")"
 done
