@@ -23,8 +23,19 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
-  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
+  # A build tool run a few times: compiled at opt-level 1 in parallel codegen
+  # units, without its release profile's fat LTO, which halves the install on
+  # 2 cores; its compressors (Brotli, gzip), which run on every file of the site,
+  # stay at opt-level 3.
+  fast=()
+  for crate in brotli brotli-decompressor alloc-no-stdlib alloc-stdlib libflate libflate_lz77 \
+    crc32fast adler32 rle-decode-fast dary_heap; do
+    fast+=(--config "profile.release.package.$crate.opt-level=3")
+  done
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads \
+    --config profile.release.opt-level=1 --config profile.release.lto=false \
+    --config profile.release.codegen-units=16 "${fast[@]}"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
