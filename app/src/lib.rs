@@ -117,7 +117,8 @@ pub fn App() -> impl IntoView {
         <Title text=move || i18n.t(|t| t.app_name) />
         <Router>
             <Header />
-            <main>
+            // Room under the last button for the assistant's floating button on phones.
+            <main class="pb-24 sm:pb-0">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
                     <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />

@@ -167,6 +167,19 @@ pub fn number(
         })
 }
 
+/// An optional id filter: absent, or a positive id (ids start at 1; a zero or
+/// negative one is a mistake, not an empty filter).
+pub fn optional_id(field: &'static str, id: Option<i64>) -> DomainResult<Option<i64>> {
+    match id {
+        Some(id) if id < 1 => Err(DomainError::invalid(
+            field,
+            OUT_OF_RANGE,
+            "ids start at 1",
+        )),
+        other => Ok(other),
+    }
+}
+
 /// A duration of whole minutes.
 pub fn minutes(count: impl Into<i64>) -> SignedDuration {
     SignedDuration::from_secs(count.into().saturating_mul(60))

@@ -112,6 +112,14 @@ pub struct Device {
     pub date_creation: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub date_modification: Timestamp,
+    /// The last message refused because it named another device
+    /// (`device_mac`): what it named.
+    #[serde(default)]
+    pub dernier_refus: Option<String>,
+    /// When that message came.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub dernier_refus_le: Option<Timestamp>,
 }
 
 /// A device just created or re-keyed, with its credential: shown this once,

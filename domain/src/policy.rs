@@ -226,6 +226,42 @@ impl Gate {
         }
     }
 
+    /// [`Gate::check`] on one resource addressed by its id, telling a refused
+    /// actor only what they may already see: one who may read the resource
+    /// gets `Forbidden`, anyone else `NotFound(what)`, as for an id that does
+    /// not exist. Every refusal is written to the trail.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn check_or_hide(
+        &self,
+        actor: &Principal,
+        action: TrailAction,
+        resource: Resource,
+        patient_id: UserId,
+        id: i64,
+        what: &'static str,
+        now: Timestamp,
+    ) -> DomainResult<Granted> {
+        let relation = self.relation(actor, patient_id, now).await?;
+        let outcome = self
+            .decide(
+                actor,
+                relation,
+                action,
+                resource,
+                patient_id,
+                Some(id.to_string()),
+            )
+            .await;
+        match outcome {
+            Err(DomainError::Forbidden)
+                if !allows(actor.role, relation, TrailAction::Read, resource) =>
+            {
+                Err(DomainError::NotFound(what))
+            }
+            other => other,
+        }
+    }
+
     /// For reads: checks, then writes the allowed entry to the trail (durably)
     /// while `read` runs; returns what `read` returned.
     pub async fn read<T, F>(

@@ -6,7 +6,7 @@
 //! [`Authn`] in the request extensions, read by REST extractors and by server
 //! functions alike.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use app::session::{ACCESS_COOKIE, Authn, ClientAddress, REFRESH_COOKIE, read_cookie};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -158,8 +158,8 @@ fn client_address(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
         return Some(ip);
     }
     req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+        .get::<ConnectInfo<crate::listener::PeerAddr>>()
+        .map(|info| info.0.0.ip())
 }
 
 /// The authenticated principal of a REST request; 401 otherwise.

@@ -66,6 +66,16 @@ pub struct Settings {
     /// `ASSISTANT_LLM_TIMEOUT_MS`: an OpenAI-compatible chat API the
     /// assistant asks first (URL and key both set); offline otherwise.
     pub assistant_llm: Option<domain::services::assistant::llm::LlmConfig>,
+    /// `WS_PEOPLE_RATE`, `WS_PEOPLE_BURST`: messages per second a person's
+    /// socket may send, and how many at once (defaults 10 and 30).
+    pub socket_people: crate::ws::guard::Rate,
+    /// `WS_DEVICE_RATE`, `WS_DEVICE_BURST`: the same for a device's socket
+    /// (defaults 20 and 60).
+    pub socket_devices: crate::ws::guard::Rate,
+    /// `WS_ALLOWED_ORIGINS`: other origins (comma-separated, such as
+    /// `https://app.clinique.fr`) whose pages may open sockets with the
+    /// session cookie; the site's own origin always may.
+    pub socket_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -102,6 +112,9 @@ impl std::fmt::Debug for Settings {
             .field("vitals_raw_days", &self.vitals_raw_days)
             .field("vitals_summary_days", &self.vitals_summary_days)
             .field("assistant_llm", &self.assistant_llm)
+            .field("socket_people", &self.socket_people)
+            .field("socket_devices", &self.socket_devices)
+            .field("socket_origins", &self.socket_origins)
             .finish()
     }
 }
@@ -234,7 +247,31 @@ impl Settings {
                 }
                 _ => None,
             },
+            socket_people: crate::ws::guard::Rate {
+                per_second: parse("WS_PEOPLE_RATE", var("WS_PEOPLE_RATE"), 10)?,
+                burst: parse("WS_PEOPLE_BURST", var("WS_PEOPLE_BURST"), 30)?,
+            },
+            socket_devices: crate::ws::guard::Rate {
+                per_second: parse("WS_DEVICE_RATE", var("WS_DEVICE_RATE"), 20)?,
+                burst: parse("WS_DEVICE_BURST", var("WS_DEVICE_BURST"), 60)?,
+            },
+            socket_origins: var("WS_ALLOWED_ORIGINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
+        for (name, rate) in [
+            ("WS_PEOPLE", settings.socket_people),
+            ("WS_DEVICE", settings.socket_devices),
+        ] {
+            if !(1..=10_000).contains(&rate.per_second) || !(1..=10_000).contains(&rate.burst) {
+                bail!("{name}_RATE and {name}_BURST must be 1 to 10000");
+            }
+        }
         if let Some(secret) = &settings.jwt_secret
             && secret.len() < 32
         {

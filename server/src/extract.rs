@@ -117,10 +117,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
         )
     })?;
     integral_numbers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    let kind = json_kind(&value);
+    serde_path_to_error::deserialize(crate::strict::Strict(value)).map_err(|err| {
         let path = err.path().to_string();
-        data_error(&path, &without_position(err.inner()))
+        let message = without_position(err.inner());
+        if (path == "." || path.is_empty()) && message.contains("expected an object") {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("the body must be a JSON object, not {kind}"),
+                None,
+            );
+        }
+        data_error(&path, &message)
     })
+}
+
+/// What a JSON value is, in words.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Turns every float with no fractional part (and within `i64`) into an integer.

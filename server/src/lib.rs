@@ -8,17 +8,18 @@ pub mod config;
 pub mod extract;
 pub mod headers;
 pub mod http_error;
+pub mod listener;
 pub mod metrics;
 pub mod model;
 pub mod rest;
 pub mod simulate;
 pub mod site;
 pub mod state;
+pub mod strict;
 pub mod telemetry;
 mod web;
 pub mod ws;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -92,6 +93,7 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             http_error::panic_response,
         ))
         .layer(from_fn(rest::rejections::json_errors))
+        .layer(from_fn(rest::rejections::limit_headers))
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(headers::compression())
         .layer(telemetry::http_trace_layer())
@@ -113,8 +115,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        listener::Listener(listener),
+        router.into_make_service_with_connect_info::<listener::PeerAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

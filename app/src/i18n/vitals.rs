@@ -102,4 +102,8 @@ pub struct Vitals {
     pub revoke: &'static str,
     pub revoke_question: &'static str,
     pub choose_patient: &'static str,
+    /// Before the moment a message naming another device was refused.
+    pub refused_at: &'static str,
+    /// Before the address that message named.
+    pub refused_named: &'static str,
 }

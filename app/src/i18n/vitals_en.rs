@@ -103,4 +103,6 @@ pub const VITALS_EN: Vitals = Vitals {
     revoke: "Revoke",
     revoke_question: "The device will no longer be able to send readings. Revoke?",
     choose_patient: "Choose a patient",
+    refused_at: "Message refused",
+    refused_named: "it named itself",
 };

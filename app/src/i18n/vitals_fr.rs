@@ -103,4 +103,6 @@ pub const VITALS_FR: Vitals = Vitals {
     revoke: "Révoquer",
     revoke_question: "Le dispositif ne pourra plus envoyer de mesures. Révoquer ?",
     choose_patient: "Choisir un patient",
+    refused_at: "Message refusé",
+    refused_named: "il se présentait comme",
 };

@@ -98,6 +98,10 @@ fn DeviceLine(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVi
     let low = battery.is_some_and(|b| b <= 15);
     let seen = device.derniere_connexion.map(|t| t.as_millisecond());
     let revoked = device.revoque;
+    let refusal = device
+        .dernier_refus_le
+        .zip(device.dernier_refus.clone())
+        .map(|(at, named)| (at.as_millisecond(), named));
     let state = StoredValue::new(device.clone());
     view! {
         <tr data-testid="device" data-device-id=id>
@@ -113,7 +117,14 @@ fn DeviceLine(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVi
             <td class="px-3 py-2 text-slate-600">
                 {move || seen.map_or_else(|| i18n.tr().v.never_seen.to_owned(), |ms| i18n.moment_ms(ms))}
             </td>
-            <td class="px-3 py-2" data-testid="device-state">{move || state.with_value(|d| state_name(i18n.tr().v, d))}</td>
+            <td class="px-3 py-2" data-testid="device-state">
+                {move || state.with_value(|d| state_name(i18n.tr().v, d))}
+                {refusal.map(|(ms, named)| view! {
+                    <p class="mt-1 text-xs text-red-700" data-testid="device-refusal">
+                        {move || format!("{} {}{}{} {named}", i18n.tr().v.refused_at, i18n.moment_ms(ms), i18n.tr().colon, i18n.tr().v.refused_named)}
+                    </p>
+                })}
+            </td>
             <td class="px-3 py-2 text-right">
                 {(!revoked).then(|| view! {
                     <Show when=move || asking.get() fallback=move || view! {

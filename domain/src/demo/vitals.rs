@@ -110,6 +110,19 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
             }));
         }
         services.vitals.ingest(device, readings).await?;
+        if kind == "capteur_temperature" {
+            // After a firmware update 40 minutes ago, one message named the
+            // blood-pressure monitor's address: refused, and shown in the
+            // registry.
+            let at = now
+                .checked_sub(SignedDuration::from_mins(40))
+                .unwrap_or(now);
+            let refused = services
+                .devices
+                .check_declared(device, &["3C:71:BF:10:22:03"], at)
+                .await;
+            debug_assert!(refused.is_err());
+        }
     }
     // A ward watched by Dr Nguyen and Dr Dupont.
     let ward = crate::wards::WardForm {

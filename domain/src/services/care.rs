@@ -107,8 +107,25 @@ impl CareService {
         patient_id: UserId,
         now: Timestamp,
     ) -> DomainResult<CareRelationship> {
-        // The gate refuses anyone but an administrator, and records the
-        // attempt (a doctor adding themselves to a patient's team).
+        // Only administrators assign, and the refusal must not tell whether
+        // the patient exists: anyone else gets 403 either way; the gate
+        // records an attempt on a real patient (a doctor adding themselves
+        // to a patient's team).
+        if actor.role != Role::Admin {
+            if self.account(patient_id, Role::Patient, "patient").await.is_ok() {
+                self.gate
+                    .check(
+                        actor,
+                        TrailAction::Create,
+                        Resource::CareRelationship,
+                        patient_id,
+                        None,
+                        now,
+                    )
+                    .await?;
+            }
+            return Err(DomainError::Forbidden);
+        }
         self.account(doctor_id, Role::Doctor, "doctor").await?;
         self.account(patient_id, Role::Patient, "patient").await?;
         let granted = self

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::devices::{
-    CommandForm, CommandReceipt, Device, DeviceCredential, DeviceForm, DeviceStatus, StatusForm,
+    CommandForm, CommandReceipt, Device, DeviceCredential, DeviceForm, DeviceStatus, MacAddress,
+    StatusForm,
 };
 use crate::error::{DomainError, DomainResult};
 use crate::events::{Event, Publisher};
@@ -25,6 +26,8 @@ use crate::trail::{Resource, TrailAction};
 pub struct DeviceIdentity {
     pub device_id: i64,
     pub patient_id: UserId,
+    /// Its registered hardware address.
+    pub mac: MacAddress,
 }
 
 /// Which devices to list (a query string, checked here).
@@ -117,12 +120,13 @@ impl DeviceService {
         let device = self.load(id).await?;
         let granted = self
             .gate
-            .check(
+            .check_or_hide(
                 actor,
                 action,
                 Resource::Device,
                 device.patient,
-                Some(id.to_string()),
+                id,
+                "device",
                 Timestamp::now(),
             )
             .await?;
@@ -166,6 +170,8 @@ impl DeviceService {
     /// One device, as the policy allows; the read is recorded.
     pub async fn device(&self, actor: &Principal, id: i64) -> DomainResult<Device> {
         let device = self.load(id).await?;
+        // One who may not see it learns no more than of a device that does
+        // not exist (the refusal is in the trail all the same).
         self.gate
             .read(
                 actor,
@@ -174,7 +180,11 @@ impl DeviceService {
                 Some(id.to_string()),
                 async { Ok(()) },
             )
-            .await?;
+            .await
+            .map_err(|err| match err {
+                DomainError::Forbidden => DomainError::NotFound("device"),
+                other => other,
+            })?;
         Ok(device)
     }
 
@@ -406,7 +416,43 @@ impl DeviceService {
         Ok(DeviceIdentity {
             device_id: key.device_id,
             patient_id: key.patient_id,
+            mac: key.mac.parse().map_err(DomainError::internal)?,
         })
+    }
+
+    /// Refuses a message that names another device than the credential's
+    /// (a mis-flashed device, or one sending with another's credential), and
+    /// records the refusal on the device for the registry.
+    pub async fn check_declared(
+        &self,
+        device: DeviceIdentity,
+        declared: &[&str],
+        now: Timestamp,
+    ) -> DomainResult<()> {
+        for raw in declared {
+            let named: MacAddress = raw.parse().map_err(|_| {
+                DomainError::invalid(
+                    "device_mac",
+                    "invalid_mac_address",
+                    "device_mac must be a MAC address such as AA:BB:CC:DD:EE:FF",
+                )
+            })?;
+            if named != device.mac {
+                let reason = named.to_string();
+                let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+                store::refused(&mut conn, device.device_id, &reason, now.as_millisecond()).await?;
+                tracing::warn!(device = device.device_id, named = %named, "message naming another device refused");
+                return Err(DomainError::invalid(
+                    "device_mac",
+                    "device_mismatch",
+                    format!(
+                        "this credential belongs to device {}; the message names {named}",
+                        device.mac
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether device `id` may still send (not revoked, not deleted).

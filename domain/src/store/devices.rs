@@ -10,6 +10,7 @@ use crate::error::{DomainError, DomainResult};
 
 const COLUMNS: &str = "d.id, d.name, d.kind, d.mac, d.ip, d.patient_id, d.status, \
     d.last_seen_at, d.firmware, d.battery, d.signal, d.revoked_at, d.created_at, d.updated_at, \
+    d.last_refusal_at, d.last_refusal, \
     p.first_name || ' ' || p.last_name AS patient_name";
 const FROM: &str = "devices d JOIN users p ON p.id = d.patient_id";
 const LIST_WHERE: &str = "WHERE ($1 = 0 OR d.patient_id = $1) \
@@ -21,6 +22,8 @@ const LIST_WHERE: &str = "WHERE ($1 = 0 OR d.patient_id = $1) \
 pub struct DeviceKey {
     pub device_id: i64,
     pub patient_id: UserId,
+    /// Its registered hardware address.
+    pub mac: String,
     pub secret_hash: String,
     pub revoked: bool,
 }
@@ -200,7 +203,7 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Devi
 /// The credential check of one device.
 pub async fn key(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<DeviceKey>> {
     let row =
-        sqlx::query("SELECT id, patient_id, secret_hash, revoked_at FROM devices WHERE id = $1")
+        sqlx::query("SELECT id, patient_id, mac, secret_hash, revoked_at FROM devices WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
             .await
@@ -209,6 +212,7 @@ pub async fn key(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Devic
         Ok(DeviceKey {
             device_id: row.try_get("id").map_err(db_error)?,
             patient_id: row.try_get("patient_id").map_err(db_error)?,
+            mac: row.try_get("mac").map_err(db_error)?,
             secret_hash: row.try_get("secret_hash").map_err(db_error)?,
             revoked: row
                 .try_get::<Option<i64>, _>("revoked_at")
@@ -217,6 +221,23 @@ pub async fn key(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Devic
         })
     })
     .transpose()
+}
+
+/// Records a refused message of device `id`: when, and why.
+pub async fn refused(
+    conn: &mut AnyConnection,
+    id: i64,
+    reason: &str,
+    at_ms: i64,
+) -> DomainResult<()> {
+    sqlx::query("UPDATE devices SET last_refusal_at = $1, last_refusal = $2 WHERE id = $3")
+        .bind(at_ms)
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 /// Devices matching `filter`, a page of them, by id; and how many match.
@@ -287,5 +308,10 @@ fn device(row: &AnyRow) -> DomainResult<Device> {
             .is_some(),
         date_creation: ts("created_at")?,
         date_modification: ts("updated_at")?,
+        dernier_refus: row.try_get("last_refusal").map_err(db_error)?,
+        dernier_refus_le: row
+            .try_get::<Option<i64>, _>("last_refusal_at")
+            .map_err(db_error)?
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
     })
 }

@@ -26,8 +26,10 @@ const MAX_AHEAD: SignedDuration = SignedDuration::from_mins(5);
 /// How old a measurement a device may still upload (it buffered offline).
 const MAX_AGE: SignedDuration = SignedDuration::from_hours(24 * 30);
 
-/// Keys of a `data` map that are not vitals.
+/// Keys of a `data` map that are not vitals (`type` is there when seed
+/// 004's socket message carries its vitals at the top level).
 const NOT_VITALS: &[&str] = &[
+    "type",
     "timestamp",
     "device_mac",
     "seq",
@@ -53,9 +55,15 @@ pub fn readings_of(object: &Map<String, Value>, now: Timestamp) -> DomainResult<
         }
         None => object,
     };
+    // One timestamp for every vital: the `data` map's, else the message's
+    // own (seed 001 documents it beside `data`); either is checked.
+    let outer_at = match object.get("timestamp") {
+        Some(raw) if !std::ptr::eq(data, object) => Some(instant("timestamp", raw, now)?),
+        _ => None,
+    };
     let shared_at = match data.get("timestamp") {
         Some(raw) => instant("timestamp", raw, now)?,
-        None => now,
+        None => outer_at.unwrap_or(now),
     };
     let shared_quality = match data.get("quality").or_else(|| data.get("qualite_donnee")) {
         Some(raw) => quality("quality", raw)?,
@@ -86,6 +94,46 @@ pub fn readings_of(object: &Map<String, Value>, now: Timestamp) -> DomainResult<
     }
     if out.is_empty() {
         return Err(invalid("data", "no_vitals", "no vital sign in the message"));
+    }
+    Ok(out)
+}
+
+/// The hardware addresses a body says it comes from: [`declared_in`] each
+/// object (one, or each item of a batch).
+pub fn declared_macs(body: &Value) -> DomainResult<Vec<&str>> {
+    let items = match body {
+        Value::Array(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if let Value::Object(object) = item {
+            out.extend(declared_in(object)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The hardware addresses a message says it comes from (`device_mac`,
+/// beside `data` or in it).
+pub fn declared_in(object: &Map<String, Value>) -> DomainResult<Vec<&str>> {
+    let inner = match object.get("data") {
+        Some(Value::Object(data)) => data.get("device_mac"),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for raw in [object.get("device_mac"), inner].into_iter().flatten() {
+        match raw {
+            Value::String(mac) => out.push(mac.as_str()),
+            Value::Null => {}
+            _ => {
+                return Err(invalid(
+                    "device_mac",
+                    "invalid_mac_address",
+                    "device_mac must be a MAC address such as AA:BB:CC:DD:EE:FF",
+                ));
+            }
+        }
     }
     Ok(out)
 }
@@ -386,103 +434,5 @@ fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn now() -> Timestamp {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
-
-    fn parse(body: Value) -> DomainResult<Vec<NewReading>> {
-        batch_of(&body, now())
-    }
-
-    #[test]
-    fn esp32_data_map_with_millis_takes_the_server_time() {
-        let got = parse(
-            json!({"type": "sensor_data", "device_mac": "AA:BB:CC:DD:EE:FF",
-            "data": {"temperature": 36.5, "heart_rate": 75, "timestamp": 123456}}),
-        )
-        .unwrap();
-        assert_eq!(got.len(), 2);
-        assert!(
-            got.iter()
-                .all(|r| r.measured_at == now() && r.quality == 100)
-        );
-        assert!(
-            got.iter()
-                .any(|r| r.vital == Vital::HeartRate && r.value == 75.0)
-        );
-    }
-
-    #[test]
-    fn seed_004_objects_and_units_convert() {
-        let got = parse(json!({"data": {
-            "temperature": {"valeur": 100.4, "unite": "°F", "timestamp": "2026-11-22T09:59:00Z"},
-            "glucose": {"valeur": 5.5, "unite": "mmol/L"}}}))
-        .unwrap();
-        let temp = got.iter().find(|r| r.vital == Vital::Temperature).unwrap();
-        assert!((temp.value - 38.0).abs() < 1e-9);
-        assert_eq!(temp.measured_at, "2026-11-22T09:59:00Z".parse().unwrap());
-        let glucose = got.iter().find(|r| r.vital == Vital::Glucose).unwrap();
-        assert!((glucose.value - 99.088).abs() < 1e-6);
-    }
-
-    #[test]
-    fn row_shape_and_batches() {
-        let got = parse(json!([
-            {"type_donnee": "spo2", "valeur": 97, "unite": "%", "qualite_donnee": 80},
-            {"data": {"blood_pressure": "130/85"}}
-        ]))
-        .unwrap();
-        assert_eq!(got.len(), 3);
-        assert_eq!(got[0].quality, 80);
-        assert_eq!(got[1].vital, Vital::Systolic);
-        assert_eq!(got[2].value, 85.0);
-    }
-
-    #[test]
-    fn errors_name_the_vital() {
-        let err = parse(json!({"data": {"spo2": 130}})).unwrap_err();
-        assert_eq!(err.field(), Some("spo2"));
-        assert_eq!(err.code(), "implausible_value");
-        let err = parse(json!({"data": {"heart_rate": "fast"}})).unwrap_err();
-        assert_eq!(
-            (err.field(), err.code()),
-            (Some("heart_rate"), "invalid_value")
-        );
-        let err =
-            parse(json!({"data": {"temperature": {"valeur": 37, "unite": "K"}}})).unwrap_err();
-        assert_eq!(err.code(), "invalid_unit");
-        let err = parse(json!({"data": {"mood": 3}})).unwrap_err();
-        assert_eq!(err.code(), "unknown_vital");
-        assert_eq!(parse(json!({"data": {}})).unwrap_err().code(), "no_vitals");
-        assert_eq!(parse(json!([])).unwrap_err().code(), "empty_batch");
-        assert_eq!(parse(json!(3)).unwrap_err().code(), "invalid_reading");
-    }
-
-    #[test]
-    fn timestamps_are_bounded() {
-        let ahead =
-            parse(json!({"data": {"spo2": 97, "timestamp": "2026-11-22T11:00:00Z"}})).unwrap_err();
-        assert_eq!(ahead.code(), "timestamp_in_future");
-        let old =
-            parse(json!({"data": {"spo2": 97, "timestamp": "2020-01-01T00:00:00Z"}})).unwrap_err();
-        assert_eq!(old.code(), "timestamp_too_old");
-        let unix =
-            parse(json!({"data": {"spo2": 97, "timestamp": now().as_second() - 60}})).unwrap();
-        assert_eq!(unix[0].measured_at, now() - SignedDuration::from_secs(60));
-    }
-
-    #[test]
-    fn oversized_batches_are_refused_whole() {
-        let items: Vec<Value> = (0..=MAX_BATCH)
-            .map(|_| json!({"data": {"spo2": 97}}))
-            .collect();
-        assert_eq!(
-            parse(Value::Array(items)).unwrap_err().code(),
-            "batch_too_large"
-        );
-    }
-}
+#[path = "parse_tests.rs"]
+mod tests;

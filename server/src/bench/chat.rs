@@ -73,6 +73,9 @@ pub async fn run(target: &Target, plan: &ChatPlan) -> anyhow::Result<()> {
         ("DATA_DIR", data_dir.to_string_lossy().to_string()),
         ("JWT_SECRET", secret),
         ("DEMO_DATA", "false".into()),
+        // Each writer speaks for many people at once: no per-socket rate.
+        ("WS_PEOPLE_RATE", "10000".into()),
+        ("WS_PEOPLE_BURST", "10000".into()),
     ];
     let settings = crate::config::Settings::from_lookup(|k| {
         vars.iter()

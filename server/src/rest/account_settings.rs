@@ -106,7 +106,7 @@ pub async fn change_password(
 
 /// Change any account's names, e-mail, language and time zone (administrators).
 #[utoipa::path(patch, path = "/api/v1/users/{id}/settings/", tag = "accounts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id")),
+    params(("id" = i64, Path, minimum = 1, description = "Account id")),
     request_body = SettingsRequest,
     responses((status = 200, body = UserBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update_account(
@@ -141,7 +141,7 @@ pub struct ResetLinkBody {
 /// Issue a one-time password reset link for an account (administrators); it
 /// works once, for an hour, and replaces any earlier unused link.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password-reset/", tag = "accounts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id")),
+    params(("id" = i64, Path, minimum = 1, description = "Account id")),
     responses((status = 201, body = ResetLinkBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn issue_reset(
     State(state): State<AppState>,

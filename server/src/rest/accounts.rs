@@ -196,7 +196,7 @@ pub async fn create_staff(
 
 /// One account: one's own, or any for an administrator.
 #[utoipa::path(get, path = "/api/v1/users/{id}/", tag = "accounts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id")),
+    params(("id" = i64, Path, minimum = 1, description = "Account id")),
     responses((status = 200, body = UserBody), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,
@@ -210,7 +210,7 @@ pub async fn one(
 
 /// Deactivate an account and end its sessions (administrators).
 #[utoipa::path(post, path = "/api/v1/users/{id}/deactivate/", tag = "accounts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id")),
+    params(("id" = i64, Path, minimum = 1, description = "Account id")),
     responses((status = 200, body = UserBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn deactivate(
     State(state): State<AppState>,
@@ -229,7 +229,7 @@ pub async fn deactivate(
 
 /// Reactivate a deactivated account (administrators); its owner signs in again.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reactivate/", tag = "accounts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id")),
+    params(("id" = i64, Path, minimum = 1, description = "Account id")),
     responses((status = 200, body = UserBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reactivate(
     State(state): State<AppState>,

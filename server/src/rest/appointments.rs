@@ -103,7 +103,7 @@ pub struct AppointmentDetail {
 /// A booking.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BookingRequest {
-    #[schema(example = 2)]
+    #[schema(minimum = 1, example = 2)]
     pub doctor_id: i64,
     /// Start of a free slot.
     #[schema(value_type = Instant)]
@@ -163,8 +163,10 @@ pub struct ListQuery {
     #[param(value_type = Option<Instant>)]
     pub to: Option<String>,
 
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
 
+    #[param(minimum = 1)]
     pub patient_id: Option<i64>,
 }
 
@@ -190,8 +192,8 @@ pub async fn list(
         status,
         from: instant("from", query.from.as_deref())?,
         to: instant("to", query.to.as_deref())?,
-        doctor_id: query.doctor_id,
-        patient_id: query.patient_id,
+        doctor_id: domain::bounds::optional_id("doctor_id", query.doctor_id)?,
+        patient_id: domain::bounds::optional_id("patient_id", query.patient_id)?,
     };
     let appointments = &state.services.appointments;
     let list = appointments.appointments(&principal, filter).await?;
@@ -212,7 +214,7 @@ pub async fn list(
 
 /// One appointment with its history (its patient, its doctor, administrators).
 #[utoipa::path(get, path = "/api/v1/appointments/{id}/", tag = "appointments", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AppointmentDetail), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = AppointmentDetail), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -242,7 +244,7 @@ pub struct ActionRequest {
 /// doctors accept, refuse, cancel, and mark completed or no-show. The body is
 /// optional.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/{action}/", tag = "appointments", request_body = ActionRequest, security(("bearer" = [])),
-    params(("id" = i64, Path), ("action" = String, Path, pattern = "^(accept|refuse|cancel|complete|no-show)$", description = "accept | refuse | cancel | complete | no-show")),
+    params(("id" = i64, Path, minimum = 1), ("action" = String, Path, pattern = "^(accept|refuse|cancel|complete|no-show)$", description = "accept | refuse | cancel | complete | no-show")),
     responses(
         (status = 200, body = AppointmentBody),
         (status = 403, body = ErrorBody),
@@ -285,7 +287,7 @@ pub struct RescheduleRequest {
 /// the doctor's cut-off; or its doctor). It waits for the doctor's acceptance
 /// again.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/reschedule/", tag = "appointments", request_body = RescheduleRequest, security(("bearer" = [])),
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path, minimum = 1)),
     responses(
         (status = 200, body = AppointmentBody),
         (status = 403, body = ErrorBody),

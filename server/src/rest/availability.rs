@@ -73,6 +73,7 @@ fn availability_body(doctor_id: i64, range: WeeklyRange) -> AvailabilityBody {
 #[into_params(parameter_in = Query)]
 pub struct DoctorQuery {
     /// Doctor id (default: the caller, if a doctor).
+    #[param(minimum = 1)]
     pub doctor: Option<i64>,
 }
 
@@ -116,7 +117,7 @@ pub async fn create(
 
 /// One weekly range.
 #[utoipa::path(get, path = "/api/v1/availabilities/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = AvailabilityBody), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(_caller): CurrentUser,
@@ -128,7 +129,7 @@ pub async fn one(
 
 /// Replace a weekly range (its doctor only).
 #[utoipa::path(put, path = "/api/v1/availabilities/{id}/", tag = "scheduling", request_body = AvailabilityForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -145,7 +146,7 @@ pub async fn replace(
 
 /// Change some fields of a weekly range (its doctor only).
 #[utoipa::path(patch, path = "/api/v1/availabilities/{id}/", tag = "scheduling", request_body = AvailabilityForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = AvailabilityBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Overlaps another weekly range or a one-off slot", body = ErrorBody)))]
 pub async fn patch(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -162,7 +163,7 @@ pub async fn patch(
 
 /// Delete a weekly range (its doctor only).
 #[utoipa::path(delete, path = "/api/v1/availabilities/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -182,7 +183,7 @@ pub async fn remove(
 pub struct SlotQuery {
     /// Doctor id (the seed's `medecin` is accepted too).
     #[serde(alias = "medecin")]
-    #[param(example = 2)]
+    #[param(minimum = 1, example = 2)]
     pub doctor: i64,
     /// First local day (doctor's zone); default today.
     #[param(value_type = Option<Day>)]

@@ -38,6 +38,7 @@ const ICS: &str = "text/calendar; charset=utf-8";
 #[into_params(parameter_in = Query)]
 pub struct IcsQuery {
     /// The doctor (administrators only; doctors get their own).
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
 }
 

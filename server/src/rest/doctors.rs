@@ -194,7 +194,7 @@ pub async fn search(
 }
 
 /// One doctor's profile (anyone signed in).
-#[utoipa::path(get, path = "/api/v1/doctors/{id}/", tag = "scheduling", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/doctors/{id}/", tag = "scheduling", params(("id" = i64, Path, minimum = 1)), security(("bearer" = [])),
     responses((status = 200, body = ProfileBody), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,

@@ -95,7 +95,7 @@ pub async fn create_exception(
 
 /// One of the caller's exceptions.
 #[utoipa::path(get, path = "/api/v1/exceptions/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = ExceptionBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn one_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -113,7 +113,7 @@ pub async fn one_exception(
 
 /// Replace one of the caller's exceptions.
 #[utoipa::path(put, path = "/api/v1/exceptions/{id}/", tag = "scheduling", request_body = ExceptionForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn replace_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -132,7 +132,7 @@ pub async fn replace_exception(
 
 /// Change some fields of one of the caller's exceptions.
 #[utoipa::path(patch, path = "/api/v1/exceptions/{id}/", tag = "scheduling", request_body = ExceptionForm, security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 200, body = ExceptionBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn patch_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
@@ -151,7 +151,7 @@ pub async fn patch_exception(
 
 /// Delete one of the caller's exceptions.
 #[utoipa::path(delete, path = "/api/v1/exceptions/{id}/", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1)), responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove_exception(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,

@@ -13,6 +13,8 @@ use crate::http_error::error_response;
 
 /// Prefix of the REST API.
 const API: &str = "/api/";
+/// Prefix of the sockets (a refused handshake is an API error too).
+const SOCKETS: &str = "/ws/";
 /// Swagger UI's own files: HTML and scripts, not API answers.
 const DOCS: &str = "/api/docs";
 
@@ -26,11 +28,34 @@ pub async fn not_found() -> Response {
     )
 }
 
-/// Middleware: an error under `/api/` that does not already carry the JSON
-/// error shape gets it, keeping its status and headers (`Allow` on a 405).
+/// Most bytes of request headers (names and values) accepted.
+pub const MAX_HEADERS: usize = 64 * 1024;
+
+/// Middleware: a request whose headers weigh more than [`MAX_HEADERS`] gets
+/// 431 in the error shape before anything reads them.
+pub async fn limit_headers(req: Request, next: Next) -> Response {
+    let size: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if size > MAX_HEADERS {
+        return error_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the request's headers are too large (at most {} KiB)", MAX_HEADERS / 1024),
+            None,
+        );
+    }
+    next.run(req).await
+}
+
+/// Middleware: an error under `/api/` or `/ws/` that does not already carry
+/// the JSON error shape gets it, keeping its status and headers (`Allow` on a
+/// 405).
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let is_api = path.starts_with(API) && !path.starts_with(DOCS);
+    let is_api = (path.starts_with(API) && !path.starts_with(DOCS)) || path.starts_with(SOCKETS);
     let response = next.run(req).await;
     if !is_api || response.status().as_u16() < 400 || is_json(&response) {
         return response;
@@ -80,6 +105,14 @@ fn describe(status: StatusCode) -> (&'static str, &'static str) {
             "expected a body with Content-Type: application/json",
         ),
         StatusCode::TOO_MANY_REQUESTS => ("rate_limited", "too many requests"),
+        StatusCode::UPGRADE_REQUIRED => (
+            "upgrade_required",
+            "this address is a WebSocket: open it with a WebSocket client",
+        ),
+        StatusCode::URI_TOO_LONG => ("uri_too_long", "the address is too long"),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            ("headers_too_large", "the request's headers are too large")
+        }
         s if s.is_server_error() => ("internal_error", "internal server error"),
         _ => ("bad_request", "the request was refused"),
     }

@@ -83,6 +83,7 @@ pub struct AvailableSlot {
 #[into_params(parameter_in = Query)]
 pub struct AvailableQuery {
     /// One doctor only.
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
 }
 
@@ -97,7 +98,11 @@ pub async fn available(
     let services = &state.services;
     let slots = services
         .scheduling
-        .bookable_openings(&principal, query.doctor_id, Timestamp::now())
+        .bookable_openings(
+            &principal,
+            domain::bounds::optional_id("doctor_id", query.doctor_id)?,
+            Timestamp::now(),
+        )
         .await?;
     let doctors = services.directory.doctors(&Default::default()).await?;
     let name = |id: i64| {
@@ -129,9 +134,9 @@ pub async fn available(
 /// A reservation.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReserveRequest {
-    #[schema(example = 1)]
+    #[schema(minimum = 1, example = 1)]
     pub slot_id: i64,
-    #[schema(example = 2)]
+    #[schema(minimum = 1, example = 2)]
     pub doctor_id: i64,
 }
 

@@ -76,7 +76,7 @@ pub async fn create(
 }
 
 /// Rename a specialty (administrators).
-#[utoipa::path(put, path = "/api/v1/specialties/{id}/", tag = "accounts", request_body = SpecialtyForm, params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/v1/specialties/{id}/", tag = "accounts", request_body = SpecialtyForm, params(("id" = i64, Path, minimum = 1)), security(("bearer" = [])),
     responses((status = 200, body = SpecialtyBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -94,7 +94,7 @@ pub async fn update(
 
 /// Remove a specialty no doctor practises (administrators); 409
 /// `specialty_in_use` otherwise.
-#[utoipa::path(delete, path = "/api/v1/specialties/{id}/", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/specialties/{id}/", tag = "accounts", params(("id" = i64, Path, minimum = 1)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,

@@ -65,7 +65,7 @@ impl From<EntryRow> for EntryBody {
 /// Joining a doctor's waitlist for a day.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct JoinRequest {
-    #[schema(example = 2)]
+    #[schema(minimum = 1, example = 2)]
     pub doctor_id: i64,
     /// The day, in the doctor's time zone.
     #[schema(value_type = Day)]
@@ -114,7 +114,7 @@ pub async fn mine(
 }
 
 /// Leave the waitlist, or turn down the place offered (it passes on).
-#[utoipa::path(delete, path = "/api/v1/waitlist/{id}/", tag = "waitlist", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/waitlist/{id}/", tag = "waitlist", params(("id" = i64, Path, minimum = 1)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn leave(
     State(state): State<AppState>,
@@ -130,7 +130,7 @@ pub async fn leave(
 }
 
 /// Take the place offered: a pending appointment for the doctor to accept.
-#[utoipa::path(post, path = "/api/v1/waitlist/{id}/accept/", tag = "waitlist", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/waitlist/{id}/accept/", tag = "waitlist", params(("id" = i64, Path, minimum = 1)), security(("bearer" = [])),
     responses((status = 201, body = AppointmentBody), (status = 404, body = ErrorBody),
         (status = 409, description = "No offer, or it expired", body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn accept(
@@ -190,6 +190,7 @@ pub async fn notifications(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReadRequest {
     /// The notification; leave it out to mark them all read.
+    #[schema(minimum = 1)]
     pub id: Option<i64>,
 }
 
@@ -204,7 +205,7 @@ pub async fn mark_read(
     state
         .services
         .notifications
-        .mark_read(&principal, body.id)
+        .mark_read(&principal, domain::bounds::optional_id("id", body.id)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

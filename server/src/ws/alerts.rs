@@ -9,10 +9,9 @@
 //! doctor those of the patients in their care; administrators none.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use app::session::Authn;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{OriginalUri, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -20,14 +19,13 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use domain::accounts::UserId;
 use domain::auth::Principal;
-use domain::bus::{Received, Topic};
+use domain::bus::{Envelope, Topic};
 use domain::events::Event;
 use domain::services::alerts::AlertQuery;
 use serde_json::{Value, json};
 
-use super::{
-    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
-};
+use super::skeleton::{Route, Session, serve};
+use super::{Peer, Registered, close, codes, describe, send_error, send_json};
 use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
@@ -128,81 +126,86 @@ async fn run(
         Some(patient_id) => vec![Topic::Patient(patient_id), Topic::User(principal.user_id)],
         None => vec![Topic::Alerts, Topic::User(principal.user_id)],
     };
-    let mut events = state.services.bus.subscribe(&topics);
+    let events = state.services.bus.subscribe(&topics);
     let _open = state.metrics.socket_opened("user");
     if !send_json(&mut socket, &json!({"type": "alerts", "data": active})).await {
         return;
     }
-    // Whether the user may see a patient's alerts, asked once per patient
-    // and forgotten when one of their relationships ends.
-    let mut allowed: HashMap<UserId, bool> = HashMap::new();
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    let mut heard = Instant::now();
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let Some(Ok(message)) = incoming else { return };
-                heard = Instant::now();
-                match message {
-                    Message::Text(text) => {
-                        if !handle(&state, &mut socket, &principal, text.as_str()).await { return; }
-                    }
-                    Message::Binary(_) => {
-                        if !send_error(&mut socket, "Format JSON invalide").await { return; }
-                    }
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => {}
+    let mut reader = Reader {
+        state: &state,
+        principal: &principal,
+        patient,
+        allowed: HashMap::new(),
+    };
+    let session = Session {
+        rate: state.settings.socket_people,
+        principal: Some(&principal),
+        events: Some(events),
+        registered: Some(&registered),
+    };
+    serve(&mut socket, &mut reader, session).await;
+}
+
+/// A user following alerts (all they may see, or one patient's).
+struct Reader<'a> {
+    state: &'a AppState,
+    principal: &'a Principal,
+    patient: Option<UserId>,
+    /// Whether the user may see a patient's alerts, asked once per patient
+    /// and forgotten when one of their relationships ends.
+    allowed: HashMap<UserId, bool>,
+}
+
+impl Route for Reader<'_> {
+    async fn text(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        handle(self.state, socket, self.principal, text).await
+    }
+
+    async fn event(&mut self, socket: &mut WebSocket, event: Envelope<Event>) -> bool {
+        let (state, principal) = (self.state, self.principal);
+        match &*event {
+            Event::Alert { change, alert } => {
+                if self.patient.is_some_and(|p| p != alert.patient) {
+                    return true;
                 }
-            }
-            event = events.recv() => {
-                let event = match event {
-                    Some(Received::Event(event)) => event,
-                    Some(Received::Missed(_)) => continue,
-                    None => { close(&mut socket, codes::GOING_AWAY, "bus closed").await; return; }
+                let may = match self.allowed.get(&alert.patient) {
+                    Some(may) => *may,
+                    None => {
+                        let may = state
+                            .services
+                            .alerts
+                            .may_see(principal, alert)
+                            .await
+                            .unwrap_or(false);
+                        self.allowed.insert(alert.patient, may);
+                        may
+                    }
                 };
-                if event.ends_session_of(&principal) {
-                    close(&mut socket, codes::POLICY, "signed out").await;
-                    return;
-                }
-                match &*event {
-                    Event::Alert { change, alert } => {
-                        if patient.is_some_and(|p| p != alert.patient) {
-                            continue;
-                        }
-                        let may = match allowed.get(&alert.patient) {
-                            Some(may) => *may,
-                            None => {
-                                let may = state.services.alerts.may_see(&principal, alert).await.unwrap_or(false);
-                                allowed.insert(alert.patient, may);
-                                may
-                            }
-                        };
-                        if may && !send_json(&mut socket, &json!({"type": "alert", "change": change, "data": alert})).await {
-                            return;
-                        }
-                    }
-                    Event::CareEnded { doctor_id, patient_id } if *doctor_id == principal.user_id => {
-                        allowed.remove(patient_id);
-                        if patient == Some(*patient_id) {
-                            let still = state.services.vitals.may_watch(&principal, *patient_id).await.unwrap_or(false);
-                            if !still {
-                                close(&mut socket, codes::POLICY, "access ended").await;
-                                return;
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                !may || send_json(
+                    socket,
+                    &json!({"type": "alert", "change": change, "data": alert}),
+                )
+                .await
             }
-            _ = ping.tick() => {
-                if heard.elapsed() > SILENCE_LIMIT {
-                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
-                    return;
+            Event::CareEnded {
+                doctor_id,
+                patient_id,
+            } if *doctor_id == principal.user_id => {
+                self.allowed.remove(patient_id);
+                if self.patient == Some(*patient_id)
+                    && !state
+                        .services
+                        .vitals
+                        .may_watch(principal, *patient_id)
+                        .await
+                        .unwrap_or(false)
+                {
+                    close(socket, codes::POLICY, "access ended").await;
+                    return false;
                 }
-                if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
-                registered.touch().await;
+                true
             }
+            _ => true,
         }
     }
 }

@@ -17,10 +17,8 @@
 //! "ping"}`. Bad input gets `{"type": "error", "error": "…"}` (with a
 //! `code` when the domain refused) and the socket stays open.
 
-use std::time::Instant;
-
 use app::session::Authn;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{OriginalUri, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -28,16 +26,15 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use domain::DomainError;
 use domain::auth::Principal;
-use domain::bus::{Received, Topic};
+use domain::bus::{Envelope, Topic};
 use domain::chat::History;
 use domain::events::Event;
 use domain::services::chat::{Joined, socket_room};
 use domain::store::chat::RoomRow;
 use serde_json::{Value, json};
 
-use super::{
-    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
-};
+use super::skeleton::{Route, Session, serve};
+use super::{Peer, Registered, close, codes, describe, send_error, send_json};
 use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
@@ -93,7 +90,7 @@ async fn run(
 ) {
     let chat = state.services.chat.clone();
     let room = joined.room.clone();
-    let mut events = state
+    let events = state
         .services
         .bus
         .subscribe(&[Topic::Conversation(room.id), Topic::User(principal.user_id)]);
@@ -113,92 +110,80 @@ async fn run(
     if let Err(err) = chat.presence(&principal, &room, true).await {
         tracing::warn!(error = %err, "presence not told");
     }
-    serve(
-        &state,
-        &mut socket,
-        &principal,
-        &room,
-        &mut events,
-        &registered,
-    )
-    .await;
+    let mut member = Member {
+        state: &state,
+        principal: &principal,
+        room: &room,
+    };
+    let session = Session {
+        rate: state.settings.socket_people,
+        principal: Some(&principal),
+        events: Some(events),
+        registered: Some(&registered),
+    };
+    serve(&mut socket, &mut member, session).await;
     registered.close().await;
     if let Err(err) = chat.presence(&principal, &room, false).await {
         tracing::warn!(error = %err, "presence not told");
     }
 }
 
-async fn serve(
-    state: &AppState,
-    socket: &mut WebSocket,
-    principal: &Principal,
-    room: &RoomRow,
-    events: &mut domain::bus::Subscription<Event>,
-    registered: &Registered,
-) {
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    let mut heard = Instant::now();
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let Some(Ok(message)) = incoming else { return };
-                heard = Instant::now();
-                match message {
-                    Message::Text(text) => {
-                        if !handle(state, socket, principal, room, text.as_str()).await { return; }
-                    }
-                    Message::Binary(_) => {
-                        if !send_error(socket, "Format JSON invalide").await { return; }
-                    }
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => {}
-                }
+/// A member in the room.
+struct Member<'a> {
+    state: &'a AppState,
+    principal: &'a Principal,
+    room: &'a RoomRow,
+}
+
+impl Route for Member<'_> {
+    async fn text(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        handle(self.state, socket, self.principal, self.room, text).await
+    }
+
+    async fn event(&mut self, socket: &mut WebSocket, event: Envelope<Event>) -> bool {
+        let (principal, room) = (self.principal, self.room);
+        let frame = match &*event {
+            Event::ChatPosted { message } if message.room_id == room.id => {
+                json!({"type": "message", "message": message})
             }
-            event = events.recv() => {
-                let event = match event {
-                    Some(Received::Event(event)) => event,
-                    Some(Received::Missed(_)) => continue,
-                    None => { close(socket, codes::GOING_AWAY, "bus closed").await; return; }
-                };
-                if event.ends_session_of(principal) {
-                    close(socket, codes::POLICY, "signed out").await;
-                    return;
-                }
-                let frame = match &*event {
-                    Event::ChatPosted { message } if message.room_id == room.id => {
-                        json!({"type": "message", "message": message})
-                    }
-                    // Typing is for the other member only.
-                    Event::ChatTyping { room_id, user_id } if *room_id == room.id && *user_id != principal.user_id => {
-                        json!({"type": "typing", "user_id": user_id})
-                    }
-                    Event::ChatRead { room_id, user_id, up_to } if *room_id == room.id => {
-                        json!({"type": "read", "user_id": user_id, "up_to": up_to})
-                    }
-                    Event::ChatPresence { room_id, presence } if *room_id == room.id && presence.user_id != principal.user_id => {
-                        json!({"type": "presence", "user_id": presence.user_id, "online": presence.online, "last_seen": presence.last_seen})
-                    }
-                    Event::CareEnded { doctor_id, patient_id } if *doctor_id == principal.user_id && *patient_id == room.patient_id => {
-                        if !state.services.chat.may_stay(principal, room).await.unwrap_or(false) {
-                            close(socket, codes::POLICY, "access ended").await;
-                            return;
-                        }
-                        continue;
-                    }
-                    _ => continue,
-                };
-                if !send_json(socket, &frame).await { return; }
+            // Typing is for the other member only.
+            Event::ChatTyping { room_id, user_id }
+                if *room_id == room.id && *user_id != principal.user_id =>
+            {
+                json!({"type": "typing", "user_id": user_id})
             }
-            _ = ping.tick() => {
-                if heard.elapsed() > SILENCE_LIMIT {
-                    close(socket, codes::GOING_AWAY, "silent peer").await;
-                    return;
-                }
-                if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
-                registered.touch().await;
+            Event::ChatRead {
+                room_id,
+                user_id,
+                up_to,
+            } if *room_id == room.id => {
+                json!({"type": "read", "user_id": user_id, "up_to": up_to})
             }
-        }
+            Event::ChatPresence { room_id, presence }
+                if *room_id == room.id && presence.user_id != principal.user_id =>
+            {
+                json!({"type": "presence", "user_id": presence.user_id, "online": presence.online, "last_seen": presence.last_seen})
+            }
+            Event::CareEnded {
+                doctor_id,
+                patient_id,
+            } if *doctor_id == principal.user_id && *patient_id == room.patient_id => {
+                if !self
+                    .state
+                    .services
+                    .chat
+                    .may_stay(principal, room)
+                    .await
+                    .unwrap_or(false)
+                {
+                    close(socket, codes::POLICY, "access ended").await;
+                    return false;
+                }
+                return true;
+            }
+            _ => return true,
+        };
+        send_json(socket, &frame).await
     }
 }
 

@@ -13,8 +13,6 @@
 //! per socket, remembered until it closes. An
 //! invalid token is refused at upgrade rather than silently ignored.
 
-use std::time::Instant;
-
 use app::session::Authn;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{OriginalUri, State};
@@ -30,7 +28,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{PING_EVERY, Peer, SILENCE_LIMIT, close, codes};
+use super::Peer;
+use super::skeleton::{Route, Session, serve};
 use crate::http_error::ApiError;
 use crate::state::AppState;
 
@@ -56,7 +55,13 @@ pub async fn open(
         Ok(Peer::User(principal)) => Some(principal),
         Ok(Peer::Device(_)) => return Err(ApiError(DomainError::Forbidden)),
         // No credentials at all: an anonymous visitor.
-        Err(_) if !has_token && !matches!(authn, Some(Authn::Rejected { .. })) => None,
+        Err(ApiError(DomainError::Unauthenticated { code, .. }))
+            if code != "cross_origin"
+                && !has_token
+                && !matches!(authn, Some(Authn::Rejected { .. })) =>
+        {
+            None
+        }
         Err(err) => return Err(err),
     };
     // The reader's language when a question does not tell: the page's.
@@ -124,52 +129,75 @@ async fn run(state: AppState, mut socket: WebSocket, principal: Option<Principal
     if !send_typed(&mut socket, "connection_established", GREETING).await {
         return;
     }
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    let mut heard = Instant::now();
-    let mut conversation = Conversation::default();
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let Some(Ok(message)) = incoming else { return };
-                heard = Instant::now();
-                let text = match message {
-                    Message::Text(text) => text.to_string(),
-                    Message::Binary(_) => {
-                        if !send_typed(&mut socket, "error", "Message invalide : texte JSON attendu").await { return; }
-                        continue;
-                    }
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => continue,
-                };
-                let sent = match question(&text) {
-                    Err(problem) => send_typed(&mut socket, "error", problem).await,
-                    Ok(q) => match state.services.assistant.converse(principal.as_ref(), &mut conversation, &q, french, Timestamp::now()).await {
-                        Ok(reply) => send_frame(&mut socket, &Frame {
-                            kind: "chat_message",
-                            message: &reply.message,
-                            intent: Some(&reply.intent),
-                            lang: Some(reply.lang),
-                            suggestions: Some(&reply.suggestions),
-                            choices: Some(&reply.choices),
-                        }).await,
-                        Err(DomainError::Validation { message, .. }) => send_typed(&mut socket, "error", &message).await,
-                        Err(err) => {
-                            tracing::error!(error = %err, "assistant failed");
-                            send_typed(&mut socket, "error", "Erreur du serveur, réessayez").await
-                        }
+    let mut assistant = Assistant {
+        state: &state,
+        principal: principal.as_ref(),
+        french,
+        conversation: Conversation::default(),
+    };
+    let session = Session {
+        rate: state.settings.socket_people,
+        principal: None,
+        events: None,
+        registered: None,
+    };
+    serve(&mut socket, &mut assistant, session).await;
+}
+
+/// One visitor's or user's conversation, remembered while the socket lives.
+struct Assistant<'a> {
+    state: &'a AppState,
+    principal: Option<&'a Principal>,
+    french: bool,
+    conversation: Conversation,
+}
+
+impl Route for Assistant<'_> {
+    async fn text(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        let q = match question(text) {
+            Err(problem) => return send_typed(socket, "error", problem).await,
+            Ok(q) => q,
+        };
+        let reply = self
+            .state
+            .services
+            .assistant
+            .converse(
+                self.principal,
+                &mut self.conversation,
+                &q,
+                self.french,
+                Timestamp::now(),
+            )
+            .await;
+        match reply {
+            Ok(reply) => {
+                send_frame(
+                    socket,
+                    &Frame {
+                        kind: "chat_message",
+                        message: &reply.message,
+                        intent: Some(&reply.intent),
+                        lang: Some(reply.lang),
+                        suggestions: Some(&reply.suggestions),
+                        choices: Some(&reply.choices),
                     },
-                };
-                if !sent { return; }
+                )
+                .await
             }
-            _ = ping.tick() => {
-                if heard.elapsed() > SILENCE_LIMIT {
-                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
-                    return;
-                }
-                if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
+            Err(DomainError::Validation { message, .. }) => {
+                send_typed(socket, "error", &message).await
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "assistant failed");
+                send_typed(socket, "error", "Erreur du serveur, réessayez").await
             }
         }
+    }
+
+    /// Seed 000's error shape: `{"type": "error", "message": …}`.
+    fn error_frame(&self, code: &str, message: &str) -> Value {
+        serde_json::json!({"type": "error", "message": message, "code": code})
     }
 }
 

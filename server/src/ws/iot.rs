@@ -14,10 +14,9 @@
 //! the doctor's relationship ends.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use app::session::Authn;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{OriginalUri, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -25,16 +24,15 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use domain::DomainError;
 use domain::accounts::UserId;
-use domain::bus::{Received, Topic};
+use domain::bus::{Envelope, Topic};
 use domain::events::Event;
 use domain::vitals::Reading;
-use domain::vitals::parse::readings_of;
+use domain::vitals::parse::{declared_in, readings_of};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use super::{
-    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
-};
+use super::skeleton::{Route, Session, serve};
+use super::{Peer, Registered, close, codes, describe, send_error, send_json};
 use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
@@ -117,7 +115,7 @@ async fn run(
         Peer::Device(device) => topics.push(Topic::Device(device.device_id)),
         Peer::User(principal) => topics.push(Topic::User(principal.user_id)),
     }
-    let mut events = state.services.bus.subscribe(&topics);
+    let events = state.services.bus.subscribe(&topics);
     let _open = state.metrics.socket_opened(match &peer {
         Peer::Device(_) => "device",
         Peer::User(_) => "user",
@@ -125,57 +123,51 @@ async fn run(
     if !send_json(&mut socket, &iot_data(&latest)).await {
         return;
     }
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    let mut heard = Instant::now();
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let Some(Ok(message)) = incoming else { return };
-                heard = Instant::now();
-                match message {
-                    Message::Text(text) => {
-                        if !handle(&state, &mut socket, &peer, patient_id, text.as_str()).await {
-                            return;
-                        }
-                    }
-                    Message::Binary(_) => {
-                        if !send_error(&mut socket, "Format JSON invalide").await { return; }
-                    }
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => {}
-                }
-            }
-            event = events.recv() => {
-                match event {
-                    Some(Received::Event(event)) => {
-                        if !deliver(&state, &mut socket, &peer, patient_id, &event).await {
-                            return;
-                        }
-                    }
-                    // Fell behind: send the latest values again.
-                    Some(Received::Missed(_)) => {
-                        if !handle(&state, &mut socket, &peer, patient_id, r#"{"type":"get_latest"}"#).await {
-                            return;
-                        }
-                    }
-                    None => {
-                        close(&mut socket, codes::GOING_AWAY, "bus closed").await;
-                        return;
-                    }
-                }
-            }
-            _ = ping.tick() => {
-                if heard.elapsed() > SILENCE_LIMIT {
-                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
-                    return;
-                }
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    return;
-                }
-                registered.touch().await;
-            }
-        }
+    let (rate, principal) = match &peer {
+        Peer::Device(_) => (state.settings.socket_devices, None),
+        Peer::User(principal) => (state.settings.socket_people, Some(principal)),
+    };
+    let session = Session {
+        rate,
+        principal,
+        events: Some(events),
+        registered: Some(&registered),
+    };
+    let mut watcher = Watcher {
+        state: &state,
+        peer: &peer,
+        patient_id,
+    };
+    serve(&mut socket, &mut watcher, session).await;
+}
+
+/// A device or a person on a patient's live vitals.
+struct Watcher<'a> {
+    state: &'a AppState,
+    peer: &'a Peer,
+    patient_id: UserId,
+}
+
+impl Route for Watcher<'_> {
+    async fn text(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        handle(self.state, socket, self.peer, self.patient_id, text).await
+    }
+
+    async fn event(&mut self, socket: &mut WebSocket, event: Envelope<Event>) -> bool {
+        deliver(self.state, socket, self.peer, self.patient_id, &event).await
+    }
+
+    /// Fell behind: told so, then sent the latest values again.
+    async fn missed(&mut self, socket: &mut WebSocket, missed: u64) -> bool {
+        send_json(socket, &json!({"type": "gap", "missed": missed})).await
+            && handle(
+                self.state,
+                socket,
+                self.peer,
+                self.patient_id,
+                r#"{"type":"get_latest"}"#,
+            )
+            .await
     }
 }
 
@@ -196,9 +188,15 @@ async fn handle(
             let Peer::Device(device) = peer else {
                 return send_error(socket, "seuls les dispositifs envoient des mesures").await;
             };
-            let outcome = match readings_of(&message, Timestamp::now()) {
-                Ok(readings) => state.services.vitals.ingest(*device, readings).await,
-                Err(err) => Err(err),
+            let now = Timestamp::now();
+            let outcome = match (readings_of(&message, now), declared_in(&message)) {
+                (Ok(readings), Ok(declared)) => {
+                    match state.services.devices.check_declared(*device, &declared, now).await {
+                        Ok(()) => state.services.vitals.ingest(*device, readings).await,
+                        Err(err) => Err(err),
+                    }
+                }
+                (Err(err), _) | (_, Err(err)) => Err(err),
             };
             match outcome {
                 Ok(stored) => match seq {
@@ -305,10 +303,6 @@ async fn deliver(
                 });
             }
             sent
-        }
-        (event, Peer::User(principal)) if event.ends_session_of(principal) => {
-            close(socket, codes::POLICY, "signed out").await;
-            false
         }
         (Event::DeviceCut { device_id }, Peer::Device(device))
             if *device_id == device.device_id =>

@@ -9,18 +9,26 @@
 //!    heartbeat: a ping every [`PING_EVERY`], and the socket closes when the
 //!    peer has been silent for [`SILENCE_LIMIT`].
 //! 4. Bad input gets `{"type": "error", …}` and the socket stays open.
+//!
+//! The loop of step 3 is written once ([`skeleton::serve`]); it also holds
+//! every socket to a message rate, closes on a message over [`MAX_MESSAGE`]
+//! with 1009, and tells a peer that fell behind how many events it missed.
+//! A handshake that rides on the session cookie must come from the site's
+//! own pages or an allowed origin ([`guard::origin_allowed`]).
 
 pub mod alerts;
 pub mod chat;
 pub mod chatbot;
+pub mod guard;
 pub mod iot;
 pub mod monitoring;
+pub mod skeleton;
 
 use std::time::Duration;
 
 use app::session::Authn;
 use axum::Router;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, Uri};
 use domain::DomainError;
 use domain::auth::Principal;
@@ -38,6 +46,10 @@ pub const PING_EVERY: Duration = Duration::from_secs(20);
 pub const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 /// Largest message accepted from a client.
 pub const MAX_MESSAGE: usize = 256 * 1024;
+/// Largest frame read before refusing it: a frame up to this size is read
+/// whole, so a message over [`MAX_MESSAGE`] gets a clean 1009 close; beyond
+/// it the frame is refused from its header.
+const MAX_FRAME: usize = 1024 * 1024;
 /// Read and write buffers of a socket. Messages are small (a few hundred
 /// bytes); the library's 128 KiB default read buffer, allocated per socket,
 /// would cost 1.3 GB for 10,000 idle devices.
@@ -49,6 +61,7 @@ const BUFFER: usize = 4 * 1024;
 pub fn upgrade(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
     upgrade
         .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_FRAME)
         .read_buffer_size(BUFFER)
         .write_buffer_size(BUFFER)
         .max_write_buffer_size(4 * MAX_MESSAGE)
@@ -115,6 +128,18 @@ pub async fn authenticate(
         }
     }
     match authn {
+        // The session cookie rides along with any page's handshake: only the
+        // site's own pages (or allowed origins) may use it. A Bearer header
+        // is never sent by a browser on its own.
+        Some(Authn::Authenticated(_))
+            if crate::authn::bearer_token(headers).is_none()
+                && !guard::origin_allowed(headers, &state.settings.socket_origins) =>
+        {
+            Err(ApiError(DomainError::Unauthenticated {
+                code: "cross_origin",
+                message: "this page's origin may not open the platform's sockets with the session cookie",
+            }))
+        }
         Some(Authn::Authenticated(principal)) => Ok(Peer::User(principal.clone())),
         Some(Authn::Rejected { code, message }) => {
             Err(ApiError(DomainError::Unauthenticated { code, message }))
@@ -156,8 +181,8 @@ pub async fn send_error(socket: &mut WebSocket, message: &str) -> bool {
     .await
 }
 
-/// Closes with a policy-violation code and a reason the client can show.
-pub async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+/// Closes with a code and a reason the client can show.
+pub async fn close(socket: &mut WebSocket, code: u16, reason: impl Into<Utf8Bytes>) {
     let _ = socket
         .send(Message::Close(Some(CloseFrame {
             code,
@@ -168,8 +193,11 @@ pub async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
 
 /// Close codes.
 pub mod codes {
-    /// Access ended (relationship withdrawn, signed out, device revoked).
+    /// Access ended (relationship withdrawn, signed out, device revoked), or
+    /// too many messages.
     pub const POLICY: u16 = 1008;
+    /// A message over the size limit.
+    pub const TOO_BIG: u16 = 1009;
     /// The server is going away (shutdown) or the peer went silent.
     pub const GOING_AWAY: u16 = 1001;
 }

@@ -12,10 +12,9 @@
 //! (`{"type": "patient_removed", "patient": id}`).
 
 use std::collections::BTreeSet;
-use std::time::Instant;
 
 use app::session::Authn;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{OriginalUri, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -24,13 +23,12 @@ use axum::{Extension, Router};
 use domain::DomainError;
 use domain::accounts::UserId;
 use domain::auth::Principal;
-use domain::bus::{Received, Topic};
+use domain::bus::{Envelope, Topic};
 use domain::events::Event;
 use serde_json::{Map, json};
 
-use super::{
-    PING_EVERY, Peer, Registered, SILENCE_LIMIT, close, codes, describe, send_error, send_json,
-};
+use super::skeleton::{Route, Session, serve};
+use super::{Peer, Registered, describe, send_error, send_json};
 use crate::authn::Client;
 use crate::extract::ApiPath;
 use crate::http_error::ApiError;
@@ -88,75 +86,91 @@ async fn run(
     state: AppState,
     mut socket: WebSocket,
     principal: Principal,
-    mut patients: BTreeSet<UserId>,
+    patients: BTreeSet<UserId>,
     first: serde_json::Value,
     registered: Registered,
 ) {
     let mut topics: Vec<Topic> = patients.iter().map(|p| Topic::Patient(*p)).collect();
     topics.push(Topic::User(principal.user_id));
-    let mut events = state.services.bus.subscribe(&topics);
+    let events = state.services.bus.subscribe(&topics);
     let _open = state.metrics.socket_opened("user");
     if !send_json(&mut socket, &first).await {
         return;
     }
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    let mut heard = Instant::now();
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let Some(Ok(message)) = incoming else { return };
-                heard = Instant::now();
-                match message {
-                    Message::Text(_) | Message::Binary(_) => {
-                        if !send_error(&mut socket, "ce tableau se lit seulement").await { return; }
-                    }
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => {}
+    let mut board = Board {
+        state: &state,
+        principal: &principal,
+        patients,
+    };
+    let session = Session {
+        rate: state.settings.socket_people,
+        principal: Some(&principal),
+        events: Some(events),
+        registered: Some(&registered),
+    };
+    serve(&mut socket, &mut board, session).await;
+}
+
+/// A doctor watching a board of patients.
+struct Board<'a> {
+    state: &'a AppState,
+    principal: &'a Principal,
+    patients: BTreeSet<UserId>,
+}
+
+impl Route for Board<'_> {
+    async fn text(&mut self, socket: &mut WebSocket, _text: &str) -> bool {
+        send_error(socket, "ce tableau se lit seulement").await
+    }
+
+    async fn event(&mut self, socket: &mut WebSocket, event: Envelope<Event>) -> bool {
+        let (state, principal) = (self.state, self.principal);
+        match &*event {
+            Event::Readings {
+                patient_id,
+                readings,
+                stored_at,
+            } if self.patients.contains(patient_id) => {
+                let mut data = Map::new();
+                for r in readings {
+                    data.insert(r.type_donnee.as_str().to_owned(), json!(r.latest()));
+                }
+                state.metrics.delivered(*stored_at);
+                send_json(
+                    socket,
+                    &json!({"type": "iot_data", "patient": patient_id, "data": data}),
+                )
+                .await
+            }
+            Event::Alert { change, alert } if self.patients.contains(&alert.patient) => {
+                send_json(
+                    socket,
+                    &json!({"type": "alert", "change": change, "data": alert}),
+                )
+                .await
+            }
+            Event::CareEnded {
+                doctor_id,
+                patient_id,
+            } if *doctor_id == principal.user_id && self.patients.contains(patient_id) => {
+                if state
+                    .services
+                    .vitals
+                    .may_watch(principal, *patient_id)
+                    .await
+                    .unwrap_or(false)
+                {
+                    true
+                } else {
+                    self.patients.remove(patient_id);
+                    send_json(
+                        socket,
+                        &json!({"type": "patient_removed", "patient": patient_id}),
+                    )
+                    .await
                 }
             }
-            event = events.recv() => {
-                let event = match event {
-                    Some(Received::Event(event)) => event,
-                    Some(Received::Missed(_)) => continue,
-                    None => { close(&mut socket, codes::GOING_AWAY, "bus closed").await; return; }
-                };
-                if event.ends_session_of(&principal) {
-                    close(&mut socket, codes::POLICY, "signed out").await;
-                    return;
-                }
-                let sent = match &*event {
-                    Event::Readings { patient_id, readings, stored_at } if patients.contains(patient_id) => {
-                        let mut data = Map::new();
-                        for r in readings {
-                            data.insert(r.type_donnee.as_str().to_owned(), json!(r.latest()));
-                        }
-                        state.metrics.delivered(*stored_at);
-                        send_json(&mut socket, &json!({"type": "iot_data", "patient": patient_id, "data": data})).await
-                    }
-                    Event::Alert { change, alert } if patients.contains(&alert.patient) => {
-                        send_json(&mut socket, &json!({"type": "alert", "change": change, "data": alert})).await
-                    }
-                    Event::CareEnded { doctor_id, patient_id } if *doctor_id == principal.user_id && patients.contains(patient_id) => {
-                        if state.services.vitals.may_watch(&principal, *patient_id).await.unwrap_or(false) {
-                            true
-                        } else {
-                            patients.remove(patient_id);
-                            send_json(&mut socket, &json!({"type": "patient_removed", "patient": patient_id})).await
-                        }
-                    }
-                    _ => true,
-                };
-                if !sent { return; }
-            }
-            _ = ping.tick() => {
-                if heard.elapsed() > SILENCE_LIMIT {
-                    close(&mut socket, codes::GOING_AWAY, "silent peer").await;
-                    return;
-                }
-                if socket.send(Message::Ping(Default::default())).await.is_err() { return; }
-                registered.touch().await;
-            }
+            _ => true,
         }
     }
 }

@@ -141,10 +141,12 @@ async fn only_the_care_team_acknowledges_and_escalation_happens_once() {
     let (_, notes) = parts(app.get_auth("/api/v1/notifications/", &w.stranger.1).await).await;
     assert!(!notes.to_string().contains("alert_escalated"));
 
+    // Those who may not see the alert learn nothing of it (404, as for an
+    // alert that does not exist); the patient, who sees it, is refused.
     for (token, expected) in [
-        (&w.stranger.1, 403),
+        (&w.stranger.1, 404),
         (&w.patient.1, 403),
-        (&w.admin.1, 403),
+        (&w.admin.1, 404),
         (&w.doctor.1, 200),
         (&w.doctor.1, 409),
     ] {

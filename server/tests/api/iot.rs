@@ -85,13 +85,14 @@ async fn the_registry_follows_the_policy_and_keeps_only_a_hash() {
         "{body}"
     );
 
-    // Reading the device: the patient and their doctor, not others.
+    // Reading the device: the patient and their doctor, not others, who
+    // learn no more than of a device that does not exist.
     for (token, expected) in [
         (&w.patient.1, 200),
         (&w.doctor.1, 200),
         (&w.admin.1, 200),
-        (&w.stranger.1, 403),
-        (&w.other.1, 403),
+        (&w.stranger.1, 404),
+        (&w.other.1, 404),
     ] {
         let status = app
             .get_auth(&format!("/api/iot/dispositifs/{id}/"), token)
@@ -424,7 +425,7 @@ async fn two_instances_behave_as_one_over_redis() {
         (Some("set_interval"), Some(10))
     );
     let (status, _) = parts(one.post_auth(&path, &w.stranger.1, command).await).await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 404, "hidden from a doctor outside the care team");
     drop((one, two));
     common::drop_postgres(&database).await;
 }

@@ -219,12 +219,13 @@ impl AlertService {
         };
         let granted = self
             .gate
-            .check(
+            .check_or_hide(
                 actor,
                 TrailAction::Update,
                 Resource::VitalAlert,
                 alert.patient,
-                Some(id.to_string()),
+                id,
+                "alert",
                 Timestamp::now(),
             )
             .await?;
