@@ -35,6 +35,15 @@ impl FromServerFnError for UiError {
         // Transport failures: the text may hold internals; keep only a code.
         let code = match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => "network",
+            // On the server, arguments that do not read (an array for an
+            // object): the request's fault, answered 400 as the REST door
+            // does. In the browser the same error is an answer that did not
+            // read: unexpected.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_)
+                if cfg!(feature = "ssr") =>
+            {
+                "invalid_body"
+            }
             _ => "unexpected",
         };
         Self {

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod paging;
 pub mod scheduling;
 pub mod sockets;
+pub mod strict;
 pub mod symptoms;
 pub mod trail;
 pub mod treatments;

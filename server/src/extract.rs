@@ -118,7 +118,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
     })?;
     integral_numbers(&mut value);
     let kind = json_kind(&value);
-    serde_path_to_error::deserialize(crate::strict::Strict(value)).map_err(|err| {
+    serde_path_to_error::deserialize(domain::strict::Strict(value)).map_err(|err| {
         let path = err.path().to_string();
         let message = without_position(err.inner());
         if (path == "." || path.is_empty()) && message.contains("expected an object") {

@@ -15,7 +15,6 @@ pub mod rest;
 pub mod simulate;
 pub mod site;
 pub mod state;
-pub mod strict;
 pub mod telemetry;
 mod web;
 pub mod ws;

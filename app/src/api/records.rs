@@ -7,7 +7,6 @@ use domain::consultations::{
     Consultation, ConsultationChanges, ConsultationSummary, ThreadMessage,
 };
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 use crate::error::UiError;
 
@@ -99,7 +98,7 @@ pub async fn open_record(other_id: String, appointment_id: Option<i64>) -> Resul
 }
 
 /// Saves the sections given (the editor sends the section being edited).
-#[server(input = Json)]
+#[server(input = crate::api::StrictJson)]
 pub async fn save_record(id: i64, changes: ConsultationChanges) -> Result<Consultation, UiError> {
     use crate::session::{require_principal, services};
     let me = require_principal()?;

@@ -81,7 +81,7 @@ async fn arrays_and_scalars_are_refused_wherever_an_object_is_declared() {
             if !METHODS.contains(&method.as_str()) || !is_object(&doc, schema) {
                 continue;
             }
-            for body in [json!(["Aspirine", 1, 3]), json!([null, 2]), json!("texte"), json!(7)] {
+            for body in [json!(["Aspirine", 1, 3]), json!([null, 2]), json!("texte"), json!(7), json!(null)] {
                 let (status, answer) =
                     send(&app, method, &concrete(path, "1"), Some(&admin), Some(&body)).await;
                 if status != 400 || answer["code"] != "invalid_body" {
@@ -287,4 +287,30 @@ async fn the_document_bounds_every_id_and_page() {
         }
     }
     assert!(unbounded.is_empty(), "no minimum of 1:\n{}", unbounded.join("\n"));
+}
+
+#[tokio::test]
+async fn the_portal_s_json_arguments_are_read_as_strictly() {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app().await;
+    let (_, doctor, _) = app.user_with_tokens(Role::Doctor, "dr.roux").await;
+    let path = <app::api::records::SaveRecord as ServerFn>::PATH;
+    for body in [
+        json!([1, {}]),
+        json!({"id": 1, "changes": [null, null, 3]}),
+        json!({"id": 1, "changes": null}),
+    ] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("cookie", format!("medplat_access={doctor}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains("invalid_body"), "{body}: {text}");
+    }
 }

@@ -1,4 +1,6 @@
-//! JSON read the way the API documents it: a struct only from an object.
+//! JSON read the way the API documents it: a struct only from an object. The
+//! REST door's body extractor and the server functions' JSON arguments both
+//! read through it.
 //!
 //! serde's derived structs also accept an array and read its items by
 //! position, so `["Aspirine", 1, 3]` would pass for a treatment. [`Strict`]
@@ -63,6 +65,13 @@ impl<'de> Deserializer<'de> for Strict {
         }
     }
 
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Object(_) => self.deserialize_any(visitor),
+            other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
+        }
+    }
+
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.0 {
             Value::Null => visitor.visit_none(),
@@ -89,7 +98,7 @@ impl<'de> Deserializer<'de> for Strict {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier
+        bytes byte_buf unit unit_struct seq tuple tuple_struct identifier
         ignored_any
     }
 }
@@ -188,6 +197,10 @@ mod tests {
         let nested = read(json!({"name": "x", "tags": [], "inner": [true]})).unwrap_err();
         assert!(nested.contains("expected an object"), "{nested}");
         assert!(read(json!("Aspirine")).is_err());
+        assert!(read(json!(null)).is_err());
+        // A map-shaped type too (serde_json's `Map` would take null as empty).
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(Strict(json!(null)));
+        assert!(map.is_err());
         assert!(read(json!({"name": "x", "tags": "matin"})).is_err());
     }
 }
