@@ -171,11 +171,7 @@ pub fn number(
 /// negative one is a mistake, not an empty filter).
 pub fn optional_id(field: &'static str, id: Option<i64>) -> DomainResult<Option<i64>> {
     match id {
-        Some(id) if id < 1 => Err(DomainError::invalid(
-            field,
-            OUT_OF_RANGE,
-            "ids start at 1",
-        )),
+        Some(id) if id < 1 => Err(DomainError::invalid(field, OUT_OF_RANGE, "ids start at 1")),
         other => Ok(other),
     }
 }

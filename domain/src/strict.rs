@@ -144,7 +144,10 @@ impl<'de> de::MapAccess<'de> for Fields {
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
         match self.value.take() {
             Some(value) => seed.deserialize(Strict(value)),
             None => Err(de::Error::custom("a value without its key")),

@@ -173,7 +173,10 @@ mod tests {
         let (head, body) = answer.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{head}");
         assert!(head.contains("content-type: application/json"), "{head}");
-        assert!(head.contains(&format!("content-length: {}", body.len())), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
         assert!(head.contains("date: Sat"), "{head}");
         let body: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(body["code"], "uri_too_long");
@@ -188,7 +191,11 @@ mod tests {
             b"HTTP/1.1 400 Bad Request\r\ncontent-length: 5\r\n\r\nhello",
             b"{\"HTTP/1.1 414 \": 1}",
         ] {
-            assert!(with_json_body(bytes).is_none(), "{:?}", String::from_utf8_lossy(bytes));
+            assert!(
+                with_json_body(bytes).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
 }

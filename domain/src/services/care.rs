@@ -112,7 +112,11 @@ impl CareService {
         // records an attempt on a real patient (a doctor adding themselves
         // to a patient's team).
         if actor.role != Role::Admin {
-            if self.account(patient_id, Role::Patient, "patient").await.is_ok() {
+            if self
+                .account(patient_id, Role::Patient, "patient")
+                .await
+                .is_ok()
+            {
                 self.gate
                     .check(
                         actor,

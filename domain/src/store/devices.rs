@@ -202,12 +202,13 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Devi
 
 /// The credential check of one device.
 pub async fn key(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<DeviceKey>> {
-    let row =
-        sqlx::query("SELECT id, patient_id, mac, secret_hash, revoked_at FROM devices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await
-            .map_err(db_error)?;
+    let row = sqlx::query(
+        "SELECT id, patient_id, mac, secret_hash, revoked_at FROM devices WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .map_err(db_error)?;
     row.map(|row| {
         Ok(DeviceKey {
             device_id: row.try_get("id").map_err(db_error)?,

@@ -65,8 +65,7 @@ fn errors_name_the_vital() {
         (err.field(), err.code()),
         (Some("heart_rate"), "invalid_value")
     );
-    let err =
-        parse(json!({"data": {"temperature": {"valeur": 37, "unite": "K"}}})).unwrap_err();
+    let err = parse(json!({"data": {"temperature": {"valeur": 37, "unite": "K"}}})).unwrap_err();
     assert_eq!(err.code(), "invalid_unit");
     let err = parse(json!({"data": {"mood": 3}})).unwrap_err();
     assert_eq!(err.code(), "unknown_vital");
@@ -79,15 +78,15 @@ fn errors_name_the_vital() {
 fn the_message_s_own_timestamp_counts_beside_data() {
     let garbage = parse(json!({"timestamp": "garbage", "data": {"spo2": 97}})).unwrap_err();
     assert_eq!(garbage.code(), "invalid_timestamp");
-    let far = parse(json!({"timestamp": "2100-01-01T00:00:00Z", "data": {"spo2": 97}}))
-        .unwrap_err();
+    let far =
+        parse(json!({"timestamp": "2100-01-01T00:00:00Z", "data": {"spo2": 97}})).unwrap_err();
     assert_eq!(far.code(), "timestamp_in_future");
     let at = now().as_second() - 120;
     let readings = parse(json!({"timestamp": at, "data": {"spo2": 97}})).unwrap();
     assert_eq!(readings[0].measured_at.as_second(), at);
     // The data map's own timestamp wins.
-    let inner = parse(json!({"timestamp": at, "data": {"spo2": 97, "timestamp": at - 60}}))
-        .unwrap();
+    let inner =
+        parse(json!({"timestamp": at, "data": {"spo2": 97, "timestamp": at - 60}})).unwrap();
     assert_eq!(inner[0].measured_at.as_second(), at - 60);
 }
 
@@ -118,8 +117,7 @@ fn timestamps_are_bounded() {
     let old =
         parse(json!({"data": {"spo2": 97, "timestamp": "2020-01-01T00:00:00Z"}})).unwrap_err();
     assert_eq!(old.code(), "timestamp_too_old");
-    let unix =
-        parse(json!({"data": {"spo2": 97, "timestamp": now().as_second() - 60}})).unwrap();
+    let unix = parse(json!({"data": {"spo2": 97, "timestamp": now().as_second() - 60}})).unwrap();
     assert_eq!(unix[0].measured_at, now() - SignedDuration::from_secs(60));
 }
 

@@ -43,7 +43,10 @@ pub async fn limit_headers(req: Request, next: Next) -> Response {
         return error_response(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",
-            format!("the request's headers are too large (at most {} KiB)", MAX_HEADERS / 1024),
+            format!(
+                "the request's headers are too large (at most {} KiB)",
+                MAX_HEADERS / 1024
+            ),
             None,
         );
     }

@@ -151,11 +151,9 @@ mod tests {
         });
         let verdicts: Vec<Verdict> = (0..10).map(|_| flood.check()).collect();
         assert!(verdicts[..3].iter().all(|v| *v == Verdict::Take));
-        assert!(
-            verdicts[3..6]
-                .iter()
-                .all(|v| matches!(v, Verdict::Refuse { retry_after } if *retry_after > Duration::ZERO))
-        );
+        assert!(verdicts[3..6].iter().all(
+            |v| matches!(v, Verdict::Refuse { retry_after } if *retry_after > Duration::ZERO)
+        ));
         assert_eq!(verdicts[6], Verdict::Close);
     }
 }

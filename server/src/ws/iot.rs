@@ -191,7 +191,12 @@ async fn handle(
             let now = Timestamp::now();
             let outcome = match (readings_of(&message, now), declared_in(&message)) {
                 (Ok(readings), Ok(declared)) => {
-                    match state.services.devices.check_declared(*device, &declared, now).await {
+                    match state
+                        .services
+                        .devices
+                        .check_declared(*device, &declared, now)
+                        .await
+                    {
                         Ok(()) => state.services.vitals.ingest(*device, readings).await,
                         Err(err) => Err(err),
                     }

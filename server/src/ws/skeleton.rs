@@ -154,7 +154,11 @@ async fn next_event(events: &mut Option<Subscription<Event>>) -> Option<Received
 /// Closes, then reads what the peer had already sent until its own close
 /// (at most a second): the close frame reaches the peer before the
 /// connection ends, rather than being lost to a reset over unread data.
-async fn goodbye(socket: &mut WebSocket, code: u16, reason: impl Into<axum::extract::ws::Utf8Bytes>) {
+async fn goodbye(
+    socket: &mut WebSocket,
+    code: u16,
+    reason: impl Into<axum::extract::ws::Utf8Bytes>,
+) {
     close(socket, code, reason).await;
     let _ = tokio::time::timeout(std::time::Duration::from_secs(1), async {
         while let Some(Ok(message)) = socket.recv().await {

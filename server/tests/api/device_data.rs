@@ -82,7 +82,10 @@ async fn a_message_naming_another_device_is_refused_and_shown() {
         json!({"device_mac": "not a mac", "data": {"spo2": 97}}),
     )
     .await;
-    assert_eq!((status, answer["code"].as_str()), (400, Some("invalid_mac_address")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_mac_address"))
+    );
 
     // Its own address, written another way, is its own.
     let (status, answer) = ingest(

@@ -6,9 +6,9 @@
 use crate::common;
 
 use common::{TestApp, parts, spawn_app};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use domain::accounts::Role;
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn document(app: &TestApp) -> Value {
     let (status, doc) = parts(
@@ -81,9 +81,21 @@ async fn arrays_and_scalars_are_refused_wherever_an_object_is_declared() {
             if !METHODS.contains(&method.as_str()) || !is_object(&doc, schema) {
                 continue;
             }
-            for body in [json!(["Aspirine", 1, 3]), json!([null, 2]), json!("texte"), json!(7), json!(null)] {
-                let (status, answer) =
-                    send(&app, method, &concrete(path, "1"), Some(&admin), Some(&body)).await;
+            for body in [
+                json!(["Aspirine", 1, 3]),
+                json!([null, 2]),
+                json!("texte"),
+                json!(7),
+                json!(null),
+            ] {
+                let (status, answer) = send(
+                    &app,
+                    method,
+                    &concrete(path, "1"),
+                    Some(&admin),
+                    Some(&body),
+                )
+                .await;
                 if status != 400 || answer["code"] != "invalid_body" {
                     failures.push(format!("{method} {path} {body}: {status} {answer}"));
                 }
@@ -117,14 +129,18 @@ fn public(path: &str) -> bool {
         "/api/v1/specialties/",
         "/api/v1/availabilities/",
     ]
-        .iter()
-        .any(|p| path.starts_with(p))
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 #[tokio::test]
 async fn a_refusal_does_not_tell_whether_an_id_exists() {
     let app = spawn_app().await;
-    assert!(domain::demo::load_if_empty(&app.state.services).await.unwrap());
+    assert!(
+        domain::demo::load_if_empty(&app.state.services)
+            .await
+            .unwrap()
+    );
     let (_, patient, _) = app.user_with_tokens(Role::Patient, "intrus").await;
     let (_, doctor, _) = app.user_with_tokens(Role::Doctor, "dr.intrus").await;
     let doc = document(&app).await;
@@ -150,10 +166,15 @@ async fn a_refusal_does_not_tell_whether_an_id_exists() {
                 .await
                 .0;
                 for id in ["1", "2", "3"] {
-                    let existing =
-                        send(&app, method, &concrete(path, id), Some(token), body.as_ref())
-                            .await
-                            .0;
+                    let existing = send(
+                        &app,
+                        method,
+                        &concrete(path, id),
+                        Some(token),
+                        body.as_ref(),
+                    )
+                    .await
+                    .0;
                     if existing != missing {
                         oracles.push(format!(
                             "{method} {path} as a {who}: id {id} → {existing}, a made-up id → {missing}"
@@ -228,7 +249,12 @@ async fn the_http_layer_s_own_refusals_speak_json() {
     assert_eq!(body["code"], "bad_request");
 
     // A socket's address opened as a page.
-    let response = app.client.get(app.url("/ws/chatbot/")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/ws/chatbot/"))
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_client_error());
     assert_eq!(response.headers()["content-type"], "application/json");
 }
@@ -237,7 +263,15 @@ async fn the_http_layer_s_own_refusals_speak_json() {
 fn names_an_id(name: &str) -> bool {
     name == "id"
         || name.ends_with("_id")
-        || ["patient", "doctor", "dispositif", "specialty", "room", "ward"].contains(&name)
+        || [
+            "patient",
+            "doctor",
+            "dispositif",
+            "specialty",
+            "room",
+            "ward",
+        ]
+        .contains(&name)
 }
 
 #[tokio::test]
@@ -247,7 +281,9 @@ async fn the_document_bounds_every_id_and_page() {
     let mut unbounded = Vec::new();
     let integer = |schema: &Value| {
         schema["type"] == "integer"
-            || schema["type"].as_array().is_some_and(|t| t.contains(&json!("integer")))
+            || schema["type"]
+                .as_array()
+                .is_some_and(|t| t.contains(&json!("integer")))
     };
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
@@ -286,7 +322,11 @@ async fn the_document_bounds_every_id_and_page() {
             }
         }
     }
-    assert!(unbounded.is_empty(), "no minimum of 1:\n{}", unbounded.join("\n"));
+    assert!(
+        unbounded.is_empty(),
+        "no minimum of 1:\n{}",
+        unbounded.join("\n")
+    );
 }
 
 #[tokio::test]

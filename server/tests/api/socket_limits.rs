@@ -87,10 +87,7 @@ async fn until_closed(socket: &mut Socket) -> (Vec<String>, Option<(CloseCode, S
                 }
             }
             Some(Ok(Message::Close(frame))) => {
-                return (
-                    codes,
-                    frame.map(|f| (f.code, f.reason.as_str().to_owned())),
-                );
+                return (codes, frame.map(|f| (f.code, f.reason.as_str().to_owned())));
             }
             Some(Ok(_)) => {}
             Some(Err(_)) | None => return (codes, None),
@@ -110,7 +107,11 @@ async fn a_flood_is_told_then_closed_on_every_route_while_others_are_served() {
         let mut calm = open(&app, calm_route).await;
         let text = route.message.to_string();
         for _ in 0..1000 {
-            if flooder.send(Message::Text(text.clone().into())).await.is_err() {
+            if flooder
+                .send(Message::Text(text.clone().into()))
+                .await
+                .is_err()
+            {
                 break;
             }
         }
@@ -126,9 +127,11 @@ async fn a_flood_is_told_then_closed_on_every_route_while_others_are_served() {
         // The calm peer is answered, and never told to slow down.
         let _greeting = calm.next().await;
         for _ in 0..3 {
-            calm.send(Message::Text(json!({"message": "merci"}).to_string().into()))
-                .await
-                .unwrap();
+            calm.send(Message::Text(
+                json!({"message": "merci"}).to_string().into(),
+            ))
+            .await
+            .unwrap();
             let answer = common::iot::next_json(&mut calm).await.unwrap();
             assert_eq!(answer["type"], "chat_message", "{}: {answer}", route.name);
         }
@@ -156,10 +159,7 @@ async fn with_cookie(app: &TestApp, path: &str, token: &str, origin: &str) -> Re
         .into_client_request()
         .unwrap();
     let headers = request.headers_mut();
-    headers.insert(
-        "cookie",
-        format!("medplat_access={token}").parse().unwrap(),
-    );
+    headers.insert("cookie", format!("medplat_access={token}").parse().unwrap());
     headers.insert("origin", origin.parse().unwrap());
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),
@@ -177,9 +177,16 @@ async fn the_session_cookie_opens_sockets_from_the_site_s_own_pages_only() {
     let own = app.base.clone();
     for route in routes.iter().filter(|r| r.name != "iot (device)") {
         let refused = with_cookie(&app, &route.path, &route.token, "https://evil.example").await;
-        assert_eq!(refused.err(), Some(401), "{}: cross-origin cookie", route.name);
+        assert_eq!(
+            refused.err(),
+            Some(401),
+            "{}: cross-origin cookie",
+            route.name
+        );
         assert!(
-            with_cookie(&app, &route.path, &route.token, &own).await.is_ok(),
+            with_cookie(&app, &route.path, &route.token, &own)
+                .await
+                .is_ok(),
             "{}: the site's own page",
             route.name
         );
@@ -202,7 +209,11 @@ async fn the_session_cookie_opens_sockets_from_the_site_s_own_pages_only() {
 
 #[tokio::test]
 async fn allowed_origins_are_configurable() {
-    let app = common::spawn_with(&[("WS_ALLOWED_ORIGINS", "https://app.clinique.fr, https://autre.fr")]).await;
+    let app = common::spawn_with(&[(
+        "WS_ALLOWED_ORIGINS",
+        "https://app.clinique.fr, https://autre.fr",
+    )])
+    .await;
     let routes = routes(&app).await;
     let chat = &routes[0];
     assert!(
