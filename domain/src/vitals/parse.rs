@@ -116,7 +116,7 @@ pub fn declared_macs(body: &Value) -> DomainResult<Vec<&str>> {
 
 /// The hardware addresses a message says it comes from (`device_mac`,
 /// beside `data` or in it).
-pub fn declared_in(object: &Map<String, Value>) -> DomainResult<Vec<&str>> {
+fn declared_in(object: &Map<String, Value>) -> DomainResult<Vec<&str>> {
     let inner = match object.get("data") {
         Some(Value::Object(data)) => data.get("device_mac"),
         _ => None,

@@ -27,7 +27,6 @@ use domain::accounts::UserId;
 use domain::bus::{Envelope, Topic};
 use domain::events::Event;
 use domain::vitals::Reading;
-use domain::vitals::parse::{declared_in, readings_of};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -188,20 +187,14 @@ async fn handle(
             let Peer::Device(device) = peer else {
                 return send_error(socket, "seuls les dispositifs envoient des mesures").await;
             };
-            let now = Timestamp::now();
-            let outcome = match (readings_of(&message, now), declared_in(&message)) {
-                (Ok(readings), Ok(declared)) => {
-                    match state
-                        .services
-                        .devices
-                        .check_declared(*device, &declared, now)
-                        .await
-                    {
-                        Ok(()) => state.services.vitals.ingest(*device, readings).await,
-                        Err(err) => Err(err),
-                    }
-                }
-                (Err(err), _) | (_, Err(err)) => Err(err),
+            let body = Value::Object(message.clone());
+            let devices = &state.services.devices;
+            let outcome = match devices
+                .readings_from(*device, &body, Timestamp::now())
+                .await
+            {
+                Ok(readings) => state.services.vitals.ingest(*device, readings).await,
+                Err(err) => Err(err),
             };
             match outcome {
                 Ok(stored) => match seq {

@@ -12,7 +12,6 @@ use domain::bounds::parse_instant;
 use domain::paging::Page;
 use domain::services::vitals::{ReadingQuery, VitalStatistics};
 use domain::vitals::news2::News2;
-use domain::vitals::parse::{batch_of, declared_macs};
 use domain::vitals::{LatestValue, Reading, Vital};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -94,12 +93,10 @@ pub async fn ingest(
     DeviceAuth(device): DeviceAuth,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<IngestReceipt>), ApiError> {
-    let now = Timestamp::now();
-    let readings = batch_of(&body, now)?;
-    state
+    let readings = state
         .services
         .devices
-        .check_declared(device, &declared_macs(&body)?, now)
+        .readings_from(device, &body, Timestamp::now())
         .await?;
     let stored = state.services.vitals.ingest(device, readings).await?;
     Ok((StatusCode::CREATED, Json(IngestReceipt { stored })))

@@ -21,6 +21,8 @@ use crate::store::devices::{self as store, DeviceFilter};
 use crate::store::{Db, db_error, users};
 use crate::trail::{Resource, TrailAction};
 
+mod messages;
+
 /// Who a device credential belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeviceIdentity {
@@ -418,41 +420,6 @@ impl DeviceService {
             patient_id: key.patient_id,
             mac: key.mac.parse().map_err(DomainError::internal)?,
         })
-    }
-
-    /// Refuses a message that names another device than the credential's
-    /// (a mis-flashed device, or one sending with another's credential), and
-    /// records the refusal on the device for the registry.
-    pub async fn check_declared(
-        &self,
-        device: DeviceIdentity,
-        declared: &[&str],
-        now: Timestamp,
-    ) -> DomainResult<()> {
-        for raw in declared {
-            let named: MacAddress = raw.parse().map_err(|_| {
-                DomainError::invalid(
-                    "device_mac",
-                    "invalid_mac_address",
-                    "device_mac must be a MAC address such as AA:BB:CC:DD:EE:FF",
-                )
-            })?;
-            if named != device.mac {
-                let reason = named.to_string();
-                let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-                store::refused(&mut conn, device.device_id, &reason, now.as_millisecond()).await?;
-                tracing::warn!(device = device.device_id, named = %named, "message naming another device refused");
-                return Err(DomainError::invalid(
-                    "device_mac",
-                    "device_mismatch",
-                    format!(
-                        "this credential belongs to device {}; the message names {named}",
-                        device.mac
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Whether device `id` may still send (not revoked, not deleted).
