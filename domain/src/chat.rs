@@ -24,6 +24,11 @@ pub struct ChatMessage {
     pub body: String,
     /// Unix milliseconds.
     pub sent_at: i64,
+    /// Emergency signs read in a patient's message (red-flag category
+    /// codes, e.g. `chest_pain`); empty for none. The patient is shown the
+    /// emergency numbers, the doctor a mark.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_flags: Vec<String>,
 }
 
 /// A room as one of its two members sees it in their list.

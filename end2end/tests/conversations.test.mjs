@@ -67,6 +67,14 @@ test('a patient and her doctor talk live', async () => {
   // The doctor's screen read it: the patient sees the receipt.
   await pane.locator('[data-testid="chat-message"][data-mine="true"] [data-testid="read-receipt"]').waitFor();
 
+  // Words of an emergency: the patient gets the numbers at once, the doctor a mark.
+  await patient.fill('[data-testid="chat-input"]', "J'ai du mal à respirer depuis une heure");
+  await patient.press('[data-testid="chat-input"]', 'Enter');
+  const help = pane.locator('[data-testid="chat-message"][data-mine="true"] [data-testid="red-flag-help"]');
+  await help.waitFor();
+  assert.equal(await help.locator('a[href="tel:15"]').count(), 1);
+  await doctorPane.locator('[data-testid="chat-message"][data-mine="false"] [data-testid="red-flag-mark"]', { hasText: 'respirer' }).waitFor();
+
   await doctor.locator('[data-testid="chat-input"]').pressSequentially('Très bien');
   await pane.locator('[data-testid="typing"]', { hasText: 'écrit' }).waitFor();
   await doctor.press('[data-testid="chat-input"]', 'Enter');

@@ -32,4 +32,22 @@ pub struct Talk {
     pub assistant_ask_label: &'static str,
     pub assistant_placeholder: &'static str,
     pub assistant_offline: &'static str,
+    /// Shown to a patient under their message that reads as an emergency.
+    pub red_flag_patient: &'static str,
+    /// Added for suicidal thoughts.
+    pub red_flag_suicide: &'static str,
+    /// The doctor's mark on such a message, before the signs' names.
+    pub red_flag_doctor: &'static str,
+    /// Names of the red-flag categories, by code.
+    pub red_flag_names: &'static [(&'static str, &'static str)],
+}
+
+impl Talk {
+    /// The name of a red-flag category (the code itself if unknown).
+    pub fn red_flag_name<'a>(&self, code: &'a str) -> &'a str {
+        self.red_flag_names
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(code, |(_, name)| *name)
+    }
 }

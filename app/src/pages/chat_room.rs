@@ -205,9 +205,31 @@ pub fn ChatPane(room: ChatRoom, me: UserId, patient: bool) -> impl IntoView {
                         let mine = m.sender_id == me;
                         let receipt = mine && Some(m.id) == last_mine && read_up_to >= m.id;
                         let class = if mine { "ml-auto max-w-[80%] rounded-2xl bg-teal-700 px-3 py-2 text-white" } else { "max-w-[80%] rounded-2xl bg-slate-100 px-3 py-2" };
+                        let flags = m.red_flags.clone();
                         view! {
                             <li class="flex flex-col" data-testid="chat-message" data-mine=mine.to_string()>
+                                {(!flags.is_empty() && !mine).then(|| {
+                                    let t = i18n.tr().c;
+                                    let names = flags.iter().map(|f| t.red_flag_name(f)).collect::<Vec<_>>().join(", ");
+                                    view! {
+                                        <span data-testid="red-flag-mark" class="mb-1 w-fit rounded bg-rose-100 px-2 py-0.5 text-[11px] font-semibold text-rose-900">
+                                            {format!("⚠ {} {names}", t.red_flag_doctor)}
+                                        </span>
+                                    }
+                                })}
                                 <p class=format!("whitespace-pre-line {class}")>{m.body}</p>
+                                {(!flags.is_empty() && mine).then(|| {
+                                    let t = i18n.tr().c;
+                                    let suicide = flags.iter().any(|f| f == "suicide");
+                                    view! {
+                                        <div role="alert" data-testid="red-flag-help" class="ml-auto mt-1 max-w-[80%] rounded-lg border border-rose-300 bg-rose-50 px-3 py-2 text-xs text-rose-900">
+                                            {t.red_flag_patient}" "
+                                            <a class="font-bold underline" href="tel:15">"15"</a>" · "
+                                            <a class="font-bold underline" href="tel:112">"112"</a>
+                                            {suicide.then(|| view! { <span class="mt-1 block">{t.red_flag_suicide}" "<a class="font-bold underline" href="tel:3114">"3114"</a></span> })}
+                                        </div>
+                                    }
+                                })}
                                 <span class=if mine { "ml-auto text-[11px] text-slate-500" } else { "text-[11px] text-slate-500" }>
                                     {i18n.moment_ms(m.sent_at)}
                                     {receipt.then(|| view! { " · " <span data-testid="read-receipt">{move || i18n.t(|t| t.c.read_receipt)}</span> })}

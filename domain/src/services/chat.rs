@@ -243,9 +243,22 @@ impl ChatService {
         }
         let to = room.other(actor.user_id);
         let since = now.as_millisecond() - STALE_AFTER.as_millis() as i64;
+        // A patient's words are read for emergency signs (the doctor may
+        // not be reading): the message carries them to both sides.
+        let red_flags = match actor.role {
+            Role::Patient => crate::red_flags::detector().codes(&body),
+            _ => Vec::new(),
+        };
         let mut tx = self.db.begin_write().await?;
-        let message =
-            store::add(&mut tx, room_id, actor.user_id, &body, now.as_millisecond()).await?;
+        let message = store::add(
+            &mut tx,
+            room_id,
+            actor.user_id,
+            &body,
+            &red_flags,
+            now.as_millisecond(),
+        )
+        .await?;
         // Writing marks everything before as read.
         store::mark_read(&mut tx, &room, actor.user_id, message.id).await?;
         if !store::present(&mut tx, to, &socket_room(room_id), since).await? {

@@ -171,6 +171,7 @@ fn message_row(row: &AnyRow) -> DomainResult<ChatMessage> {
         sender_id: row.try_get("sender_id").map_err(db_error)?,
         body: row.try_get("body").map_err(db_error)?,
         sent_at: row.try_get("sent_at").map_err(db_error)?,
+        red_flags: flags_of(row.try_get("red_flags").map_err(db_error)?),
     })
 }
 
@@ -183,7 +184,7 @@ pub async fn messages(
     limit: i64,
 ) -> DomainResult<Vec<ChatMessage>> {
     sqlx::query(
-        "SELECT id, room_id, sender_id, body, sent_at FROM chat_messages \
+        "SELECT id, room_id, sender_id, body, sent_at, red_flags FROM chat_messages \
          WHERE room_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(room_id)
@@ -197,22 +198,35 @@ pub async fn messages(
     .collect()
 }
 
-/// Stores a message; returns it.
+/// The red flags as stored: codes joined by commas.
+fn flags_of(stored: Option<String>) -> Vec<String> {
+    stored
+        .unwrap_or_default()
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Stores a message with the red flags read in it; returns it.
 pub async fn add(
     conn: &mut AnyConnection,
     room_id: i64,
     sender_id: UserId,
     body: &str,
+    red_flags: &[&str],
     now_ms: i64,
 ) -> DomainResult<ChatMessage> {
+    let stored = (!red_flags.is_empty()).then(|| red_flags.join(","));
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO chat_messages (room_id, sender_id, body, sent_at) VALUES ($1, $2, $3, $4) \
-         RETURNING id",
+        "INSERT INTO chat_messages (room_id, sender_id, body, sent_at, red_flags) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(room_id)
     .bind(sender_id)
     .bind(body)
     .bind(now_ms)
+    .bind(stored)
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -228,6 +242,7 @@ pub async fn add(
         sender_id,
         body: body.to_owned(),
         sent_at: now_ms,
+        red_flags: red_flags.iter().map(|c| (*c).to_owned()).collect(),
     })
 }
 

@@ -26,46 +26,6 @@ pub const LOW_SPO2: f64 = 92.0;
 /// Numbers to call in an emergency (France, Europe).
 pub const EMERGENCY_NUMBERS: [&str; 2] = ["15", "112"];
 
-/// Words of emergency signs, French and English, accents removed.
-const CHEST_PAIN: &[&str] = &[
-    "douleur thoracique",
-    "douleur a la poitrine",
-    "mal a la poitrine",
-    "oppression thoracique",
-    "serrement dans la poitrine",
-    "chest pain",
-    "chest tightness",
-];
-const STROKE: &[&str] = &[
-    "paralysie",
-    "visage paralyse",
-    "bouche de travers",
-    "difficulte a parler",
-    "trouble de la parole",
-    "bras engourdi",
-    "face drooping",
-    "slurred speech",
-    "arm weakness",
-    "numb arm",
-];
-const BREATHING: &[&str] = &[
-    "je n'arrive pas a respirer",
-    "j'etouffe",
-    "etouffement",
-    "levres bleues",
-    "can't breathe",
-    "cannot breathe",
-    "blue lips",
-];
-const SUICIDE: &[&str] = &[
-    "suicide",
-    "me suicider",
-    "en finir",
-    "me tuer",
-    "kill myself",
-    "end my life",
-];
-
 /// Lower case without accents, for matching the patient's words.
 pub fn fold(text: &str) -> String {
     text.chars()
@@ -83,12 +43,12 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// The red flags raised, as stable codes; empty when none.
+/// The red flags raised, as stable codes; empty when none. The patient's
+/// own words are read by the platform's red-flag detector
+/// ([`crate::red_flags`]).
 pub fn red_flags(signs: &Signs<'_>) -> Vec<&'static str> {
-    let words = fold(signs.other);
-    let says = |list: &[&str]| list.iter().any(|w| words.contains(w));
     let mut flags = Vec::new();
-    if signs.chest_pain || says(CHEST_PAIN) {
+    if signs.chest_pain {
         flags.push("chest_pain");
     }
     let high_fever = signs.temperature.is_some_and(|t| t >= HIGH_FEVER);
@@ -98,14 +58,11 @@ pub fn red_flags(signs: &Signs<'_>) -> Vec<&'static str> {
     if signs.spo2.is_some_and(|s| s < LOW_SPO2) {
         flags.push("low_spo2");
     }
-    if says(BREATHING) {
-        flags.push("breathing_distress");
-    }
-    if says(STROKE) {
-        flags.push("stroke_signs");
-    }
-    if says(SUICIDE) {
-        flags.push("suicidal_thoughts");
+    #[cfg(feature = "server")]
+    for code in crate::red_flags::detector().codes(signs.other) {
+        if !flags.contains(&code) {
+            flags.push(code);
+        }
     }
     flags
 }
@@ -221,12 +178,22 @@ mod tests {
             other: "Il a la bouche de travers",
             ..signs()
         };
-        assert_eq!(red_flags(&stroke), ["stroke_signs"]);
+        assert_eq!(red_flags(&stroke), ["stroke"]);
         let dark = Signs {
             other: "je veux en finir",
             ..signs()
         };
-        assert_eq!(red_flags(&dark), ["suicidal_thoughts"]);
+        assert_eq!(red_flags(&dark), ["suicide"]);
+        let strong = Signs {
+            other: "j'ai une forte douleur dans la poitrine",
+            ..signs()
+        };
+        assert_eq!(red_flags(&strong), ["chest_pain"]);
+        let denied = Signs {
+            other: "je n'ai pas de douleur à la poitrine",
+            ..signs()
+        };
+        assert!(red_flags(&denied).is_empty());
     }
 
     #[test]

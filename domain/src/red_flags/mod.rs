@@ -1,0 +1,409 @@
+//! The platform's one red-flag detector: the signs of emergency triage read
+//! in what people write, French or English (the assistant, the symptom
+//! checker's free text, patients' chat messages, text messages). What it
+//! knows is data (`domain/data/red_flags.toml`: categories, rules, negation
+//! words); this module reads it and matches it, tolerating typos, missing
+//! accents, negations ("pas de douleur à la poitrine") and third persons
+//! ("ma mère", "my wife": the rules never ask who has the sign).
+
+mod words;
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::error::{DomainError, DomainResult};
+use words::{clauses, gestation_at, has_stem, infant_at, many_at, same_word};
+
+const DATA: &str = include_str!("../../data/red_flags.toml");
+
+pub use crate::symptoms::triage::EMERGENCY_NUMBERS;
+/// The national suicide prevention line, given with them for suicidal thoughts.
+pub const SUICIDE_LINE: &str = "3114";
+/// The category whose answer adds [`SUICIDE_LINE`].
+pub const SUICIDE: &str = "suicide";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    window: usize,
+    negations: String,
+    ignore: String,
+    fillers: String,
+    resolved: String,
+    clause_breaks: String,
+    category: Vec<RawCategory>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    code: String,
+    fr: String,
+    en: String,
+    /// Words a rule may span here, when not the file's `window`.
+    #[serde(default)]
+    window: Option<usize>,
+    rules: Vec<Vec<String>>,
+}
+
+/// One word of a rule.
+#[derive(Debug, Clone, PartialEq)]
+enum Word {
+    Exact(String),
+    Stem(String),
+    /// A baby under three months (see `words::infant_at`).
+    Infant,
+    /// A large amount (see `words::many_at`).
+    Many,
+    /// Weeks of pregnancy (see `words::gestation_at`).
+    Gestation,
+}
+
+/// Words in a row.
+type Phrase = Vec<Word>;
+
+/// A sign category and what raises it.
+#[derive(Debug, Clone)]
+pub struct Category {
+    /// Stable code (`chest_pain`, `suicide`…).
+    pub code: String,
+    /// What it is, for the reader (French, English).
+    pub fr: String,
+    pub en: String,
+    /// Words a rule may span.
+    window: usize,
+    /// Rules: every group (alternative phrases) of one rule must match.
+    rules: Vec<Vec<Vec<Phrase>>>,
+}
+
+/// The detector, read from its data.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    negations: Vec<String>,
+    fillers: Vec<String>,
+    resolved: Vec<Vec<String>>,
+    breaks: Vec<String>,
+    ignore: Vec<Vec<String>>,
+    categories: Vec<Category>,
+}
+
+fn words_of(list: &str) -> Vec<String> {
+    list.split('|')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn phrase(text: &str) -> DomainResult<Phrase> {
+    let phrase: Phrase = text
+        .split_whitespace()
+        .map(|w| match w {
+            "@infant" => Word::Infant,
+            "@many" => Word::Many,
+            "@gestation" => Word::Gestation,
+            _ => match w.strip_suffix('*') {
+                Some(stem) => Word::Stem(stem.to_owned()),
+                None => Word::Exact(w.to_owned()),
+            },
+        })
+        .collect();
+    let bad = phrase.iter().any(|w| match w {
+        Word::Exact(s) | Word::Stem(s) => {
+            s.is_empty()
+                || s.chars()
+                    .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+        }
+        Word::Infant | Word::Many | Word::Gestation => false,
+    });
+    if phrase.is_empty() || bad {
+        return Err(DomainError::internal(format!(
+            "red flags: \"{text}\" is not lower-case words without accents"
+        )));
+    }
+    Ok(phrase)
+}
+
+/// The shipped detector.
+pub fn detector() -> &'static Detector {
+    static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
+        Detector::from_toml(DATA).expect("red_flags.toml is read by the red_flags tests")
+    });
+    &DETECTOR
+}
+
+impl Detector {
+    /// A detector from a text in the shape of `red_flags.toml`.
+    pub fn from_toml(raw: &str) -> DomainResult<Self> {
+        let file: File = toml::from_str(raw).map_err(DomainError::internal)?;
+        let mut categories = Vec::new();
+        for raw in file.category {
+            let mut rules = Vec::new();
+            for rule in &raw.rules {
+                let groups = rule
+                    .iter()
+                    .map(|group| words_of(group).iter().map(|p| phrase(p)).collect())
+                    .collect::<DomainResult<Vec<Vec<Phrase>>>>()?;
+                if groups.is_empty() {
+                    return Err(DomainError::internal(format!(
+                        "red flags: an empty rule in {}",
+                        raw.code
+                    )));
+                }
+                rules.push(groups);
+            }
+            categories.push(Category {
+                code: raw.code,
+                fr: raw.fr,
+                en: raw.en,
+                window: raw.window.unwrap_or(file.window),
+                rules,
+            });
+        }
+        Ok(Self {
+            negations: words_of(&file.negations),
+            fillers: words_of(&file.fillers),
+            resolved: words_of(&file.resolved)
+                .iter()
+                .map(|p| p.split_whitespace().map(str::to_owned).collect())
+                .collect(),
+            breaks: words_of(&file.clause_breaks),
+            ignore: words_of(&file.ignore)
+                .iter()
+                .map(|p| p.split_whitespace().map(str::to_owned).collect())
+                .collect(),
+            categories,
+        })
+    }
+
+    /// Every category the detector knows, in its file's order.
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+
+    /// The categories `text` raises (each once, in the file's order).
+    pub fn flags(&self, text: &str) -> Vec<&Category> {
+        let clauses: Vec<Vec<String>> = clauses(text, &self.breaks)
+            .into_iter()
+            .map(|c| self.without_ignored(c))
+            .collect();
+        self.categories
+            .iter()
+            .filter(|category| {
+                clauses.iter().any(|clause| {
+                    category
+                        .rules
+                        .iter()
+                        .any(|groups| self.rule_matches(groups, clause, category.window))
+                })
+            })
+            .collect()
+    }
+
+    /// The codes of [`Detector::flags`].
+    pub fn codes(&self, text: &str) -> Vec<&str> {
+        self.flags(text)
+            .into_iter()
+            .map(|c| c.code.as_str())
+            .collect()
+    }
+
+    /// A clause without the phrases read as if absent.
+    fn without_ignored(&self, clause: Vec<String>) -> Vec<String> {
+        let mut out = Vec::with_capacity(clause.len());
+        let mut i = 0;
+        'words: while i < clause.len() {
+            for phrase in &self.ignore {
+                if clause[i..].starts_with(phrase) {
+                    i += phrase.len();
+                    continue 'words;
+                }
+            }
+            out.push(clause[i].clone());
+            i += 1;
+        }
+        out
+    }
+
+    /// Whether every group matches within the window, not denied.
+    fn rule_matches(&self, groups: &[Vec<Phrase>], clause: &[String], window: usize) -> bool {
+        let spans: Vec<Vec<(usize, usize)>> =
+            groups.iter().map(|g| occurrences(g, clause)).collect();
+        if spans.iter().any(Vec::is_empty) {
+            return false;
+        }
+        // The words of any occurrence: signs' words, transparent when
+        // looking for the negation of another ("no chest pain").
+        let mut sign = vec![false; clause.len()];
+        for &(a, b) in spans.iter().flatten() {
+            sign[a..=b].iter_mut().for_each(|w| *w = true);
+        }
+        // Every choice of one occurrence per group (groups are few and
+        // clauses short).
+        let mut pick = vec![0usize; spans.len()];
+        loop {
+            let start = pick.iter().zip(&spans).map(|(&k, s)| s[k].0).min();
+            let end = pick.iter().zip(&spans).map(|(&k, s)| s[k].1).max();
+            if let (Some(start), Some(end)) = (start, end)
+                && end - start <= window
+                && !self.denied(clause, start, &sign)
+                && !self.denied_inside(clause, &pick, &spans)
+                && !self.over(clause, start, end, &sign)
+            {
+                return true;
+            }
+            // The next choice, like an odometer.
+            let mut g = 0;
+            loop {
+                if g == pick.len() {
+                    return false;
+                }
+                pick[g] += 1;
+                if pick[g] < spans[g].len() {
+                    break;
+                }
+                pick[g] = 0;
+                g += 1;
+            }
+        }
+    }
+
+    /// Whether a negation word stands before `start` (only fillers
+    /// between), and denies the sign rather than an ability ("n'arrive
+    /// plus à lever le bras", "can not lift": the sign itself).
+    fn denied(&self, clause: &[String], start: usize, sign: &[bool]) -> bool {
+        let mut steps = 0;
+        for at in (0..start).rev() {
+            let word = &clause[at];
+            if self.negations.contains(word) {
+                return !self.inability(clause, at);
+            }
+            if sign[at] {
+                continue;
+            }
+            steps += 1;
+            if steps > 4 || !self.fillers.contains(word) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Whether the negation at `at` negates an ability ("n'arrive plus",
+    /// "can not"): then it is the sign itself.
+    fn inability(&self, clause: &[String], at: usize) -> bool {
+        clause[..at]
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .find(|w| !matches!(*w, "n" | "ne"))
+            .is_some_and(|w| INABILITY.contains(&w))
+    }
+
+    /// Whether a negation stands between the chosen occurrences, not part of
+    /// any of them ("my face is not swollen", "enceinte, pas de saignement").
+    fn denied_inside(
+        &self,
+        clause: &[String],
+        pick: &[usize],
+        spans: &[Vec<(usize, usize)>],
+    ) -> bool {
+        let chosen: Vec<(usize, usize)> = pick.iter().zip(spans).map(|(&k, s)| s[k]).collect();
+        let start = chosen.iter().map(|c| c.0).min().unwrap_or(0);
+        let end = chosen.iter().map(|c| c.1).max().unwrap_or(0);
+        (start..=end).any(|i| {
+            !chosen.iter().any(|&(a, b)| (a..=b).contains(&i))
+                && self.negations.contains(&clause[i])
+                && !self.inability(clause, i)
+        })
+    }
+
+    /// Whether words saying it is over stand in the sign or closely after
+    /// it ("la crise d'asthme est passée avec la ventoline").
+    fn over(&self, clause: &[String], start: usize, end: usize, sign: &[bool]) -> bool {
+        (start..clause.len().min(end + 1 + RESOLVED_REACH))
+            .filter(|i| !sign[*i])
+            .any(|i| self.resolved.iter().any(|p| clause[i..].starts_with(p)))
+    }
+}
+
+/// Verbs whose negation is an inability, not a denial.
+const INABILITY: &[&str] = &[
+    "arrive", "arrivait", "arrivent", "arive", "peux", "peut", "peuvent", "pouvait", "parviens",
+    "parvient", "reussis", "reussit", "can", "could", "able",
+];
+
+/// Words after a sign within which "gone", "over" deny it.
+const RESOLVED_REACH: usize = 5;
+
+/// Where any of `group`'s phrases occurs in `clause`: (first word, last word).
+fn occurrences(group: &[Phrase], clause: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for i in 0..clause.len() {
+        for phrase in group {
+            if let Some(len) = phrase_at(phrase, clause, i) {
+                out.push((i, i + len - 1));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// How many words `phrase` takes at `clause[i..]`, if it is there.
+fn phrase_at(phrase: &[Word], clause: &[String], i: usize) -> Option<usize> {
+    let mut at = i;
+    for word in phrase {
+        let taken = match word {
+            Word::Infant => infant_at(clause, at)?,
+            Word::Many => many_at(clause, at)?,
+            Word::Gestation => gestation_at(clause, at)?,
+            Word::Exact(w) => usize::from(same_word(w, clause.get(at)?)),
+            Word::Stem(s) => usize::from(has_stem(s, clause.get(at)?)),
+        };
+        if taken == 0 {
+            return None;
+        }
+        at += taken;
+    }
+    Some(at - i)
+}
+
+/// The numbers to call for `codes`: 15 and 112, and 3114 for suicidal
+/// thoughts; none when no flag is raised.
+pub fn numbers(codes: &[&str]) -> Vec<&'static str> {
+    if codes.is_empty() {
+        return Vec::new();
+    }
+    let mut numbers = EMERGENCY_NUMBERS.to_vec();
+    if codes.contains(&SUICIDE) {
+        numbers.push(SUICIDE_LINE);
+    }
+    numbers
+}
+
+/// What to tell someone whose words raised `codes` (never empty codes).
+pub fn advice(codes: &[&str], french: bool) -> String {
+    let mut message = if french {
+        "Urgence : appelez le 15 (SAMU) ou le 112 maintenant.".to_owned()
+    } else {
+        "Emergency: call 15 (SAMU) or 112 now.".to_owned()
+    };
+    if codes.contains(&SUICIDE) {
+        message.push_str(if french {
+            " Si vous pensez au suicide, ou si un proche y pense, appelez le 3114 (numéro national de prévention du suicide, gratuit, jour et nuit)."
+        } else {
+            " If you or someone close to you is thinking about suicide, call 3114 (the national suicide prevention line, free, day and night)."
+        });
+    }
+    message.push_str(if french {
+        " N'attendez pas une réponse en ligne."
+    } else {
+        " Do not wait for an answer online."
+    });
+    message
+}
+
+#[cfg(test)]
+mod tests;
