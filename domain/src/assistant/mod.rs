@@ -1,41 +1,47 @@
 //! The offline assistant: answers what people ask a clinic, in French or
 //! English, with no outside service. What it understands is data
 //! (`domain/data/assistant/intents.toml`: intents, examples, answers,
-//! links), scored by TF-IDF over words and character trigrams so that typos
-//! and missing accents still match. Emergency signs come first, whatever
-//! was asked: the numbers 15, 112 (and 3114 for suicidal thoughts). It never
-//! gives a diagnosis, and says plainly when it has not understood.
+//! links, the practice's details), learnt by a classifier (`classifier`)
+//! from the intents' examples and the training part of `questions.tsv`.
+//!
+//! A question is read in this order: emergency signs first, by the
+//! platform's red-flag detector (the numbers 15, 112, and 3114 for suicidal
+//! thoughts), whatever else is asked; then the greetings and politeness
+//! around it are set aside (answered only when nothing else is asked); then
+//! each topic of the message is classified, and two topics are answered in
+//! order. When the likeliest intent is not likely enough, it says plainly
+//! that it has not understood. It never gives a diagnosis.
 
+pub mod classifier;
+pub mod clinic;
 pub mod conversation;
 pub mod entities;
-mod scorer;
+pub mod evaluation;
 mod text;
 pub mod when;
+
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Role;
 use crate::error::{DomainError, DomainResult};
-use crate::symptoms::triage::{Signs, red_flags};
-use scorer::Scorer;
-
-/// Questions and the intent each must get (tests, `medplat bench --assistant`).
-pub const SAMPLE_QUESTIONS: &str = include_str!("../../data/assistant/questions.tsv");
-
-/// [`SAMPLE_QUESTIONS`] as (question, expected intent) pairs.
-pub fn sample_questions() -> Vec<(&'static str, &'static str)> {
-    SAMPLE_QUESTIONS
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t'))
-        .collect()
-}
+use crate::red_flags::{self, detector};
+use classifier::{Classifier, Settings, tokens};
+use clinic::Clinic;
 
 /// The intents the platform ships.
 const BUILTIN: &str = include_str!("../../data/assistant/intents.toml");
 
-/// Below this similarity a question is not understood.
-pub const THRESHOLD: f32 = 0.30;
+/// The label of what is not understood.
+pub const UNKNOWN: &str = "unknown";
+/// The label of an emergency answer.
+pub const EMERGENCY: &str = "emergency";
+/// The intent whose examples are what the assistant is not for.
+const OFF_TOPIC: &str = "off_topic";
+/// Intents never taken for a second topic: symptoms told around a question
+/// are its context.
+const NOT_A_TOPIC: &[&str] = &["symptoms"];
 
 /// A link the widget shows as a button.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,18 +62,20 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     pub message: String,
-    /// The intent understood (`emergency`, `unknown` or one of the file's).
+    /// The intent understood (`emergency`, `unknown`, one of the file's, or
+    /// two of them joined by `+`).
     pub intent: String,
     /// `fr` or `en`.
     pub lang: &'static str,
     pub suggestions: Vec<Suggestion>,
     /// Options to pick from (empty for a plain answer).
     pub choices: Vec<Choice>,
-    /// The similarity that decided, 0–1 (1 for the emergency rules).
+    /// The probability that decided, 0–1 (1 for the emergency rules).
     pub confidence: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Link {
     href: String,
     fr: String,
@@ -77,8 +85,11 @@ struct Link {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Intent {
     name: String,
+    #[serde(default)]
+    social: bool,
     examples_fr: Vec<String>,
     examples_en: Vec<String>,
     answer_fr: String,
@@ -90,45 +101,106 @@ struct Intent {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct File {
+    threshold: f32,
+    topic_threshold: f32,
+    politeness: Vec<String>,
+    topic_breaks: Vec<String>,
+    #[serde(default)]
+    off_topic_words: Vec<String>,
+    clinic: Clinic,
     intent: Vec<Intent>,
 }
 
 /// Who asks: anonymous, or signed in with a role.
 pub type Asker = Option<Role>;
 
-/// The assistant's knowledge and its index.
+/// One topic of a message: an intent and how likely it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    pub intent: String,
+    pub confidence: f32,
+    /// The words of the message it was read from.
+    pub text: String,
+}
+
+/// What a message is understood as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Understood {
+    /// Emergency signs, by category code.
+    Emergency(Vec<String>),
+    /// One or two topics, in the message's order.
+    Topics(Vec<Topic>),
+    /// Nothing likely enough (or off topic); the best probability.
+    Unknown(f32),
+}
+
+impl Understood {
+    /// The label the evaluation compares: `emergency`, `unknown`, an intent
+    /// or two joined by `+`.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Emergency(_) => EMERGENCY.to_owned(),
+            Self::Unknown(_) => UNKNOWN.to_owned(),
+            Self::Topics(topics) => topics
+                .iter()
+                .map(|t| t.intent.as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+        }
+    }
+}
+
+/// The assistant's knowledge and its classifier.
 #[derive(Debug, Clone)]
 pub struct Assistant {
     intents: Vec<Intent>,
-    scorer: Scorer,
+    classifier: Classifier,
+    threshold: f32,
+    topic_threshold: f32,
+    politeness: Vec<Vec<String>>,
+    breaks: Vec<Vec<String>>,
+    /// Words naming what is not the practice's (folded).
+    elsewhere: Vec<String>,
+    clinic: Clinic,
     /// Specialty names for `{specialties}`: (French, English).
     specialties: Vec<(String, String)>,
 }
 
-/// Conversational emergency phrasings beyond the symptom checker's red flags.
-const MORE_EMERGENCIES: &[&str] = &[
-    "douleur a la poitrine",
-    "douleur dans la poitrine",
-    "crise cardiaque",
-    "infarctus",
-    "avc",
-    "bouche de travers",
-    "heart attack",
-    "stroke",
-    "suicidal",
-];
+fn phrases(list: &[String]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = list.iter().map(|p| tokens(p)).collect();
+    out.retain(|p| !p.is_empty());
+    // Longest first, so that "merci beaucoup" goes before "merci".
+    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    out
+}
 
 impl Assistant {
-    /// The shipped intents, checked.
-    pub fn builtin() -> DomainResult<Self> {
-        Self::from_toml(BUILTIN)
+    /// The shipped intents, trained on their examples and the training part
+    /// of `questions.tsv`; trained once per process, then shared.
+    pub fn builtin() -> DomainResult<Arc<Self>> {
+        static BUILT: OnceLock<Arc<Assistant>> = OnceLock::new();
+        if let Some(built) = BUILT.get() {
+            return Ok(built.clone());
+        }
+        let training = evaluation::training_examples();
+        let built = Arc::new(Self::from_toml(BUILTIN, &training, Settings::default())?);
+        Ok(BUILT.get_or_init(|| built).clone())
     }
 
-    /// Intents from a TOML text in the shape of `intents.toml`.
-    pub fn from_toml(raw: &str) -> DomainResult<Self> {
+    /// The shipped intents trained on their examples and on `extra`
+    /// (question, intent) pairs only (cross-validation).
+    pub fn builtin_with(extra: &[(&str, &str)], settings: Settings) -> DomainResult<Self> {
+        Self::from_toml(BUILTIN, extra, settings)
+    }
+
+    /// Intents from a TOML text in the shape of `intents.toml`, trained on
+    /// their examples and on `extra` (question, intent) pairs.
+    pub fn from_toml(raw: &str, extra: &[(&str, &str)], settings: Settings) -> DomainResult<Self> {
         let file: File = toml::from_str(raw).map_err(DomainError::internal)?;
-        let mut examples = Vec::new();
+        file.clinic.check()?;
+        let mut examples: Vec<(&str, usize)> = Vec::new();
         for (i, intent) in file.intent.iter().enumerate() {
             if intent.examples_fr.is_empty() || intent.examples_en.is_empty() {
                 return Err(DomainError::internal(format!(
@@ -136,15 +208,56 @@ impl Assistant {
                     intent.name
                 )));
             }
-            examples.extend(intent.examples_fr.iter().map(|e| (i, true, e.as_str())));
-            examples.extend(intent.examples_en.iter().map(|e| (i, false, e.as_str())));
+            examples.extend(intent.examples_fr.iter().map(|e| (e.as_str(), i)));
+            examples.extend(intent.examples_en.iter().map(|e| (e.as_str(), i)));
         }
-        let scorer = Scorer::new(&examples);
+        for (question, name) in extra {
+            let name = if *name == UNKNOWN { OFF_TOPIC } else { name };
+            let i = file
+                .intent
+                .iter()
+                .position(|intent| intent.name == name)
+                .ok_or_else(|| DomainError::internal(format!("no intent named {name}")))?;
+            examples.push((question, i));
+        }
+        let classifier = Classifier::train(&examples, file.intent.len(), settings);
         Ok(Self {
+            classifier,
+            threshold: file.threshold,
+            topic_threshold: file.topic_threshold,
+            politeness: phrases(&file.politeness),
+            breaks: phrases(&file.topic_breaks),
+            elsewhere: file
+                .off_topic_words
+                .iter()
+                .flat_map(|w| tokens(w))
+                .collect(),
+            clinic: file.clinic,
             intents: file.intent,
-            scorer,
             specialties: Vec::new(),
         })
+    }
+
+    /// The same knowledge with another threshold (for tuning it).
+    pub fn with_threshold(mut self, threshold: f32) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    /// The threshold below which nothing is understood.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// The same knowledge with another threshold for each of two topics.
+    pub fn with_topic_threshold(mut self, threshold: f32) -> Self {
+        self.topic_threshold = threshold;
+        self
+    }
+
+    /// The probability from which a part of a message is a topic of its own.
+    pub fn topic_threshold(&self) -> f32 {
+        self.topic_threshold
     }
 
     /// The specialties `{specialties}` lists.
@@ -158,24 +271,134 @@ impl Assistant {
         self.intents.iter().map(|i| i.name.as_str())
     }
 
-    /// Whether to answer `question` in French: as it reads, else as the
-    /// example it matches best, else `french_default`.
+    /// Whether to answer `question` in French: as it reads, else
+    /// `french_default`.
     pub fn is_french(&self, question: &str, french_default: bool) -> bool {
-        text::looks_french(question)
-            .or(self
-                .scorer
-                .best(question)
-                .filter(|m| m.score >= THRESHOLD)
-                .map(|m| m.french))
-            .unwrap_or(french_default)
+        text::looks_french(question).unwrap_or(french_default)
     }
 
-    /// The intent `question` is understood as, if any (emergencies aside).
-    pub fn intent(&self, question: &str) -> Option<&str> {
-        self.scorer
-            .best(question)
-            .filter(|m| m.score >= THRESHOLD)
-            .map(|m| self.intents[m.intent].name.as_str())
+    /// `words` without the politeness around them.
+    fn unwrapped<'a>(&self, mut words: &'a [String]) -> &'a [String] {
+        'strip: loop {
+            for phrase in &self.politeness {
+                if words.len() > phrase.len() || words.len() == phrase.len() {
+                    if words.starts_with(phrase) {
+                        words = &words[phrase.len()..];
+                        continue 'strip;
+                    }
+                    if words.ends_with(phrase) {
+                        words = &words[..words.len() - phrase.len()];
+                        continue 'strip;
+                    }
+                }
+            }
+            return words;
+        }
+    }
+
+    /// The likeliest intent of `text` and its probability.
+    fn classify(&self, text: &str) -> Option<(usize, f32)> {
+        let p = self.classifier.probabilities(text)?;
+        p.iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// The parts of a message where it passes from one topic to another.
+    fn parts(&self, question: &str) -> Vec<Vec<String>> {
+        let mut parts = Vec::new();
+        for sentence in question.split(['.', '?', '!', ';', '\n']) {
+            let words = tokens(sentence);
+            let mut current: Vec<String> = Vec::new();
+            let mut i = 0;
+            'words: while i < words.len() {
+                for phrase in &self.breaks {
+                    if words[i..].starts_with(phrase) {
+                        if !current.is_empty() {
+                            parts.push(std::mem::take(&mut current));
+                        }
+                        i += phrase.len();
+                        continue 'words;
+                    }
+                }
+                current.push(words[i].clone());
+                i += 1;
+            }
+            if !current.is_empty() {
+                parts.push(current);
+            }
+        }
+        parts
+    }
+
+    /// What `question` is understood as.
+    pub fn understand(&self, question: &str) -> Understood {
+        let codes = detector().codes(question);
+        if !codes.is_empty() {
+            return Understood::Emergency(codes.into_iter().map(str::to_owned).collect());
+        }
+        if tokens(question).iter().any(|w| self.elsewhere.contains(w)) {
+            return Understood::Unknown(0.0);
+        }
+        // Two topics: each part of the message classified on its own.
+        let mut topics: Vec<Topic> = Vec::new();
+        for part in self.parts(question) {
+            let words = self.unwrapped(&part);
+            if words.len() < 3 {
+                continue;
+            }
+            let text = words.join(" ");
+            if let Some((i, p)) = self.classify(&text) {
+                let intent = &self.intents[i];
+                let counts = p >= self.topic_threshold.max(self.threshold)
+                    && !intent.social
+                    && intent.name != OFF_TOPIC
+                    && !NOT_A_TOPIC.contains(&intent.name.as_str());
+                if counts && topics.iter().all(|t| t.intent != intent.name) {
+                    topics.push(Topic {
+                        intent: intent.name.clone(),
+                        confidence: p,
+                        text,
+                    });
+                }
+            }
+        }
+        if topics.len() >= 2 {
+            topics.truncate(2);
+            return Understood::Topics(topics);
+        }
+        // One topic: the message without its politeness, or the politeness
+        // itself when nothing else is said.
+        let words = tokens(question);
+        let inner = self.unwrapped(&words);
+        // A single word left ("Bonjour gemini", "lent : merci") says too
+        // little on its own: the whole message is read.
+        let text = if inner.len() < 2 {
+            words.join(" ")
+        } else {
+            inner.join(" ")
+        };
+        match self.classify(&text) {
+            Some((i, p)) if p >= self.threshold && self.intents[i].name != OFF_TOPIC => {
+                Understood::Topics(vec![Topic {
+                    intent: self.intents[i].name.clone(),
+                    confidence: p,
+                    text,
+                }])
+            }
+            Some((_, p)) => Understood::Unknown(p),
+            None => Understood::Unknown(0.0),
+        }
+    }
+
+    /// The intent `question` is understood as, if one (the first of two;
+    /// emergencies aside).
+    pub fn intent(&self, question: &str) -> Option<String> {
+        match self.understand(question) {
+            Understood::Topics(topics) => topics.into_iter().next().map(|t| t.intent),
+            _ => None,
+        }
     }
 
     /// The emergency answer, when `question` carries an emergency sign.
@@ -198,26 +421,45 @@ impl Assistant {
         specialties: &[(String, String)],
     ) -> Reply {
         let french = self.is_french(question, french_default);
-        let lang = if french { "fr" } else { "en" };
-        if let Some(reply) = emergency(question, french) {
-            return reply;
+        match self.understand(question) {
+            Understood::Emergency(codes) => {
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                emergency_reply(&codes, french)
+            }
+            Understood::Unknown(p) => not_understood(french, p),
+            Understood::Topics(topics) => {
+                let mut replies: Vec<Reply> = topics
+                    .iter()
+                    .map(|t| self.answer_topic(t, question, asker, french, specialties))
+                    .collect();
+                let mut reply = replies.remove(0);
+                for other in replies {
+                    reply.message = format!("{}\n\n{}", reply.message, other.message);
+                    reply.intent = format!("{}+{}", reply.intent, other.intent);
+                    reply.confidence = reply.confidence.min(other.confidence);
+                    for s in other.suggestions {
+                        if !reply.suggestions.contains(&s) {
+                            reply.suggestions.push(s);
+                        }
+                    }
+                }
+                reply
+            }
         }
-        let best = self.scorer.best(question);
-        let Some(m) = best.filter(|m| m.score >= THRESHOLD) else {
-            return Reply {
-                message: if french {
-                    "Je n'ai pas compris. Je peux vous aider à prendre, déplacer ou annuler un rendez-vous, trouver un médecin, ou vous repérer dans le portail. Je ne pose pas de diagnostic.".into()
-                } else {
-                    "I did not understand. I can help you book, move or cancel an appointment, find a doctor, or find your way around the portal. I do not give diagnoses.".into()
-                },
-                intent: "unknown".into(),
-                lang,
-                suggestions: Vec::new(),
-                choices: Vec::new(),
-                confidence: best.map_or(0.0, |m| m.score),
-            };
+    }
+
+    /// The answer to one topic.
+    pub fn answer_topic(
+        &self,
+        topic: &Topic,
+        question: &str,
+        asker: Asker,
+        french: bool,
+        specialties: &[(String, String)],
+    ) -> Reply {
+        let Some(intent) = self.intents.iter().find(|i| i.name == topic.intent) else {
+            return not_understood(french, topic.confidence);
         };
-        let intent = &self.intents[m.intent];
         let answer = if french {
             &intent.answer_fr
         } else {
@@ -227,7 +469,10 @@ impl Assistant {
             .iter()
             .map(|(fr, en)| if french { fr.as_str() } else { en.as_str() })
             .collect();
-        let message = answer.replace("{specialties}", &names.join(", "));
+        let message = self
+            .clinic
+            .fill(answer, question, french)
+            .replace("{specialties}", &names.join(", "));
         let links = match asker {
             None => &intent.anonymous_links,
             Some(_) => &intent.links,
@@ -246,58 +491,43 @@ impl Assistant {
         Reply {
             message,
             intent: intent.name.clone(),
-            lang,
+            lang: if french { "fr" } else { "en" },
             suggestions,
             choices: Vec::new(),
-            confidence: m.score,
+            confidence: topic.confidence,
         }
+    }
+}
+
+/// "I did not understand", with what the assistant can do.
+fn not_understood(french: bool, confidence: f32) -> Reply {
+    Reply {
+        message: if french {
+            "Je n'ai pas compris. Je peux vous aider à prendre, déplacer ou annuler un rendez-vous, trouver un médecin, ou vous repérer dans le portail. Je ne pose pas de diagnostic.".into()
+        } else {
+            "I did not understand. I can help you book, move or cancel an appointment, find a doctor, or find your way around the portal. I do not give diagnoses.".into()
+        },
+        intent: UNKNOWN.into(),
+        lang: if french { "fr" } else { "en" },
+        suggestions: Vec::new(),
+        choices: Vec::new(),
+        confidence,
     }
 }
 
 /// The emergency answer when the question carries an emergency sign.
 fn emergency(question: &str, french: bool) -> Option<Reply> {
-    let signs = Signs {
-        other: question,
-        ..Signs::default()
-    };
-    let flags = red_flags(&signs);
-    let folded = crate::symptoms::triage::fold(question);
-    let more = MORE_EMERGENCIES.iter().any(|w| {
-        folded
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|t| t == *w)
-            || (w.contains(' ') && folded.contains(w))
-    });
-    if flags.is_empty() && !more {
-        return None;
-    }
-    let suicidal = flags.contains(&"suicidal_thoughts");
-    let mut message = if french {
-        "Urgence : appelez le 15 (SAMU) ou le 112 maintenant.".to_owned()
-    } else {
-        "Emergency: call 15 (SAMU) or 112 now.".to_owned()
-    };
-    if suicidal {
-        message.push_str(if french {
-            " Si vous pensez au suicide, appelez le 3114 (numéro national de prévention du suicide, jour et nuit)."
-        } else {
-            " If you are thinking about suicide, call 3114 (the national suicide prevention line, day and night)."
-        });
-    }
-    message.push_str(if french {
-        " N'attendez pas une réponse en ligne."
-    } else {
-        " Do not wait for an answer online."
-    });
-    let mut numbers = vec!["15", "112"];
-    if suicidal {
-        numbers.push("3114");
-    }
-    Some(Reply {
-        message,
-        intent: "emergency".into(),
+    let codes = detector().codes(question);
+    (!codes.is_empty()).then(|| emergency_reply(&codes, french))
+}
+
+/// The emergency answer for red flags `codes`.
+pub fn emergency_reply(codes: &[&str], french: bool) -> Reply {
+    Reply {
+        message: red_flags::advice(codes, french),
+        intent: EMERGENCY.into(),
         lang: if french { "fr" } else { "en" },
-        suggestions: numbers
+        suggestions: red_flags::numbers(codes)
             .into_iter()
             .map(|n| Suggestion {
                 label: n.to_owned(),
@@ -306,7 +536,7 @@ fn emergency(question: &str, french: bool) -> Option<Reply> {
             .collect(),
         choices: Vec::new(),
         confidence: 1.0,
-    })
+    }
 }
 
 #[cfg(test)]

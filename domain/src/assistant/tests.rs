@@ -1,46 +1,99 @@
-//! The shipped intents against the questions of `questions.tsv` (French and
-//! English, with typos and without accents): each must get its intent.
+//! The shipped assistant on the questions of `questions.tsv`: the test part
+//! replayed with floors below the measured figures (`medplat bench
+//! --assistant` prints the exact ones), and the behaviours people notice.
 
+use super::evaluation::{Part, evaluate, part, questions, training_examples};
 use super::*;
 
-fn questions() -> Vec<(&'static str, &'static str)> {
-    sample_questions()
-}
-
 #[test]
-fn the_file_parses_and_every_expected_intent_exists() {
+fn every_label_of_the_questions_exists() {
     let assistant = Assistant::builtin().unwrap();
     let names: Vec<&str> = assistant.intents().collect();
+    let categories: Vec<&str> = detector()
+        .categories()
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
     let list = questions();
-    assert!(list.len() >= 100, "{} questions", list.len());
-    for (_, expected) in &list {
-        assert!(
-            names.contains(expected) || ["emergency", "unknown"].contains(expected),
-            "{expected}"
-        );
+    assert!(list.len() >= 600, "{} questions", list.len());
+    for q in &list {
+        let known = match q.category() {
+            Some(category) => categories.contains(&category),
+            None => q
+                .label
+                .split('+')
+                .all(|l| names.contains(&l) || l == UNKNOWN),
+        };
+        assert!(known, "{}: {}", q.text, q.label);
+        assert!(["fr", "en"].contains(&q.lang), "{}", q.text);
     }
 }
 
 #[test]
-fn each_question_gets_its_intent() {
-    let assistant = Assistant::builtin().unwrap();
-    let wrong: Vec<String> = questions()
-        .into_iter()
-        .filter_map(|(q, expected)| {
-            let reply = assistant.reply(q, Some(Role::Patient), true);
-            (reply.intent != expected).then(|| {
-                format!(
-                    "{q:?}: {} ({:.2}), expected {expected}",
-                    reply.intent, reply.confidence
-                )
-            })
-        })
-        .collect();
+fn the_split_is_fixed_and_the_test_part_never_trains() {
+    let test = part(Part::Test);
+    let all = questions().len();
     assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
+        (all * 25..=all * 35).contains(&(test.len() * 100)),
+        "{} of {all} in the test part",
+        test.len()
+    );
+    let training = training_examples();
+    assert!(
+        test.iter()
+            .all(|q| training.iter().all(|(t, _)| *t != q.text))
+    );
+    // The extra examples repeat no question that is judged.
+    let judged: Vec<String> = questions()
+        .iter()
+        .chain(&evaluation::fresh())
+        .map(|q| q.text.to_lowercase())
+        .collect();
+    let repeated: Vec<&str> = evaluation::extra_examples()
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| judged.contains(&t.to_lowercase()))
+        .collect();
+    assert!(repeated.is_empty(), "{repeated:?}");
+    assert!(
+        training
+            .iter()
+            .all(|(_, label)| !label.starts_with(EMERGENCY))
+    );
+}
+
+#[test]
+fn the_test_part_meets_its_floors() {
+    let assistant = Assistant::builtin().unwrap();
+    let report = evaluate(&assistant, &part(Part::Test));
+    let misses: Vec<String> = report
+        .misses
+        .iter()
+        .map(|(q, got)| format!("{} [{}] → {got}", q.text, q.label))
+        .collect();
+    let explain = || format!("misses:\n{}", misses.join("\n"));
+    // Floors a little under the measured figures (`medplat bench
+    // --assistant` prints them): English 84.8 %, French 91.0 %.
+    for (lang, floor) in [("en", 0.82), ("fr", 0.88)] {
+        let tally = report.by_language[lang];
+        assert!(tally.share() >= floor, "{lang}: {tally}\n{}", explain());
+    }
+    assert_eq!(
+        report.emergency_recall.right,
+        report.emergency_recall.asked,
+        "{}",
+        explain()
+    );
+    assert!(
+        report.false_alarms.share() <= 0.02,
+        "false alarms {}",
+        report.false_alarms
+    );
+    assert!(
+        report.off_topic_precision.share() >= 0.70,
+        "off-topic precision {}\n{}",
+        report.off_topic_precision,
+        explain()
     );
 }
 
@@ -51,9 +104,10 @@ fn emergencies_always_give_the_numbers_first() {
         "j'ai mal à la poitrine, comment prendre rendez-vous ?",
         "I can't breathe",
         "je veux me suicider",
+        "Bonjour, ma femme ne se réveille pas",
     ] {
         let reply = assistant.reply(q, None, true);
-        assert_eq!(reply.intent, "emergency", "{q}");
+        assert_eq!(reply.intent, EMERGENCY, "{q}");
         assert!(
             reply.message.contains("15") && reply.message.contains("112"),
             "{q}"
@@ -63,6 +117,71 @@ fn emergencies_always_give_the_numbers_first() {
     assert!(suicide.message.contains("3114"));
     assert_eq!(suicide.lang, "en");
     assert!(suicide.suggestions.iter().any(|s| s.href == "tel:3114"));
+}
+
+#[test]
+fn politeness_dates_and_verbs_do_not_mislead() {
+    let assistant = Assistant::builtin().unwrap();
+    let intent = |q: &str| assistant.understand(q).label();
+    assert_eq!(
+        intent("Bonjour, pouvez-vous me rappeler la date de ma prochaine consultation ? merci"),
+        "appointment_time"
+    );
+    assert_eq!(intent("Bonjour, j'ai perdu mon mdp"), "password");
+    assert_eq!(intent("Bonjour !"), "greeting");
+    assert_eq!(intent("merci beaucoup"), "thanks");
+    assert_eq!(
+        intent("my flight got moved so i need to call off my appointment with dr dupont"),
+        "cancel"
+    );
+    assert_eq!(
+        intent("je dois annuler mon rendez-vous chez le cardiologue"),
+        "cancel"
+    );
+    assert_eq!(
+        intent("Hi, could I get a cardiology appointment next Thursday please?"),
+        "book"
+    );
+    assert_eq!(
+        intent("Je voudrais prendre rendez-vous avec un cardiologue la semaine prochaine"),
+        "book"
+    );
+    assert_eq!(
+        intent("what time is my appointment again??"),
+        "appointment_time"
+    );
+    assert_eq!(
+        intent("jai oublié de prendre mes cachets ce matin"),
+        "missed_dose"
+    );
+    assert_eq!(intent("what time do you close on fridays"), "opening_hours");
+    assert_eq!(intent("who won the football last night"), UNKNOWN);
+    assert_eq!(intent("tu connais une bonne recette de crêpes ?"), UNKNOWN);
+}
+
+#[test]
+fn the_practice_answers_with_its_details() {
+    let assistant = Assistant::builtin().unwrap();
+    let phone = assistant.reply("c'est quoi le numéro du cabinet ?", None, true);
+    assert_eq!(phone.intent, "contact");
+    assert!(
+        phone.message.contains("01 42 68 53 00"),
+        "{}",
+        phone.message
+    );
+    let friday = assistant.reply("what time do you close on fridays", None, false);
+    assert!(
+        friday.message.contains("Friday 08:00 to 18:00"),
+        "{}",
+        friday.message
+    );
+    let two = assistant.reply(
+        "Quels sont vos horaires ? et aussi, où se trouve le cabinet ?",
+        None,
+        true,
+    );
+    assert_eq!(two.intent, "opening_hours+address", "{}", two.message);
+    assert!(two.message.contains("rue de la Santé"));
 }
 
 #[test]
@@ -88,8 +207,8 @@ fn answers_follow_the_language_and_the_reader() {
             .collect::<Vec<_>>(),
         ["/doctor/agenda"]
     );
-    let specialties = Assistant::builtin()
-        .unwrap()
+    let specialties = (*Assistant::builtin().unwrap())
+        .clone()
         .with_specialties(vec![("Cardiologie".into(), "Cardiology".into())])
         .reply("Quelles spécialités proposez-vous ?", None, true);
     assert!(

@@ -1,45 +1,4 @@
-//! Questions as the scorer reads them: lower case without accents, words
-//! without punctuation or the commonest little words, and the character
-//! trigrams of each word, so that a typo ("rendevous") still shares most of
-//! its trigrams with the word meant.
-
-use crate::symptoms::triage::fold;
-
-/// Words too common to tell intents apart (French and English).
-const STOPWORDS: &[&str] = &[
-    "a", "au", "aux", "de", "des", "du", "d", "la", "le", "les", "l", "un", "une", "et", "je", "j",
-    "tu", "il", "elle", "on", "nous", "vous", "me", "m", "mon", "ma", "mes", "ton", "ta", "tes",
-    "se", "s", "ce", "c", "est", "en", "y", "pour", "par", "sur", "avec", "qu", "que", "qui", "ne",
-    "pas", "the", "an", "of", "to", "for", "on", "in", "at", "is", "are", "i", "my", "me", "you",
-    "your", "it", "do", "does", "can", "please", "s", "m", "ve", "d",
-    // Question words and intensifiers: in every kind of question alike.
-    "what", "how", "which", "like", "quel", "quelle", "quels", "quelles", "comment", "beaucoup",
-    "bcp", "tres", "much", "so", "lot", "really", "vraiment",
-];
-
-/// Folds and splits a text into its meaningful words.
-pub fn words(text: &str) -> Vec<String> {
-    let folded = fold(text).replace('œ', "oe").replace('æ', "ae");
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The features of a text: its words, and each word's trigrams (with `^`
-/// and `$` marking the word's ends), trigram features prefixed by `#`.
-pub fn features(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for word in words(text) {
-        let marked: Vec<char> = format!("^{word}$").chars().collect();
-        for window in marked.windows(3) {
-            out.push(format!("#{}", window.iter().collect::<String>()));
-        }
-        out.push(word);
-    }
-    out
-}
+//! Which language a question is written in.
 
 /// Whether the text reads as French rather than English (by their little
 /// words and accents); `None` when nothing tells.
@@ -71,20 +30,6 @@ pub fn looks_french(text: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_fold_accents_and_drop_little_words() {
-        assert_eq!(words("Où sont mes rendez-vous ?"), ["ou", "sont", "rendez"]);
-        assert_eq!(words("Je veux annuler"), ["veux", "annuler"]);
-    }
-
-    #[test]
-    fn a_typo_keeps_most_trigrams() {
-        let right: Vec<String> = features("rendezvous");
-        let typo: Vec<String> = features("rendevous");
-        let shared = typo.iter().filter(|f| right.contains(f)).count();
-        assert!(shared * 2 > typo.len(), "{shared} of {}", typo.len());
-    }
 
     #[test]
     fn languages_tell_apart() {

@@ -80,10 +80,10 @@ impl When {
     }
 }
 
-const WEEKDAYS_FR: [&str; 7] = [
+pub(crate) const WEEKDAYS_FR: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 ];
-const WEEKDAYS_EN: [&str; 7] = [
+pub(crate) const WEEKDAYS_EN: [&str; 7] = [
     "monday",
     "tuesday",
     "wednesday",
@@ -239,7 +239,12 @@ fn numeric_date(token: &str, today: Date) -> Option<Date> {
     upcoming(today, month, day, year)
 }
 
-fn weekday_of(token: &str) -> Option<Weekday> {
+/// The weekday a word names ("vendredi", "fridays"), Monday first.
+pub(crate) fn weekday_of(token: &str) -> Option<Weekday> {
+    let token = token
+        .strip_suffix('s')
+        .filter(|t| t.len() > 4)
+        .unwrap_or(token);
     let index = WEEKDAYS_FR
         .iter()
         .position(|w| *w == token)

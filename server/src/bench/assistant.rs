@@ -1,54 +1,152 @@
-//! `medplat bench --assistant`: replays the sample questions
-//! (`domain/data/assistant/questions.tsv`, French and English) through the
-//! offline assistant, and prints its answer latency and how many questions
-//! it understood (and rightly so).
+//! `medplat bench --assistant`: the offline assistant judged on the test
+//! part of `domain/data/assistant/questions.tsv` (questions it never learnt
+//! from): right answers per language and per intent, emergency recall and
+//! false alarms, off-topic precision, and how long understanding takes.
+//! It also chooses the "not understood" threshold by 5-fold
+//! cross-validation on the training part, and says how it compares with
+//! the threshold `intents.toml` holds.
 
 use std::time::Instant;
 
 use anyhow::Context;
-use domain::accounts::Role;
-use domain::assistant::{Assistant, sample_questions};
-use domain::demo::SPECIALTIES;
+use domain::assistant::Assistant;
+use domain::assistant::classifier::Settings;
+use domain::assistant::evaluation::{Part, Question, evaluate, extra_examples, fresh, part};
 
 use super::measure::Latencies;
 
-/// Replays every question `rounds` times.
+/// Folds of the threshold's cross-validation.
+const FOLDS: usize = 5;
+
+/// Replays the test part `rounds` times (latency) and prints the report.
 pub fn run(rounds: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let assistant = Assistant::builtin().context("loading the intents")?;
     println!(
-        "assistant: intents loaded and indexed in {:.1} ms",
+        "assistant: {} intents learnt in {:.0} ms",
+        assistant.intents().count(),
         started.elapsed().as_secs_f64() * 1000.0
     );
-    let specialties: Vec<(String, String)> = SPECIALTIES
-        .iter()
-        .map(|(_, fr, en)| ((*fr).to_owned(), (*en).to_owned()))
-        .collect();
-    let questions = sample_questions();
-    let (mut understood, mut right) = (0, 0);
-    let mut times = Vec::with_capacity(questions.len() * rounds);
-    for round in 0..rounds {
-        for (question, expected) in &questions {
-            let t = Instant::now();
-            let reply = assistant.answer(question, Some(Role::Patient), true, &specialties);
-            times.push(t.elapsed());
-            if round == 0 {
-                understood += usize::from(reply.intent != "unknown");
-                right += usize::from(reply.intent == *expected);
-            }
+    let test = part(Part::Test);
+    let report = evaluate(&assistant, &test);
+    println!(
+        "test part: {} questions of {} (never learnt from; the fixed rule of evaluation.rs)",
+        test.len(),
+        test.len() + part(Part::Training).len()
+    );
+    for (lang, tally) in &report.by_language {
+        println!("  right answer, {lang}: {tally}");
+    }
+    println!("  right answer, all: {}", report.overall());
+    println!("  emergency recall: {}", report.emergency_recall);
+    println!("  emergency category named: {}", report.emergency_category);
+    println!("  false alarms on non-emergencies: {}", report.false_alarms);
+    println!(
+        "  off-topic precision: {}  recall: {}",
+        report.off_topic_precision, report.off_topic_recall
+    );
+    println!("per expected answer:");
+    for (label, tally) in &report.by_label {
+        println!("  {label:<34} {tally}");
+    }
+    if !report.misses.is_empty() {
+        println!("misses:");
+        for (q, got) in &report.misses {
+            println!("  [{} → {got}] {}", q.label, q.text);
         }
     }
-    let answerable = questions.iter().filter(|(_, e)| *e != "unknown").count();
+    let sample = fresh();
+    let later = evaluate(&assistant, &sample);
     println!(
-        "questions: {} ({} answerable), understood {understood}, right intent {right} of {}",
-        questions.len(),
-        answerable,
-        questions.len()
+        "fresh sample (fresh.tsv, {} questions written after the tuning, never adjusted to):",
+        sample.len()
     );
+    for (lang, tally) in &later.by_language {
+        println!("  right answer, {lang}: {tally}");
+    }
+    println!("  emergency recall: {}", later.emergency_recall);
+    println!("  false alarms on non-emergencies: {}", later.false_alarms);
     println!(
-        "answer latency over {} answers: {}",
+        "  off-topic precision: {}  recall: {}",
+        later.off_topic_precision, later.off_topic_recall
+    );
+    if !later.misses.is_empty() {
+        println!("  misses:");
+        for (q, got) in &later.misses {
+            println!("    [{} → {got}] {}", q.label, q.text);
+        }
+    }
+    let mut times = Vec::with_capacity(test.len() * rounds);
+    for _ in 0..rounds {
+        for q in &test {
+            let t = Instant::now();
+            std::hint::black_box(assistant.understand(q.text));
+            times.push(t.elapsed());
+        }
+    }
+    println!(
+        "understanding latency over {} questions: {}",
         times.len(),
         Latencies::new(times).summary()
     );
+    thresholds(assistant.threshold(), assistant.topic_threshold())
+}
+
+/// Chooses both thresholds by cross-validation on the training part.
+fn thresholds(current: f32, current_topic: f32) -> anyhow::Result<()> {
+    let training = part(Part::Training);
+    let plain: Vec<f32> = (1..=10).map(|i| i as f32 * 0.05).collect();
+    let topic: Vec<f32> = (4..=9).map(|i| i as f32 * 0.1).collect();
+    let mut right = vec![vec![0usize; topic.len()]; plain.len()];
+    let mut asked = 0;
+    for fold in 0..FOLDS {
+        let (held, kept): (Vec<(usize, &Question)>, Vec<(usize, &Question)>) = training
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % FOLDS == fold);
+        let extra: Vec<(&str, &str)> = kept
+            .iter()
+            .filter(|(_, q)| !q.is_emergency() && !q.label.contains('+'))
+            .map(|(_, q)| (q.text, q.label))
+            .chain(extra_examples())
+            .collect();
+        let model =
+            Assistant::builtin_with(&extra, Settings::default()).context("training a fold")?;
+        let held: Vec<Question> = held.into_iter().map(|(_, q)| *q).collect();
+        asked += held.len();
+        for (a, t) in plain.iter().enumerate() {
+            for (b, u) in topic.iter().enumerate() {
+                let tuned = model.clone().with_threshold(*t).with_topic_threshold(*u);
+                right[a][b] += evaluate(&tuned, &held).overall().right;
+            }
+        }
+    }
+    let share = |r: usize| r as f64 * 100.0 / asked.max(1) as f64;
+    let (mut best, mut best_right) = ((0, 0), 0);
+    for (a, row) in right.iter().enumerate() {
+        for (b, r) in row.iter().enumerate() {
+            if *r > best_right {
+                (best, best_right) = ((a, b), *r);
+            }
+        }
+    }
+    println!(
+        "thresholds by {FOLDS}-fold cross-validation on the training part: not understood under {:.2}, a topic from {:.1} ({:.1} % right on held-out folds); intents.toml holds {current:.2} and {current_topic:.1}",
+        plain[best.0],
+        topic[best.1],
+        share(best_right)
+    );
+    print!("  not understood under \\ a topic from:");
+    for u in &topic {
+        print!(" {u:>6.1}");
+    }
+    println!();
+    for (t, row) in plain.iter().zip(&right) {
+        print!("  {t:>38.2}:");
+        for r in row {
+            print!(" {:>5.1}%", share(*r));
+        }
+        println!();
+    }
     Ok(())
 }

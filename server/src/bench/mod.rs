@@ -112,12 +112,14 @@ pub struct BenchArgs {
     /// Concurrent clients of `--symptoms`.
     #[arg(long, default_value_t = 4)]
     pub symptom_clients: usize,
-    /// Replay the sample questions through the offline assistant (latency,
-    /// questions understood), instead of the booking run. No database.
+    /// Judge the offline assistant on the test part of its questions (right
+    /// answers per language and intent, emergencies, off-topic, latency)
+    /// and cross-validate its threshold, instead of the booking run. No
+    /// database.
     #[arg(long)]
     pub assistant: bool,
-    /// Rounds of `--assistant` over the sample questions.
-    #[arg(long, default_value_t = 100)]
+    /// Rounds of `--assistant` latency over the test part.
+    #[arg(long, default_value_t = 20)]
     pub assistant_rounds: usize,
     /// Time chat delivery through the server with many conversations open
     /// (both members' sockets on each room), instead of the booking run.

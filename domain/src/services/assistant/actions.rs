@@ -11,12 +11,12 @@ use jiff::tz::TimeZone;
 
 use super::{AssistantService, button, link, said};
 use crate::accounts::UserId;
-use crate::assistant::Reply;
 use crate::assistant::conversation::{
     AppointmentOption, Conversation, Offered, Pending, Purpose, Search, SlotOption,
 };
 use crate::assistant::entities::{self, normalise};
 use crate::assistant::when::{self, When};
+use crate::assistant::{Reply, Understood};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
@@ -33,6 +33,13 @@ const SEARCHING_INTENTS: &[&str] = &[
     "opening_hours",
     "greeting",
     "waitlist",
+    "pediatrics",
+];
+
+/// Words that ask when (an appointment's day or time).
+const ASKING_WHEN: &[&str] = &[
+    "quand", "heure", "heures", "date", "jour", "quel", "quelle", "oublie", "rappeler", "rappel",
+    "rappelez", "when", "time", "what", "day", "forgot", "remind", "whens",
 ];
 
 /// Zone the days of a question are read in (the platform's doctors').
@@ -138,8 +145,29 @@ impl AssistantService {
     }
 
     /// The patient's question as an action (a search, a list, a cancel or a
-    /// move), or `None` for an offline answer.
+    /// move), or `None` for an offline answer; two topics are taken one
+    /// after the other.
     pub(super) async fn act(
+        &self,
+        patient: &Principal,
+        conversation: &mut Conversation,
+        question: &str,
+        french: bool,
+        now: Timestamp,
+    ) -> DomainResult<Option<Reply>> {
+        if let Understood::Topics(topics) = self.assistant.understand(question)
+            && let [first, second] = topics.as_slice()
+        {
+            return self
+                .two_topics(patient, conversation, first, second, question, french, now)
+                .await;
+        }
+        self.act_on(patient, conversation, question, french, now)
+            .await
+    }
+
+    /// [`AssistantService::act`] for a question of one topic.
+    pub(super) async fn act_on(
         &self,
         patient: &Principal,
         conversation: &mut Conversation,
@@ -149,6 +177,25 @@ impl AssistantService {
     ) -> DomainResult<Option<Reply>> {
         let when = when_of(question, now)?;
         let intent = self.assistant.intent(question);
+        let mut intent = intent.as_deref();
+        // "et l'après-midi ?" after a search is that search again, whatever
+        // the classifier makes of a few words about when.
+        let few_words = normalise(question).split_whitespace().count() <= 4;
+        if conversation.search.is_some()
+            && few_words
+            && !when.is_empty()
+            && !matches!(intent, Some("cancel" | "reschedule"))
+        {
+            intent = None;
+        }
+        // "When is my appointment" asks when: without a word asking it, a
+        // day and a doctor are a search ("après-demain avec Dr Martin").
+        let asks_when = normalise(question)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| ASKING_WHEN.contains(&w));
+        if intent == Some("appointment_time") && !asks_when {
+            intent = Some("book");
+        }
         match intent {
             Some("cancel") => {
                 return self
@@ -171,6 +218,12 @@ impl AssistantService {
             }
             Some("my_appointments") => {
                 return self.list_appointments(patient, french, now).await.map(Some);
+            }
+            Some("appointment_time") => {
+                return self
+                    .next_appointment(patient, when, french, now)
+                    .await
+                    .map(Some);
             }
             _ => {}
         }

@@ -180,4 +180,66 @@ impl AssistantService {
         )];
         Ok(reply)
     }
+
+    /// When the patient's next appointment is (or those of the day named):
+    /// the answer itself, not a page to look it up.
+    pub(super) async fn next_appointment(
+        &self,
+        patient: &Principal,
+        when: When,
+        french: bool,
+        now: Timestamp,
+    ) -> DomainResult<Reply> {
+        let coming = self.coming(patient, french, now).await?;
+        let picked: Vec<&AppointmentOption> = match when.days {
+            Some(days) => coming
+                .iter()
+                .filter(|(_, day)| (days.first..=days.last).contains(day))
+                .map(|(o, _)| o)
+                .collect(),
+            None => coming.first().map(|(o, _)| o).into_iter().collect(),
+        };
+        let mut reply = match (picked.as_slice(), when.days.is_some()) {
+            ([], false) => said(
+                french,
+                "Vous n'avez aucun rendez-vous à venir.".into(),
+                "You have no coming appointment.".into(),
+                "appointment_time",
+            ),
+            ([], true) => said(
+                french,
+                "Vous n'avez pas de rendez-vous ce jour-là.".into(),
+                "You have no appointment that day.".into(),
+                "appointment_time",
+            ),
+            ([only], false) => said(
+                french,
+                format!("Votre prochain rendez-vous : {}.", only.label),
+                format!("Your next appointment: {}.", only.label),
+                "appointment_time",
+            ),
+            ([only], true) => said(
+                french,
+                format!("Votre rendez-vous : {}.", only.label),
+                format!("Your appointment: {}.", only.label),
+                "appointment_time",
+            ),
+            (several, _) => {
+                let lines: Vec<String> = several.iter().map(|o| format!("• {}", o.label)).collect();
+                said(
+                    french,
+                    format!("Vos rendez-vous ce jour-là :\n{}", lines.join("\n")),
+                    format!("Your appointments that day:\n{}", lines.join("\n")),
+                    "appointment_time",
+                )
+            }
+        };
+        reply.suggestions = vec![link(
+            french,
+            "/patient/appointments",
+            "Mes rendez-vous",
+            "My appointments",
+        )];
+        Ok(reply)
+    }
 }

@@ -11,6 +11,7 @@ mod coming;
 pub mod llm;
 mod search;
 mod tools;
+mod topics;
 
 use std::sync::Arc;
 
@@ -97,7 +98,7 @@ impl AssistantService {
     ) -> DomainResult<Self> {
         Ok(Self {
             db,
-            assistant: Arc::new(Assistant::builtin()?),
+            assistant: Assistant::builtin()?,
             lexicon: Arc::new(Lexicon::builtin()?),
             directory,
             scheduling,
@@ -190,6 +191,16 @@ impl AssistantService {
         specialties::list(&mut conn).await
     }
 
+    /// The specialties' names as they are now: (French, English).
+    async fn specialty_names(&self) -> DomainResult<Vec<(String, String)>> {
+        Ok(self
+            .specialties()
+            .await?
+            .into_iter()
+            .map(|s| (s.name_fr, s.name_en))
+            .collect())
+    }
+
     /// The offline assistant's answer, with the specialties as they are now.
     async fn faq(
         &self,
@@ -197,12 +208,7 @@ impl AssistantService {
         question: &str,
         french: bool,
     ) -> DomainResult<Reply> {
-        let names: Vec<(String, String)> = self
-            .specialties()
-            .await?
-            .into_iter()
-            .map(|s| (s.name_fr, s.name_en))
-            .collect();
+        let names = self.specialty_names().await?;
         Ok(self
             .assistant
             .answer(question, asker.map(|p| p.role), french, &names))

@@ -1,0 +1,99 @@
+//! A patient's message with two topics. An action and a question are
+//! answered in order (the action first: it may need a yes); two actions
+//! ask which to start with, as buttons.
+
+use jiff::Timestamp;
+
+use super::{AssistantService, button, said};
+use crate::accounts::Role;
+use crate::assistant::conversation::Conversation;
+use crate::assistant::{Reply, Topic};
+use crate::auth::Principal;
+use crate::error::DomainResult;
+
+/// Intents a patient's question acts on (the others are answered).
+const ACTING: &[&str] = &[
+    "book",
+    "cancel",
+    "reschedule",
+    "my_appointments",
+    "appointment_time",
+];
+
+/// An acting intent as a button says it.
+fn title(intent: &str, french: bool) -> &'static str {
+    match (intent, french) {
+        ("book", true) => "Prendre rendez-vous",
+        ("book", false) => "Book an appointment",
+        ("cancel", true) => "Annuler un rendez-vous",
+        ("cancel", false) => "Cancel an appointment",
+        ("reschedule", true) => "Déplacer un rendez-vous",
+        ("reschedule", false) => "Move an appointment",
+        ("my_appointments", true) => "Voir mes rendez-vous",
+        ("my_appointments", false) => "See my appointments",
+        (_, true) => "L'heure de mon rendez-vous",
+        (_, false) => "When my appointment is",
+    }
+}
+
+impl AssistantService {
+    /// The answer to two topics, or `None` when neither acts (the offline
+    /// answers take both in order).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn two_topics(
+        &self,
+        patient: &Principal,
+        conversation: &mut Conversation,
+        first: &Topic,
+        second: &Topic,
+        question: &str,
+        french: bool,
+        now: Timestamp,
+    ) -> DomainResult<Option<Reply>> {
+        let acts = |t: &Topic| ACTING.contains(&t.intent.as_str());
+        match (acts(first), acts(second)) {
+            (false, false) => Ok(None),
+            (true, true) => {
+                let mut reply = said(
+                    french,
+                    "Vous me demandez deux choses. Par laquelle commençons-nous ?".into(),
+                    "You are asking two things. Which shall we start with?".into(),
+                    "which_first",
+                );
+                reply.choices = [first, second]
+                    .iter()
+                    .map(|t| button(title(&t.intent, french).to_owned(), t.text.clone()))
+                    .collect();
+                Ok(Some(reply))
+            }
+            (first_acts, _) => {
+                let (action, other) = if first_acts {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                let names = self.specialty_names().await?;
+                let asker = Some(Role::Patient);
+                let mut reply = match self
+                    .act_on(patient, conversation, &action.text, french, now)
+                    .await?
+                {
+                    Some(reply) => reply,
+                    None => self
+                        .assistant
+                        .answer_topic(action, question, asker, french, &names),
+                };
+                let answer = self
+                    .assistant
+                    .answer_topic(other, question, asker, french, &names);
+                reply.message = format!("{}\n\n{}", reply.message, answer.message);
+                for s in answer.suggestions {
+                    if !reply.suggestions.contains(&s) {
+                        reply.suggestions.push(s);
+                    }
+                }
+                Ok(Some(reply))
+            }
+        }
+    }
+}
