@@ -45,6 +45,9 @@ fi
 say "Unit, integration and storage contract tests"
 cargo test --release "${packages[@]}"
 
+say "Symptom model against scikit-learn on the same folds (floors in scripts/ml/forest_vs_sklearn.py)"
+scripts/forest-vs-sklearn.sh --check
+
 say "Browser tests (Chromium, release build): features, the walk of every page (axe), the surface"
 end2end/run.sh
 say "Lighthouse on the arrival pages (mobile preset; accessibility and best practices at least 95)"

@@ -42,7 +42,8 @@ enum Command {
     /// and a summary. The password of --login comes from SIMULATE_PASSWORD
     /// (the demo administrator's by default).
     Simulate(server::simulate::SimulateArgs),
-    /// The symptom checker's models: train from a CSV, list, activate.
+    /// The symptom checker's models: train from a CSV, list, activate; tune
+    /// the forest's settings and compare them on fixed folds.
     Model {
         #[command(subcommand)]
         action: server::model::ModelCommand,
@@ -68,6 +69,10 @@ async fn main() -> anyhow::Result<()> {
         // Needs no settings: it never touches the configured database.
         Some(Command::Bench(args)) => return server::bench::run(args).await,
         Some(Command::Simulate(args)) => return server::simulate::run(args).await,
+        Some(Command::Model { action }) => match action.run_offline()? {
+            None => return Ok(()),
+            Some(action) => Command::Model { action },
+        },
         command => command.unwrap_or(Command::Serve),
     };
     let settings = Settings::from_env()?;

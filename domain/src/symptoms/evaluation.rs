@@ -13,8 +13,8 @@ use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
+use super::Sample;
 use super::forest::{Forest, ForestError, ForestParams};
-use super::{Features, Sample};
 
 /// How many classes the confusion table shows.
 pub const TOP_CONFUSION: usize = 10;
@@ -41,6 +41,12 @@ pub struct Evaluation {
     pub classes: usize,
     /// Share of samples whose most likely class is the true one.
     pub accuracy: f64,
+    /// Share of samples whose true class is among the three most likely.
+    pub top3_accuracy: f64,
+    /// Multi-class Brier score of the held-out probabilities: the mean over
+    /// samples of Σ (p − 1[true class])² over every class (0 is perfect, 2
+    /// the worst); a class the training folds never saw counts p = 0.
+    pub brier: f64,
     /// Mean F1 score over the classes present in the truth.
     pub macro_f1: f64,
     /// Accuracy of always answering the training folds' most frequent class.
@@ -49,6 +55,9 @@ pub struct Evaluation {
     pub top_confusion: Confusion,
     /// Accuracy on each held-out fold.
     pub per_fold_accuracy: Vec<f64>,
+    /// The fold each sample was held out in (in the samples' order).
+    #[serde(skip)]
+    pub fold_of: Vec<usize>,
 }
 
 /// Cross-validates a forest over `folds` folds; `progress(done, total)` is
@@ -74,20 +83,45 @@ pub fn cross_validate(
         });
     }
     let fold_of = assign_folds(samples, folds, params.seed);
+    cross_validate_on(samples, fold_of, folds, params, progress)
+}
+
+/// [`cross_validate`] over given folds (`fold_of[i]`: sample i's fold,
+/// below `folds`): the tuning draws its own.
+pub fn cross_validate_on(
+    samples: &[Sample],
+    fold_of: Vec<usize>,
+    folds: usize,
+    params: &ForestParams,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Evaluation, ForestError> {
     let mut predicted = vec![String::new(); samples.len()];
     let mut per_fold_accuracy = Vec::with_capacity(folds);
-    let mut baseline_hits = 0;
+    let (mut baseline_hits, mut top3_hits, mut brier) = (0, 0, 0.0);
     for fold in 0..folds {
         let (test, train): (Vec<usize>, Vec<usize>) =
             (0..samples.len()).partition(|i| fold_of[*i] == fold);
         let training: Vec<Sample> = train.iter().map(|i| samples[*i].clone()).collect();
         let forest = Forest::train(&training, params, &mut |_, _| {})?;
-        let patients: Vec<Features> = test.iter().map(|i| samples[*i].features).collect();
         let majority = most_frequent(training.iter().map(|s| s.label.as_str()));
         let mut hits = 0;
-        for (i, guess) in test.iter().zip(forest.most_likely(&patients)) {
-            hits += usize::from(guess == samples[*i].label);
-            baseline_hits += usize::from(majority == samples[*i].label);
+        for i in &test {
+            let truth = samples[*i].label.as_str();
+            let p = forest.probabilities(&samples[*i].features.to_vector());
+            let mut ranked: Vec<usize> = (0..p.len()).collect();
+            // Most likely first; ties to the first class by name.
+            ranked.sort_by(|a, b| p[*b].total_cmp(&p[*a]).then(a.cmp(b)));
+            let guess = forest.classes()[ranked[0]].as_str();
+            hits += usize::from(guess == truth);
+            top3_hits += usize::from(ranked.iter().take(3).any(|k| forest.classes()[*k] == truth));
+            let known = forest.classes().iter().any(|c| c == truth);
+            brier += p
+                .iter()
+                .zip(forest.classes())
+                .map(|(p, c)| (p - f64::from(u8::from(c == truth))).powi(2))
+                .sum::<f64>()
+                + f64::from(u8::from(!known));
+            baseline_hits += usize::from(majority == truth);
             predicted[*i] = guess.to_owned();
         }
         per_fold_accuracy.push(hits as f64 / test.len().max(1) as f64);
@@ -102,10 +136,13 @@ pub fn cross_validate(
         samples: samples.len(),
         classes: frequencies(truth.iter().copied()).len(),
         accuracy: hits as f64 / n,
+        top3_accuracy: top3_hits as f64 / n,
+        brier: brier / n,
         macro_f1: macro_f1(&truth, &predicted),
         baseline_accuracy: baseline_hits as f64 / n,
         top_confusion: confusion(&truth, &predicted, TOP_CONFUSION),
         per_fold_accuracy,
+        fold_of,
     })
 }
 
@@ -121,6 +158,8 @@ impl Evaluation {
         let mut out = format!(
             "Cross-validation: {} folds, {} samples, {} classes\n\
              accuracy           {:.3}\n\
+             top-3 accuracy     {:.3}\n\
+             Brier score        {:.3}\n\
              macro-F1           {:.3}\n\
              majority baseline  {:.3}\n\
              accuracy per fold  {}\n",
@@ -128,6 +167,8 @@ impl Evaluation {
             self.samples,
             self.classes,
             self.accuracy,
+            self.top3_accuracy,
+            self.brier,
             self.macro_f1,
             self.baseline_accuracy,
             fold_figures.join(" "),
@@ -190,7 +231,7 @@ impl Evaluation {
 }
 
 /// The fold of each sample: every class shuffled, then dealt round the folds.
-fn assign_folds(samples: &[Sample], folds: usize, seed: u64) -> Vec<usize> {
+pub fn assign_folds(samples: &[Sample], folds: usize, seed: u64) -> Vec<usize> {
     let mut by_class: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, s) in samples.iter().enumerate() {
         by_class.entry(s.label.as_str()).or_default().push(i);

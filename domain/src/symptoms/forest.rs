@@ -1,12 +1,9 @@
-//! A Random Forest bagged by hand from smartcore decision trees.
-//!
-//! smartcore's own `RandomForestClassifier` only votes and keeps its trees
-//! private, so this forest grows each tree itself: a bootstrap sample (n rows
-//! drawn with replacement) and a random subset of the feature columns, both from
-//! one ChaCha8 generator seeded by [`ForestParams::seed`]. A prediction averages
-//! every tree's class probabilities, mapped from the classes that tree saw back
-//! to the forest's full class list. smartcore's trees give a leaf's majority
-//! class probability 1, so the averages are the shares of the trees' votes.
+//! A Random Forest of classification trees ([`super::tree`]), grown as
+//! scikit-learn grows its `RandomForestClassifier`: each tree on a bootstrap
+//! sample (n rows drawn with replacement), each node splitting on the best
+//! of a few columns drawn for it, all draws from one ChaCha8 generator
+//! seeded by [`ForestParams::seed`]. A prediction averages the trees' leaf
+//! shares: the probability of each class.
 //!
 //! A trained forest is data: [`Forest::to_bytes`] gives a blob for the store,
 //! and the same samples with the same parameters give the same bytes.
@@ -16,32 +13,14 @@ use std::collections::BTreeSet;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
-use smartcore::linalg::basic::arrays::Array;
-use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::tree::decision_tree_classifier::{
-    DecisionTreeClassifier, DecisionTreeClassifierParameters,
-};
 
+use super::tree::{Growth, Tree};
 use super::{FEATURE_NAMES, Features, Sample};
 pub use super::{ForestError, ForestParams, MAX_TREES};
 
-/// The version of the layout [`Forest::to_bytes`] writes.
-pub const FORMAT: u32 = 1;
-
-type Tree = DecisionTreeClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>;
-
-/// One tree with what it was grown from.
-#[derive(Debug, Serialize, Deserialize)]
-struct Grown {
-    /// The feature columns the tree reads, in its own column order.
-    columns: Vec<usize>,
-    /// The forest class of each of the tree's classes (the tree's classes are
-    /// the sorted labels its bootstrap sample held).
-    classes: Vec<usize>,
-    /// `None` when the bootstrap sample held one class only: the tree always
-    /// votes for it.
-    tree: Option<Tree>,
-}
+/// The version of the layout [`Forest::to_bytes`] writes (1: trees of
+/// smartcore, each on a subset of the columns; 2: [`Tree`]s).
+pub const FORMAT: u32 = 2;
 
 /// A trained Random Forest over [`Features`].
 #[derive(Debug, Serialize, Deserialize)]
@@ -49,7 +28,13 @@ pub struct Forest {
     format: u32,
     classes: Vec<String>,
     params: ForestParams,
-    trees: Vec<Grown>,
+    trees: Vec<Tree>,
+}
+
+/// Just the layout version of stored bytes.
+#[derive(Deserialize)]
+struct Layout {
+    format: u32,
 }
 
 impl Forest {
@@ -76,16 +61,30 @@ impl Forest {
             .map(|s| classes.binary_search(&s.label).unwrap_or_default())
             .collect();
         let rows: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vector()).collect();
-        // smartcore sorts each column; a NaN age has no place in that order.
+        // A NaN age has no place in a sorted column.
         if let Some(i) = rows.iter().position(|r| r.iter().any(|v| !v.is_finite())) {
             let message = format!("sample {i} has an age that is not a finite number");
             return Err(ForestError::Training(message));
         }
-        let per_tree = params.features_for(FEATURE_NAMES.len());
+        let growth = Growth {
+            features_per_split: params.features_for(FEATURE_NAMES.len()),
+            min_samples_leaf: params.min_samples_leaf,
+            max_depth: params.max_depth,
+        };
         let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let n = rows.len();
         let mut trees = Vec::with_capacity(params.trees);
         for done in 1..=params.trees {
-            trees.push(grow(&rows, &labels, per_tree, params, &mut rng)?);
+            let sample: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            let mut tree_rng = ChaCha8Rng::seed_from_u64(rng.random());
+            trees.push(Tree::grow(
+                &rows,
+                &labels,
+                classes.len(),
+                sample,
+                growth,
+                &mut tree_rng,
+            ));
             progress(done, params.trees);
         }
         Ok(Self {
@@ -99,20 +98,37 @@ impl Forest {
     /// Probability of every class for one patient, most likely first (ties by
     /// name); they sum to 1.
     pub fn predict_proba(&self, features: &Features) -> Vec<(String, f64)> {
-        let scores = self
-            .scores(std::slice::from_ref(features))
-            .pop()
-            .unwrap_or_default();
+        let scores = self.probabilities(&features.to_vector());
         let mut ranked: Vec<(String, f64)> = self.classes.iter().cloned().zip(scores).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked
     }
 
+    /// The probability of each class (in [`Forest::classes`] order) for one
+    /// feature vector.
+    pub fn probabilities(&self, row: &[f64]) -> Vec<f64> {
+        let mut totals = vec![0.0; self.classes.len()];
+        for tree in &self.trees {
+            for (class, share) in tree.leaf(row) {
+                if let Some(t) = totals.get_mut(*class as usize) {
+                    *t += share;
+                }
+            }
+        }
+        let sum: f64 = totals.iter().sum();
+        let uniform = 1.0 / totals.len().max(1) as f64;
+        totals
+            .iter_mut()
+            .for_each(|p| *p = if sum > 0.0 { *p / sum } else { uniform });
+        totals
+    }
+
     /// The most likely class of each patient (ties: the first by name).
     pub fn most_likely(&self, patients: &[Features]) -> Vec<&str> {
-        self.scores(patients)
+        patients
             .iter()
-            .map(|row| {
+            .map(|f| {
+                let row = self.probabilities(&f.to_vector());
                 let best = row
                     .iter()
                     .enumerate()
@@ -142,8 +158,14 @@ impl Forest {
         serde_json::to_vec(self).map_err(|e| ForestError::Encode(e.to_string()))
     }
 
-    /// Reads back what [`Forest::to_bytes`] wrote.
+    /// Reads back what [`Forest::to_bytes`] wrote; an older layout is
+    /// [`ForestError::Outdated`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ForestError> {
+        if let Ok(layout) = serde_json::from_slice::<Layout>(bytes)
+            && layout.format < FORMAT
+        {
+            return Err(ForestError::Outdated(layout.format));
+        }
         let forest: Self =
             serde_json::from_slice(bytes).map_err(|e| ForestError::Decode(e.to_string()))?;
         let fail = |message: &str| Err(ForestError::Decode(message.to_owned()));
@@ -156,122 +178,15 @@ impl Forest {
         if forest.classes.len() < 2 || forest.trees.is_empty() {
             return fail("fewer than two classes or no tree");
         }
-        for grown in &forest.trees {
-            let columns_fit = grown.columns.iter().all(|c| *c < FEATURE_NAMES.len());
-            let classes_fit = grown.classes.iter().all(|c| *c < forest.classes.len());
-            let sizes_fit = match grown.tree {
-                Some(_) => grown.classes.len() >= 2 && !grown.columns.is_empty(),
-                None => grown.classes.len() == 1,
-            };
-            if !(columns_fit && classes_fit && sizes_fit) {
-                return fail("a tree refers to a column or class that does not exist");
-            }
+        if !forest
+            .trees
+            .iter()
+            .all(|t| t.fits(FEATURE_NAMES.len(), forest.classes.len()))
+        {
+            return fail("a tree refers to a column, class or node that does not exist");
         }
         Ok(forest)
     }
-
-    /// For each patient, the averaged probability of each forest class.
-    fn scores(&self, patients: &[Features]) -> Vec<Vec<f64>> {
-        let rows: Vec<Vec<f64>> = patients.iter().map(Features::to_vector).collect();
-        let mut totals = vec![vec![0.0; self.classes.len()]; rows.len()];
-        for grown in &self.trees {
-            grown.vote(&rows, &mut totals);
-        }
-        for row in &mut totals {
-            let sum: f64 = row.iter().sum();
-            let uniform = 1.0 / row.len() as f64;
-            row.iter_mut()
-                .for_each(|p| *p = if sum > 0.0 { *p / sum } else { uniform });
-        }
-        totals
-    }
-}
-
-impl Grown {
-    /// Adds this tree's probabilities to `totals`; a tree that fails to
-    /// predict abstains.
-    fn vote(&self, rows: &[Vec<f64>], totals: &mut [Vec<f64>]) {
-        let Some(tree) = &self.tree else {
-            for row in totals.iter_mut() {
-                self.classes
-                    .first()
-                    .and_then(|c| row.get_mut(*c))
-                    .into_iter()
-                    .for_each(|p| *p += 1.0);
-            }
-            return;
-        };
-        let values = rows
-            .iter()
-            .flat_map(|row| self.columns.iter().map(|c| row[*c]))
-            .collect();
-        let Ok(x) = DenseMatrix::new(rows.len(), self.columns.len(), values, false) else {
-            return;
-        };
-        let Ok(probabilities) = tree.predict_proba(&x) else {
-            return;
-        };
-        if probabilities.shape() != (rows.len(), self.classes.len()) {
-            return;
-        }
-        for (i, row) in totals.iter_mut().enumerate() {
-            for (local, class) in self.classes.iter().enumerate() {
-                row[*class] += *probabilities.get((i, local));
-            }
-        }
-    }
-}
-
-/// Grows one tree on a bootstrap sample of the rows and a subset of the columns.
-fn grow(
-    rows: &[Vec<f64>],
-    labels: &[usize],
-    per_tree: usize,
-    params: &ForestParams,
-    rng: &mut ChaCha8Rng,
-) -> Result<Grown, ForestError> {
-    let n = rows.len();
-    let picks: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-    let mut columns = rand::seq::index::sample(rng, FEATURE_NAMES.len(), per_tree).into_vec();
-    columns.sort_unstable();
-    let tree_seed: u64 = rng.random();
-
-    let classes: Vec<usize> = picks
-        .iter()
-        .map(|i| labels[*i])
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if classes.len() < 2 {
-        return Ok(Grown {
-            columns,
-            classes,
-            tree: None,
-        });
-    }
-    let y = picks
-        .iter()
-        .map(|i| u32::try_from(labels[*i]))
-        .collect::<Result<Vec<u32>, _>>()
-        .map_err(|_| ForestError::Training("more classes than a tree can index".into()))?;
-    let values = picks
-        .iter()
-        .flat_map(|i| columns.iter().map(|c| rows[*i][*c]))
-        .collect();
-    let x = DenseMatrix::new(n, columns.len(), values, false)
-        .map_err(|e| ForestError::Training(e.to_string()))?;
-    let parameters = DecisionTreeClassifierParameters {
-        max_depth: params.max_depth,
-        min_samples_leaf: params.min_samples_leaf,
-        seed: Some(tree_seed),
-        ..DecisionTreeClassifierParameters::default()
-    };
-    let tree = Tree::fit(&x, &y, parameters).map_err(|e| ForestError::Training(e.to_string()))?;
-    Ok(Grown {
-        columns,
-        classes,
-        tree: Some(tree),
-    })
 }
 
 #[cfg(test)]
@@ -409,6 +324,10 @@ mod tests {
         odd[0].features.age = f64::NAN;
         let error = Forest::train(&odd, &small(1), &mut |_, _| {}).unwrap_err();
         assert!(matches!(error, ForestError::Training(_)), "{error}");
-        assert_eq!(ForestParams::default().features_for(8), 4);
+        assert_eq!(ForestParams::default().features_for(8), 2);
+        assert!(matches!(
+            Forest::from_bytes(br#"{"format":1,"classes":[],"params":{},"trees":[]}"#),
+            Err(ForestError::Outdated(1))
+        ));
     }
 }

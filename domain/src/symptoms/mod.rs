@@ -11,7 +11,8 @@
 //! - `dataset` reads that data set's CSV layout into samples;
 //! - `knowledge` holds the project's own knowledge base of conditions (French
 //!   names, specialties, typical profiles) and draws synthetic patients from it;
-//! - `forest` is a Random Forest bagged by hand from smartcore decision trees,
+//! - `tree` grows one classification tree (CART, columns drawn per split,
+//!   class shares in the leaves); `forest` bags them into a Random Forest
 //!   giving probabilities over every class, stored as bytes;
 //! - `evaluation` cross-validates a forest and renders a plain-text report.
 //!
@@ -32,7 +33,11 @@ pub mod evaluation;
 pub mod forest;
 #[cfg(feature = "server")]
 pub mod knowledge;
+#[cfg(feature = "server")]
+pub mod tree;
 pub mod triage;
+#[cfg(feature = "server")]
+pub mod tuning;
 
 /// The names of the columns of [`Features::to_vector`], in order.
 pub const FEATURE_NAMES: [&str; 8] = [
@@ -128,8 +133,10 @@ pub struct ForestParams {
     pub max_depth: Option<u16>,
     /// Fewest training rows in a leaf.
     pub min_samples_leaf: usize,
-    /// Feature columns each tree sees; `None` takes ⌈√n⌉ + 1 of the n columns.
-    pub features_per_tree: Option<usize>,
+    /// Feature columns drawn at each split; `None` takes ⌊√n⌋ of the n
+    /// columns (scikit-learn's "sqrt").
+    #[serde(alias = "features_per_tree")]
+    pub features_per_split: Option<usize>,
     /// Seed of every random draw (bootstrap, feature subsets, tree seeds).
     pub seed: u64,
 }
@@ -140,19 +147,20 @@ impl Default for ForestParams {
             trees: 150,
             max_depth: None,
             min_samples_leaf: 1,
-            features_per_tree: None,
+            features_per_split: None,
             seed: 42,
         }
     }
 }
 
 impl ForestParams {
-    /// How many of `n_features` columns each tree sees.
+    /// How many of `n_features` columns each split draws.
     pub fn features_for(&self, n_features: usize) -> usize {
-        let root = (0..=n_features)
-            .find(|k| k * k >= n_features)
-            .unwrap_or(n_features);
-        self.features_per_tree.unwrap_or(root + 1).min(n_features)
+        let root = (1..=n_features)
+            .take_while(|k| k * k <= n_features)
+            .last()
+            .unwrap_or(1);
+        self.features_per_split.unwrap_or(root).min(n_features)
     }
 
     /// Checks that every parameter lies in its range.
@@ -168,11 +176,11 @@ impl ForestParams {
             return invalid("max_depth", "must be at least 1".into());
         }
         if let Some(k) = self
-            .features_per_tree
+            .features_per_split
             .filter(|k| !(1..=FEATURE_NAMES.len()).contains(k))
         {
             return invalid(
-                "features_per_tree",
+                "features_per_split",
                 format!("{k} is not between 1 and {}", FEATURE_NAMES.len()),
             );
         }
@@ -197,9 +205,12 @@ pub enum ForestError {
         /// What is wrong.
         message: String,
     },
-    /// smartcore refused to grow a tree.
+    /// A tree could not be grown from the samples.
     #[error("a tree could not be trained: {0}")]
     Training(String),
+    /// The bytes are a forest of an older layout (its version).
+    #[error("the stored forest has the older layout {0}")]
+    Outdated(u32),
     /// The forest could not be written as bytes.
     #[error("the forest could not be encoded: {0}")]
     Encode(String),

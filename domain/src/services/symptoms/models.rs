@@ -17,7 +17,7 @@ use crate::store::symptoms::{self as store, NewModel};
 use crate::symptoms::Sample;
 use crate::symptoms::check::ModelInfo;
 use crate::symptoms::evaluation::{Evaluation, cross_validate};
-use crate::symptoms::forest::Forest;
+use crate::symptoms::forest::{Forest, ForestError};
 
 impl SymptomService {
     /// The active model, building and storing the starting one if the
@@ -37,16 +37,22 @@ impl SymptomService {
         }
         drop(conn);
         if active_id.is_none() {
-            self.build_starting_model().await?;
+            self.build_starting_model(false).await?;
         }
-        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-        let (id, version, bytes) = store::active(&mut conn)
-            .await?
-            .ok_or_else(|| DomainError::internal("no active symptom model"))?;
-        let forest = tokio::task::spawn_blocking(move || Forest::from_bytes(&bytes))
-            .await
-            .map_err(DomainError::internal)?
-            .map_err(internal_ml)?;
+        let read = self.read_active().await?;
+        let (id, version, forest) = match read {
+            Err(ForestError::Outdated(layout)) => {
+                // A model of an older layout cannot answer: the starting
+                // model is built again in today's and replaces it.
+                tracing::warn!(
+                    layout,
+                    "active symptom model outdated; rebuilding the starting model"
+                );
+                self.build_starting_model(true).await?;
+                self.read_active().await?.map_err(internal_ml)?
+            }
+            other => other.map_err(internal_ml)?,
+        };
         let fresh = Loaded {
             id,
             version,
@@ -56,9 +62,21 @@ impl SymptomService {
         Ok(fresh)
     }
 
+    /// The active model, read back from its bytes.
+    async fn read_active(&self) -> DomainResult<Result<(i64, String, Forest), ForestError>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let (id, version, bytes) = store::active(&mut conn)
+            .await?
+            .ok_or_else(|| DomainError::internal("no active symptom model"))?;
+        let forest = tokio::task::spawn_blocking(move || Forest::from_bytes(&bytes))
+            .await
+            .map_err(DomainError::internal)?;
+        Ok(forest.map(|f| (id, version, f)))
+    }
+
     /// Trains the starting model from the knowledge base and activates it,
-    /// unless another instance did meanwhile.
-    async fn build_starting_model(&self) -> DomainResult<()> {
+    /// unless another instance did meanwhile (`replace`: whatever is active).
+    async fn build_starting_model(&self, replace: bool) -> DomainResult<()> {
         let samples = self.knowledge.samples(STARTING_SAMPLES, STARTING_SEED);
         let info = self
             .store_model(None, "knowledge_base", samples, None, &mut |_, _, _| {})
@@ -71,7 +89,7 @@ impl SymptomService {
                         .fetch_optional(&mut **tx)
                         .await
                         .map_err(db_error)?;
-                if exists.is_none() {
+                if replace || exists.is_none() {
                     store::activate(&mut tx, info.id).await?;
                 }
                 tx.commit().await.map_err(db_error)?;
