@@ -29,6 +29,7 @@ const TALKS: &[Talk] = &[
             "Bonjour, le renouvellement de mon traitement arrive à la fin du mois.",
             "Bonjour Monsieur, je vous le prépare. Avez-vous eu des effets indésirables ?",
             "Non, aucun. Merci docteur.",
+            "Avec plaisir. L'ordonnance est dans votre espace.",
             "Docteur, depuis ce matin j'ai une douleur dans la poitrine qui serre quand je marche.",
             "Monsieur, appelez le 15 maintenant, sans attendre : une douleur dans la poitrine doit être vue en urgence.",
         ],
