@@ -10,6 +10,7 @@ mod assistant_actions;
 mod assistant_llm;
 mod bounds;
 mod chat;
+mod chat_red_flags;
 mod chatbot;
 mod common;
 mod consultation_documents;

@@ -9,17 +9,18 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{AssistantService, button, link, said};
+use super::replies::{appointments_link, confirm, explain, kind_words};
+use super::topics::acting_intent;
+use super::{AssistantService, said};
 use crate::accounts::UserId;
+use crate::assistant::Reply;
 use crate::assistant::conversation::{
     AppointmentOption, Conversation, Offered, Pending, Purpose, Search, SlotOption,
 };
 use crate::assistant::entities::{self, normalise};
 use crate::assistant::when::{self, When};
-use crate::assistant::{Reply, Understood};
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
-use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::Action;
 use crate::services::appointments::NewBooking;
 use crate::services::directory::DoctorSearch;
@@ -36,65 +37,8 @@ const SEARCHING_INTENTS: &[&str] = &[
     "pediatrics",
 ];
 
-/// Words that ask when (an appointment's day or time).
-const ASKING_WHEN: &[&str] = &[
-    "quand", "heure", "heures", "date", "jour", "quel", "quelle", "oublie", "rappeler", "rappel",
-    "rappelez", "when", "time", "what", "day", "forgot", "remind", "whens",
-];
-
 /// Zone the days of a question are read in (the platform's doctors').
 pub(super) const READING_ZONE: &str = "Europe/Paris";
-
-/// Why an action was refused, for the reader.
-fn explain(err: &DomainError, french: bool) -> String {
-    let code = err.code();
-    let fr = match code {
-        "slot_full" | "slot_unavailable" => "ce créneau n'est plus libre",
-        "patient_overlap" => "vous avez déjà un rendez-vous à cette heure-là",
-        "cutoff_passed" => "il est trop tard pour le faire en ligne ; appelez le cabinet",
-        "invalid_transition" | "status_changed" => "ce rendez-vous ne peut plus changer",
-        _ => "la plateforme l'a refusé",
-    };
-    let en = match code {
-        "slot_full" | "slot_unavailable" => "this slot is no longer free",
-        "patient_overlap" => "you already have an appointment at that time",
-        "cutoff_passed" => "it is too late to do it online; call the practice",
-        "invalid_transition" | "status_changed" => "this appointment can no longer change",
-        _ => "the platform refused it",
-    };
-    if french { fr } else { en }.to_owned()
-}
-
-fn kind_words(kind: ConsultationType, french: bool) -> &'static str {
-    match (kind, french) {
-        (ConsultationType::Remote, true) => "à distance",
-        (ConsultationType::Remote, false) => "remote",
-        (_, true) => "au cabinet",
-        (_, false) => "in person",
-    }
-}
-
-/// The yes / no question before an action.
-fn confirm(fr: String, en: String, french: bool) -> Reply {
-    let mut reply = said(
-        french,
-        format!("{fr} Répondez « oui » pour confirmer ou « non » pour renoncer."),
-        format!("{en} Answer “yes” to confirm or “no” to give up."),
-        "confirm",
-    );
-    reply.choices = if french {
-        vec![
-            button("Oui, je confirme".into(), "Oui".into()),
-            button("Non".into(), "Non".into()),
-        ]
-    } else {
-        vec![
-            button("Yes, confirm".into(), "Yes".into()),
-            button("No".into(), "No".into()),
-        ]
-    };
-    reply
-}
 
 /// What the question says about when, read in the platform's zone.
 pub(super) fn when_of(question: &str, now: Timestamp) -> DomainResult<When> {
@@ -144,28 +88,6 @@ impl AssistantService {
             .await
     }
 
-    /// The patient's question as an action (a search, a list, a cancel or a
-    /// move), or `None` for an offline answer; two topics are taken one
-    /// after the other.
-    pub(super) async fn act(
-        &self,
-        patient: &Principal,
-        conversation: &mut Conversation,
-        question: &str,
-        french: bool,
-        now: Timestamp,
-    ) -> DomainResult<Option<Reply>> {
-        if let Understood::Topics(topics) = self.assistant.understand(question)
-            && let [first, second] = topics.as_slice()
-        {
-            return self
-                .two_topics(patient, conversation, first, second, question, french, now)
-                .await;
-        }
-        self.act_on(patient, conversation, question, french, now)
-            .await
-    }
-
     /// [`AssistantService::act`] for a question of one topic.
     pub(super) async fn act_on(
         &self,
@@ -177,25 +99,7 @@ impl AssistantService {
     ) -> DomainResult<Option<Reply>> {
         let when = when_of(question, now)?;
         let intent = self.assistant.intent(question);
-        let mut intent = intent.as_deref();
-        // "et l'après-midi ?" after a search is that search again, whatever
-        // the classifier makes of a few words about when.
-        let few_words = normalise(question).split_whitespace().count() <= 4;
-        if conversation.search.is_some()
-            && few_words
-            && !when.is_empty()
-            && !matches!(intent, Some("cancel" | "reschedule"))
-        {
-            intent = None;
-        }
-        // "When is my appointment" asks when: without a word asking it, a
-        // day and a doctor are a search ("après-demain avec Dr Martin").
-        let asks_when = normalise(question)
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| ASKING_WHEN.contains(&w));
-        if intent == Some("appointment_time") && !asks_when {
-            intent = Some("book");
-        }
+        let intent = acting_intent(intent.as_deref(), question, conversation, &when);
         match intent {
             Some("cancel") => {
                 return self
@@ -520,12 +424,7 @@ impl AssistantService {
                 "rescheduled",
             ),
         };
-        reply.suggestions = vec![link(
-            french,
-            "/patient/appointments",
-            "Mes rendez-vous",
-            "My appointments",
-        )];
+        reply.suggestions = vec![appointments_link(french)];
         Ok(reply)
     }
 }

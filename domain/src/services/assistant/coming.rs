@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::actions::READING_ZONE;
+use super::replies::appointments_link;
 use super::{AssistantService, button, link, said};
 use crate::assistant::Reply;
 use crate::assistant::conversation::{AppointmentOption, Conversation, Offered, Purpose};
@@ -172,12 +173,7 @@ impl AssistantService {
                 "appointments",
             )
         };
-        reply.suggestions = vec![link(
-            french,
-            "/patient/appointments",
-            "Mes rendez-vous",
-            "My appointments",
-        )];
+        reply.suggestions = vec![appointments_link(french)];
         Ok(reply)
     }
 
@@ -234,12 +230,7 @@ impl AssistantService {
                 )
             }
         };
-        reply.suggestions = vec![link(
-            french,
-            "/patient/appointments",
-            "Mes rendez-vous",
-            "My appointments",
-        )];
+        reply.suggestions = vec![appointments_link(french)];
         Ok(reply)
     }
 }

@@ -9,6 +9,7 @@
 mod actions;
 mod coming;
 pub mod llm;
+mod replies;
 mod search;
 mod tools;
 mod topics;

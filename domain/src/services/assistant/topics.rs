@@ -1,12 +1,18 @@
-//! A patient's message with two topics. An action and a question are
-//! answered in order (the action first: it may need a yes); two actions
-//! ask which to start with, as buttons.
+//! What a patient's message is taken as. Two topics: an action and a
+//! question are answered in order (the action first: it may need a yes);
+//! two actions ask which to start with, as buttons. One topic: the intent
+//! the classifier gives, corrected by the conversation ("et l'après-midi ?"
+//! after a search is that search again) and by the words ("après-demain avec
+//! Dr Martin" asks no "when": a search, not an appointment's time).
 
 use jiff::Timestamp;
 
 use super::{AssistantService, button, said};
 use crate::accounts::Role;
+use crate::assistant::Understood;
 use crate::assistant::conversation::Conversation;
+use crate::assistant::entities::normalise;
+use crate::assistant::when::When;
 use crate::assistant::{Reply, Topic};
 use crate::auth::Principal;
 use crate::error::DomainResult;
@@ -36,7 +42,64 @@ fn title(intent: &str, french: bool) -> &'static str {
     }
 }
 
+/// Words that ask when (an appointment's day or time).
+const ASKING_WHEN: &[&str] = &[
+    "quand", "heure", "heures", "date", "jour", "quel", "quelle", "oublie", "rappeler", "rappel",
+    "rappelez", "when", "time", "what", "day", "forgot", "remind", "whens",
+];
+
+/// The intent a one-topic question acts on.
+pub(super) fn acting_intent<'a>(
+    intent: Option<&'a str>,
+    question: &str,
+    conversation: &Conversation,
+    when: &When,
+) -> Option<&'a str> {
+    let mut intent = intent;
+    // "et l'après-midi ?" after a search is that search again, whatever
+    // the classifier makes of a few words about when.
+    let few_words = normalise(question).split_whitespace().count() <= 4;
+    if conversation.search.is_some()
+        && few_words
+        && !when.is_empty()
+        && !matches!(intent, Some("cancel" | "reschedule"))
+    {
+        intent = None;
+    }
+    // "When is my appointment" asks when: without a word asking it, a
+    // day and a doctor are a search ("après-demain avec Dr Martin").
+    let asks_when = normalise(question)
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ASKING_WHEN.contains(&w));
+    if intent == Some("appointment_time") && !asks_when {
+        intent = Some("book");
+    }
+    intent
+}
+
 impl AssistantService {
+    /// The patient's question as an action (a search, a list, a cancel or a
+    /// move), or `None` for an offline answer; two topics are taken one
+    /// after the other.
+    pub(super) async fn act(
+        &self,
+        patient: &Principal,
+        conversation: &mut Conversation,
+        question: &str,
+        french: bool,
+        now: Timestamp,
+    ) -> DomainResult<Option<Reply>> {
+        if let Understood::Topics(topics) = self.assistant.understand(question)
+            && let [first, second] = topics.as_slice()
+        {
+            return self
+                .two_topics(patient, conversation, first, second, question, french, now)
+                .await;
+        }
+        self.act_on(patient, conversation, question, french, now)
+            .await
+    }
+
     /// The answer to two topics, or `None` when neither acts (the offline
     /// answers take both in order).
     #[allow(clippy::too_many_arguments)]
