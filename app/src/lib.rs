@@ -49,15 +49,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         || format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
         |href| href.0.to_string(),
     );
+    let texts_base = i18n::texts::base();
+    let texts_href = format!("{texts_base}{}.txt", lang.tag());
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag() data-tz=zone>
+        <html lang=lang.tag() data-tz=zone data-texts=texts_base.clone()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content=lang.tr().hero_text />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" id="leptos" href=stylesheet />
+                // The reader's texts, fetched by the bundle before it hydrates.
+                <link rel="preload" href={texts_href} as="fetch" crossorigin="anonymous" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -8,13 +8,14 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cookie::{Cookie, SameSite, time::Duration};
 use domain::auth::Principal;
 use domain::services::{Services, TokenPair};
 use domain::trail::Door;
+use futures_util::future::{FutureExt, Shared};
 use http::HeaderMap;
 use http::header::{COOKIE, SET_COOKIE};
 use leptos::prelude::*;
@@ -212,42 +213,22 @@ pub fn set_cookies(cookies: impl IntoIterator<Item = Cookie<'static>>) {
 /// medical data is written to the access trail: the page must read it once.
 /// The app provides one of these per rendered page; server functions called
 /// over HTTP find none and read as usual.
+///
+/// Each key holds the read as a shared future: whoever awaits it drives it,
+/// so no caller depends on another being polled (a caller that waited for
+/// the first one's task could wait for ever when the renderer polls that
+/// one later, or never).
 #[derive(Clone, Default)]
-pub struct RenderReads(Arc<Mutex<HashMap<String, Slot>>>);
+pub struct RenderReads(Arc<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>>);
 
-enum Slot {
-    /// The first read runs; these wait for it.
-    Running(Vec<Waker>),
-    /// Its result (a `Result<T, UiError>`).
-    Done(Arc<dyn Any + Send + Sync>),
-}
-
-impl RenderReads {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// Forgets a read whose future was dropped before it finished, so a waiting
-/// one runs it instead of waiting for ever.
-struct Abandoned<'a>(&'a RenderReads, &'a str);
-
-impl Drop for Abandoned<'_> {
-    fn drop(&mut self) {
-        if let Some(Slot::Running(waiting)) = self.0.lock().remove(self.1) {
-            waiting.into_iter().for_each(Waker::wake);
-        }
-    }
-}
+/// A read shared by every caller with its key.
+type SharedRead<T> = Shared<Pin<Box<dyn Future<Output = Result<T, UiError>> + Send>>>;
 
 /// Runs `read` once per rendered page for `key` (the function and its
-/// arguments); other calls while rendering the same page wait for it and get
-/// its result.
+/// arguments); other calls while rendering the same page share it.
 pub async fn read_once<T>(
     key: String,
-    read: impl Future<Output = Result<T, UiError>>,
+    read: impl Future<Output = Result<T, UiError>> + Send + 'static,
 ) -> Result<T, UiError>
 where
     T: Clone + Send + Sync + 'static,
@@ -255,51 +236,25 @@ where
     let Some(reads) = use_context::<RenderReads>() else {
         return read.await;
     };
-    enum Step<T> {
-        Done(Result<T, UiError>),
-        Wait,
-        First,
-        /// The key holds another type: read without sharing.
-        Alone,
-    }
-    loop {
-        let step = {
-            let mut slots = reads.lock();
-            match slots.get(&key) {
-                Some(Slot::Done(value)) => value
-                    .downcast_ref::<Result<T, UiError>>()
-                    .map_or(Step::Alone, |value| Step::Done(value.clone())),
-                Some(Slot::Running(_)) => Step::Wait,
-                None => {
-                    slots.insert(key.clone(), Slot::Running(Vec::new()));
-                    Step::First
-                }
-            }
-        };
-        let first = match step {
-            Step::Done(value) => return value,
-            Step::Alone => return read.await,
-            Step::Wait => false,
-            Step::First => true,
-        };
-        if first {
-            let abandoned = Abandoned(&reads, &key);
-            let value = read.await;
-            std::mem::forget(abandoned);
-            let slot = Slot::Done(Arc::new(value.clone()));
-            if let Some(Slot::Running(waiting)) = reads.lock().insert(key, slot) {
-                waiting.into_iter().for_each(Waker::wake);
-            }
-            return value;
+    let lock = || reads.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let existing = lock()
+        .get(&key)
+        .map(|slot| slot.downcast_ref::<SharedRead<T>>().cloned());
+    match existing {
+        Some(Some(shared)) => shared.await,
+        // The key holds another type (never meant): read without sharing.
+        Some(None) => read.await,
+        None => {
+            let boxed: Pin<Box<dyn Future<Output = Result<T, UiError>> + Send>> = Box::pin(read);
+            let mine = boxed.shared();
+            // Another caller may have come first between the two locks.
+            let first = lock()
+                .entry(key)
+                .or_insert_with(|| Box::new(mine.clone()))
+                .downcast_ref::<SharedRead<T>>()
+                .cloned();
+            first.unwrap_or(mine).await
         }
-        std::future::poll_fn(|cx| match reads.lock().get_mut(&key) {
-            Some(Slot::Running(waiting)) => {
-                waiting.push(cx.waker().clone());
-                Poll::Pending
-            }
-            _ => Poll::Ready(()),
-        })
-        .await;
     }
 }
 

@@ -12,6 +12,18 @@ pub fn hydrate() {
     };
     // hydrate_from_async sets up wasm-bindgen's executor for Leptos first thing.
     wasm_bindgen_futures::spawn_local(async move {
+        // The texts of the page's language come as a file of their own.
+        let lang = leptos::prelude::document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| app::i18n::Lang::from_tag(&tag))
+            .unwrap_or_default();
+        if let Err(error) = app::i18n::texts::load(lang).await {
+            // Without texts the page stays as the server rendered it: links
+            // and forms still work, without the interactive parts.
+            leptos::logging::error!("{error}");
+            return;
+        }
         let app = leptos::mount::hydrate_from_async(body, app::App).await;
         app.forget();
         app::time::remember_browser_zone();

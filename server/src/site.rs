@@ -89,6 +89,25 @@ fn hash_of(text: &str, kind: &str) -> Option<String> {
     })
 }
 
+/// `/texts/<hash>/<lang>.txt`: a language's interface texts, which the
+/// browser bundle loads instead of carrying them (`app::i18n::texts`).
+pub async fn texts_file(
+    axum::extract::Path((hash, name)): axum::extract::Path<(String, String)>,
+) -> Response {
+    use axum::response::IntoResponse;
+    match app::i18n::texts::file(&hash, &name) {
+        Some(content) => (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, IMMUTABLE),
+            ],
+            content,
+        )
+            .into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// The site's files, their precompressed copies preferred.
 pub fn files(site_root: &Path) -> ServeDir {
     ServeDir::new(site_root)

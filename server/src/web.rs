@@ -1,6 +1,6 @@
 //! The browser door: server-side rendering of the Leptos app and its server
-//! functions, with the services provided in context, and the site's static
-//! files (see `site`).
+//! functions, with the services provided in context, the site's static
+//! files and the interface texts files (see `site`).
 
 use app::{App, shell};
 use axum::Router;
@@ -40,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .with_state(state.clone());
     let files = site::files(std::path::Path::new(&*options.site_root)).fallback(not_found);
     Router::new()
+        .route("/texts/{hash}/{name}", axum::routing::get(site::texts_file))
         .leptos_routes_with_context(state, generate_route_list(App), context, move || {
             shell(options.clone())
         })

@@ -13,8 +13,7 @@ use crate::session_state::use_session;
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetLanguage>::new();
-    let switch = move |_| {
-        let next = i18n.lang_untracked().other();
+    let apply = move |next: crate::i18n::Lang| {
         i18n.set(next);
         #[cfg(feature = "hydrate")]
         if let Some(root) = document().document_element() {
@@ -24,6 +23,19 @@ pub fn LanguageSwitch() -> impl IntoView {
             lang: next.tag().into(),
         });
     };
+    let switch = move |_| {
+        let next = i18n.lang_untracked().other();
+        // The browser holds one language's texts until the other is asked for.
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::i18n::texts::load(next).await {
+                Ok(()) => apply(next),
+                Err(error) => leptos::logging::error!("{error}"),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        apply(next);
+    };
     view! {
         <button
             type="button"
@@ -32,7 +44,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             class="rounded-full border border-slate-300 px-3 py-1 text-sm text-slate-700 hover:bg-slate-100"
             on:click=switch
         >
-            {move || i18n.lang().other().tr().language_name}
+            {move || i18n.lang().other().native_name()}
         </button>
     }
 }

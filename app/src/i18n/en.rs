@@ -13,7 +13,6 @@ pub const EN: Tr = Tr {
     c: &super::talk_en::TALK_EN,
     u: &super::ui_en::UI_EN,
     app_name: "MedPlat",
-    language_name: "English",
     switch_language: "Change language",
     colon: ": ",
     loading: "Loading…",

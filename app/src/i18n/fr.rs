@@ -13,7 +13,6 @@ pub const FR: Tr = Tr {
     c: &super::talk_fr::TALK_FR,
     u: &super::ui_fr::UI_FR,
     app_name: "MedPlat",
-    language_name: "Français",
     switch_language: "Changer de langue",
     colon: "\u{a0}: ",
     loading: "Chargement…",

@@ -18,6 +18,7 @@ mod sched_fr;
 pub mod talk;
 mod talk_en;
 mod talk_fr;
+pub mod texts;
 pub mod ui;
 mod ui_en;
 mod ui_fr;
@@ -71,8 +72,22 @@ impl Lang {
         }
     }
 
-    /// This language's strings.
+    /// The language's name in itself (the switch offers it by this name).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::Fr => "Français",
+            Self::En => "English",
+        }
+    }
+
+    /// This language's strings. In the browser they are the ones loaded from
+    /// the language's texts file (see [`texts`]).
     pub fn tr(self) -> &'static Tr {
+        #[cfg(feature = "hydrate")]
+        {
+            texts::loaded(self)
+        }
+        #[cfg(not(feature = "hydrate"))]
         match self {
             Self::Fr => &FR,
             Self::En => &EN,
@@ -80,110 +95,111 @@ impl Lang {
     }
 }
 
-/// Every string of the interface.
-pub struct Tr {
-    /// Scheduling texts.
-    pub s: &'static Sched,
-    /// Medical-file texts.
-    pub m: &'static Medical,
-    /// Vital-sign texts.
-    pub v: &'static Vitals,
-    /// Consultation-record texts.
-    pub r: &'static Records,
-    /// Conversation texts (assistant, chat).
-    pub c: &'static Talk,
-    /// Shared surface texts (instants, confirmations, connections).
-    pub u: &'static Ui,
-    pub app_name: &'static str,
-    pub language_name: &'static str,
-    pub switch_language: &'static str,
-    /// Separator between a label and its text (French puts a space before).
-    pub colon: &'static str,
-    pub loading: &'static str,
-    pub nav_home: &'static str,
-    pub sign_in: &'static str,
-    pub sign_up: &'static str,
-    pub sign_out: &'static str,
-    pub open_portal: &'static str,
-    pub hero_title: &'static str,
-    pub hero_text: &'static str,
-    pub feature_booking_title: &'static str,
-    pub feature_booking_text: &'static str,
-    pub feature_vitals_title: &'static str,
-    pub feature_vitals_text: &'static str,
-    pub feature_assistant_title: &'static str,
-    pub feature_assistant_text: &'static str,
-    pub sign_in_title: &'static str,
-    pub sign_in_subtitle: &'static str,
-    pub login_label: &'static str,
-    pub password_label: &'static str,
-    pub show_password: &'static str,
-    pub hide_password: &'static str,
-    pub signing_in: &'static str,
-    pub no_account: &'static str,
-    pub sign_up_title: &'static str,
-    pub sign_up_subtitle: &'static str,
-    pub first_name_label: &'static str,
-    pub last_name_label: &'static str,
-    pub username_label: &'static str,
-    pub email_label: &'static str,
-    pub password_hint: &'static str,
-    pub creating_account: &'static str,
-    pub have_account: &'static str,
-    pub portal_patient: &'static str,
-    pub portal_doctor: &'static str,
-    pub portal_admin: &'static str,
-    pub nav_dashboard: &'static str,
-    pub nav_accounts: &'static str,
-    pub hello: &'static str,
-    pub dashboard_patient_text: &'static str,
-    pub dashboard_doctor_text: &'static str,
-    pub dashboard_admin_text: &'static str,
-    pub my_account: &'static str,
-    pub role_label: &'static str,
-    pub role_patient: &'static str,
-    pub role_doctor: &'static str,
-    pub role_admin: &'static str,
-    pub member_since: &'static str,
-    pub accounts_title: &'static str,
-    pub accounts_empty: &'static str,
-    pub create_staff_title: &'static str,
-    pub specialty_label: &'static str,
-    pub no_specialty: &'static str,
-    pub create_account: &'static str,
-    pub account_created: &'static str,
-    pub col_name: &'static str,
-    pub col_status: &'static str,
-    pub col_actions: &'static str,
-    pub status_active: &'static str,
-    pub status_deactivated: &'static str,
-    pub deactivate: &'static str,
-    pub reactivate: &'static str,
-    pub filter_all_roles: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_text: &'static str,
-    pub forbidden_title: &'static str,
-    pub forbidden_text: &'static str,
-    pub back_home: &'static str,
-    pub err_required: &'static str,
-    pub err_invalid_credentials: &'static str,
-    pub err_rate_limited: &'static str,
-    pub err_username_taken: &'static str,
-    pub err_email_taken: &'static str,
-    pub err_username_length: &'static str,
-    pub err_username_characters: &'static str,
-    pub err_invalid_email: &'static str,
-    pub err_password_too_short: &'static str,
-    pub err_password_too_long: &'static str,
-    pub err_password_contains_username: &'static str,
-    pub err_name_too_long: &'static str,
-    pub err_permission_denied: &'static str,
-    pub err_not_authenticated: &'static str,
-    pub err_cannot_deactivate_self: &'static str,
-    pub err_unknown_specialty: &'static str,
-    pub err_invalid_role: &'static str,
-    pub err_not_found: &'static str,
-    pub err_unexpected: &'static str,
+crate::texts! {
+    /// Every string of the interface.
+    pub struct Tr {
+        /// Scheduling texts.
+        pub s: &'static Sched,
+        /// Medical-file texts.
+        pub m: &'static Medical,
+        /// Vital-sign texts.
+        pub v: &'static Vitals,
+        /// Consultation-record texts.
+        pub r: &'static Records,
+        /// Conversation texts (assistant, chat).
+        pub c: &'static Talk,
+        /// Shared surface texts (instants, confirmations, connections).
+        pub u: &'static Ui,
+        pub app_name: &'static str,
+        pub switch_language: &'static str,
+        /// Separator between a label and its text (French puts a space before).
+        pub colon: &'static str,
+        pub loading: &'static str,
+        pub nav_home: &'static str,
+        pub sign_in: &'static str,
+        pub sign_up: &'static str,
+        pub sign_out: &'static str,
+        pub open_portal: &'static str,
+        pub hero_title: &'static str,
+        pub hero_text: &'static str,
+        pub feature_booking_title: &'static str,
+        pub feature_booking_text: &'static str,
+        pub feature_vitals_title: &'static str,
+        pub feature_vitals_text: &'static str,
+        pub feature_assistant_title: &'static str,
+        pub feature_assistant_text: &'static str,
+        pub sign_in_title: &'static str,
+        pub sign_in_subtitle: &'static str,
+        pub login_label: &'static str,
+        pub password_label: &'static str,
+        pub show_password: &'static str,
+        pub hide_password: &'static str,
+        pub signing_in: &'static str,
+        pub no_account: &'static str,
+        pub sign_up_title: &'static str,
+        pub sign_up_subtitle: &'static str,
+        pub first_name_label: &'static str,
+        pub last_name_label: &'static str,
+        pub username_label: &'static str,
+        pub email_label: &'static str,
+        pub password_hint: &'static str,
+        pub creating_account: &'static str,
+        pub have_account: &'static str,
+        pub portal_patient: &'static str,
+        pub portal_doctor: &'static str,
+        pub portal_admin: &'static str,
+        pub nav_dashboard: &'static str,
+        pub nav_accounts: &'static str,
+        pub hello: &'static str,
+        pub dashboard_patient_text: &'static str,
+        pub dashboard_doctor_text: &'static str,
+        pub dashboard_admin_text: &'static str,
+        pub my_account: &'static str,
+        pub role_label: &'static str,
+        pub role_patient: &'static str,
+        pub role_doctor: &'static str,
+        pub role_admin: &'static str,
+        pub member_since: &'static str,
+        pub accounts_title: &'static str,
+        pub accounts_empty: &'static str,
+        pub create_staff_title: &'static str,
+        pub specialty_label: &'static str,
+        pub no_specialty: &'static str,
+        pub create_account: &'static str,
+        pub account_created: &'static str,
+        pub col_name: &'static str,
+        pub col_status: &'static str,
+        pub col_actions: &'static str,
+        pub status_active: &'static str,
+        pub status_deactivated: &'static str,
+        pub deactivate: &'static str,
+        pub reactivate: &'static str,
+        pub filter_all_roles: &'static str,
+        pub not_found_title: &'static str,
+        pub not_found_text: &'static str,
+        pub forbidden_title: &'static str,
+        pub forbidden_text: &'static str,
+        pub back_home: &'static str,
+        pub err_required: &'static str,
+        pub err_invalid_credentials: &'static str,
+        pub err_rate_limited: &'static str,
+        pub err_username_taken: &'static str,
+        pub err_email_taken: &'static str,
+        pub err_username_length: &'static str,
+        pub err_username_characters: &'static str,
+        pub err_invalid_email: &'static str,
+        pub err_password_too_short: &'static str,
+        pub err_password_too_long: &'static str,
+        pub err_password_contains_username: &'static str,
+        pub err_name_too_long: &'static str,
+        pub err_permission_denied: &'static str,
+        pub err_not_authenticated: &'static str,
+        pub err_cannot_deactivate_self: &'static str,
+        pub err_unknown_specialty: &'static str,
+        pub err_invalid_role: &'static str,
+        pub err_not_found: &'static str,
+        pub err_unexpected: &'static str,
+    }
 }
 
 impl Tr {

@@ -36,7 +36,7 @@ pub const TALK_EN: Talk = Talk {
     red_flag_patient: "Your message reads as an emergency and your doctor may not read it right away: call now",
     red_flag_suicide: "If you are thinking about suicide: 3114, free, day and night.",
     red_flag_doctor: "Emergency sign:",
-    red_flag_names: &[
+    red_flag_names: [
         ("chest_pain", "chest pain"),
         ("breathing", "difficulty breathing"),
         ("stroke", "signs of a stroke"),

@@ -36,7 +36,7 @@ pub const TALK_FR: Talk = Talk {
     red_flag_patient: "Votre message évoque une urgence et votre médecin ne le lira peut-être pas tout de suite : appelez maintenant le",
     red_flag_suicide: "Si vous pensez au suicide : le 3114, gratuit, jour et nuit.",
     red_flag_doctor: "Signe d’urgence :",
-    red_flag_names: &[
+    red_flag_names: [
         ("chest_pain", "douleur thoracique"),
         ("breathing", "difficulté à respirer"),
         ("stroke", "signes d’AVC"),

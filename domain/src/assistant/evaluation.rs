@@ -186,6 +186,27 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds another report's answers (folds of a cross-validation).
+    pub fn merge(&mut self, other: Report) {
+        let sum = |a: &mut Tally, b: Tally| {
+            a.right += b.right;
+            a.asked += b.asked;
+        };
+        for (lang, tally) in other.by_language {
+            sum(self.by_language.entry(lang).or_default(), tally);
+        }
+        for (label, tally) in other.by_label {
+            sum(self.by_label.entry(label).or_default(), tally);
+        }
+        sum(&mut self.emergency_recall, other.emergency_recall);
+        sum(&mut self.emergency_category, other.emergency_category);
+        sum(&mut self.false_alarms, other.false_alarms);
+        sum(&mut self.off_topic_precision, other.off_topic_precision);
+        sum(&mut self.off_topic_recall, other.off_topic_recall);
+        self.misses.extend(other.misses);
+        self.times.extend(other.times);
+    }
+
     /// All languages together.
     pub fn overall(&self) -> Tally {
         self.by_language

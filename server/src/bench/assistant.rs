@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use domain::assistant::Assistant;
 use domain::assistant::classifier::Settings;
-use domain::assistant::evaluation::{Part, Question, evaluate, extra_examples, fresh, part};
+use domain::assistant::evaluation::{self, Part, Question, evaluate, extra_examples, fresh, part};
 
 use super::measure::Latencies;
 
@@ -99,6 +99,9 @@ fn thresholds(current: f32, current_topic: f32) -> anyhow::Result<()> {
     let topic: Vec<f32> = (4..=9).map(|i| i as f32 * 0.1).collect();
     let mut right = vec![vec![0usize; topic.len()]; plain.len()];
     let mut asked = 0;
+    // Held-out answers at the thresholds in use: where to look for more
+    // training data without looking at the test part.
+    let mut held_out = evaluation::Report::default();
     for fold in 0..FOLDS {
         let (held, kept): (Vec<(usize, &Question)>, Vec<(usize, &Question)>) = training
             .iter()
@@ -114,11 +117,25 @@ fn thresholds(current: f32, current_topic: f32) -> anyhow::Result<()> {
             Assistant::builtin_with(&extra, Settings::default()).context("training a fold")?;
         let held: Vec<Question> = held.into_iter().map(|(_, q)| *q).collect();
         asked += held.len();
+        let in_use = model
+            .clone()
+            .with_threshold(current)
+            .with_topic_threshold(current_topic);
+        held_out.merge(evaluate(&in_use, &held));
         for (a, t) in plain.iter().enumerate() {
             for (b, u) in topic.iter().enumerate() {
                 let tuned = model.clone().with_threshold(*t).with_topic_threshold(*u);
                 right[a][b] += evaluate(&tuned, &held).overall().right;
             }
+        }
+    }
+    println!("held-out folds of the training part, at the thresholds in use:");
+    for (lang, tally) in &held_out.by_language {
+        println!("  right answer, {lang}: {tally}");
+    }
+    if std::env::var_os("MEDPLAT_BENCH_MISSES").is_some() {
+        for (q, got) in &held_out.misses {
+            println!("    [{} → {got}] {}", q.label, q.text);
         }
     }
     let share = |r: usize| r as f64 * 100.0 / asked.max(1) as f64;

@@ -207,3 +207,49 @@ async fn hashed_files_are_served_precompressed_and_cached_for_a_year() {
     assert!(missing.headers().get(CACHE_CONTROL).is_none());
     std::fs::remove_dir_all(site).unwrap();
 }
+
+#[tokio::test]
+async fn a_page_names_its_language_texts_file_which_is_compressed_and_cached_for_a_year() {
+    let (app, site) = app_with_site(&[]).await;
+    for (lang, expected) in [("fr", "Se connecter"), ("en", "Sign in")] {
+        let page = app
+            .client
+            .get(app.url("/login"))
+            .header(reqwest::header::COOKIE, format!("medplat_lang={lang}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let base = page
+            .split("data-texts=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page names where its texts are")
+            .to_owned();
+        assert!(base.starts_with("/texts/") && base.ends_with('/'), "{base}");
+        let href = format!("{base}{lang}.txt");
+        assert!(
+            page.contains(&format!("rel=\"preload\" href=\"{href}\" as=\"fetch\"")),
+            "the page preloads its own language's texts"
+        );
+        let response = get(&app, &href, Some("br")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, CONTENT_ENCODING), "br");
+        assert_eq!(header(&response, CONTENT_TYPE), "text/plain; charset=utf-8");
+        assert_eq!(
+            header(&response, CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        let plain = get(&app, &href, None).await.text().await.unwrap();
+        assert!(plain.split('\u{1f}').any(|text| text == expected), "{lang}");
+
+        // Another build's file or another name is no file.
+        let stale = get(&app, &format!("/texts/0000000000000000/{lang}.txt"), None).await;
+        assert_eq!(stale.status(), 404);
+        let unknown = get(&app, &format!("{base}de.txt"), None).await;
+        assert_eq!(unknown.status(), 404);
+    }
+    std::fs::remove_dir_all(site).unwrap();
+}
