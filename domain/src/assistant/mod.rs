@@ -111,7 +111,26 @@ struct File {
     #[serde(default)]
     off_topic_words: Vec<String>,
     clinic: Clinic,
+    #[serde(default)]
+    precedence: Vec<PrecedenceRule>,
     intent: Vec<Intent>,
+}
+
+/// An action that outranks what it is about (`intents.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrecedenceRule {
+    intent: String,
+    words: Vec<String>,
+    over: Vec<String>,
+}
+
+/// A [`PrecedenceRule`] by intent index, its words folded.
+#[derive(Debug, Clone)]
+struct Precedence {
+    intent: usize,
+    words: Vec<Vec<String>>,
+    over: Vec<usize>,
 }
 
 /// Who asks: anonymous, or signed in with a role.
@@ -165,6 +184,7 @@ pub struct Assistant {
     /// Words naming what is not the practice's (folded).
     elsewhere: Vec<String>,
     clinic: Clinic,
+    precedence: Vec<Precedence>,
     /// Specialty names for `{specialties}`: (French, English).
     specialties: Vec<(String, String)>,
 }
@@ -222,7 +242,25 @@ impl Assistant {
             examples.push((question, i));
         }
         let classifier = Classifier::train(&examples, file.intent.len(), settings);
+        let index = |name: &str| {
+            file.intent
+                .iter()
+                .position(|intent| intent.name == name)
+                .ok_or_else(|| DomainError::internal(format!("precedence: no intent named {name}")))
+        };
+        let precedence = file
+            .precedence
+            .iter()
+            .map(|rule| {
+                Ok(Precedence {
+                    intent: index(&rule.intent)?,
+                    words: phrases(&rule.words),
+                    over: rule.over.iter().map(|n| index(n)).collect::<DomainResult<_>>()?,
+                })
+            })
+            .collect::<DomainResult<Vec<_>>>()?;
         Ok(Self {
+            precedence,
             classifier,
             threshold: file.threshold,
             topic_threshold: file.topic_threshold,
@@ -306,6 +344,19 @@ impl Assistant {
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
+    /// The likeliest intent of `words` once actions outrank what they are
+    /// about (see [`PrecedenceRule`]).
+    fn decide(&self, words: &[String]) -> Option<(usize, f32)> {
+        let (i, p) = self.classify(&words.join(" "))?;
+        let holds = |phrase: &Vec<String>| words.windows(phrase.len()).any(|w| w == phrase.as_slice());
+        let ranked = self
+            .precedence
+            .iter()
+            .find(|rule| rule.over.contains(&i) && rule.words.iter().any(holds))
+            .map_or(i, |rule| rule.intent);
+        Some((ranked, p))
+    }
+
     /// The parts of a message where it passes from one topic to another.
     fn parts(&self, question: &str) -> Vec<Vec<String>> {
         let mut parts = Vec::new();
@@ -350,7 +401,7 @@ impl Assistant {
                 continue;
             }
             let text = words.join(" ");
-            if let Some((i, p)) = self.classify(&text) {
+            if let Some((i, p)) = self.decide(words) {
                 let intent = &self.intents[i];
                 let counts = p >= self.topic_threshold.max(self.threshold)
                     && !intent.social
@@ -375,12 +426,9 @@ impl Assistant {
         let inner = self.unwrapped(&words);
         // A single word left ("Bonjour gemini", "lent : merci") says too
         // little on its own: the whole message is read.
-        let text = if inner.len() < 2 {
-            words.join(" ")
-        } else {
-            inner.join(" ")
-        };
-        match self.classify(&text) {
+        let kept = if inner.len() < 2 { &words[..] } else { inner };
+        let text = kept.join(" ");
+        match self.decide(kept) {
             Some((i, p)) if p >= self.threshold && self.intents[i].name != OFF_TOPIC => {
                 Understood::Topics(vec![Topic {
                     intent: self.intents[i].name.clone(),
