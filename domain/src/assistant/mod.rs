@@ -18,6 +18,7 @@ pub mod clinic;
 pub mod conversation;
 pub mod entities;
 pub mod evaluation;
+mod precedence;
 mod text;
 pub mod when;
 
@@ -30,6 +31,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::red_flags::detector;
 use classifier::{Classifier, Settings, tokens};
 use clinic::Clinic;
+use precedence::{Precedence, PrecedenceRule};
 
 /// The intents the platform ships.
 const BUILTIN: &str = include_str!("../../data/assistant/intents.toml");
@@ -116,23 +118,6 @@ struct File {
     intent: Vec<Intent>,
 }
 
-/// An action that outranks what it is about (`intents.toml`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PrecedenceRule {
-    intent: String,
-    words: Vec<String>,
-    over: Vec<String>,
-}
-
-/// A [`PrecedenceRule`] by intent index, its words folded.
-#[derive(Debug, Clone)]
-struct Precedence {
-    intent: usize,
-    words: Vec<Vec<String>>,
-    over: Vec<usize>,
-}
-
 /// Who asks: anonymous, or signed in with a role.
 pub type Asker = Option<Role>;
 
@@ -184,7 +169,7 @@ pub struct Assistant {
     /// Words naming what is not the practice's (folded).
     elsewhere: Vec<String>,
     clinic: Clinic,
-    precedence: Vec<Precedence>,
+    precedence: Precedence,
     /// Specialty names for `{specialties}`: (French, English).
     specialties: Vec<(String, String)>,
 }
@@ -242,23 +227,8 @@ impl Assistant {
             examples.push((question, i));
         }
         let classifier = Classifier::train(&examples, file.intent.len(), settings);
-        let index = |name: &str| {
-            file.intent
-                .iter()
-                .position(|intent| intent.name == name)
-                .ok_or_else(|| DomainError::internal(format!("precedence: no intent named {name}")))
-        };
-        let precedence = file
-            .precedence
-            .iter()
-            .map(|rule| {
-                Ok(Precedence {
-                    intent: index(&rule.intent)?,
-                    words: phrases(&rule.words),
-                    over: rule.over.iter().map(|n| index(n)).collect::<DomainResult<_>>()?,
-                })
-            })
-            .collect::<DomainResult<Vec<_>>>()?;
+        let names: Vec<&str> = file.intent.iter().map(|i| i.name.as_str()).collect();
+        let precedence = Precedence::new(&file.precedence, &names)?;
         Ok(Self {
             precedence,
             classifier,
@@ -348,13 +318,7 @@ impl Assistant {
     /// about (see [`PrecedenceRule`]).
     fn decide(&self, words: &[String]) -> Option<(usize, f32)> {
         let (i, p) = self.classify(&words.join(" "))?;
-        let holds = |phrase: &Vec<String>| words.windows(phrase.len()).any(|w| w == phrase.as_slice());
-        let ranked = self
-            .precedence
-            .iter()
-            .find(|rule| rule.over.contains(&i) && rule.words.iter().any(holds))
-            .map_or(i, |rule| rule.intent);
-        Some((ranked, p))
+        Some((self.precedence.rank(words, i), p))
     }
 
     /// The parts of a message where it passes from one topic to another.
