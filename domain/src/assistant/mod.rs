@@ -405,6 +405,15 @@ impl Assistant {
         }
     }
 
+    /// Whether `question` names the action of `intent` in the words of its
+    /// precedence rules ("annuler", "call off" for `cancel`).
+    pub fn names_action(&self, question: &str, intent: &str) -> bool {
+        self.intents
+            .iter()
+            .position(|i| i.name == intent)
+            .is_some_and(|i| self.precedence.names(&tokens(question), i))
+    }
+
     /// The intent `question` is understood as, if one (the first of two;
     /// emergencies aside).
     pub fn intent(&self, question: &str) -> Option<String> {

@@ -62,6 +62,14 @@ impl Precedence {
         Ok(Self(rules))
     }
 
+    /// Whether `words` name the action of `intent` (a rule's words).
+    pub(super) fn names(&self, words: &[String], intent: usize) -> bool {
+        let holds = |phrase: &Vec<String>| words.windows(phrase.len()).any(|w| w == phrase);
+        self.0
+            .iter()
+            .any(|rule| rule.intent == intent && rule.words.iter().any(holds))
+    }
+
     /// The intent `words` ask for when the classifier chose `intent`.
     pub(super) fn rank(&self, words: &[String], intent: usize) -> usize {
         let holds = |phrase: &Vec<String>| words.windows(phrase.len()).any(|w| w == phrase);
@@ -98,6 +106,8 @@ mod tests {
         assert_eq!(rules().rank(&phrase, 2), 1, "a phrase of two words");
         let apart = tokens("call me, I want it off");
         assert_eq!(rules().rank(&apart, 2), 2, "the words apart are no phrase");
+        assert!(rules().names(&words, 1));
+        assert!(!rules().names(&tokens("et jeudi ?"), 1));
     }
 
     #[test]

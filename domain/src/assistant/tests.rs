@@ -74,7 +74,7 @@ fn the_test_part_meets_its_floors() {
     let explain = || format!("misses:\n{}", misses.join("\n"));
     // Floors a little under the measured figures (`medplat bench
     // --assistant` prints them): English 85.5 %, French 90.3 %.
-    for (lang, floor) in [("en", 0.82), ("fr", 0.88)] {
+    for (lang, floor) in [("en", 0.84), ("fr", 0.90)] {
         let tally = report.by_language[lang];
         assert!(tally.share() >= floor, "{lang}: {tally}\n{}", explain());
     }

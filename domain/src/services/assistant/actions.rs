@@ -99,7 +99,13 @@ impl AssistantService {
     ) -> DomainResult<Option<Reply>> {
         let when = when_of(question, now)?;
         let intent = self.assistant.intent(question);
-        let intent = acting_intent(intent.as_deref(), question, conversation, &when);
+        let intent = acting_intent(
+            intent.as_deref(),
+            question,
+            conversation,
+            &when,
+            &self.assistant,
+        );
         match intent {
             Some("cancel") => {
                 return self

@@ -13,7 +13,7 @@ use crate::assistant::Understood;
 use crate::assistant::conversation::Conversation;
 use crate::assistant::entities::normalise;
 use crate::assistant::when::When;
-use crate::assistant::{Reply, Topic};
+use crate::assistant::{Assistant, Reply, Topic};
 use crate::auth::Principal;
 use crate::error::DomainResult;
 
@@ -54,16 +54,17 @@ pub(super) fn acting_intent<'a>(
     question: &str,
     conversation: &Conversation,
     when: &When,
+    assistant: &Assistant,
 ) -> Option<&'a str> {
     let mut intent = intent;
     // "et l'après-midi ?" after a search is that search again, whatever
-    // the classifier makes of a few words about when.
+    // the classifier makes of a few words about when; only a cancel or a
+    // move said in words starts something else.
     let few_words = normalise(question).split_whitespace().count() <= 4;
-    if conversation.search.is_some()
-        && few_words
-        && !when.is_empty()
-        && !matches!(intent, Some("cancel" | "reschedule"))
-    {
+    let named_action = intent
+        .filter(|i| matches!(*i, "cancel" | "reschedule"))
+        .is_some_and(|i| assistant.names_action(question, i));
+    if conversation.search.is_some() && few_words && !when.is_empty() && !named_action {
         intent = None;
     }
     // "When is my appointment" asks when: without a word asking it, a
