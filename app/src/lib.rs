@@ -31,7 +31,7 @@ use crate::pages::routes::{
     DoctorRecordsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
     MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute,
     PatientPortalRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
-    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SpecialtiesRoute, SymptomsRoute,
+    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute, SymptomsRoute,
     TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
@@ -157,6 +157,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations") view={Lazy::<DoctorRecordsRoute>::new()} />
                         <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
                         <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
+                        <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
                         <Route path=path!("profile") view={Lazy::<DoctorProfileRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
@@ -168,6 +169,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
                         <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
+                        <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                 </Routes>

@@ -18,6 +18,7 @@ pub mod devices;
 pub mod doctors;
 pub mod error;
 pub mod medical;
+pub mod messaging;
 pub mod notifications;
 pub mod paging;
 pub mod scheduling;
@@ -43,6 +44,8 @@ pub mod demo;
 pub mod events;
 #[cfg(feature = "server")]
 pub mod pdf;
+#[cfg(feature = "server")]
+pub mod http;
 #[cfg(feature = "server")]
 pub mod phones;
 #[cfg(feature = "server")]

@@ -22,9 +22,47 @@ pub fn parse(field: &'static str, raw: &str) -> DomainResult<String> {
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
+/// A number as a messaging service writes it (`whatsapp:+33612345678`,
+/// `+243 81 234 5678`, `0612345678`) as E.164, or none when it is not a
+/// valid number. National forms read as French.
+pub fn sender(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let raw = raw
+        .strip_prefix("whatsapp:")
+        .or_else(|| raw.strip_prefix("WhatsApp:"))
+        .unwrap_or(raw);
+    let raw = match raw.strip_prefix("00") {
+        Some(rest) => format!("+{rest}"),
+        None => raw.to_owned(),
+    };
+    parse("phone", &raw).ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, sender};
+
+    #[test]
+    fn every_form_of_one_number_is_one_sender() {
+        for form in [
+            "+33 6 12 34 56 78",
+            "0612345678",
+            "06.12.34.56.78",
+            "whatsapp:+33612345678",
+            "0033612345678",
+        ] {
+            assert_eq!(sender(form).as_deref(), Some("+33612345678"), "{form}");
+        }
+        assert_eq!(
+            sender("whatsapp:+243812345678").as_deref(),
+            Some("+243812345678")
+        );
+        assert_eq!(sender("+243 81 234 5678").as_deref(), Some("+243812345678"));
+        // Same last nine digits, another country: another person.
+        assert_ne!(sender("+243612345678"), sender("+33612345678"));
+        assert_eq!(sender("whatsapp:"), None);
+        assert_eq!(sender("clinic"), None);
+    }
 
     #[test]
     fn national_and_international_forms_meet_in_e164() {

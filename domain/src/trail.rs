@@ -16,6 +16,8 @@ wire_enum! {
         Rest => "rest",
         WebSocket => "websocket",
         Cli => "cli",
+        /// SMS and WhatsApp (Twilio webhooks).
+        Messaging => "messaging",
     }
 }
 

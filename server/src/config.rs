@@ -1,6 +1,8 @@
 //! Settings, read once from the environment. Every setting has a default that
 //! runs on a laptop; README.md lists them all.
 
+mod messaging;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -76,6 +78,12 @@ pub struct Settings {
     /// `https://app.clinique.fr`) whose pages may open sockets with the
     /// session cookie; the site's own origin always may.
     pub socket_origins: Vec<String>,
+    /// Twilio, SMTP, the webhooks' signature check (see `config/messaging.rs`
+    /// and README: `TWILIO_*`, `PUBLIC_BASE_URL`, `SMTP_URL`, `MAIL_FROM`,
+    /// `REMINDERS`).
+    pub messaging: domain::services::messaging::MessagingConfig,
+    /// The job worker's pace (`JOBS_LEASE`, `JOBS_RETRY_AFTER`, `JOBS_POLL`).
+    pub worker: domain::services::jobs::WorkerSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -115,6 +123,8 @@ impl std::fmt::Debug for Settings {
             .field("socket_people", &self.socket_people)
             .field("socket_devices", &self.socket_devices)
             .field("socket_origins", &self.socket_origins)
+            .field("messaging", &self.messaging)
+            .field("worker", &self.worker)
             .finish()
     }
 }
@@ -174,7 +184,10 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("LOG_FORMAT={other:?}: expected text or json"),
         };
+        let (messaging, worker) = messaging::read(&var)?;
         let settings = Self {
+            messaging,
+            worker,
             addr: SocketAddr::new(host, port),
             database_url,
             database_max_connections: parse(

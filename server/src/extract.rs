@@ -53,6 +53,43 @@ fn json_body<T: DeserializeOwned>(json: bool, bytes: &[u8]) -> Result<T, Respons
     parse_json(bytes)
 }
 
+/// A form body (`application/x-www-form-urlencoded`, as Twilio posts), as
+/// its name/value pairs in order. Refuses another content type with 415 and
+/// a body over the limit with 413.
+pub struct ApiForm(pub Vec<(String, String)>);
+
+impl<S> FromRequest<S> for ApiForm
+where
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        if !form {
+            return Err(error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "expected a body with Content-Type: application/x-www-form-urlencoded".into(),
+                None,
+            ));
+        }
+        Ok(Self(
+            form_urlencoded::parse(&bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
 /// A JSON body that may be left out: an empty body stands for `T::default()`;
 /// a body that is there follows the rules of [`ApiJson`].
 pub struct OptionalJson<T>(pub T);

@@ -14,6 +14,7 @@ pub mod model;
 pub mod rest;
 pub mod simulate;
 pub mod site;
+pub mod stand_in;
 pub mod state;
 pub mod telemetry;
 mod web;
@@ -58,6 +59,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     if let Some(llm) = settings.assistant_llm.clone() {
         services.assistant = services.assistant.with_llm(llm)?;
     }
+    if !settings.messaging.check_signatures {
+        tracing::warn!(
+            "TWILIO_SIGNATURE_CHECK=off: the Twilio webhooks accept unsigned requests from anyone"
+        );
+    }
+    services.messaging = services
+        .messaging
+        .clone()
+        .configured(settings.messaging.clone())?
+        .with_assistant(services.assistant.clone());
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState {
@@ -184,6 +195,12 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
             ticks += 1;
         }
     })
+}
+
+/// Starts this instance's durable job worker (outbox deliveries, webhook
+/// retries, reminders).
+pub fn spawn_worker(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
+    domain::services::jobs::Worker::new(services, settings.worker.clone()).spawn()
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -171,8 +171,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     });
     let housekeeping = server::spawn_housekeeping(services.clone(), &state.settings);
+    let worker = server::spawn_worker(services.clone(), &state.settings);
     server::serve(listener, server::router(state), server::shutdown_signal()).await?;
     housekeeping.abort();
+    worker.abort();
     services.db().close().await;
     Ok(())
 }

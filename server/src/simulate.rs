@@ -178,7 +178,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         bail!("--devices: from 1 to 20000");
     }
     let base = args.url.trim_end_matches('/').to_owned();
-    let http = reqwest::Client::builder()
+    let http = domain::http::client_builder()
         .timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(256)
         .build()?;

@@ -9,6 +9,7 @@ pub mod calendar_admin;
 pub mod chat;
 pub mod clinical;
 pub mod medical;
+pub mod messaging;
 pub mod records;
 pub mod scheduling;
 pub mod vitals;

@@ -55,6 +55,7 @@ pub fn door_label(m: &Medical, door: Door) -> &'static str {
         Door::Rest => m.door_rest,
         Door::WebSocket => m.door_websocket,
         Door::Cli => m.door_cli,
+        Door::Messaging => m.door_messaging,
     }
 }
 

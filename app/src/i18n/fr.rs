@@ -11,6 +11,7 @@ pub const FR: Tr = Tr {
     v: &super::vitals_fr::VITALS_FR,
     r: &super::records_fr::RECORDS_FR,
     c: &super::talk_fr::TALK_FR,
+    o: &super::outside_fr::OUTSIDE_FR,
     u: &super::ui_fr::UI_FR,
     app_name: "MedPlat",
     switch_language: "Changer de langue",

@@ -115,6 +115,7 @@ pub const MEDICAL_EN: Medical = Medical {
     door_rest: "API",
     door_websocket: "Real time",
     door_cli: "Command line",
+    door_messaging: "SMS / WhatsApp",
     emergency_badge: "Emergency",
     allowed_badge: "Allowed",
     refused_badge: "Refused",

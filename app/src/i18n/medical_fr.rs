@@ -115,6 +115,7 @@ pub const MEDICAL_FR: Medical = Medical {
     door_rest: "API",
     door_websocket: "Temps réel",
     door_cli: "Ligne de commande",
+    door_messaging: "SMS / WhatsApp",
     emergency_badge: "Urgence",
     allowed_badge: "Autorisé",
     refused_badge: "Refusé",

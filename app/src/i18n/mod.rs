@@ -9,6 +9,9 @@ mod fr;
 pub mod medical;
 mod medical_en;
 mod medical_fr;
+pub mod outside;
+mod outside_en;
+mod outside_fr;
 pub mod records;
 mod records_en;
 mod records_fr;
@@ -32,6 +35,7 @@ use serde::{Deserialize, Serialize};
 pub use en::EN;
 pub use fr::FR;
 pub use medical::Medical;
+pub use outside::Outside;
 pub use records::Records;
 pub use sched::Sched;
 pub use talk::Talk;
@@ -108,6 +112,8 @@ crate::texts! {
         pub r: &'static Records,
         /// Conversation texts (assistant, chat).
         pub c: &'static Talk,
+        /// Texts of messages outside the portals (SMS, WhatsApp, e-mail).
+        pub o: &'static Outside,
         /// Shared surface texts (instants, confirmations, connections).
         pub u: &'static Ui,
         pub app_name: &'static str,

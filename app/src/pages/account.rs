@@ -145,6 +145,7 @@ pub fn AccountPage() -> impl IntoView {
                 </Show>
             </ActionForm>
         </section>
+        <super::messaging::MessagingSettings />
     }
 }
 

@@ -16,6 +16,7 @@ pub mod home;
 pub mod homes;
 pub mod medical_profile;
 pub mod messages;
+pub mod messaging;
 pub mod my_appointments;
 pub mod my_patients;
 pub mod not_found;

@@ -99,6 +99,11 @@ const DOCTOR_NAV: &[NavItem] = &[
         badge: true,
     },
     NavItem {
+        href: "/doctor/sms",
+        label: |t| t.o.nav_sms,
+        badge: false,
+    },
+    NavItem {
         href: "/doctor/consultations",
         label: |t| t.r.nav_doctor_records,
         badge: false,
@@ -153,6 +158,11 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/trail",
         label: |t| t.m.nav_trail,
+        badge: false,
+    },
+    NavItem {
+        href: "/admin/sms",
+        label: |t| t.o.nav_sms,
         badge: false,
     },
     NavItem {

@@ -142,10 +142,11 @@ page_groups! {
         AuditTrailRoute => super::access_trail::AuditTrailPage,
         AdminCareRoute => super::care_team::AdminCarePage,
     }
-    /// Pages of several roles: messages, devices, one's account, creating an
-    /// account and a password reset.
+    /// Pages of several roles: messages, SMS and WhatsApp, devices, one's
+    /// account, creating an account and a password reset.
     shared_pages / preload_shared_pages {
         MessagesRoute => super::messages::MessagesPage,
+        SmsLogRoute => super::messaging::SmsLogPage,
         DevicesRoute => super::devices::DevicesPage,
         AccountRoute => super::account::AccountPage,
         SignUpRoute => super::sign_up::SignUpPage,

@@ -1,12 +1,14 @@
-//! What the assistant remembers of one conversation (one open socket): the
-//! last search, so that "et jeudi ?" repeats it for Thursday; the options it
-//! last offered, so that "le 2" picks one; the action awaiting a yes; and the
-//! last turns, for a language model. Nothing of it is stored: closing the
-//! conversation forgets it.
+//! What the assistant remembers of one conversation (one open socket, or
+//! one phone number by SMS): the last search, so that "et jeudi ?" repeats
+//! it for Thursday; the options it last offered, so that "le 2" picks one;
+//! the action awaiting a yes; and the last turns, for a language model. A
+//! socket's memory is never stored (closing it forgets); a number's is kept
+//! in the database between messages and forgotten after a quiet period.
 
 use std::collections::VecDeque;
 
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use super::when::When;
 use crate::accounts::UserId;
@@ -16,7 +18,7 @@ use crate::scheduling::ConsultationType;
 pub const KEPT_TURNS: usize = 8;
 
 /// A free-slot search as the assistant last ran it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Search {
     pub specialty: Option<String>,
     pub doctor: Option<UserId>,
@@ -27,7 +29,7 @@ pub struct Search {
 }
 
 /// A slot offered, as it would be booked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlotOption {
     pub doctor_id: UserId,
     pub starts_at: Timestamp,
@@ -40,14 +42,14 @@ pub struct SlotOption {
 }
 
 /// What an appointment was offered for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Purpose {
     Cancel,
     Reschedule,
 }
 
 /// An appointment offered, by id and label.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppointmentOption {
     pub id: i64,
     pub doctor_id: UserId,
@@ -55,7 +57,7 @@ pub struct AppointmentOption {
 }
 
 /// The options of the last answer, which "le 2" picks from.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub enum Offered {
     #[default]
     Nothing,
@@ -66,7 +68,7 @@ pub enum Offered {
 }
 
 /// An action awaiting the patient's yes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Pending {
     Book(SlotOption),
     Cancel(AppointmentOption),
@@ -74,14 +76,14 @@ pub enum Pending {
 }
 
 /// One question and its answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Turn {
     pub question: String,
     pub answer: String,
 }
 
 /// One conversation's memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Conversation {
     pub search: Option<Search>,
     pub offered: Offered,

@@ -6,9 +6,10 @@
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
+use serde::{Deserialize, Serialize};
 
 /// A part of the day, by the hour a slot starts (local time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartOfDay {
     /// Before noon.
     Morning,
@@ -42,7 +43,7 @@ impl PartOfDay {
 }
 
 /// The days asked for: one day, or a run of days (a week).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Days {
     pub first: Date,
     pub last: Date,
@@ -58,7 +59,7 @@ impl Days {
 }
 
 /// What a question says about when.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct When {
     pub days: Option<Days>,
     pub part: Option<PartOfDay>,

@@ -9,6 +9,7 @@
 
 mod chat;
 mod medical;
+mod messaging;
 mod past;
 mod practices;
 mod records;
@@ -210,6 +211,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     vitals::load(services, &people, now).await?;
     records::load(services, &people, now).await?;
     chat::load(services, &people).await?;
+    messaging::load(services, &people).await?;
     Ok(true)
 }
 

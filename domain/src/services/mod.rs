@@ -16,6 +16,8 @@ pub mod consultations;
 pub mod devices;
 pub mod directory;
 pub mod group;
+pub mod jobs;
+pub mod messaging;
 pub mod notifications;
 mod openings;
 pub mod profiles;
@@ -49,6 +51,7 @@ pub use chat::ChatService;
 pub use consultations::ConsultationService;
 pub use devices::DeviceService;
 pub use directory::DirectoryService;
+pub use messaging::MessagingService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
@@ -85,6 +88,7 @@ pub struct Services {
     pub consultations: ConsultationService,
     pub assistant: AssistantService,
     pub chat: ChatService,
+    pub messaging: MessagingService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -124,16 +128,19 @@ impl Services {
         let alerts = AlertService::new(db.clone(), gate.clone(), bus.clone());
         let appointments = AppointmentService::new(db.clone(), scheduling.clone(), gate.clone());
         let directory = DirectoryService::new(db.clone(), scheduling.clone());
+        let assistant = AssistantService::new(
+            db.clone(),
+            directory.clone(),
+            scheduling.clone(),
+            appointments.clone(),
+        )?;
+        let consultations = ConsultationService::new(db.clone(), gate.clone());
         Ok(Self {
+            messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
             accounts: AccountService::new(db.clone(), bus.clone()),
             activity: ActivityService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,
-            assistant: AssistantService::new(
-                db.clone(),
-                directory.clone(),
-                scheduling.clone(),
-                appointments.clone(),
-            )?,
+            assistant,
             appointments,
             profiles: ProfileService::new(db.clone(), gate.clone()),
             care: CareService::new(db.clone(), gate.clone(), bus.clone()),
@@ -144,7 +151,7 @@ impl Services {
             wards: WardService::new(db.clone(), gate.clone()),
             treatments: TreatmentService::new(db.clone(), gate.clone()),
             symptoms: SymptomService::new(db.clone(), gate.clone())?,
-            consultations: ConsultationService::new(db.clone(), gate.clone()),
+            consultations,
             chat: ChatService::new(db.clone(), gate.clone(), bus.clone()),
             bus,
             trail,

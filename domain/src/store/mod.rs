@@ -14,12 +14,15 @@ pub mod consultations;
 pub mod devices;
 pub mod doctors;
 pub mod feeds;
+pub mod jobs;
+pub mod messaging;
 pub mod notifications;
 pub mod openings;
 pub mod password_resets;
 pub mod past;
 pub mod profiles;
 pub mod readings;
+pub mod recipients;
 pub mod sessions;
 pub mod sockets;
 pub mod specialties;
@@ -29,6 +32,7 @@ pub mod treatments;
 pub mod users;
 pub mod waitlist;
 pub mod wards;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -222,6 +226,16 @@ pub(crate) fn unique_violation_on(
     columns.iter().copied().find(|column| {
         text.contains(&format!("_{column}_key")) || text.contains(&format!(".{column}"))
     })
+}
+
+/// What a query that claims rows for work adds after its `LIMIT`: on
+/// PostgreSQL, rows another worker holds are skipped rather than waited for;
+/// SQLite has one writer at a time, so nothing needs adding.
+pub(crate) fn skip_locked(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    }
 }
 
 /// Now, in Unix milliseconds.

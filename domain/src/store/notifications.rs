@@ -8,20 +8,23 @@ use crate::accounts::UserId;
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::{Notice, Notification};
 
-/// Stores a notification for `user_id`.
+/// Stores a notification for `user_id`, and in the same transaction the
+/// SMS, WhatsApp messages and e-mails it calls for (their outbox).
 pub async fn push(conn: &mut AnyConnection, user_id: UserId, notice: &Notice) -> DomainResult<()> {
     let data = serde_json::to_string(notice).map_err(DomainError::internal)?;
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, data, created_at) VALUES ($1, $2, $3, $4)",
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO notifications (user_id, kind, data, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(user_id)
     .bind(notice.kind())
     .bind(data)
     .bind(now_ms())
-    .execute(conn)
+    .fetch_one(&mut *conn)
     .await
-    .map(drop)
-    .map_err(db_error)
+    .map_err(db_error)?;
+    super::messaging::for_notice(conn, user_id, id, notice)
+        .await
+        .map(drop)
 }
 
 /// A user's latest notifications, newest first.

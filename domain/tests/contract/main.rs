@@ -6,6 +6,7 @@ mod calendar_contract;
 mod demo_contract;
 mod directory_contract;
 mod double_booking_contract;
+mod jobs_contract;
 mod overlap_contract;
 mod scheduling_contract;
 mod slot_properties;

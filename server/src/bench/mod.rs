@@ -2,7 +2,7 @@
 //! availability, appointments over twelve weeks) into a fresh database, then
 //! measures free-slot searches and booking under contention through the
 //! services, and checks that no slot ended up overbooked. `--calendar`,
-//! `--trail`, `--vitals`, `--symptoms`, `--assistant` and `--chat` measure
+//! `--trail`, `--vitals`, `--symptoms`, `--assistant`, `--chat` and `--messaging` measure
 //! other parts instead.
 
 mod assistant;
@@ -10,6 +10,7 @@ mod calendar;
 mod chat;
 mod load;
 mod measure;
+mod messaging;
 mod symptoms;
 mod trail;
 mod vitals;
@@ -137,6 +138,23 @@ pub struct BenchArgs {
     /// Seconds of sending with `--chat`.
     #[arg(long, default_value_t = 10)]
     pub chat_seconds: u64,
+    /// Time the Twilio webhooks (signed), the outbox's throughput and the
+    /// delay from a doctor's acceptance to the patient's SMS, against a
+    /// local Twilio, instead of the booking run.
+    #[arg(long)]
+    pub messaging: bool,
+    /// Seconds of signed webhook requests with `--messaging`.
+    #[arg(long, default_value_t = 10)]
+    pub webhook_seconds: u64,
+    /// Concurrent webhook clients with `--messaging`.
+    #[arg(long, default_value_t = 8)]
+    pub webhook_clients: usize,
+    /// Messages of the outbox run with `--messaging`.
+    #[arg(long, default_value_t = 2000)]
+    pub outbox_messages: usize,
+    /// Acceptances timed with `--messaging`.
+    #[arg(long, default_value_t = 100)]
+    pub confirmations: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -200,6 +218,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             );
         }
         let outcome = chat::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
+    if args.messaging {
+        db.close().await;
+        let plan = messaging::MessagingPlan {
+            seconds: args.webhook_seconds,
+            clients: args.webhook_clients,
+            messages: args.outbox_messages,
+            confirmations: args.confirmations,
+        };
+        if plan.seconds == 0 || plan.clients == 0 || plan.messages == 0 || plan.confirmations == 0 {
+            bail!("--webhook-seconds, --webhook-clients, --outbox-messages and --confirmations must be at least 1");
+        }
+        let outcome = messaging::run(&target, &plan).await;
         target.clean_up(args.keep);
         return outcome;
     }

@@ -60,7 +60,7 @@ pub async fn run(target: &Target, checks: usize, concurrency: usize) -> anyhow::
         crate::router(state),
         std::future::pending(),
     ));
-    let client = reqwest::Client::new();
+    let client = domain::http::client();
     let mut tokens = Vec::new();
     for username in PATIENTS {
         let body: Value = client

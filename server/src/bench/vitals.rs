@@ -286,7 +286,7 @@ impl Server {
     }
 
     async fn wait_ready(&self) -> anyhow::Result<()> {
-        let client = reqwest::Client::new();
+        let client = domain::http::client();
         for _ in 0..300 {
             let ready = client.get(format!("{}/health", self.base)).send().await;
             if ready.is_ok_and(|r| r.status().is_success()) {

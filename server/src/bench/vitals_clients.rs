@@ -105,7 +105,7 @@ pub fn percentiles(times: &[Duration]) -> String {
 }
 
 pub fn http_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
+    Ok(domain::http::client_builder()
         .timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(64)
         .build()?)

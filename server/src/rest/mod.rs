@@ -13,6 +13,7 @@ pub mod exceptions;
 pub mod health;
 pub mod iot;
 pub mod medical;
+pub mod messages;
 pub mod openapi;
 pub mod rejections;
 pub mod required;
@@ -23,6 +24,7 @@ pub mod symptoms;
 pub mod tokens;
 pub mod treatments;
 pub mod waitlist;
+pub mod webhooks;
 
 use axum::Router;
 use axum::routing::any;
@@ -49,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .merge(chat::router())
         .merge(symptoms::router())
         .merge(iot::router())
+        .merge(messages::router())
+        .merge(webhooks::router())
         .merge(health::router())
         .merge(openapi::router())
         .route("/api/{*rest}", any(rejections::not_found))

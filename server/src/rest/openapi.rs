@@ -12,8 +12,8 @@ use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
     account_settings, accounts, appointments, availability, calendars, chat, consultations,
-    doctors, exceptions, health, iot, medical, slots, specialties, symptoms, tokens, treatments,
-    waitlist,
+    doctors, exceptions, health, iot, medical, messages, slots, specialties, symptoms, tokens,
+    treatments, waitlist, webhooks,
 };
 use crate::state::AppState;
 
@@ -54,6 +54,8 @@ use crate::state::AppState;
         iot::wards::list, iot::wards::create, iot::wards::one, iot::wards::replace, iot::wards::remove, iot::wards::board, iot::wards::my_board,
         iot::sessions::all, iot::sessions::active, iot::alerts::list, iot::alerts::active, iot::alerts::critical, iot::alerts::acknowledge, iot::alerts::rules, iot::alerts::set_rules,
         iot::data::ingest, iot::data::add, iot::data::list, iot::data::statistics, iot::data::real_time, iot::data::latest_data, iot::data::news2,
+        messages::preferences, messages::set_preferences, messages::mine, messages::outbound,
+        messages::events, webhooks::whatsapp, webhooks::sms, webhooks::status,
         health::health,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),

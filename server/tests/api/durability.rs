@@ -51,7 +51,7 @@ async fn readings_acknowledged_before_a_sigkill_survive_it() {
     let _ = std::fs::remove_dir_all(&data_dir);
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = domain::http::client();
     let mut server = start(&data_dir, port);
     wait_ready(&client, &base).await;
 

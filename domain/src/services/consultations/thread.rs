@@ -54,6 +54,20 @@ impl ConsultationService {
         text: &NewText,
         now: Timestamp,
     ) -> DomainResult<ThreadMessage> {
+        self.post_through(actor, id, text, MessageChannel::Portal, now)
+            .await
+    }
+
+    /// Writes in the thread what came through `channel` (a patient's SMS or
+    /// WhatsApp message); the other side is notified.
+    pub async fn post_through(
+        &self,
+        actor: &Principal,
+        id: i64,
+        text: &NewText,
+        channel: MessageChannel,
+        now: Timestamp,
+    ) -> DomainResult<ThreadMessage> {
         let text = body(&text.body)?;
         let (current, granted) = self
             .checked(
@@ -70,7 +84,7 @@ impl ConsultationService {
             id,
             Some(actor.user_id),
             &text,
-            MessageChannel::Portal,
+            channel,
             now.as_millisecond(),
         )
         .await?;

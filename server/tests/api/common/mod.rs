@@ -4,6 +4,7 @@
 pub mod iot;
 pub mod medical;
 pub mod records;
+pub mod twilio;
 
 use std::collections::HashMap;
 
@@ -55,7 +56,7 @@ pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
         server::router(state.clone()),
         std::future::pending(),
     ));
-    let client = reqwest::Client::builder()
+    let client = domain::http::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
