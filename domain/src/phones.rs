@@ -38,9 +38,30 @@ pub fn sender(raw: &str) -> Option<String> {
     parse("phone", &raw).ok()
 }
 
+/// Whether `e164` can receive SMS: a mobile number, or one whose plan does
+/// not tell mobile from fixed lines (the United States). An office's fixed
+/// line cannot.
+pub fn is_mobile(e164: &str) -> bool {
+    use phonenumber::Type;
+    phonenumber::parse(None, e164).is_ok_and(|number| {
+        matches!(
+            number.number_type(&phonenumber::metadata::DATABASE),
+            Type::Mobile | Type::FixedLineOrMobile
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse, sender};
+    use super::{is_mobile, parse, sender};
+
+    #[test]
+    fn only_mobiles_take_sms() {
+        assert!(is_mobile("+33612345678"));
+        assert!(is_mobile("+243812345678"));
+        assert!(!is_mobile("+33145678900"), "a Paris fixed line");
+        assert!(!is_mobile("not a number"));
+    }
 
     #[test]
     fn every_form_of_one_number_is_one_sender() {

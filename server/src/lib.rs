@@ -56,19 +56,22 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         None => Publisher::in_process(),
     };
     let mut services = Services::with_bus(db, settings.auth_config()?, bus).await?;
-    if let Some(llm) = settings.assistant_llm.clone() {
-        services.assistant = services.assistant.with_llm(llm)?;
-    }
     if !settings.messaging.check_signatures {
         tracing::warn!(
             "TWILIO_SIGNATURE_CHECK=off: the Twilio webhooks accept unsigned requests from anyone"
         );
     }
-    services.messaging = services
-        .messaging
-        .clone()
-        .configured(settings.messaging.clone())?
-        .with_assistant(services.assistant.clone());
+    services.configure(|s| {
+        if let Some(llm) = settings.assistant_llm.clone() {
+            s.assistant = s.assistant.clone().with_llm(llm)?;
+        }
+        s.messaging = s
+            .messaging
+            .clone()
+            .configured(settings.messaging.clone())?
+            .with_assistant(s.assistant.clone());
+        Ok(())
+    })?;
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState {

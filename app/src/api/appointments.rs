@@ -271,7 +271,7 @@ pub async fn feed_path() -> Result<Option<String>, UiError> {
 #[server]
 pub async fn manage_feed(revoke: bool) -> Result<(), UiError> {
     use crate::session::{require_principal, services};
-    let calendars = services()?.calendars;
+    let calendars = services()?.calendars.clone();
     let principal = require_principal()?;
     if revoke {
         calendars.revoke_feed(&principal).await?;

@@ -11,7 +11,7 @@ use crate::error::UiError;
 pub async fn chat_rooms() -> Result<Vec<ChatRoom>, UiError> {
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
-    let chat = services()?.chat;
+    let chat = services()?.chat.clone();
     read_once("chat/rooms".to_owned(), async move {
         Ok(chat.rooms(&me).await?)
     })
@@ -24,7 +24,7 @@ pub async fn chat_rooms() -> Result<Vec<ChatRoom>, UiError> {
 pub async fn chat_unread() -> Result<i64, UiError> {
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
-    let chat = services()?.chat;
+    let chat = services()?.chat.clone();
     read_once("chat/unread".to_owned(), async move {
         Ok(chat.unread(&me).await?)
     })

@@ -15,7 +15,7 @@ pub async fn read_treatments(patient_id: Option<UserId>) -> Result<TreatmentsOve
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
     let patient_id = patient_id.unwrap_or(me.user_id);
-    let treatments = services()?.treatments;
+    let treatments = services()?.treatments.clone();
     read_once(format!("treatments/{patient_id}"), async move {
         Ok(treatments
             .overview(&me, patient_id, None, jiff::Timestamp::now())

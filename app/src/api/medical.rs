@@ -20,7 +20,7 @@ pub async fn read_medical_profile(patient_id: Option<UserId>) -> Result<MedicalP
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
     let patient_id = patient_id.unwrap_or(me.user_id);
-    let profiles = services()?.profiles;
+    let profiles = services()?.profiles.clone();
     read_once(format!("medical_profile/{patient_id}"), async move {
         Ok(profiles.profile(&me, patient_id).await?)
     })
@@ -107,7 +107,7 @@ fn invalid_number(field: &str) -> UiError {
 pub async fn care_relationships(with_ended: bool) -> Result<Vec<CareRelationship>, UiError> {
     use crate::session::{read_once, require_principal, services};
     use domain::accounts::Role;
-    let care = services()?.care;
+    let care = services()?.care.clone();
     let me = require_principal()?;
     // A patient's care team is care data: its reading is in the trail.
     read_once(format!("care_relationships/{with_ended}"), async move {

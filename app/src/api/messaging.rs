@@ -11,7 +11,7 @@ use crate::error::UiError;
 pub async fn my_messaging() -> Result<(Preferences, Vec<OutboundMessage>), UiError> {
     use crate::session::{require_principal, services};
     let me = require_principal()?;
-    let messaging = services()?.messaging;
+    let messaging = services()?.messaging.clone();
     let preferences = messaging.preferences(&me).await?;
     let sent = messaging.sent_to_me(&me).await?;
     Ok((preferences, sent))
@@ -55,7 +55,7 @@ pub async fn staff_messaging(
     use crate::session::{require_principal, services};
     use domain::messaging::{Channel, OutboundStatus, WebhookStatus};
     let me = require_principal()?;
-    let messaging = services()?.messaging;
+    let messaging = services()?.messaging.clone();
     let events = messaging
         .webhook_log(&me, WebhookStatus::parse(&event_status), None)
         .await?;

@@ -20,7 +20,7 @@ pub async fn list_records(
     use crate::session::{read_once, require_principal, services};
     use domain::consultations::ConsultationFilter;
     let me = require_principal()?;
-    let records = services()?.consultations;
+    let records = services()?.consultations.clone();
     let key = format!("records/{status:?}/{patient_id:?}");
     read_once(key, async move {
         let filter = ConsultationFilter { patient_id, status };
@@ -34,7 +34,7 @@ pub async fn list_records(
 pub async fn read_record(id: i64) -> Result<Consultation, UiError> {
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
-    let records = services()?.consultations;
+    let records = services()?.consultations.clone();
     read_once(format!("record/{id}"), async move {
         Ok(records.get(&me, id, jiff::Timestamp::now()).await?)
     })
@@ -51,7 +51,7 @@ pub async fn open_record(other_id: String, appointment_id: Option<i64>) -> Resul
     use domain::accounts::Role;
     use domain::consultations::{ConsultationFilter, NewConsultation};
     let me = require_principal()?;
-    let records = services()?.consultations;
+    let records = services()?.consultations.clone();
     let now = jiff::Timestamp::now();
     let form = match (me.role, appointment_id) {
         (Role::Patient, Some(appointment_id)) => {
@@ -114,7 +114,7 @@ pub async fn record_step(id: i64, step: String, reason: String) -> Result<Consul
     use crate::session::{require_principal, services};
     use domain::consultations::Rejection;
     let me = require_principal()?;
-    let records = services()?.consultations;
+    let records = services()?.consultations.clone();
     let now = jiff::Timestamp::now();
     Ok(match step.as_str() {
         "submit" => records.submit(&me, id, now).await?,

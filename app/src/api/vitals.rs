@@ -28,7 +28,7 @@ pub async fn vitals_overview(
         ))
     })?;
     let me = require_principal()?;
-    let vitals = services()?.vitals;
+    let vitals = services()?.vitals.clone();
     read_once(
         format!("vitals_overview/{patient_id:?}/{}", window.as_str()),
         async move { Ok(vitals.overview(&me, patient_id, window).await?) },
@@ -42,7 +42,7 @@ pub async fn vital_alerts(patient_id: Option<UserId>) -> Result<Vec<VitalAlert>,
     use crate::session::{read_once, require_principal, services};
     use domain::services::alerts::AlertQuery;
     let me = require_principal()?;
-    let alerts = services()?.alerts;
+    let alerts = services()?.alerts.clone();
     let query = AlertQuery {
         patient: patient_id,
         per_page: Some(50),
@@ -67,7 +67,7 @@ pub async fn acknowledge_vital_alert(id: i64) -> Result<VitalAlert, UiError> {
 pub async fn care_board() -> Result<Vec<BoardRow>, UiError> {
     use crate::session::{read_once, require_principal, services};
     let me = require_principal()?;
-    let wards = services()?.wards;
+    let wards = services()?.wards.clone();
     read_once("care_board".to_owned(), async move {
         Ok(wards.my_board(&me).await?)
     })
@@ -81,7 +81,7 @@ pub async fn device_registry() -> Result<Vec<Device>, UiError> {
     use crate::session::{read_once, require_principal, services};
     use domain::services::devices::DeviceQuery;
     let me = require_principal()?;
-    let devices = services()?.devices;
+    let devices = services()?.devices.clone();
     let query = DeviceQuery {
         per_page: Some(100),
         ..DeviceQuery::default()

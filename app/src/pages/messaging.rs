@@ -222,8 +222,8 @@ pub fn SmsLogPage() -> impl IntoView {
                     Ok((events, sent)) => view! {
                         <p class="mt-1 text-slate-600">{intro}</p>
                         <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-4 {CARD}")>
-                            {select("event_status", |t| t.o.received_title, event_options)}
-                            {select("status", |t| t.o.outbound_title, status_options)}
+                            {select("event_status", |t| t.o.received_status, event_options)}
+                            {select("status", |t| t.o.sent_status, status_options)}
                             {select("channel", |t| t.o.filter_channel, channel_options)}
                             <div class="flex items-end"><button type="submit" class=format!("min-h-11 w-full {PRIMARY}")>{move || i18n.t(|t| t.o.filter)}</button></div>
                         </Form>

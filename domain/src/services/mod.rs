@@ -63,9 +63,23 @@ pub use vitals::VitalsService;
 pub use waitlist::WaitlistService;
 pub use wards::WardService;
 
-/// All services, cheap to clone.
+/// All services, cheap to clone: one shared [`ServiceSet`]. Every request
+/// clones the application's state at several layers; cloning each service's
+/// handles there was most of a small request's work.
 #[derive(Clone)]
-pub struct Services {
+pub struct Services(Arc<ServiceSet>);
+
+impl std::ops::Deref for Services {
+    type Target = ServiceSet;
+
+    fn deref(&self) -> &ServiceSet {
+        &self.0
+    }
+}
+
+/// The services themselves.
+#[derive(Clone)]
+pub struct ServiceSet {
     pub accounts: AccountService,
     pub activity: ActivityService,
     pub auth: AuthService,
@@ -135,7 +149,7 @@ impl Services {
             appointments.clone(),
         )?;
         let consultations = ConsultationService::new(db.clone(), gate.clone());
-        Ok(Self {
+        Ok(Self(Arc::new(ServiceSet {
             messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
             accounts: AccountService::new(db.clone(), bus.clone()),
             activity: ActivityService::new(db.clone()),
@@ -161,9 +175,20 @@ impl Services {
             notifications: NotificationService::new(db.clone()),
             scheduling,
             db,
-        })
+        })))
     }
 
+    /// Changes the services before they are shared (at start-up: the
+    /// assistant with a language model, messaging with its providers).
+    pub fn configure(
+        &mut self,
+        change: impl FnOnce(&mut ServiceSet) -> DomainResult<()>,
+    ) -> DomainResult<()> {
+        change(Arc::make_mut(&mut self.0))
+    }
+}
+
+impl ServiceSet {
     /// The database (health checks, shutdown).
     pub fn db(&self) -> &Db {
         &self.db

@@ -59,7 +59,11 @@ pub async fn recipient(conn: &mut AnyConnection, user_id: UserId) -> DomainResul
         role: Role::parse(&role).map_err(|_| DomainError::internal("stored role"))?,
         active: deactivated.is_none(),
         email: row.try_get("email").map_err(db_error)?,
-        phone: mobile.or(doctor_phone).filter(|p| !p.is_empty()),
+        // SMS and WhatsApp need a mobile: a doctor's profile phone is often
+        // their office's fixed line.
+        phone: mobile
+            .or(doctor_phone)
+            .filter(|p| crate::phones::is_mobile(p)),
         language: row.try_get("language").map_err(db_error)?,
         zone: user_zone.or(profile_zone).filter(|z| !z.is_empty()),
         preferences: Preferences {

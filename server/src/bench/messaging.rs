@@ -1,6 +1,7 @@
 //! `medplat bench --messaging`: the platform serving on the scratch database
 //! in this process, a local Twilio (`stand_in`) in place of the real one.
 //!
+//! 0. For scale, `GET /health` from the same clients.
 //! 1. Webhook requests per second with the signature check on: clients post
 //!    signed SMS (each a new `MessageSid`, from numbers no account has) as
 //!    fast as they are answered.
@@ -77,6 +78,7 @@ pub async fn run(target: &Target, plan: &MessagingPlan) -> anyhow::Result<()> {
     ));
 
     let outcome = async {
+        baseline(&base, plan).await?;
         webhooks(&base, &public, plan).await?;
         let db = state.services.db().clone();
         let worker = crate::spawn_worker(state.services.clone(), &state.settings);
@@ -92,6 +94,37 @@ pub async fn run(target: &Target, plan: &MessagingPlan) -> anyhow::Result<()> {
     server.abort();
     let _ = std::fs::remove_dir_all(&data_dir);
     outcome
+}
+
+/// For scale: `GET /health` (the HTTP stack and one database read) from as
+/// many clients for as long.
+async fn baseline(base: &str, plan: &MessagingPlan) -> anyhow::Result<()> {
+    let client = domain::http::client();
+    let url = format!("{base}/health");
+    let answered = Arc::new(AtomicU64::new(0));
+    let until = Instant::now() + Duration::from_secs(plan.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..plan.clients {
+        let (client, url, answered) = (client.clone(), url.clone(), answered.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                if client.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                    answered.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "baseline   GET /health from {} clients: {:.0} requests/s (the HTTP stack and one database read, for scale)",
+        plan.clients,
+        answered.load(Ordering::Relaxed) as f64 / elapsed
+    );
+    Ok(())
 }
 
 /// Phase 1.
@@ -176,7 +209,7 @@ async fn patients_with_phones(db: &Db, count: usize, offset: usize) -> anyhow::R
         .fetch_one(&mut **tx)
         .await?;
         ids.push(id);
-        let phone = format!("+3375{n:07}");
+        let phone = format!("+3365{n:07}");
         sqlx::query(
             "INSERT INTO medical_profiles (patient_id, mobile_phone, active_mobile_phone, updated_at) \
              VALUES ($1, $2, $2, $3)",
@@ -243,7 +276,18 @@ async fn confirmations(
     count: usize,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now().as_millisecond();
-    let doctor = super::load::insert_users(db, "doctor", 1, "x", now).await?[0];
+    let form = domain::accounts::SignUpForm {
+        username: "bench.sms.doctor".into(),
+        email: "bench.sms.doctor@example.org".into(),
+        password: "bench-password-not-secret".into(),
+        first_name: "Claire".into(),
+        last_name: "Bernard".into(),
+    };
+    let doctor = services
+        .accounts
+        .create_unchecked(Role::Doctor, &form, None)
+        .await?
+        .id;
     let patient = patients_with_phones(db, 1, 9_000_000).await?[0];
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {

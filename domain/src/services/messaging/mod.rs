@@ -96,7 +96,7 @@ pub struct MessagingService {
 }
 
 /// Most rows a list returns.
-const LIST_LIMIT: i64 = 200;
+const LIST_LIMIT: i64 = 100;
 
 impl MessagingService {
     pub(crate) fn new(
