@@ -35,8 +35,10 @@ pub async fn save_messaging(
         whatsapp: whatsapp.is_some(),
         email: email.is_some(),
         reminders: reminders.is_some(),
-        quiet_start: optional(quiet_start),
-        quiet_end: optional(quiet_end),
+        quiet_hours: domain::messaging::QuietHours::from_fields(
+            optional(quiet_start),
+            optional(quiet_end),
+        )?,
     };
     Ok(services()?
         .messaging

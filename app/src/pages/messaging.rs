@@ -119,12 +119,12 @@ pub fn MessagingSettings() -> impl IntoView {
                                     <legend class="text-sm font-semibold text-slate-800">{move || i18n.t(|t| t.o.quiet_title)}</legend>
                                     <label class=LABEL for="quiet_start">
                                         <span>{move || i18n.t(|t| t.o.quiet_from)}</span>
-                                        <input id="quiet_start" name="quiet_start" type="time" value=p.quiet_start.clone().unwrap_or_default() class=INPUT />
+                                        <input id="quiet_start" name="quiet_start" type="time" value=p.quiet_hours.as_ref().map(|q| q.start.clone()).unwrap_or_default() class=INPUT />
                                         <FieldError error name="quiet_start" />
                                     </label>
                                     <label class=LABEL for="quiet_end">
                                         <span>{move || i18n.t(|t| t.o.quiet_to)}</span>
-                                        <input id="quiet_end" name="quiet_end" type="time" value=p.quiet_end.clone().unwrap_or_default() class=INPUT />
+                                        <input id="quiet_end" name="quiet_end" type="time" value=p.quiet_hours.as_ref().map(|q| q.end.clone()).unwrap_or_default() class=INPUT />
                                         <FieldError error name="quiet_end" />
                                     </label>
                                     <p class="text-xs text-slate-500 sm:col-span-2">{move || i18n.t(|t| t.o.quiet_hint)}</p>

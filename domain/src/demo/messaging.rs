@@ -7,7 +7,7 @@
 
 use super::People;
 use crate::error::DomainResult;
-use crate::messaging::{Preferences, WebhookKind};
+use crate::messaging::{Preferences, QuietHours, WebhookKind};
 use crate::services::Services;
 use crate::store::db_error;
 
@@ -47,8 +47,10 @@ pub(super) async fn load(services: &Services, people: &People) -> DomainResult<(
                 whatsapp: true,
                 email: true,
                 reminders: true,
-                quiet_start: Some("21:30".into()),
-                quiet_end: Some("07:30".into()),
+                quiet_hours: Some(QuietHours {
+                    start: "21:30".into(),
+                    end: "07:30".into(),
+                }),
             },
         )
         .await?;

@@ -66,6 +66,18 @@ wire_enum! {
     }
 }
 
+/// Quiet hours: local times of day `HH:MM` in the person's time zone;
+/// nothing that is not urgent is sent from `start` to `end` (an escalated
+/// critical alert always is). The same time at both ends means none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuietHours {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "21:00"))]
+    pub start: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00"))]
+    pub end: String,
+}
+
 /// How a person wants to be reached outside the portals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -75,13 +87,9 @@ pub struct Preferences {
     pub email: bool,
     /// Appointment reminders (the day before and two hours before).
     pub reminders: bool,
-    /// Start of the quiet hours, local `HH:MM`; nothing that is not urgent is
-    /// sent between `quiet_start` and `quiet_end` (an escalated critical
-    /// alert always is).
-    #[cfg_attr(feature = "openapi", schema(example = "21:00"))]
-    pub quiet_start: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "08:00"))]
-    pub quiet_end: Option<String>,
+    /// None: no quiet hours.
+    #[serde(default)]
+    pub quiet_hours: Option<QuietHours>,
 }
 
 impl Default for Preferences {
@@ -91,8 +99,7 @@ impl Default for Preferences {
             whatsapp: false,
             email: true,
             reminders: true,
-            quiet_start: None,
-            quiet_end: None,
+            quiet_hours: None,
         }
     }
 }
@@ -100,50 +107,44 @@ impl Default for Preferences {
 /// A local time of day written `HH:MM` (24 h), as (hour, minute).
 pub fn parse_hhmm(field: &'static str, raw: &str) -> DomainResult<(i8, i8)> {
     let bad = || DomainError::invalid(field, "invalid_time", "a time of day like 21:00");
-    let (h, m) = raw.trim().split_once(':').ok_or_else(bad)?;
+    let raw = raw.trim();
+    let (h, m) = raw.split_once(':').ok_or_else(bad)?;
     let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(0..24).contains(&h) || !(0..60).contains(&m) || raw.trim().len() != 5 {
+    if !(0..24).contains(&h) || !(0..60).contains(&m) || raw.len() != 5 {
         return Err(bad());
     }
     Ok((h, m))
 }
 
+impl QuietHours {
+    /// Quiet hours from a form's two fields (empty: not given): both or
+    /// neither.
+    pub fn from_fields(start: Option<String>, end: Option<String>) -> DomainResult<Option<Self>> {
+        let both = || "give both ends of the quiet hours, or neither";
+        match (start, end) {
+            (None, None) => Ok(None),
+            (Some(start), Some(end)) => Ok(Some(Self { start, end })),
+            (None, Some(_)) => Err(DomainError::invalid("quiet_start", "required", both())),
+            (Some(_), None) => Err(DomainError::invalid("quiet_end", "required", both())),
+        }
+    }
+
+    /// Start and end as (hour, minute).
+    pub fn bounds(&self) -> DomainResult<((i8, i8), (i8, i8))> {
+        Ok((parse_hhmm("quiet_start", &self.start)?, parse_hhmm("quiet_end", &self.end)?))
+    }
+}
+
 impl Preferences {
-    /// The preferences with their times checked and written `HH:MM`: quiet
-    /// hours have both ends or none, and the ends differ.
+    /// The preferences with their times checked and written `HH:MM`; the
+    /// same time at both ends is no quiet hours.
     pub fn checked(mut self) -> DomainResult<Self> {
-        match (self.quiet_start.as_deref(), self.quiet_end.as_deref()) {
-            (None | Some(""), None | Some("")) => {
-                self.quiet_start = None;
-                self.quiet_end = None;
-            }
-            (Some(start), Some(end)) if !start.is_empty() && !end.is_empty() => {
-                let s = parse_hhmm("quiet_start", start)?;
-                let e = parse_hhmm("quiet_end", end)?;
-                if s == e {
-                    return Err(DomainError::invalid(
-                        "quiet_end",
-                        "same_time",
-                        "quiet hours must end at another time than they start",
-                    ));
-                }
-                self.quiet_start = Some(format!("{:02}:{:02}", s.0, s.1));
-                self.quiet_end = Some(format!("{:02}:{:02}", e.0, e.1));
-            }
-            (None | Some(""), Some(_)) => {
-                return Err(DomainError::invalid(
-                    "quiet_start",
-                    "required",
-                    "give both ends of the quiet hours, or neither",
-                ));
-            }
-            _ => {
-                return Err(DomainError::invalid(
-                    "quiet_end",
-                    "required",
-                    "give both ends of the quiet hours, or neither",
-                ));
-            }
+        if let Some(quiet) = &self.quiet_hours {
+            let (s, e) = quiet.bounds()?;
+            self.quiet_hours = (s != e).then(|| QuietHours {
+                start: format!("{:02}:{:02}", s.0, s.1),
+                end: format!("{:02}:{:02}", e.0, e.1),
+            });
         }
         Ok(self)
     }
@@ -273,35 +274,22 @@ mod tests {
 
     #[test]
     fn quiet_hours_have_both_ends_or_none() {
-        let p = Preferences {
-            quiet_start: Some("21:00".into()),
-            quiet_end: Some("8:00".into()),
+        let with = |start: &str, end: &str| Preferences {
+            quiet_hours: Some(QuietHours {
+                start: start.into(),
+                end: end.into(),
+            }),
             ..Preferences::default()
         };
-        assert_eq!(p.checked().unwrap_err().field(), Some("quiet_end"));
-        let p = Preferences {
-            quiet_start: Some("21:00".into()),
-            quiet_end: Some("08:00".into()),
-            ..Preferences::default()
-        };
-        assert_eq!(p.checked().unwrap().quiet_end.as_deref(), Some("08:00"));
-        let p = Preferences {
-            quiet_start: Some("21:00".into()),
-            ..Preferences::default()
-        };
-        assert_eq!(p.checked().unwrap_err().field(), Some("quiet_end"));
-        let p = Preferences {
-            quiet_start: Some("25:00".into()),
-            quiet_end: Some("08:00".into()),
-            ..Preferences::default()
-        };
-        assert_eq!(p.checked().unwrap_err().field(), Some("quiet_start"));
-        let p = Preferences {
-            quiet_start: Some("08:00".into()),
-            quiet_end: Some("08:00".into()),
-            ..Preferences::default()
-        };
-        assert!(p.checked().is_err());
+        assert_eq!(with("21:00", "8:00").checked().unwrap_err().field(), Some("quiet_end"));
+        assert_eq!(with("25:00", "08:00").checked().unwrap_err().field(), Some("quiet_start"));
+        let ok = with("21:00", "08:00").checked().unwrap();
+        assert_eq!(ok.quiet_hours.unwrap().end, "08:00");
+        assert_eq!(with("08:00", "08:00").checked().unwrap().quiet_hours, None);
+        let one = QuietHours::from_fields(Some("21:00".into()), None);
+        assert_eq!(one.unwrap_err().field(), Some("quiet_end"));
+        let none = QuietHours::from_fields(None, Some("08:00".into()));
+        assert_eq!(none.unwrap_err().field(), Some("quiet_start"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::accounts::{Role, UserId};
 use crate::error::{DomainError, DomainResult};
 use crate::messaging::{
     Channel, OutboundMessage, OutboundStatus, REMINDER_KIND, Reminder, masked_email, masked_phone,
-    parse_hhmm, quiet, wording,
+    quiet, wording,
 };
 use crate::notifications::Notice;
 
@@ -51,8 +51,8 @@ pub async fn write(conn: &mut AnyConnection, to: &Recipient, outgoing: &Outgoing
     let now = now_ms();
     let mut send_after = outgoing.not_before;
     if !outgoing.urgent
-        && let (Some(start), Some(end)) = (&to.preferences.quiet_start, &to.preferences.quiet_end)
-        && let (Ok(start), Ok(end)) = (parse_hhmm("quiet_start", start), parse_hhmm("quiet_end", end))
+        && let Some(quiet) = &to.preferences.quiet_hours
+        && let Ok((start, end)) = quiet.bounds()
     {
         let zone = to.zone.as_deref().unwrap_or("Europe/Paris");
         send_after = quiet::next_allowed(send_after, zone, start, end);

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 use super::{db_error, now_ms};
 use crate::accounts::{Role, UserId};
 use crate::error::{DomainError, DomainResult};
-use crate::messaging::Preferences;
+use crate::messaging::{Preferences, QuietHours};
 
 /// Who a message goes to, and how they want it.
 #[derive(Debug, Clone)]
@@ -71,8 +71,11 @@ pub async fn recipient(conn: &mut AnyConnection, user_id: UserId) -> DomainResul
             whatsapp: flag(&row, "whatsapp", defaults.whatsapp)?,
             email: flag(&row, "by_email", defaults.email)?,
             reminders: flag(&row, "reminders", defaults.reminders)?,
-            quiet_start: row.try_get("quiet_start").map_err(db_error)?,
-            quiet_end: row.try_get("quiet_end").map_err(db_error)?,
+            quiet_hours: {
+                let start: Option<String> = row.try_get("quiet_start").map_err(db_error)?;
+                let end: Option<String> = row.try_get("quiet_end").map_err(db_error)?;
+                start.zip(end).map(|(start, end)| QuietHours { start, end })
+            },
         },
     }))
 }
@@ -94,8 +97,8 @@ pub async fn save_preferences(
     .bind(i64::from(p.whatsapp))
     .bind(i64::from(p.email))
     .bind(i64::from(p.reminders))
-    .bind(p.quiet_start.as_deref())
-    .bind(p.quiet_end.as_deref())
+    .bind(p.quiet_hours.as_ref().map(|q| q.start.as_str()))
+    .bind(p.quiet_hours.as_ref().map(|q| q.end.as_str()))
     .bind(now_ms())
     .execute(conn)
     .await

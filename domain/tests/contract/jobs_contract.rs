@@ -8,7 +8,7 @@
 use crate::support;
 
 use domain::accounts::Role;
-use domain::messaging::Preferences;
+use domain::messaging::{Preferences, QuietHours};
 use domain::notifications::Notice;
 use domain::services::Services;
 use domain::store::jobs::{self, NewJob};
@@ -118,8 +118,10 @@ async fn messages_are_written_with_their_notification_as_people_chose(s: &Servic
         whatsapp: false,
         email: false,
         reminders: true,
-        quiet_start: Some(hhmm(&start)),
-        quiet_end: Some(hhmm(&end)),
+        quiet_hours: Some(QuietHours {
+            start: hhmm(&start),
+            end: hhmm(&end),
+        }),
     };
     s.messaging.set_preferences(&patient, quiet).await.unwrap();
     let mut tx = db.begin_write().await.unwrap();
