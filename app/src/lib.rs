@@ -31,8 +31,8 @@ use crate::pages::routes::{
     DoctorRecordsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
     MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute,
     PatientPortalRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
-    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute, SymptomsRoute,
-    TreatmentsRoute, WaitlistRoute,
+    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute,
+    SymptomsRoute, TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 

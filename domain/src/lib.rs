@@ -43,9 +43,9 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod events;
 #[cfg(feature = "server")]
-pub mod pdf;
-#[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "server")]
+pub mod pdf;
 #[cfg(feature = "server")]
 pub mod phones;
 #[cfg(feature = "server")]

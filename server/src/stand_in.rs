@@ -71,7 +71,9 @@ async fn create(
     if account.trim_end_matches(".json") != ACCOUNT || !authorised {
         return (
             StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({"code": 20003, "message": "Authenticate", "status": 401})),
+            axum::Json(
+                serde_json::json!({"code": 20003, "message": "Authenticate", "status": 401}),
+            ),
         )
             .into_response();
     }
@@ -100,7 +102,9 @@ async fn create(
     {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"code": 20500, "message": "Service unavailable", "status": 503})),
+            axum::Json(
+                serde_json::json!({"code": 20500, "message": "Service unavailable", "status": 503}),
+            ),
         )
             .into_response();
     }
@@ -195,4 +199,3 @@ impl Twilio {
         }
     }
 }
-

@@ -62,7 +62,11 @@ pub async fn staff_messaging(
         .webhook_log(&me, WebhookStatus::parse(&event_status), None)
         .await?;
     let sent = messaging
-        .outbound(&me, OutboundStatus::parse(&status), Channel::parse(&channel))
+        .outbound(
+            &me,
+            OutboundStatus::parse(&status),
+            Channel::parse(&channel),
+        )
         .await?;
     Ok((events, sent))
 }

@@ -191,7 +191,9 @@ pub fn SmsLogPage() -> impl IntoView {
         |(event_status, status, channel)| staff_messaging(event_status, status, channel),
     );
     let session = use_session();
-    let select = move |name: &'static str, label: fn(&crate::i18n::Tr) -> &'static str, options: Vec<(&'static str, String)>| {
+    let select = move |name: &'static str,
+                       label: fn(&crate::i18n::Tr) -> &'static str,
+                       options: Vec<(&'static str, String)>| {
         let current = param(name);
         view! {
             <label class=LABEL for=name>

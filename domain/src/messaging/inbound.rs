@@ -79,7 +79,11 @@ pub fn incoming(kind: WebhookKind, params: &[(String, String)]) -> DomainResult<
     let from_raw = required(params, "From")?;
     let to_raw = required(params, "To")?;
     if from_raw.chars().count() > 64 || to_raw.chars().count() > 64 {
-        return Err(DomainError::invalid("From", "invalid_phone", "not a phone number"));
+        return Err(DomainError::invalid(
+            "From",
+            "invalid_phone",
+            "not a phone number",
+        ));
     }
     let body = param(params, "Body").unwrap_or_default().trim();
     if body.chars().count() > MAX_BODY_CHARS {
@@ -127,10 +131,7 @@ pub fn status(params: &[(String, String)]) -> DomainResult<StatusUpdate> {
 
 /// The opt-out keyword a whole message is, if any ("stop", "Arrêt !").
 pub fn keyword(body: &str) -> Option<Keyword> {
-    let word: String = body
-        .trim()
-        .trim_end_matches(['.', '!', ' '])
-        .to_uppercase();
+    let word: String = body.trim().trim_end_matches(['.', '!', ' ']).to_uppercase();
     match word.as_str() {
         "STOP" | "STOPALL" | "UNSUBSCRIBE" | "ARRET" | "ARRÊT" => Some(Keyword::Stop),
         "START" | "UNSTOP" => Some(Keyword::Start),
@@ -170,7 +171,8 @@ mod tests {
 
     #[test]
     fn missing_or_odd_fields_are_named() {
-        let err = incoming(WebhookKind::SmsIncoming, &form(&[("From", "+33612345678")])).unwrap_err();
+        let err =
+            incoming(WebhookKind::SmsIncoming, &form(&[("From", "+33612345678")])).unwrap_err();
         assert_eq!(err.field(), Some("MessageSid"));
         let err = incoming(
             WebhookKind::SmsIncoming,

@@ -72,9 +72,15 @@ wire_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuietHours {
-    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "21:00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "21:00")
+    )]
     pub start: String,
-    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00")
+    )]
     pub end: String,
 }
 
@@ -131,7 +137,10 @@ impl QuietHours {
 
     /// Start and end as (hour, minute).
     pub fn bounds(&self) -> DomainResult<((i8, i8), (i8, i8))> {
-        Ok((parse_hhmm("quiet_start", &self.start)?, parse_hhmm("quiet_end", &self.end)?))
+        Ok((
+            parse_hhmm("quiet_start", &self.start)?,
+            parse_hhmm("quiet_end", &self.end)?,
+        ))
     }
 }
 
@@ -281,8 +290,14 @@ mod tests {
             }),
             ..Preferences::default()
         };
-        assert_eq!(with("21:00", "8:00").checked().unwrap_err().field(), Some("quiet_end"));
-        assert_eq!(with("25:00", "08:00").checked().unwrap_err().field(), Some("quiet_start"));
+        assert_eq!(
+            with("21:00", "8:00").checked().unwrap_err().field(),
+            Some("quiet_end")
+        );
+        assert_eq!(
+            with("25:00", "08:00").checked().unwrap_err().field(),
+            Some("quiet_start")
+        );
         let ok = with("21:00", "08:00").checked().unwrap();
         assert_eq!(ok.quiet_hours.unwrap().end, "08:00");
         assert_eq!(with("08:00", "08:00").checked().unwrap().quiet_hours, None);
@@ -295,6 +310,9 @@ mod tests {
     #[test]
     fn masks_keep_what_recognises_and_hide_the_rest() {
         assert_eq!(masked_phone("+33612345678"), "+336••••••78");
-        assert_eq!(masked_email("claire.martin@example.org"), "cl•••@example.org");
+        assert_eq!(
+            masked_email("claire.martin@example.org"),
+            "cl•••@example.org"
+        );
     }
 }

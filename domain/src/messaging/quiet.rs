@@ -62,7 +62,12 @@ mod tests {
     #[test]
     fn daytime_quiet_hours_and_a_clock_change() {
         // A nap from 13:00 to 15:00 in Kinshasa (UTC+1, no daylight saving).
-        let sent = next_allowed(at("2026-12-08T12:30:00Z"), "Africa/Kinshasa", (13, 0), (15, 0));
+        let sent = next_allowed(
+            at("2026-12-08T12:30:00Z"),
+            "Africa/Kinshasa",
+            (13, 0),
+            (15, 0),
+        );
         assert_eq!(sent, at("2026-12-08T14:00:00Z"));
         // The night clocks go forward in Paris (29 March 2026): 08:00 is UTC+2.
         let sent = next_allowed(at("2026-03-28T22:00:00Z"), "Europe/Paris", (22, 0), (8, 0));

@@ -36,9 +36,11 @@ pub fn verify(token: &str, url: &str, params: &[(String, String)], signature: &s
     let Ok(given) = STANDARD.decode(signature.trim()) else {
         return false;
     };
-    url_forms(url)
-        .iter()
-        .any(|candidate| mac_over(token, candidate, params).verify_slice(&given).is_ok())
+    url_forms(url).iter().any(|candidate| {
+        mac_over(token, candidate, params)
+            .verify_slice(&given)
+            .is_ok()
+    })
 }
 
 /// `url` as written, and with its scheme's default port added or removed.
@@ -88,14 +90,25 @@ mod tests {
         let url = "https://clinic.example/api/v1/webhooks/twilio/sms/";
         let signature = compute("12345", url, &params());
         assert!(verify("12345", url, &params(), &signature));
-        assert!(!verify("12346", url, &params(), &signature), "another token");
         assert!(
-            !verify("12345", "https://clinic.example/other/", &params(), &signature),
+            !verify("12346", url, &params(), &signature),
+            "another token"
+        );
+        assert!(
+            !verify(
+                "12345",
+                "https://clinic.example/other/",
+                &params(),
+                &signature
+            ),
             "another URL"
         );
         let mut changed = params();
         changed[3].1 = "1235".into();
-        assert!(!verify("12345", url, &changed, &signature), "a changed parameter");
+        assert!(
+            !verify("12345", url, &changed, &signature),
+            "a changed parameter"
+        );
         assert!(!verify("12345", url, &params(), "not base64!"));
         assert!(!verify("12345", url, &params(), ""));
     }
@@ -107,8 +120,18 @@ mod tests {
         let mut reversed = params();
         reversed.reverse();
         assert!(verify("t", url, &reversed, &signature));
-        assert!(verify("t", "https://clinic.example:443/hook?x=1", &params(), &signature));
+        assert!(verify(
+            "t",
+            "https://clinic.example:443/hook?x=1",
+            &params(),
+            &signature
+        ));
         let with_port = compute("t", "https://clinic.example:443/hook", &params());
-        assert!(verify("t", "https://clinic.example/hook", &params(), &with_port));
+        assert!(verify(
+            "t",
+            "https://clinic.example/hook",
+            &params(),
+            &with_port
+        ));
     }
 }

@@ -230,10 +230,24 @@ mod tests {
             seconds_before: 86_400,
         };
         let data = serde_json::to_string(&reminder).unwrap();
-        let fr = word(REMINDER_KIND, &data, &Reader::new(Some("fr"), Some("Europe/Paris"))).unwrap();
+        let fr = word(
+            REMINDER_KIND,
+            &data,
+            &Reader::new(Some("fr"), Some("Europe/Paris")),
+        )
+        .unwrap();
         assert!(fr.text.contains("mardi 8 décembre à 09:30"), "{}", fr.text);
-        let en = word(REMINDER_KIND, &data, &Reader::new(Some("en"), Some("Africa/Kinshasa"))).unwrap();
-        assert!(en.text.contains("Tuesday 8 December at 09:30"), "{}", en.text);
+        let en = word(
+            REMINDER_KIND,
+            &data,
+            &Reader::new(Some("en"), Some("Africa/Kinshasa")),
+        )
+        .unwrap();
+        assert!(
+            en.text.contains("Tuesday 8 December at 09:30"),
+            "{}",
+            en.text
+        );
         assert!(!en.text.contains("UTC"));
     }
 
@@ -247,7 +261,10 @@ mod tests {
             message: "secret note".into(),
         };
         let worded = noticed(&confirmed, &reader).unwrap();
-        assert!(!worded.text.contains("secret note"), "a doctor's note stays in the portal");
+        assert!(
+            !worded.text.contains("secret note"),
+            "a doctor's note stays in the portal"
+        );
         let dose = Notice::DoseDue {
             treatment_id: 1,
             medocs_name: "x".into(),

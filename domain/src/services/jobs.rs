@@ -51,7 +51,10 @@ impl Default for WorkerSettings {
             retry_base: Duration::from_secs(60),
             poll: Duration::from_millis(250),
             batch: 20,
-            reminders: vec![SignedDuration::from_hours(24), SignedDuration::from_hours(2)],
+            reminders: vec![
+                SignedDuration::from_hours(24),
+                SignedDuration::from_hours(2),
+            ],
         }
     }
 }
@@ -157,7 +160,12 @@ impl Worker {
         let last = job.attempts >= job.max_attempts;
         match job.kind.as_str() {
             outbox::DELIVER => match job.payload.parse() {
-                Ok(id) => self.services.messaging.deliver(id, job.attempts, last).await,
+                Ok(id) => {
+                    self.services
+                        .messaging
+                        .deliver(id, job.attempts, last)
+                        .await
+                }
                 Err(_) => Outcome::GiveUp("bad payload".into()),
             },
             crate::services::messaging::PROCESS_WEBHOOK => match job.payload.parse() {
@@ -229,7 +237,11 @@ impl Worker {
     pub async fn tidy(&self, now: Timestamp, quiet: SignedDuration) -> DomainResult<u64> {
         let mut tx = self.db().begin_write().await?;
         let forgotten = webhooks::forget_threads(&mut tx, now - quiet).await?;
-        let purged = jobs::purge(&mut tx, (now - SignedDuration::from_hours(24 * 30)).as_millisecond()).await?;
+        let purged = jobs::purge(
+            &mut tx,
+            (now - SignedDuration::from_hours(24 * 30)).as_millisecond(),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(forgotten + purged)
     }

@@ -30,7 +30,11 @@ pub struct NewJob<'a> {
 }
 
 /// Enqueues `job` unless a job with its key exists; whether it was new.
-pub async fn enqueue(conn: &mut AnyConnection, job: &NewJob<'_>, now_ms: i64) -> DomainResult<bool> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    job: &NewJob<'_>,
+    now_ms: i64,
+) -> DomainResult<bool> {
     let done = sqlx::query(
         "INSERT INTO jobs (kind, key, payload, run_at, max_attempts, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
@@ -64,7 +68,12 @@ pub async fn any_due(conn: &mut AnyConnection, now_ms: i64) -> DomainResult<bool
 /// Claims up to `limit` due jobs until `lease_until_ms`: unfinished, due,
 /// and not leased (or leased by a worker that stopped answering). Each claim
 /// counts as a try.
-pub async fn claim(db: &Db, now_ms: i64, lease_until_ms: i64, limit: i64) -> DomainResult<Vec<Job>> {
+pub async fn claim(
+    db: &Db,
+    now_ms: i64,
+    lease_until_ms: i64,
+    limit: i64,
+) -> DomainResult<Vec<Job>> {
     let sql = format!(
         "UPDATE jobs SET lease_until = $2, attempts = attempts + 1 WHERE id IN (\
            SELECT id FROM jobs WHERE finished_at IS NULL AND run_at <= $1 \
@@ -117,7 +126,12 @@ pub async fn finish(
 }
 
 /// Puts a job back for another try at `run_at_ms`.
-pub async fn retry(conn: &mut AnyConnection, id: i64, run_at_ms: i64, error: &str) -> DomainResult<()> {
+pub async fn retry(
+    conn: &mut AnyConnection,
+    id: i64,
+    run_at_ms: i64,
+    error: &str,
+) -> DomainResult<()> {
     sqlx::query("UPDATE jobs SET run_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1")
         .bind(id)
         .bind(run_at_ms)

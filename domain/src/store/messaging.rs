@@ -44,7 +44,11 @@ pub struct Outgoing<'a> {
 /// not urgent to their end; a number that opted out gets nothing (the
 /// message is kept as dropped, so the person sees why). Returns how many
 /// messages will go.
-pub async fn write(conn: &mut AnyConnection, to: &Recipient, outgoing: &Outgoing<'_>) -> DomainResult<usize> {
+pub async fn write(
+    conn: &mut AnyConnection,
+    to: &Recipient,
+    outgoing: &Outgoing<'_>,
+) -> DomainResult<usize> {
     if !to.active {
         return Ok(0);
     }
@@ -166,7 +170,11 @@ pub struct Upcoming {
 }
 
 /// Confirmed appointments starting in `(from, until]`.
-pub async fn upcoming(conn: &mut AnyConnection, from: Timestamp, until: Timestamp) -> DomainResult<Vec<Upcoming>> {
+pub async fn upcoming(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    until: Timestamp,
+) -> DomainResult<Vec<Upcoming>> {
     let rows = sqlx::query(
         "SELECT a.id, a.patient_id, a.starts_at, d.first_name, d.last_name FROM appointments a \
          JOIN users d ON d.id = a.doctor_id \
@@ -194,7 +202,11 @@ pub async fn upcoming(conn: &mut AnyConnection, from: Timestamp, until: Timestam
 /// Writes the reminder `seconds_before` the start of `a`, once (its key names
 /// the appointment, the start and the offset: a moved appointment gets new
 /// reminders, and the old ones are dropped when their time comes).
-pub async fn remind(conn: &mut AnyConnection, a: &Upcoming, seconds_before: i64) -> DomainResult<usize> {
+pub async fn remind(
+    conn: &mut AnyConnection,
+    a: &Upcoming,
+    seconds_before: i64,
+) -> DomainResult<usize> {
     let Some(to) = recipient(conn, a.patient_id).await? else {
         return Ok(0);
     };
@@ -207,8 +219,9 @@ pub async fn remind(conn: &mut AnyConnection, a: &Upcoming, seconds_before: i64)
         starts_at: a.starts_at,
         seconds_before,
     };
-    let not_before = Timestamp::from_millisecond(a.starts_at.as_millisecond() - seconds_before * 1000)
-        .map_err(DomainError::internal)?;
+    let not_before =
+        Timestamp::from_millisecond(a.starts_at.as_millisecond() - seconds_before * 1000)
+            .map_err(DomainError::internal)?;
     let outgoing = Outgoing {
         kind: REMINDER_KIND,
         data: serde_json::to_string(&reminder).map_err(DomainError::internal)?,
@@ -261,7 +274,8 @@ pub async fn delivery(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<
         kind: row.try_get("kind").map_err(db_error)?,
         data: row.try_get("data").map_err(db_error)?,
         urgent: urgent != 0,
-        status: OutboundStatus::parse(&status).ok_or_else(|| DomainError::internal("stored status"))?,
+        status: OutboundStatus::parse(&status)
+            .ok_or_else(|| DomainError::internal("stored status"))?,
         address: row.try_get("address").map_err(db_error)?,
         idempotency_key: row.try_get("idempotency_key").map_err(db_error)?,
         appointment_id: row.try_get("appointment_id").map_err(db_error)?,
@@ -270,7 +284,10 @@ pub async fn delivery(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<
 }
 
 /// The appointment `id`'s status and start (milliseconds), if it exists.
-pub async fn appointment_state(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<(String, i64)>> {
+pub async fn appointment_state(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> DomainResult<Option<(String, i64)>> {
     let row = sqlx::query("SELECT status, starts_at FROM appointments WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
@@ -350,7 +367,10 @@ pub struct OutboundFilter {
 }
 
 /// Outbound messages, newest first.
-pub async fn outbound(conn: &mut AnyConnection, f: &OutboundFilter) -> DomainResult<Vec<OutboundMessage>> {
+pub async fn outbound(
+    conn: &mut AnyConnection,
+    f: &OutboundFilter,
+) -> DomainResult<Vec<OutboundMessage>> {
     let mut conditions = Vec::new();
     let mut n = 0;
     if let Some(users) = &f.user_ids {
@@ -361,7 +381,10 @@ pub async fn outbound(conn: &mut AnyConnection, f: &OutboundFilter) -> DomainRes
             format!("m.user_id IN ({})", ids.join(", "))
         });
     }
-    for (column, given) in [("status", f.status.is_some()), ("channel", f.channel.is_some())] {
+    for (column, given) in [
+        ("status", f.status.is_some()),
+        ("channel", f.channel.is_some()),
+    ] {
         if given {
             n += 1;
             conditions.push(format!("m.{column} = ${n}"));
@@ -392,7 +415,8 @@ pub async fn outbound(conn: &mut AnyConnection, f: &OutboundFilter) -> DomainRes
 
 fn outbound_from_row(row: &AnyRow) -> DomainResult<OutboundMessage> {
     let channel: String = row.try_get("channel").map_err(db_error)?;
-    let channel = Channel::parse(&channel).ok_or_else(|| DomainError::internal("stored channel"))?;
+    let channel =
+        Channel::parse(&channel).ok_or_else(|| DomainError::internal("stored channel"))?;
     let status: String = row.try_get("status").map_err(db_error)?;
     let first: String = row.try_get("first_name").map_err(db_error)?;
     let last: String = row.try_get("last_name").map_err(db_error)?;
@@ -407,7 +431,8 @@ fn outbound_from_row(row: &AnyRow) -> DomainResult<OutboundMessage> {
         channel,
         kind: row.try_get("kind").map_err(db_error)?,
         urgent: urgent != 0,
-        status: OutboundStatus::parse(&status).ok_or_else(|| DomainError::internal("stored status"))?,
+        status: OutboundStatus::parse(&status)
+            .ok_or_else(|| DomainError::internal("stored status"))?,
         status_reason: row.try_get("status_reason").map_err(db_error)?,
         address: address.map(|a| match channel {
             Channel::Email => masked_email(&a),

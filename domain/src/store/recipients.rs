@@ -29,9 +29,11 @@ fn flag(row: &AnyRow, name: &str, default: bool) -> DomainResult<bool> {
     Ok(value.map_or(default, |v| v != 0))
 }
 
-
 /// The recipient `user_id`, if the account exists.
-pub async fn recipient(conn: &mut AnyConnection, user_id: UserId) -> DomainResult<Option<Recipient>> {
+pub async fn recipient(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+) -> DomainResult<Option<Recipient>> {
     let row = sqlx::query(
         "SELECT u.id, u.role, u.email, u.language, u.timezone, u.deactivated_at, \
                 mp.mobile_phone, mp.time_zone AS profile_zone, dp.phone AS doctor_phone, \
@@ -131,4 +133,3 @@ pub async fn set_opt_out(conn: &mut AnyConnection, phone: &str, out: bool) -> Do
         .map(drop)
         .map_err(db_error)
 }
-

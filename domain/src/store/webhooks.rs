@@ -107,7 +107,8 @@ pub async fn stored(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<St
     let content: Option<String> = row.try_get("content").map_err(db_error)?;
     Ok(Some(Stored {
         id,
-        kind: WebhookKind::parse(&kind).ok_or_else(|| DomainError::internal("stored event type"))?,
+        kind: WebhookKind::parse(&kind)
+            .ok_or_else(|| DomainError::internal("stored event type"))?,
         sender: row.try_get("sender_phone").map_err(db_error)?,
         recipient: row.try_get("recipient_phone").map_err(db_error)?,
         content: content.unwrap_or_default(),
@@ -118,7 +119,10 @@ pub async fn stored(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<St
 
 /// The active accounts whose number is `e164`: patients by their mobile,
 /// doctors by their profile's phone.
-pub async fn accounts_of(conn: &mut AnyConnection, e164: &str) -> DomainResult<Vec<(UserId, Role)>> {
+pub async fn accounts_of(
+    conn: &mut AnyConnection,
+    e164: &str,
+) -> DomainResult<Vec<(UserId, Role)>> {
     let rows = sqlx::query(
         "SELECT u.id, u.role FROM users u JOIN medical_profiles mp ON mp.patient_id = u.id \
            WHERE mp.active_mobile_phone = $1 AND u.deactivated_at IS NULL \
@@ -230,7 +234,8 @@ fn event_from_row(row: &AnyRow) -> DomainResult<WebhookEvent> {
     let processed_at: Option<i64> = row.try_get("processed_at").map_err(db_error)?;
     Ok(WebhookEvent {
         id: row.try_get("id").map_err(db_error)?,
-        event_type: WebhookKind::parse(&kind).ok_or_else(|| DomainError::internal("stored event type"))?,
+        event_type: WebhookKind::parse(&kind)
+            .ok_or_else(|| DomainError::internal("stored event type"))?,
         external_id: row.try_get("external_id").map_err(db_error)?,
         sender_phone: sender.as_deref().map(masked_phone),
         recipient_phone: recipient,

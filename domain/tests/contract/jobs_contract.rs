@@ -24,41 +24,85 @@ async fn jobs_are_claimed_once_and_again_only_when_their_lease_ran_out(s: &Servi
         let key = format!("test:{i}");
         let new = jobs::enqueue(
             &mut tx,
-            &NewJob { kind: "test", key: &key, payload: "{}", run_at_ms: now - 1, max_attempts: 3 },
+            &NewJob {
+                kind: "test",
+                key: &key,
+                payload: "{}",
+                run_at_ms: now - 1,
+                max_attempts: 3,
+            },
             now,
         )
         .await
         .unwrap();
         assert!(new);
     }
-    let again = NewJob { kind: "test", key: "test:0", payload: "{}", run_at_ms: now, max_attempts: 3 };
-    assert!(!jobs::enqueue(&mut tx, &again, now).await.unwrap(), "a key is enqueued once");
-    let later = NewJob { kind: "test", key: "later", payload: "{}", run_at_ms: now + 60_000, max_attempts: 3 };
+    let again = NewJob {
+        kind: "test",
+        key: "test:0",
+        payload: "{}",
+        run_at_ms: now,
+        max_attempts: 3,
+    };
+    assert!(
+        !jobs::enqueue(&mut tx, &again, now).await.unwrap(),
+        "a key is enqueued once"
+    );
+    let later = NewJob {
+        kind: "test",
+        key: "later",
+        payload: "{}",
+        run_at_ms: now + 60_000,
+        max_attempts: 3,
+    };
     assert!(jobs::enqueue(&mut tx, &later, now).await.unwrap());
     tx.commit().await.unwrap();
 
     // Two workers at once: ten due jobs between them, none twice.
     let lease = now + 30_000;
-    let (a, b) = tokio::join!(jobs::claim(db, now, lease, 7), jobs::claim(db, now, lease, 7));
+    let (a, b) = tokio::join!(
+        jobs::claim(db, now, lease, 7),
+        jobs::claim(db, now, lease, 7)
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     let mut ids: Vec<i64> = a.iter().chain(&b).map(|j| j.id).collect();
     assert_eq!(ids.len(), 10, "{} + {}", a.len(), b.len());
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 10, "no job claimed twice");
-    assert!(a.iter().chain(&b).all(|j| j.attempts == 1 && j.key != "later"));
-    assert!(jobs::claim(db, now, lease, 100).await.unwrap().is_empty(), "all leased");
+    assert!(
+        a.iter()
+            .chain(&b)
+            .all(|j| j.attempts == 1 && j.key != "later")
+    );
+    assert!(
+        jobs::claim(db, now, lease, 100).await.unwrap().is_empty(),
+        "all leased"
+    );
 
     // One finishes; the others' workers die: after the lease, claimed again.
     let mut conn = db.pool().acquire().await.unwrap();
     jobs::finish(&mut conn, ids[0], None, now).await.unwrap();
-    jobs::retry(&mut conn, ids[1], now + 120_000, "busy").await.unwrap();
+    jobs::retry(&mut conn, ids[1], now + 120_000, "busy")
+        .await
+        .unwrap();
     drop(conn);
-    let after = jobs::claim(db, now + 60_001, now + 90_000, 100).await.unwrap();
+    let after = jobs::claim(db, now + 60_001, now + 90_000, 100)
+        .await
+        .unwrap();
     let keys: Vec<&str> = after.iter().map(|j| j.key.as_str()).collect();
-    assert_eq!(after.len(), 9, "8 whose lease ran out, and the later one now due: {keys:?}");
+    assert_eq!(
+        after.len(),
+        9,
+        "8 whose lease ran out, and the later one now due: {keys:?}"
+    );
     assert!(after.iter().all(|j| j.id != ids[0] && j.id != ids[1]));
-    assert!(after.iter().filter(|j| j.key != "later").all(|j| j.attempts == 2));
+    assert!(
+        after
+            .iter()
+            .filter(|j| j.key != "later")
+            .all(|j| j.attempts == 2)
+    );
 }
 
 async fn messages_are_written_with_their_notification_as_people_chose(s: &Services) {
@@ -91,13 +135,17 @@ async fn messages_are_written_with_their_notification_as_people_chose(s: &Servic
 
     // Rolled back with the notification: nothing written.
     let mut tx = db.begin_write().await.unwrap();
-    notifications::push(&mut tx, patient.user_id, &notice).await.unwrap();
+    notifications::push(&mut tx, patient.user_id, &notice)
+        .await
+        .unwrap();
     drop(tx);
     assert!(count("sms").await.is_empty() && count("email").await.is_empty());
 
     // Defaults: SMS and e-mail, each with its delivery job.
     let mut tx = db.begin_write().await.unwrap();
-    notifications::push(&mut tx, patient.user_id, &notice).await.unwrap();
+    notifications::push(&mut tx, patient.user_id, &notice)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(count("sms").await.len(), 1);
     assert_eq!(count("email").await.len(), 1);
@@ -125,23 +173,35 @@ async fn messages_are_written_with_their_notification_as_people_chose(s: &Servic
     };
     s.messaging.set_preferences(&patient, quiet).await.unwrap();
     let mut tx = db.begin_write().await.unwrap();
-    notifications::push(&mut tx, patient.user_id, &notice).await.unwrap();
+    notifications::push(&mut tx, patient.user_id, &notice)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let sms = count("sms").await;
     assert_eq!(sms.len(), 2);
     assert_eq!(count("email").await.len(), 1, "e-mail no longer chosen");
     let waits = sms[1].2 - Timestamp::now().as_millisecond();
-    assert!(waits > 20 * 3_600_000, "sent after the quiet hours, {waits} ms from now");
+    assert!(
+        waits > 20 * 3_600_000,
+        "sent after the quiet hours, {waits} ms from now"
+    );
 
     // STOP: kept as dropped, no job.
     let mut conn = db.pool().acquire().await.unwrap();
-    recipients::set_opt_out(&mut conn, "+33612345678", true).await.unwrap();
+    recipients::set_opt_out(&mut conn, "+33612345678", true)
+        .await
+        .unwrap();
     drop(conn);
     let mut tx = db.begin_write().await.unwrap();
-    notifications::push(&mut tx, patient.user_id, &notice).await.unwrap();
+    notifications::push(&mut tx, patient.user_id, &notice)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let sms = count("sms").await;
-    assert_eq!((sms[2].0.as_str(), sms[2].1.as_deref()), ("dropped", Some("opted_out")));
+    assert_eq!(
+        (sms[2].0.as_str(), sms[2].1.as_deref()),
+        ("dropped", Some("opted_out"))
+    );
     let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'deliver_message'")
         .fetch_one(db.pool())
         .await

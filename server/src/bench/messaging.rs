@@ -65,7 +65,9 @@ pub async fn run(target: &Target, plan: &MessagingPlan) -> anyhow::Result<()> {
         ("JOBS_POLL", "250ms".into()),
     ]);
     let settings = crate::config::Settings::from_lookup(|k| {
-        vars.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone())
+        vars.iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.clone())
     })?;
     let public = settings.messaging.public_base_url.clone();
     let state = crate::build_state(settings).await?;
@@ -109,7 +111,12 @@ async fn baseline(base: &str, plan: &MessagingPlan) -> anyhow::Result<()> {
         let (client, url, answered) = (client.clone(), url.clone(), answered.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < until {
-                if client.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                if client
+                    .get(&url)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+                {
                     answered.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -150,7 +157,10 @@ async fn webhooks(base: &str, public: &str, plan: &MessagingPlan) -> anyhow::Res
                     ("MessageSid", sid.as_str()),
                     ("From", from.as_str()),
                     ("To", CLINIC_NUMBER),
-                    ("Body", "Bonjour, je voudrais des nouvelles de mes résultats."),
+                    (
+                        "Body",
+                        "Bonjour, je voudrais des nouvelles de mes résultats.",
+                    ),
                     ("NumMedia", "0"),
                 ]
                 .iter()
@@ -184,7 +194,11 @@ async fn webhooks(base: &str, public: &str, plan: &MessagingPlan) -> anyhow::Res
         "webhooks   {ok} signed SMS in {elapsed:.1} s from {} clients: {:.0} requests/s (signature checked, each recorded and matched){}",
         plan.clients,
         ok as f64 / elapsed,
-        if failed > 0 { format!(", {failed} failed") } else { String::new() }
+        if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        }
     );
     if failed > 0 {
         bail!("{failed} webhook requests failed");

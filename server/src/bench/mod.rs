@@ -230,7 +230,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             confirmations: args.confirmations,
         };
         if plan.seconds == 0 || plan.clients == 0 || plan.messages == 0 || plan.confirmations == 0 {
-            bail!("--webhook-seconds, --webhook-clients, --outbox-messages and --confirmations must be at least 1");
+            bail!(
+                "--webhook-seconds, --webhook-clients, --outbox-messages and --confirmations must be at least 1"
+            );
         }
         let outcome = messaging::run(&target, &plan).await;
         target.clean_up(args.keep);

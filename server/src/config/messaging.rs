@@ -8,7 +8,9 @@ use domain::services::messaging::providers::{SmtpConfig, TwilioConfig};
 use jiff::SignedDuration;
 
 /// Reads the messaging settings with `var` (empty values already left out).
-pub fn read(var: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<(MessagingConfig, WorkerSettings)> {
+pub fn read(
+    var: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<(MessagingConfig, WorkerSettings)> {
     let number = |key: &str| -> anyhow::Result<Option<String>> {
         var(key)
             .map(|raw| {

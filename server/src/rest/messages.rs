@@ -35,7 +35,9 @@ pub async fn preferences(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
 ) -> Result<Json<Preferences>, ApiError> {
-    Ok(Json(state.services.messaging.preferences(&principal).await?))
+    Ok(Json(
+        state.services.messaging.preferences(&principal).await?,
+    ))
 }
 
 /// Sets the caller's channels and quiet hours (`HH:MM` in their time zone;

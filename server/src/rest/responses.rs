@@ -67,7 +67,11 @@ fn complete(operation: &mut Operation) {
             "413",
             "The body is larger than the server accepts",
         );
-        add(operation, "415", "The body is not of the declared content type");
+        add(
+            operation,
+            "415",
+            "The body is not of the declared content type",
+        );
     }
 }
 

@@ -3,11 +3,11 @@
 //! answered in TwiML (`<Response>`, with a `<Message>` when there is
 //! something to say back).
 
+use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use domain::messaging::WebhookKind;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -30,7 +30,10 @@ pub fn router() -> Router<AppState> {
 #[allow(dead_code)]
 pub struct TwilioMessage {
     /// Twilio's message id.
-    #[schema(example = "SM0123456789abcdef0123456789abcdef", pattern = "^[A-Za-z0-9]{1,64}$")]
+    #[schema(
+        example = "SM0123456789abcdef0123456789abcdef",
+        pattern = "^[A-Za-z0-9]{1,64}$"
+    )]
     #[serde(rename = "MessageSid")]
     message_sid: String,
     /// The sender: `+33612345678`, or `whatsapp:+33612345678`.
@@ -56,7 +59,10 @@ pub struct TwilioMessage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct TwilioStatus {
-    #[schema(example = "SM0123456789abcdef0123456789abcdef", pattern = "^[A-Za-z0-9]{1,64}$")]
+    #[schema(
+        example = "SM0123456789abcdef0123456789abcdef",
+        pattern = "^[A-Za-z0-9]{1,64}$"
+    )]
     #[serde(rename = "MessageSid")]
     message_sid: String,
     /// `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`.
@@ -177,6 +183,9 @@ pub async fn status(
 mod tests {
     #[test]
     fn twiml_text_is_escaped() {
-        assert_eq!(super::escape("a < b & \"c\""), "a &lt; b &amp; &quot;c&quot;");
+        assert_eq!(
+            super::escape("a < b & \"c\""),
+            "a &lt; b &amp; &quot;c&quot;"
+        );
     }
 }

@@ -33,7 +33,12 @@ async fn with_mobile(app: &TestApp, patient: &Actor, mobile: &str) {
 
 /// The patient books the first free slot at least `after` from now and the
 /// doctor accepts; the appointment's id and start.
-async fn confirmed(app: &TestApp, doctor: &Actor, patient: &Actor, after: SignedDuration) -> (i64, Timestamp) {
+async fn confirmed(
+    app: &TestApp,
+    doctor: &Actor,
+    patient: &Actor,
+    after: SignedDuration,
+) -> (i64, Timestamp) {
     let floor = Timestamp::now() + after;
     let start = free_starts(app, doctor, patient)
         .await
@@ -41,13 +46,23 @@ async fn confirmed(app: &TestApp, doctor: &Actor, patient: &Actor, after: Signed
         .find(|s| s.parse::<Timestamp>().unwrap() > floor)
         .expect("a free slot");
     let id = book(app, patient, doctor, &start, "").await;
-    let accepted = post(app, doctor, &format!("/api/v1/appointments/{id}/accept/"), json!({})).await;
+    let accepted = post(
+        app,
+        doctor,
+        &format!("/api/v1/appointments/{id}/accept/"),
+        json!({}),
+    )
+    .await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     (id, start.parse().unwrap())
 }
 
 /// (status, reason, attempts, kind) of the messages to `user` on `channel`.
-async fn messages(app: &TestApp, user: i64, channel: &str) -> Vec<(String, Option<String>, i64, String)> {
+async fn messages(
+    app: &TestApp,
+    user: i64,
+    channel: &str,
+) -> Vec<(String, Option<String>, i64, String)> {
     sqlx::query_as(
         "SELECT status, status_reason, attempts, kind FROM outbound_messages \
          WHERE user_id = $1 AND channel = $2 ORDER BY id",
@@ -59,7 +74,12 @@ async fn messages(app: &TestApp, user: i64, channel: &str) -> Vec<(String, Optio
     .unwrap()
 }
 
-async fn settled(app: &TestApp, user: i64, channel: &str, n: usize) -> Vec<(String, Option<String>, i64, String)> {
+async fn settled(
+    app: &TestApp,
+    user: i64,
+    channel: &str,
+    n: usize,
+) -> Vec<(String, Option<String>, i64, String)> {
     for _ in 0..200 {
         let list = messages(app, user, channel).await;
         if list.len() >= n && list.iter().all(|m| m.0 != "queued") {
@@ -67,7 +87,10 @@ async fn settled(app: &TestApp, user: i64, channel: &str, n: usize) -> Vec<(Stri
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("messages not settled: {:?}", messages(app, user, channel).await);
+    panic!(
+        "messages not settled: {:?}",
+        messages(app, user, channel).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,9 +107,21 @@ async fn a_provider_failing_twice_then_succeeding_delivers_once() {
 
     let delivered = common::twilio::delivered(&twilio, 1).await;
     assert_eq!(delivered[0].to, "+33655443322");
-    assert!(delivered[0].body.contains("confirmé"), "{}", delivered[0].body);
+    assert!(
+        delivered[0].body.contains("confirmé"),
+        "{}",
+        delivered[0].body
+    );
     let sms = settled(&app, patient.id, "sms", 1).await;
-    assert_eq!(sms, vec![("sent".to_owned(), None, 3, "appointment_confirmed".to_owned())]);
+    assert_eq!(
+        sms,
+        vec![(
+            "sent".to_owned(),
+            None,
+            3,
+            "appointment_confirmed".to_owned()
+        )]
+    );
     assert_eq!(twilio.requests().len(), 3, "two failures, one success");
     assert!(twilio.requests().iter().all(|r| r.key == delivered[0].key));
     // E-mail is not set up here: kept as dropped, never retried.
@@ -95,14 +130,23 @@ async fn a_provider_failing_twice_then_succeeding_delivers_once() {
     assert_eq!(mail[0].1.as_deref(), Some("not_set_up"));
 
     // The patient sees what was sent; another patient sees none of it.
-    let (status, mine) = common::parts(app.get_auth("/api/v1/messages/mine/", &patient.token).await).await;
+    let (status, mine) =
+        common::parts(app.get_auth("/api/v1/messages/mine/", &patient.token).await).await;
     assert_eq!(status, 200);
     assert_eq!(mine.as_array().unwrap().len(), 2, "{mine}");
-    assert!(!mine.to_string().contains("655443322"), "numbers are masked: {mine}");
+    assert!(
+        !mine.to_string().contains("655443322"),
+        "numbers are masked: {mine}"
+    );
     let other = actor(&app, Role::Patient, "rory").await;
-    let (_, theirs) = common::parts(app.get_auth("/api/v1/messages/mine/", &other.token).await).await;
+    let (_, theirs) =
+        common::parts(app.get_auth("/api/v1/messages/mine/", &other.token).await).await;
     assert_eq!(theirs, json!([]));
-    let (status, _) = common::parts(app.get_auth("/api/v1/messages/outbound/", &other.token).await).await;
+    let (status, _) = common::parts(
+        app.get_auth("/api/v1/messages/outbound/", &other.token)
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
     worker.abort();
 }
@@ -113,7 +157,10 @@ async fn e_mail_goes_through_a_real_smtp_server_and_stop_is_respected() {
     let smtp = Smtp::start().await;
     let app = platform(
         &twilio,
-        &[("SMTP_URL", &smtp.url), ("MAIL_FROM", "MedPlat <noreply@clinic.example>")],
+        &[
+            ("SMTP_URL", &smtp.url),
+            ("MAIL_FROM", "MedPlat <noreply@clinic.example>"),
+        ],
     )
     .await;
     let worker = server::spawn_worker(app.state.services.clone(), &app.state.settings);
@@ -135,7 +182,11 @@ async fn e_mail_goes_through_a_real_smtp_server_and_stop_is_respected() {
         .post(app.url("/api/v1/webhooks/twilio/sms/"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-twilio-signature", twilio_signature(TOKEN, url, &params))
-        .body(form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish())
+        .body(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish(),
+        )
         .send()
         .await
         .unwrap();
@@ -151,7 +202,10 @@ async fn e_mail_goes_through_a_real_smtp_server_and_stop_is_respected() {
     let email = settled(&app, patient.id, "email", 1).await;
     assert_eq!(email[0].0, "sent");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(twilio.requests().is_empty(), "nothing sent to a number that said STOP");
+    assert!(
+        twilio.requests().is_empty(),
+        "nothing sent to a number that said STOP"
+    );
     assert_eq!(smtp.mails().len(), 1);
     worker.abort();
 }
@@ -168,13 +222,23 @@ async fn a_moved_appointment_drops_its_old_reminder_and_sends_the_new_one_once()
 
     // A reminder for the first start, due in a few seconds.
     let soon = |start: Timestamp| WorkerSettings {
-        reminders: vec![SignedDuration::from_secs((start - Timestamp::now()).get_seconds() - 3)],
+        reminders: vec![SignedDuration::from_secs(
+            (start - Timestamp::now()).get_seconds() - 3,
+        )],
         retry_base: Duration::from_millis(200),
         ..WorkerSettings::default()
     };
     let old = Worker::new(app.state.services.clone(), soon(first));
-    assert_eq!(old.write_reminders(Timestamp::now()).await.unwrap(), 2, "by SMS and e-mail");
-    assert_eq!(old.write_reminders(Timestamp::now()).await.unwrap(), 0, "written once");
+    assert_eq!(
+        old.write_reminders(Timestamp::now()).await.unwrap(),
+        2,
+        "by SMS and e-mail"
+    );
+    assert_eq!(
+        old.write_reminders(Timestamp::now()).await.unwrap(),
+        0,
+        "written once"
+    );
 
     // Moved to a later slot and accepted again.
     let later = free_starts(&app, &doctor, &patient)
@@ -182,9 +246,21 @@ async fn a_moved_appointment_drops_its_old_reminder_and_sends_the_new_one_once()
         .into_iter()
         .find(|s| s.parse::<Timestamp>().unwrap() > first + SignedDuration::from_hours(2))
         .unwrap();
-    let moved = post(&app, &patient, &format!("/api/v1/appointments/{id}/reschedule/"), json!({"start": later})).await;
+    let moved = post(
+        &app,
+        &patient,
+        &format!("/api/v1/appointments/{id}/reschedule/"),
+        json!({"start": later}),
+    )
+    .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
-    let accepted = post(&app, &doctor, &format!("/api/v1/appointments/{id}/accept/"), json!({})).await;
+    let accepted = post(
+        &app,
+        &doctor,
+        &format!("/api/v1/appointments/{id}/accept/"),
+        json!({}),
+    )
+    .await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     let new = Worker::new(app.state.services.clone(), soon(later.parse().unwrap()));
     assert_eq!(new.write_reminders(Timestamp::now()).await.unwrap(), 2);
@@ -204,16 +280,25 @@ async fn a_moved_appointment_drops_its_old_reminder_and_sends_the_new_one_once()
     .unwrap();
     assert_eq!(
         reminders,
-        vec![("dropped".to_owned(), Some("moved".to_owned())), ("sent".to_owned(), None)]
+        vec![
+            ("dropped".to_owned(), Some("moved".to_owned())),
+            ("sent".to_owned(), None)
+        ]
     );
-    let sent: Vec<_> = twilio.delivered().into_iter().filter(|m| m.body.contains("Rappel")).collect();
+    let sent: Vec<_> = twilio
+        .delivered()
+        .into_iter()
+        .filter(|m| m.body.contains("Rappel"))
+        .collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
     let local = later
         .parse::<Timestamp>()
         .unwrap()
         .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap());
     assert!(
-        sent[0].body.contains(&format!("{:02}:{:02}", local.hour(), local.minute())),
+        sent[0]
+            .body
+            .contains(&format!("{:02}:{:02}", local.hour(), local.minute())),
         "the new time, in the patient's zone: {}",
         sent[0].body
     );
@@ -231,7 +316,11 @@ async fn two_instances_on_one_postgresql_send_each_reminder_once() {
     open_every_day(&first, &doctor).await;
     let mut starts = Vec::new();
     for _ in 0..5 {
-        starts.push(confirmed(&first, &doctor, &patient, SignedDuration::from_hours(1)).await.1);
+        starts.push(
+            confirmed(&first, &doctor, &patient, SignedDuration::from_hours(1))
+                .await
+                .1,
+        );
     }
     // One reminder of each appointment due in a few seconds.
     let now = Timestamp::now();
@@ -249,10 +338,17 @@ async fn two_instances_on_one_postgresql_send_each_reminder_once() {
     common::twilio::delivered(&twilio, 10).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let delivered = twilio.delivered();
-    let reminders = delivered.iter().filter(|m| m.body.contains("Rappel")).count();
+    let reminders = delivered
+        .iter()
+        .filter(|m| m.body.contains("Rappel"))
+        .count();
     assert_eq!(reminders, 5, "{delivered:?}");
     assert_eq!(delivered.len(), 10);
-    assert_eq!(twilio.requests().len(), 10, "no message was even sent twice");
+    assert_eq!(
+        twilio.requests().len(),
+        10,
+        "no message was even sent twice"
+    );
     a.abort();
     b.abort();
     drop((first, second));
@@ -371,8 +467,15 @@ async fn a_sigkill_between_sending_and_recording_still_delivers_once() {
     server.kill().unwrap();
     server.wait().unwrap();
     let requests = twilio.requests();
-    assert_eq!(requests.len(), 2, "sent again after the crash: {requests:?}");
-    assert_eq!(requests[0].key, requests[1].key, "with the same idempotency key");
+    assert_eq!(
+        requests.len(),
+        2,
+        "sent again after the crash: {requests:?}"
+    );
+    assert_eq!(
+        requests[0].key, requests[1].key,
+        "with the same idempotency key"
+    );
     assert_eq!(twilio.delivered().len(), 1, "delivered once");
     let db = domain::store::Db::connect(
         &format!("sqlite://{}", data_dir.join("medplat.db").display()),
@@ -380,12 +483,11 @@ async fn a_sigkill_between_sending_and_recording_still_delivers_once() {
     )
     .await
     .unwrap();
-    let (status, attempts): (String, i64) = sqlx::query_as(
-        "SELECT status, attempts FROM outbound_messages WHERE channel = 'sms'",
-    )
-    .fetch_one(db.pool())
-    .await
-    .unwrap();
+    let (status, attempts): (String, i64) =
+        sqlx::query_as("SELECT status, attempts FROM outbound_messages WHERE channel = 'sms'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
     assert_eq!((status.as_str(), attempts), ("sent", 2));
     db.close().await;
     let _ = std::fs::remove_dir_all(&data_dir);

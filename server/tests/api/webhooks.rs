@@ -105,11 +105,18 @@ async fn signatures_are_checked_as_twilio_computes_them() {
         &app,
         WHATSAPP_PATH,
         &params,
-        Some((TOKEN, "https://old-clinic.example/api/v1/webhooks/twilio/whatsapp/")),
+        Some((
+            TOKEN,
+            "https://old-clinic.example/api/v1/webhooks/twilio/whatsapp/",
+        )),
     )
     .await;
     let missing = deliver(&app, WHATSAPP_PATH, &params, None).await;
-    for (what, (status, body)) in [("forged", forged), ("stale URL", stale), ("missing", missing)] {
+    for (what, (status, body)) in [
+        ("forged", forged),
+        ("stale URL", stale),
+        ("missing", missing),
+    ] {
         assert_eq!(status, 403, "{what}: {body}");
         let error: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(error["code"], "permission_denied", "{what}");
@@ -122,17 +129,28 @@ async fn signatures_are_checked_as_twilio_computes_them() {
         .post(app.url(WHATSAPP_PATH))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-twilio-signature", twilio_signature(TOKEN, &url, &params))
-        .body(form_urlencoded::Serializer::new(String::new()).extend_pairs(tampered).finish());
+        .body(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(tampered)
+                .finish(),
+        );
     assert_eq!(request.send().await.unwrap().status(), 403);
 
     let logged = events(&app).await;
     let refused: Vec<_> = logged.iter().filter(|e| e.0 == "refused").collect();
     assert_eq!(refused.len(), 4, "{logged:?}");
     assert_eq!(
-        refused.iter().filter(|e| e.1.as_deref() == Some("bad_signature")).count(),
+        refused
+            .iter()
+            .filter(|e| e.1.as_deref() == Some("bad_signature"))
+            .count(),
         3
     );
-    assert!(refused.iter().any(|e| e.1.as_deref() == Some("missing_signature")));
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.1.as_deref() == Some("missing_signature"))
+    );
     // The accepted one is logged once; the refused ones keep nothing of the message.
     assert_eq!(logged.iter().filter(|e| e.0 != "refused").count(), 1);
     assert!(refused.iter().all(|e| e.2.is_none()));
@@ -152,7 +170,11 @@ async fn signatures_are_checked_as_twilio_computes_them() {
 async fn the_check_is_off_only_when_said_and_unset_tokens_refuse() {
     // No token set: every request is refused (nothing is accepted unsigned by default).
     let app = spawn_with(&[]).await;
-    let params = [("MessageSid", "SM2"), ("From", "+33612345678"), ("To", "+33757000000")];
+    let params = [
+        ("MessageSid", "SM2"),
+        ("From", "+33612345678"),
+        ("To", "+33757000000"),
+    ];
     assert_eq!(deliver(&app, SMS_PATH, &params, None).await.0, 403);
     let app = spawn_with(&[("TWILIO_SIGNATURE_CHECK", "off")]).await;
     assert_eq!(deliver(&app, SMS_PATH, &params, None).await.0, 200);
@@ -194,12 +216,24 @@ async fn senders_are_matched_by_number_in_any_form_and_a_retry_is_processed_once
     assert_eq!(created.status, 201, "{}", created.text);
     let record = created.body["id"].as_i64().unwrap();
 
-    for (i, from) in ["+33612345678", "0612345678", "+33 6 12 34 56 78", "0033612345678"]
-        .iter()
-        .enumerate()
+    for (i, from) in [
+        "+33612345678",
+        "0612345678",
+        "+33 6 12 34 56 78",
+        "0033612345678",
+    ]
+    .iter()
+    .enumerate()
     {
         let sid = format!("SM0000000000000000000000000000010{i}");
-        let (status, body) = sms(&app, &sid, from, CLINIC_NUMBER, "Mes résultats sont arrivés ?").await;
+        let (status, body) = sms(
+            &app,
+            &sid,
+            from,
+            CLINIC_NUMBER,
+            "Mes résultats sont arrivés ?",
+        )
+        .await;
         assert_eq!(status, 200, "{from}: {body}");
     }
     // Twilio retries the first one: nothing more happens.
@@ -213,8 +247,22 @@ async fn senders_are_matched_by_number_in_any_form_and_a_retry_is_processed_once
     .await;
     assert_eq!(status, 200);
     // Same last nine digits, another country: another person. And a Congolese number.
-    sms(&app, "SM00000000000000000000000000000200", "+243612345678", CLINIC_NUMBER, "Allo").await;
-    sms(&app, "SM00000000000000000000000000000201", "+243812345678", CLINIC_NUMBER, "Mbote").await;
+    sms(
+        &app,
+        "SM00000000000000000000000000000200",
+        "+243612345678",
+        CLINIC_NUMBER,
+        "Allo",
+    )
+    .await;
+    sms(
+        &app,
+        "SM00000000000000000000000000000201",
+        "+243812345678",
+        CLINIC_NUMBER,
+        "Mbote",
+    )
+    .await;
 
     let logged = events(&app).await;
     assert_eq!(logged.len(), 6, "one event per MessageSid: {logged:?}");
@@ -224,13 +272,20 @@ async fn senders_are_matched_by_number_in_any_form_and_a_retry_is_processed_once
     }
     assert_eq!(logged[4].0, "ignored");
     assert_eq!(logged[4].1.as_deref(), Some("unknown_sender"));
-    assert_eq!(logged[5].3, Some(mbuyi.id), "the Congolese number is Mbuyi's");
+    assert_eq!(
+        logged[5].3,
+        Some(mbuyi.id),
+        "the Congolese number is Mbuyi's"
+    );
     assert_eq!(logged[5].1.as_deref(), Some("no_open_record"));
 
     // The four messages are in Claire's record, marked SMS; the doctor was told.
     let (status, thread) = parts(
-        app.get_auth(&format!("/api/v1/consultations/{record}/messages/"), &doctor.token)
-            .await,
+        app.get_auth(
+            &format!("/api/v1/consultations/{record}/messages/"),
+            &doctor.token,
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 200, "{thread}");
@@ -258,12 +313,29 @@ async fn senders_are_matched_by_number_in_any_form_and_a_retry_is_processed_once
     assert!(body.contains("15") && body.contains("112"), "{body}");
 
     // The log: the staff see it (a doctor: their patients'), a patient does not.
-    let (status, log) = parts(app.get_auth("/api/v1/webhooks/events/", &doctor.token).await).await;
+    let (status, log) = parts(
+        app.get_auth("/api/v1/webhooks/events/", &doctor.token)
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(log.as_array().unwrap().iter().all(|e| e["related_user"] == claire.id), "{log}");
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["related_user"] == claire.id),
+        "{log}"
+    );
     assert_eq!(log.as_array().unwrap().len(), 4);
-    assert!(!log.to_string().contains("résultats"), "the log carries no message text");
-    let (status, _) = parts(app.get_auth("/api/v1/webhooks/events/", &claire.token).await).await;
+    assert!(
+        !log.to_string().contains("résultats"),
+        "the log carries no message text"
+    );
+    let (status, _) = parts(
+        app.get_auth("/api/v1/webhooks/events/", &claire.token)
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
 }
 
@@ -286,7 +358,10 @@ async fn a_patient_books_by_sms_through_the_assistant_with_a_confirmation_turn()
     )
     .await;
     assert_eq!(status, 200);
-    assert!(reply.contains("<Message>") && reply.contains("1. "), "{reply}");
+    assert!(
+        reply.contains("<Message>") && reply.contains("1. "),
+        "{reply}"
+    );
     let booked = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM appointments WHERE patient_id = $1")
             .bind(patient.id)
@@ -295,10 +370,27 @@ async fn a_patient_books_by_sms_through_the_assistant_with_a_confirmation_turn()
             .unwrap()
     };
     // The pick is remembered between messages (another request, any instance).
-    let (_, reply) = sms(&app, "SM00000000000000000000000000000402", from, ASSISTANT_NUMBER, "2").await;
-    assert!(reply.to_lowercase().contains("oui"), "asks for a yes: {reply}");
+    let (_, reply) = sms(
+        &app,
+        "SM00000000000000000000000000000402",
+        from,
+        ASSISTANT_NUMBER,
+        "2",
+    )
+    .await;
+    assert!(
+        reply.to_lowercase().contains("oui"),
+        "asks for a yes: {reply}"
+    );
     assert_eq!(booked().await, 0, "nothing booked before the yes");
-    let (_, reply) = sms(&app, "SM00000000000000000000000000000403", from, ASSISTANT_NUMBER, "oui").await;
+    let (_, reply) = sms(
+        &app,
+        "SM00000000000000000000000000000403",
+        from,
+        ASSISTANT_NUMBER,
+        "oui",
+    )
+    .await;
     assert_eq!(booked().await, 1, "booked after the yes: {reply}");
 
     // Emergencies come first, even with something pending.
@@ -313,7 +405,14 @@ async fn a_patient_books_by_sms_through_the_assistant_with_a_confirmation_turn()
     assert!(reply.contains("15") && reply.contains("112"), "{reply}");
 
     // STOP opts the number out; START back in.
-    let (_, reply) = sms(&app, "SM00000000000000000000000000000405", from, ASSISTANT_NUMBER, "STOP").await;
+    let (_, reply) = sms(
+        &app,
+        "SM00000000000000000000000000000405",
+        from,
+        ASSISTANT_NUMBER,
+        "STOP",
+    )
+    .await;
     assert!(reply.contains("START"), "{reply}");
     let out: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_opt_outs WHERE phone = $1")
         .bind(from)
@@ -321,7 +420,14 @@ async fn a_patient_books_by_sms_through_the_assistant_with_a_confirmation_turn()
         .await
         .unwrap();
     assert_eq!(out, 1);
-    sms(&app, "SM00000000000000000000000000000406", from, ASSISTANT_NUMBER, "Start").await;
+    sms(
+        &app,
+        "SM00000000000000000000000000000406",
+        from,
+        ASSISTANT_NUMBER,
+        "Start",
+    )
+    .await;
     let out: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_opt_outs WHERE phone = $1")
         .bind(from)
         .fetch_one(app.state.services.db().pool())

@@ -145,7 +145,9 @@ pub struct Ask<'a> {
 impl Llm {
     /// A client for `config`.
     pub fn new(config: LlmConfig) -> Result<Self, reqwest::Error> {
-        let http = crate::http::client_builder().timeout(config.timeout).build()?;
+        let http = crate::http::client_builder()
+            .timeout(config.timeout)
+            .build()?;
         Ok(Self { config, http })
     }
 

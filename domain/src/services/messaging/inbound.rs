@@ -130,7 +130,10 @@ impl MessagingService {
             id
         };
         let Some(id) = id else {
-            tracing::info!(kind = kind.as_str(), "webhook retry ignored: already recorded");
+            tracing::info!(
+                kind = kind.as_str(),
+                "webhook retry ignored: already recorded"
+            );
             return Ok(None);
         };
         let stored = Stored {
@@ -290,7 +293,10 @@ impl MessagingService {
     async fn process(&self, event: &Stored) -> DomainResult<Processed> {
         let body = event.content.trim();
         let Some(from) = event.sender.as_deref().filter(|s| s.starts_with('+')) else {
-            return Ok(Processed::new(WebhookStatus::Ignored, Some("invalid_sender")));
+            return Ok(Processed::new(
+                WebhookStatus::Ignored,
+                Some("invalid_sender"),
+            ));
         };
         let accounts = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
@@ -383,7 +389,12 @@ impl MessagingService {
     }
 
     /// The message joins the thread of the patient's most recent open record.
-    async fn to_thread(&self, patient: &Principal, kind: WebhookKind, body: &str) -> DomainResult<Processed> {
+    async fn to_thread(
+        &self,
+        patient: &Principal,
+        kind: WebhookKind,
+        body: &str,
+    ) -> DomainResult<Processed> {
         let record = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
             webhooks::open_record(&mut conn, patient.user_id).await?

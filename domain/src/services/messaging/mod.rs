@@ -60,7 +60,10 @@ impl std::fmt::Debug for MessagingConfig {
         f.debug_struct("MessagingConfig")
             .field("twilio", &self.twilio)
             .field("smtp", &self.smtp)
-            .field("signature_token", &self.signature_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "signature_token",
+                &self.signature_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("check_signatures", &self.check_signatures)
             .field("public_base_url", &self.public_base_url)
             .field("assistant_number", &self.assistant_number)
@@ -150,7 +153,11 @@ impl MessagingService {
     }
 
     /// Saves the actor's channels and quiet hours.
-    pub async fn set_preferences(&self, actor: &Principal, p: Preferences) -> DomainResult<Preferences> {
+    pub async fn set_preferences(
+        &self,
+        actor: &Principal,
+        p: Preferences,
+    ) -> DomainResult<Preferences> {
         let p = p.checked()?;
         let mut tx = self.db.begin_write().await?;
         recipients::save_preferences(&mut tx, actor.user_id, &p).await?;

@@ -58,7 +58,12 @@ impl MessagingService {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn try_deliver(&self, id: i64, attempt: i64, last: bool) -> crate::error::DomainResult<Outcome> {
+    async fn try_deliver(
+        &self,
+        id: i64,
+        attempt: i64,
+        last: bool,
+    ) -> crate::error::DomainResult<Outcome> {
         let now = Timestamp::now();
         let (delivery, recipient, state) = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
@@ -71,13 +76,21 @@ impl MessagingService {
                 None => None,
             };
             let opted_out = match (&d.address, d.channel) {
-                (Some(a), Channel::Sms | Channel::Whatsapp) => recipients::opted_out(&mut conn, a).await?,
+                (Some(a), Channel::Sms | Channel::Whatsapp) => {
+                    recipients::opted_out(&mut conn, a).await?
+                }
                 _ => false,
             };
             if opted_out {
                 drop(conn);
-                self.settle(id, OutboundStatus::Dropped, Some("opted_out"), None, attempt - 1)
-                    .await?;
+                self.settle(
+                    id,
+                    OutboundStatus::Dropped,
+                    Some("opted_out"),
+                    None,
+                    attempt - 1,
+                )
+                .await?;
                 return Ok(Outcome::Done);
             }
             (d, recipient, state)
@@ -106,25 +119,46 @@ impl MessagingService {
             Ok(worded) => worded,
             Err(err) => {
                 tracing::warn!(message = id, error = %err, "a message could not be worded");
-                self.settle(id, OutboundStatus::Failed, Some("unreadable"), None, attempt)
-                    .await?;
+                self.settle(
+                    id,
+                    OutboundStatus::Failed,
+                    Some("unreadable"),
+                    None,
+                    attempt,
+                )
+                .await?;
                 return Ok(Outcome::GiveUp("unreadable".into()));
             }
         };
         let sent = self
             .providers
-            .send(delivery.channel, address, &worded, &delivery.idempotency_key)
+            .send(
+                delivery.channel,
+                address,
+                &worded,
+                &delivery.idempotency_key,
+            )
             .await;
         match sent {
             Ok(provider_id) => {
                 self.settle(id, OutboundStatus::Sent, None, Some(&provider_id), attempt)
                     .await?;
-                tracing::info!(message = id, channel = delivery.channel.as_str(), "message sent");
+                tracing::info!(
+                    message = id,
+                    channel = delivery.channel.as_str(),
+                    "message sent"
+                );
                 Ok(Outcome::Done)
             }
             Err(SendError::NotSetUp) => {
-                self.settle(id, OutboundStatus::Dropped, Some("not_set_up"), None, attempt - 1)
-                    .await?;
+                self.settle(
+                    id,
+                    OutboundStatus::Dropped,
+                    Some("not_set_up"),
+                    None,
+                    attempt - 1,
+                )
+                .await?;
                 Ok(Outcome::Done)
             }
             Err(SendError::Permanent(why)) => {

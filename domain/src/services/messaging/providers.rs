@@ -108,10 +108,7 @@ impl Providers {
                     .map_err(|e| format!("SMTP_URL: {e}"))?
                     .timeout(Some(Duration::from_secs(15)))
                     .build();
-                let from: Mailbox = smtp
-                    .from
-                    .parse()
-                    .map_err(|e| format!("MAIL_FROM: {e}"))?;
+                let from: Mailbox = smtp.from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
                 Some((transport, from))
             }
             None => None,
@@ -188,7 +185,8 @@ impl Providers {
             .map(|e| {
                 format!(
                     "twilio {}: {}",
-                    e.code.map_or_else(|| status.as_u16().to_string(), |c| c.to_string()),
+                    e.code
+                        .map_or_else(|| status.as_u16().to_string(), |c| c.to_string()),
                     e.message.unwrap_or_default()
                 )
             })

@@ -26,7 +26,8 @@ pub fn python() -> PathBuf {
     if let Ok(path) = std::env::var("MEDPLAT_TEST_PYTHON") {
         return PathBuf::from(path);
     }
-    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/messaging-venv/bin/python");
+    let local =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/messaging-venv/bin/python");
     assert!(
         local.exists(),
         "the messaging tests need Python with twilio and aiosmtpd: run scripts/messaging-venv.sh (scripts/test.sh does)"
@@ -53,7 +54,11 @@ pub fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> Stri
         ])
         .output()
         .expect("running Python");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
@@ -89,7 +94,10 @@ impl Smtp {
             .spawn()
             .expect("starting aiosmtpd");
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
