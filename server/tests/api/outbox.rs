@@ -11,7 +11,7 @@ use crate::common;
 
 use common::medical::{Actor, a_profile, actor, book, free_starts, open_every_day, post, put};
 use common::twilio::{CLINIC_NUMBER, Smtp, TOKEN, Twilio, twilio_signature};
-use common::{TestApp, spawn_with};
+use common::{TestApp, spawn_with, wait_ready};
 use domain::accounts::Role;
 use domain::services::jobs::{Worker, WorkerSettings};
 use jiff::{SignedDuration, Timestamp};
@@ -355,14 +355,6 @@ async fn two_instances_on_one_postgresql_send_each_reminder_once() {
     common::drop_postgres(&url).await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn start(data_dir: &std::path::Path, port: u16, twilio: &Twilio) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_medplat"));
     command
@@ -379,32 +371,16 @@ fn start(data_dir: &std::path::Path, port: u16, twilio: &Twilio) -> Child {
     command.spawn().unwrap()
 }
 
-async fn wait_ready(base: &str) {
-    let client = domain::http::client();
-    for _ in 0..300 {
-        if client
-            .get(format!("{base}/health"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not start");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sigkill_between_sending_and_recording_still_delivers_once() {
     let twilio = Twilio::start().await.unwrap();
     let data_dir = std::env::temp_dir().join(format!("medplat-outbox-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
-    let port = free_port();
+    let port = common::free_port();
     let base = format!("http://127.0.0.1:{port}");
     // A first start creates the database.
     let mut server = start(&data_dir, port, &twilio);
-    wait_ready(&base).await;
+    wait_ready(&domain::http::client(), &base).await;
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -456,7 +432,7 @@ async fn a_sigkill_between_sending_and_recording_still_delivers_once() {
     // Started again: the lease runs out, the message goes again with its key,
     // and the provider does not deliver it twice.
     let mut server = start(&data_dir, port, &twilio);
-    wait_ready(&base).await;
+    wait_ready(&domain::http::client(), &base).await;
     for _ in 0..100 {
         if twilio.requests().len() >= 2 {
             break;

@@ -197,3 +197,28 @@ pub async fn drop_postgres(url: &str) {
     .await;
     db.close().await;
 }
+
+/// A port nobody listens on now (for a server started as a process).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until the server at `base` answers `/health` (at most 30 s).
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not start");
+}
