@@ -6,6 +6,7 @@
 //! accents, negations ("pas de douleur à la poitrine") and third persons
 //! ("ma mère", "my wife": the rules never ask who has the sign).
 
+mod index;
 mod words;
 
 use std::sync::LazyLock;
@@ -13,7 +14,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use crate::error::{DomainError, DomainResult};
-use words::{clauses, gestation_at, has_stem, infant_at, many_at, same_word};
+use index::{Hits, Vocabulary};
+use words::{clauses, gestation_at, infant_at, many_at};
 
 const DATA: &str = include_str!("../../data/red_flags.toml");
 
@@ -50,8 +52,10 @@ struct RawCategory {
 /// One word of a rule.
 #[derive(Debug, Clone, PartialEq)]
 enum Word {
-    Exact(String),
-    Stem(String),
+    /// A word of the vocabulary, give or take a typo.
+    Exact(usize),
+    /// A stem of the vocabulary: a written word starting with it.
+    Stem(usize),
     /// A baby under three months (see `words::infant_at`).
     Infant,
     /// A large amount (see `words::many_at`).
@@ -80,6 +84,7 @@ pub struct Category {
 /// The detector, read from its data.
 #[derive(Debug, Clone)]
 pub struct Detector {
+    vocabulary: Vocabulary,
     negations: Vec<String>,
     fillers: Vec<String>,
     resolved: Vec<Vec<String>>,
@@ -96,31 +101,40 @@ fn words_of(list: &str) -> Vec<String> {
         .collect()
 }
 
-fn phrase(text: &str) -> DomainResult<Phrase> {
-    let phrase: Phrase = text
-        .split_whitespace()
-        .map(|w| match w {
-            "@infant" => Word::Infant,
-            "@many" => Word::Many,
-            "@gestation" => Word::Gestation,
-            _ => match w.strip_suffix('*') {
-                Some(stem) => Word::Stem(stem.to_owned()),
-                None => Word::Exact(w.to_owned()),
-            },
-        })
-        .collect();
-    let bad = phrase.iter().any(|w| match w {
-        Word::Exact(s) | Word::Stem(s) => {
-            s.is_empty()
-                || s.chars()
-                    .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
-        }
-        Word::Infant | Word::Many | Word::Gestation => false,
-    });
-    if phrase.is_empty() || bad {
-        return Err(DomainError::internal(format!(
+fn phrase(text: &str, vocabulary: &mut Vocabulary) -> DomainResult<Phrase> {
+    let refused = || {
+        DomainError::internal(format!(
             "red flags: \"{text}\" is not lower-case words without accents"
-        )));
+        ))
+    };
+    let phrase = text
+        .split_whitespace()
+        .map(|w| {
+            Ok(match w {
+                "@infant" => Word::Infant,
+                "@many" => Word::Many,
+                "@gestation" => Word::Gestation,
+                _ => {
+                    let (word, stem) = w.strip_suffix('*').map_or((w, false), |s| (s, true));
+                    if word.is_empty()
+                        || word
+                            .chars()
+                            .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+                    {
+                        return Err(refused());
+                    }
+                    let id = vocabulary.intern(word, stem);
+                    if stem {
+                        Word::Stem(id)
+                    } else {
+                        Word::Exact(id)
+                    }
+                }
+            })
+        })
+        .collect::<DomainResult<Phrase>>()?;
+    if phrase.is_empty() {
+        return Err(refused());
     }
     Ok(phrase)
 }
@@ -137,13 +151,19 @@ impl Detector {
     /// A detector from a text in the shape of `red_flags.toml`.
     pub fn from_toml(raw: &str) -> DomainResult<Self> {
         let file: File = toml::from_str(raw).map_err(DomainError::internal)?;
+        let mut vocabulary = Vocabulary::default();
         let mut categories = Vec::new();
         for raw in file.category {
             let mut rules = Vec::new();
             for rule in &raw.rules {
                 let groups = rule
                     .iter()
-                    .map(|group| words_of(group).iter().map(|p| phrase(p)).collect())
+                    .map(|group| {
+                        words_of(group)
+                            .iter()
+                            .map(|p| phrase(p, &mut vocabulary))
+                            .collect()
+                    })
                     .collect::<DomainResult<Vec<Vec<Phrase>>>>()?;
                 if groups.is_empty() {
                     return Err(DomainError::internal(format!(
@@ -162,6 +182,7 @@ impl Detector {
             });
         }
         Ok(Self {
+            vocabulary,
             negations: words_of(&file.negations),
             fillers: words_of(&file.fillers),
             resolved: words_of(&file.resolved)
@@ -182,20 +203,32 @@ impl Detector {
         &self.categories
     }
 
+    /// The rules' words and stems.
+    #[cfg(test)]
+    fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
     /// The categories `text` raises (each once, in the file's order).
     pub fn flags(&self, text: &str) -> Vec<&Category> {
-        let clauses: Vec<Vec<String>> = clauses(text, &self.breaks)
+        let clauses: Vec<Clause> = clauses(text, &self.breaks)
             .into_iter()
-            .map(|c| self.without_ignored(c))
+            .map(|c| Clause::read(self.without_ignored(c), &self.vocabulary))
             .collect();
+        // What the text holds at all: a rule one of whose groups has no
+        // phrase made of words the text holds cannot match anywhere.
+        let mut seen = self.vocabulary.nothing();
+        for hits in clauses.iter().flat_map(|c| &c.hits) {
+            seen.add(hits);
+        }
         self.categories
             .iter()
             .filter(|category| {
-                clauses.iter().any(|clause| {
-                    category
-                        .rules
-                        .iter()
-                        .any(|groups| self.rule_matches(groups, clause, category.window))
+                category.rules.iter().any(|groups| {
+                    possible(groups, &seen)
+                        && clauses
+                            .iter()
+                            .any(|clause| self.rule_matches(groups, clause, category.window))
                 })
             })
             .collect()
@@ -227,9 +260,9 @@ impl Detector {
     }
 
     /// Whether every group matches within the window, not denied.
-    fn rule_matches(&self, groups: &[Vec<Phrase>], clause: &[String], window: usize) -> bool {
-        let spans: Vec<Vec<(usize, usize)>> =
-            groups.iter().map(|g| occurrences(g, clause)).collect();
+    fn rule_matches(&self, groups: &[Vec<Phrase>], read: &Clause, window: usize) -> bool {
+        let spans: Vec<Vec<(usize, usize)>> = groups.iter().map(|g| occurrences(g, read)).collect();
+        let clause = read.words.as_slice();
         if spans.iter().any(Vec::is_empty) {
             return false;
         }
@@ -337,10 +370,35 @@ const INABILITY: &[&str] = &[
 /// Words after a sign within which "gone", "over" deny it.
 const RESOLVED_REACH: usize = 5;
 
+/// A clause's words, with the vocabulary entries each matches.
+struct Clause {
+    words: Vec<String>,
+    hits: Vec<Hits>,
+}
+
+impl Clause {
+    fn read(words: Vec<String>, vocabulary: &Vocabulary) -> Self {
+        let hits = words.iter().map(|w| vocabulary.hits(w)).collect();
+        Self { words, hits }
+    }
+}
+
+/// Whether every group has a phrase whose words all occur in `seen`.
+fn possible(groups: &[Vec<Phrase>], seen: &Hits) -> bool {
+    groups.iter().all(|group| {
+        group.iter().any(|phrase| {
+            phrase.iter().all(|word| match word {
+                Word::Exact(id) | Word::Stem(id) => seen.has(*id),
+                Word::Infant | Word::Many | Word::Gestation => true,
+            })
+        })
+    })
+}
+
 /// Where any of `group`'s phrases occurs in `clause`: (first word, last word).
-fn occurrences(group: &[Phrase], clause: &[String]) -> Vec<(usize, usize)> {
+fn occurrences(group: &[Phrase], clause: &Clause) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for i in 0..clause.len() {
+    for i in 0..clause.words.len() {
         for phrase in group {
             if let Some(len) = phrase_at(phrase, clause, i) {
                 out.push((i, i + len - 1));
@@ -352,15 +410,14 @@ fn occurrences(group: &[Phrase], clause: &[String]) -> Vec<(usize, usize)> {
 }
 
 /// How many words `phrase` takes at `clause[i..]`, if it is there.
-fn phrase_at(phrase: &[Word], clause: &[String], i: usize) -> Option<usize> {
+fn phrase_at(phrase: &[Word], clause: &Clause, i: usize) -> Option<usize> {
     let mut at = i;
     for word in phrase {
         let taken = match word {
-            Word::Infant => infant_at(clause, at)?,
-            Word::Many => many_at(clause, at)?,
-            Word::Gestation => gestation_at(clause, at)?,
-            Word::Exact(w) => usize::from(same_word(w, clause.get(at)?)),
-            Word::Stem(s) => usize::from(has_stem(s, clause.get(at)?)),
+            Word::Infant => infant_at(&clause.words, at)?,
+            Word::Many => many_at(&clause.words, at)?,
+            Word::Gestation => gestation_at(&clause.words, at)?,
+            Word::Exact(id) | Word::Stem(id) => usize::from(clause.hits.get(at)?.has(*id)),
         };
         if taken == 0 {
             return None;
