@@ -46,6 +46,34 @@ pub async fn record(conn: &mut AnyConnection, e: &NewEvent<'_>) -> DomainResult<
     Ok(id)
 }
 
+/// An event as received, owned (handed to the group writer).
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub kind: WebhookKind,
+    pub external_id: Option<String>,
+    pub sender: Option<String>,
+    pub recipient: Option<String>,
+    pub content: Option<String>,
+    pub raw_payload: Option<String>,
+    pub status: WebhookStatus,
+    pub reason: Option<&'static str>,
+}
+
+impl Received {
+    pub fn as_new(&self) -> NewEvent<'_> {
+        NewEvent {
+            kind: self.kind,
+            external_id: self.external_id.as_deref(),
+            sender: self.sender.as_deref(),
+            recipient: self.recipient.as_deref(),
+            content: self.content.as_deref(),
+            raw_payload: self.raw_payload.clone(),
+            status: self.status,
+            reason: self.reason,
+        }
+    }
+}
+
 /// What an event came to.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome<'a> {

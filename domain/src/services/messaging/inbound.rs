@@ -11,7 +11,7 @@
 
 use jiff::Timestamp;
 
-use super::{MessagingService, PROCESS_WEBHOOK};
+use super::{MessagingService, PROCESS_WEBHOOK, Settled};
 use crate::accounts::Role;
 use crate::assistant::conversation::Conversation;
 use crate::auth::Principal;
@@ -22,7 +22,7 @@ use crate::messaging::{OutboundStatus, WebhookKind, WebhookStatus, signature};
 use crate::services::jobs::Outcome;
 use crate::store::jobs::{self, NewJob};
 use crate::store::messaging as outbox;
-use crate::store::webhooks::{self, NewEvent, Outcome as EventOutcome, Stored};
+use crate::store::webhooks::{self, NewEvent, Outcome as EventOutcome, Received, Stored};
 use crate::store::{db_error, users};
 use crate::trail::Door;
 
@@ -110,25 +110,26 @@ impl MessagingService {
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect();
-        let id = {
-            let mut tx = self.db.begin_write().await?;
-            let id = webhooks::record(
-                &mut tx,
-                &NewEvent {
-                    kind,
-                    external_id: Some(&incoming.sid),
-                    sender: Some(incoming.from.as_deref().unwrap_or(&incoming.from_raw)),
-                    recipient: incoming.to.as_deref(),
-                    content: Some(&incoming.body),
-                    raw_payload: Some(serde_json::Value::Object(raw).to_string()),
-                    status: WebhookStatus::Pending,
-                    reason: None,
-                },
-            )
-            .await?;
-            tx.commit().await.map_err(db_error)?;
-            id
-        };
+        let id = self
+            .events
+            .submit_answered(vec![Received {
+                kind,
+                external_id: Some(incoming.sid.clone()),
+                sender: Some(
+                    incoming
+                        .from
+                        .clone()
+                        .unwrap_or_else(|| incoming.from_raw.clone()),
+                ),
+                recipient: incoming.to.clone(),
+                content: Some(incoming.body.clone()),
+                raw_payload: Some(serde_json::Value::Object(raw).to_string()),
+                status: WebhookStatus::Pending,
+                reason: None,
+            }])
+            .await?
+            .pop()
+            .flatten();
         let Some(id) = id else {
             tracing::info!(
                 kind = kind.as_str(),
@@ -180,10 +181,8 @@ impl MessagingService {
     }
 
     async fn refuse(&self, kind: WebhookKind, reason: &'static str) -> DomainResult<()> {
-        let mut tx = self.db.begin_write().await?;
-        webhooks::record(
-            &mut tx,
-            &NewEvent {
+        self.events
+            .submit_answered(vec![Received {
                 kind,
                 external_id: None,
                 sender: None,
@@ -192,29 +191,25 @@ impl MessagingService {
                 raw_payload: None,
                 status: WebhookStatus::Refused,
                 reason: Some(reason),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
+            }])
+            .await?;
         tracing::warn!(kind = kind.as_str(), reason, "webhook refused");
         Ok(())
     }
 
     async fn record_outcome(&self, id: i64, p: &Processed) -> DomainResult<()> {
-        let mut tx = self.db.begin_write().await?;
-        webhooks::settle(
-            &mut tx,
-            id,
-            p.status,
-            &EventOutcome {
-                reason: p.reason,
-                related_user: p.related_user,
-                related_fiche: p.related_fiche,
-                created_message: p.created_message,
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)
+        self.settled
+            .submit(vec![(
+                id,
+                p.status,
+                Settled {
+                    reason: p.reason,
+                    related_user: p.related_user,
+                    related_fiche: p.related_fiche,
+                    created_message: p.created_message,
+                },
+            )])
+            .await
     }
 
     async fn fail_for_now(&self, id: i64) -> DomainResult<()> {

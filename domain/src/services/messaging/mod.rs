@@ -23,10 +23,11 @@ use crate::messaging::{
 };
 use crate::services::assistant::AssistantService;
 use crate::services::consultations::ConsultationService;
+use crate::services::group::GroupWriter;
 use crate::services::jobs::Wake;
 use crate::store::messaging::{self as store, OutboundFilter};
 use crate::store::recipients;
-use crate::store::webhooks::{self, EventFilter};
+use crate::store::webhooks::{self, EventFilter, Received};
 use crate::store::{Db, care, db_error};
 use providers::{Providers, SmtpConfig, TwilioConfig};
 
@@ -91,6 +92,10 @@ impl Default for MessagingConfig {
 #[derive(Clone)]
 pub struct MessagingService {
     db: Db,
+    /// Incoming events are recorded, and settled, in groups: one commit for
+    /// whatever arrived meanwhile (each caller still waits for its own).
+    events: GroupWriter<Received, Option<i64>>,
+    settled: GroupWriter<(i64, WebhookStatus, Settled)>,
     config: Arc<MessagingConfig>,
     providers: Providers,
     wake: Wake,
@@ -101,14 +106,68 @@ pub struct MessagingService {
 /// Most rows a list returns.
 const LIST_LIMIT: i64 = 100;
 
+/// Most webhook events recorded in one commit.
+const EVENT_GROUP: usize = 256;
+
+/// What an incoming event came to, owned (handed to the group writer).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settled {
+    pub reason: Option<&'static str>,
+    pub related_user: Option<i64>,
+    pub related_fiche: Option<i64>,
+    pub created_message: Option<i64>,
+}
+
 impl MessagingService {
     pub(crate) fn new(
         db: Db,
         assistant: AssistantService,
         consultations: ConsultationService,
     ) -> DomainResult<Self> {
+        let writer = db.clone();
+        let events = GroupWriter::spawn_answering(
+            "webhook events",
+            EVENT_GROUP,
+            4096,
+            move |events: Vec<Received>| {
+                let db = writer.clone();
+                async move {
+                    let mut tx = db.begin_write().await?;
+                    let mut ids = Vec::with_capacity(events.len());
+                    for event in &events {
+                        ids.push(webhooks::record(&mut tx, &event.as_new()).await?);
+                    }
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(ids)
+                }
+            },
+        );
+        let writer = db.clone();
+        let settled = GroupWriter::spawn(
+            "webhook outcomes",
+            EVENT_GROUP,
+            4096,
+            move |outcomes: Vec<(i64, WebhookStatus, Settled)>| {
+                let db = writer.clone();
+                async move {
+                    let mut tx = db.begin_write().await?;
+                    for (id, status, s) in &outcomes {
+                        let outcome = webhooks::Outcome {
+                            reason: s.reason,
+                            related_user: s.related_user,
+                            related_fiche: s.related_fiche,
+                            created_message: s.created_message,
+                        };
+                        webhooks::settle(&mut tx, *id, *status, &outcome).await?;
+                    }
+                    tx.commit().await.map_err(db_error)
+                }
+            },
+        );
         Ok(Self {
             db,
+            events,
+            settled,
             config: Arc::new(MessagingConfig::default()),
             providers: Providers::new(None, None).map_err(DomainError::internal)?,
             wake: Wake::default(),
