@@ -42,9 +42,9 @@ if grep -qE '^ *Compiling (axum|leptos|leptos_axum|hyper|tokio|sqlx-core) v' "$c
   echo "note: cargo test compiled shared dependencies again; their features differ from the server build"
 fi
 
-say "Python for the messaging tests (Twilio's request validator, aiosmtpd)"
-scripts/messaging-venv.sh
-export MEDPLAT_TEST_PYTHON="$PWD/target/messaging-venv/bin/python"
+say "Python for the API tests' outside checks (Twilio's validator, aiosmtpd, pandas, pyarrow, openpyxl, fhir.resources)"
+scripts/test-venv.sh
+export MEDPLAT_TEST_PYTHON="$PWD/target/test-venv/bin/python"
 
 say "Unit, integration and storage contract tests"
 cargo test --release "${packages[@]}"

@@ -17,6 +17,7 @@ pub mod consultations;
 pub mod devices;
 pub mod doctors;
 pub mod error;
+pub mod exports;
 pub mod medical;
 pub mod messaging;
 pub mod notifications;

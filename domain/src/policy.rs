@@ -64,6 +64,8 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                     ConsultationMessage => matches!(action, Read | Create),
                     // Their chat with their doctors.
                     ChatMessage => matches!(action, Read | Create),
+                    // Research exports are the clinic's, never one patient's.
+                    ResearchExport => false,
                 }
         }
         Role::Doctor => match (resource, action) {
@@ -100,6 +102,8 @@ pub fn allows(role: Role, relation: Relation, action: TrailAction, resource: Res
                 // Devices are equipment, not clinical content: administrators
                 // register them for anyone.
                 | (Device, Read | Create | Update | Delete)
+                // Research exports: anonymised unless a reason is recorded.
+                | (ResearchExport, Read | Create | Export | Delete)
         ),
     }
 }

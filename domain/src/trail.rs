@@ -61,6 +61,8 @@ wire_enum! {
         ConsultationMessage => "consultation_message",
         /// The patient–doctor chat.
         ChatMessage => "chat_message",
+        /// A research export (its creation, download, removal).
+        ResearchExport => "research_export",
     }
 }
 
@@ -87,6 +89,8 @@ pub struct TrailEntry {
     pub allowed: bool,
     /// Done under emergency access.
     pub emergency: bool,
+    /// Why, when the actor had to say (personal data in a research export).
+    pub reason: Option<String>,
 }
 
 /// A page of entries, newest first.

@@ -84,6 +84,11 @@ pub struct Settings {
     pub messaging: domain::services::messaging::MessagingConfig,
     /// The job worker's pace (`JOBS_LEASE`, `JOBS_RETRY_AFTER`, `JOBS_POLL`).
     pub worker: domain::services::jobs::WorkerSettings,
+    /// Research exports: `EXPORTS_MAX_RANGE_DAYS` (730),
+    /// `EXPORTS_MAX_RECORDS` (100,000), `EXPORTS_CLEANUP_DAYS` (30); files
+    /// in `DATA_DIR/exports`, days read in `CLINIC_TIME_ZONE`
+    /// (Europe/Paris).
+    pub exports: domain::services::exports::ExportsConfig,
 }
 
 impl std::fmt::Debug for Settings {
@@ -125,6 +130,7 @@ impl std::fmt::Debug for Settings {
             .field("socket_origins", &self.socket_origins)
             .field("messaging", &self.messaging)
             .field("worker", &self.worker)
+            .field("exports", &self.exports)
             .finish()
     }
 }
@@ -185,9 +191,34 @@ impl Settings {
             Some(other) => bail!("LOG_FORMAT={other:?}: expected text or json"),
         };
         let (messaging, worker) = messaging::read(&var)?;
+        let zone_name = var("CLINIC_TIME_ZONE")
+            .unwrap_or_else(|| domain::medical::DEFAULT_TIME_ZONE.to_owned());
+        let exports = domain::services::exports::ExportsConfig {
+            limits: domain::exports::ExportLimits {
+                max_range_days: parse(
+                    "EXPORTS_MAX_RANGE_DAYS",
+                    var("EXPORTS_MAX_RANGE_DAYS"),
+                    730,
+                )?,
+                max_records: parse("EXPORTS_MAX_RECORDS", var("EXPORTS_MAX_RECORDS"), 100_000)?,
+                cleanup_days: parse("EXPORTS_CLEANUP_DAYS", var("EXPORTS_CLEANUP_DAYS"), 30)?,
+            },
+            dir: data_dir.join("exports"),
+            zone: jiff::tz::TimeZone::get(zone_name.trim())
+                .with_context(|| format!("CLINIC_TIME_ZONE={zone_name:?}: an IANA time zone"))?,
+        };
+        if exports.limits.max_range_days < 1
+            || exports.limits.max_records < 1
+            || exports.limits.cleanup_days < 1
+        {
+            bail!(
+                "EXPORTS_MAX_RANGE_DAYS, EXPORTS_MAX_RECORDS and EXPORTS_CLEANUP_DAYS must be at least 1"
+            );
+        }
         let settings = Self {
             messaging,
             worker,
+            exports,
             addr: SocketAddr::new(host, port),
             database_url,
             database_max_connections: parse(

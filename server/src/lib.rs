@@ -70,6 +70,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
             .clone()
             .configured(settings.messaging.clone())?
             .with_assistant(s.assistant.clone());
+        s.exports = s.exports.clone().with_config(settings.exports.clone());
         Ok(())
     })?;
     domain::demo::ensure_specialties(&services).await?;

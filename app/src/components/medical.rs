@@ -46,6 +46,7 @@ pub fn resource_label(m: &Medical, resource: Resource) -> &'static str {
         Resource::Consultation => m.res_consultation,
         Resource::ConsultationMessage => m.res_consultation_message,
         Resource::ChatMessage => m.res_chat_message,
+        Resource::ResearchExport => m.res_research_export,
     }
 }
 

@@ -115,6 +115,7 @@ crate::texts! {
         pub res_consultation: &'static str,
         pub res_consultation_message: &'static str,
         pub res_chat_message: &'static str,
+        pub res_research_export: &'static str,
         pub door_web: &'static str,
         pub door_rest: &'static str,
         pub door_websocket: &'static str,

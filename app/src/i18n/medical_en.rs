@@ -111,6 +111,7 @@ pub const MEDICAL_EN: Medical = Medical {
     res_consultation: "Consultation record",
     res_consultation_message: "Consultation messages",
     res_chat_message: "Chat messages",
+    res_research_export: "Research export",
     door_web: "Web portal",
     door_rest: "API",
     door_websocket: "Real time",

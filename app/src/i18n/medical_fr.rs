@@ -111,6 +111,7 @@ pub const MEDICAL_FR: Medical = Medical {
     res_consultation: "Fiche de consultation",
     res_consultation_message: "Messages d’une fiche",
     res_chat_message: "Messagerie",
+    res_research_export: "Export de recherche",
     door_web: "Portail web",
     door_rest: "API",
     door_websocket: "Temps réel",

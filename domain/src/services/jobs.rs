@@ -141,19 +141,37 @@ impl Worker {
         )
         .await?;
         let count = claimed.len();
-        let runs = claimed.into_iter().map(|job| async move {
-            let outcome = if job.attempts > job.max_attempts {
-                // The last try died with its worker: never more.
-                Outcome::GiveUp("no tries left".into())
-            } else {
-                self.run(&job).await
-            };
-            if let Err(err) = self.record(&job, &outcome).await {
-                tracing::warn!(job = job.id, error = %err, "recording a job's outcome failed");
-            }
-        });
-        futures_util::future::join_all(runs).await;
+        // Long jobs (exports) run on their own task, keeping their lease
+        // alive, so that messages do not wait behind them.
+        let (long, short): (Vec<Job>, Vec<Job>) = claimed
+            .into_iter()
+            .partition(|job| job.kind == crate::services::exports::EXPORT);
+        for job in long {
+            let worker = self.clone();
+            tokio::spawn(async move { worker.run_and_record(job).await });
+        }
+        futures_util::future::join_all(short.into_iter().map(|job| self.run_and_record(job))).await;
         Ok(count)
+    }
+
+    async fn run_and_record(&self, job: Job) {
+        let outcome = if job.attempts > job.max_attempts {
+            // The last try died with its worker: never more.
+            if job.kind == crate::services::exports::EXPORT
+                && let Ok(id) = job.payload.parse()
+            {
+                self.services
+                    .exports
+                    .fail(id, "interrupted on its last try")
+                    .await;
+            }
+            Outcome::GiveUp("no tries left".into())
+        } else {
+            self.run(&job).await
+        };
+        if let Err(err) = self.record(&job, &outcome).await {
+            tracing::warn!(job = job.id, error = %err, "recording a job's outcome failed");
+        }
     }
 
     async fn run(&self, job: &Job) -> Outcome {
@@ -166,6 +184,10 @@ impl Worker {
                         .deliver(id, job.attempts, last)
                         .await
                 }
+                Err(_) => Outcome::GiveUp("bad payload".into()),
+            },
+            crate::services::exports::EXPORT => match job.payload.parse() {
+                Ok(id) => self.services.exports.run(id, last).await,
                 Err(_) => Outcome::GiveUp("bad payload".into()),
             },
             crate::services::messaging::PROCESS_WEBHOOK => match job.payload.parse() {
@@ -243,6 +265,7 @@ impl Worker {
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
-        Ok(forgotten + purged)
+        let expired = self.services.exports.tidy().await? as u64;
+        Ok(forgotten + purged + expired)
     }
 }

@@ -15,6 +15,7 @@ pub mod chat;
 pub mod consultations;
 pub mod devices;
 pub mod directory;
+pub mod exports;
 pub mod group;
 pub mod jobs;
 pub mod messaging;
@@ -51,6 +52,7 @@ pub use chat::ChatService;
 pub use consultations::ConsultationService;
 pub use devices::DeviceService;
 pub use directory::DirectoryService;
+pub use exports::ExportService;
 pub use messaging::MessagingService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
@@ -103,6 +105,7 @@ pub struct ServiceSet {
     pub assistant: AssistantService,
     pub chat: ChatService,
     pub messaging: MessagingService,
+    pub exports: ExportService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -151,6 +154,7 @@ impl Services {
         let consultations = ConsultationService::new(db.clone(), gate.clone());
         Ok(Self(Arc::new(ServiceSet {
             messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
+            exports: ExportService::new(db.clone(), trail.clone()),
             accounts: AccountService::new(db.clone(), bus.clone()),
             activity: ActivityService::new(db.clone()),
             auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,

@@ -171,3 +171,15 @@ pub async fn purge(conn: &mut AnyConnection, before_ms: i64) -> DomainResult<u64
         .map(|r| r.rows_affected())
         .map_err(db_error)
 }
+
+/// Keeps the lease of the job `key` until `lease_until_ms` (a long job
+/// reporting that it is alive).
+pub async fn extend(conn: &mut AnyConnection, key: &str, lease_until_ms: i64) -> DomainResult<()> {
+    sqlx::query("UPDATE jobs SET lease_until = $2 WHERE key = $1 AND finished_at IS NULL")
+        .bind(key)
+        .bind(lease_until_ms)
+        .execute(conn)
+        .await
+        .map(drop)
+        .map_err(db_error)
+}

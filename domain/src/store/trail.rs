@@ -24,6 +24,9 @@ pub struct StoredEntry {
     pub request_id: Option<String>,
     pub allowed: bool,
     pub emergency: bool,
+    /// Why (a research export with personal data); hashed only when set,
+    /// so entries from before the column keep their hashes.
+    pub reason: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -60,18 +63,19 @@ pub async fn set_head(conn: &mut AnyConnection, seq: i64, hash: &str) -> DomainR
 
 /// Inserts entries, already chained, in one statement.
 pub async fn insert(conn: &mut AnyConnection, entries: &[StoredEntry]) -> DomainResult<()> {
-    // 14 parameters per row; PostgreSQL and SQLite both take well over 200 rows.
+    // 15 parameters per row; PostgreSQL and SQLite both take well over 200 rows.
     for chunk in entries.chunks(200) {
         let mut sql = String::from(
             "INSERT INTO access_trail (seq, at, actor_id, actor_role, action, resource, \
-             resource_id, patient_id, door, request_id, allowed, emergency, prev_hash, hash) VALUES ",
+             resource_id, patient_id, door, request_id, allowed, emergency, prev_hash, hash, reason) \
+             VALUES ",
         );
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push_str(", ");
             }
-            let b = i * 14;
-            let params: Vec<String> = (1..=14).map(|k| format!("${}", b + k)).collect();
+            let b = i * 15;
+            let params: Vec<String> = (1..=15).map(|k| format!("${}", b + k)).collect();
             sql.push('(');
             sql.push_str(&params.join(", "));
             sql.push(')');
@@ -92,7 +96,8 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[StoredEntry]) -> Domain
                 .bind(i64::from(e.allowed))
                 .bind(i64::from(e.emergency))
                 .bind(e.prev_hash.clone())
-                .bind(e.hash.clone());
+                .bind(e.hash.clone())
+                .bind(e.reason.clone());
         }
         query.execute(&mut *conn).await.map_err(db_error)?;
     }
@@ -107,7 +112,7 @@ pub async fn chain_after(
 ) -> DomainResult<Vec<StoredEntry>> {
     let rows = sqlx::query(
         "SELECT seq, at, actor_id, actor_role, action, resource, resource_id, patient_id, door, \
-         request_id, allowed, emergency, prev_hash, hash FROM access_trail \
+         request_id, allowed, emergency, prev_hash, hash, reason FROM access_trail \
          WHERE seq > $1 ORDER BY seq LIMIT $2",
     )
     .bind(after)
@@ -133,6 +138,7 @@ fn stored_from_row(row: &AnyRow) -> DomainResult<StoredEntry> {
         request_id: row.try_get("request_id").map_err(db_error)?,
         allowed: get_i("allowed")? != 0,
         emergency: get_i("emergency")? != 0,
+        reason: row.try_get("reason").map_err(db_error)?,
         prev_hash: row.try_get("prev_hash").map_err(db_error)?,
         hash: row.try_get("hash").map_err(db_error)?,
     })
@@ -187,7 +193,7 @@ pub async fn search(
 ) -> DomainResult<Vec<TrailEntry>> {
     let sql = format!(
         "SELECT t.seq, t.at, t.actor_id, t.actor_role, t.action, t.resource, t.resource_id, \
-         t.patient_id, t.door, t.request_id, t.allowed, t.emergency, \
+         t.patient_id, t.door, t.request_id, t.allowed, t.emergency, t.reason, \
          a.first_name || ' ' || a.last_name AS actor_name, \
          p.first_name || ' ' || p.last_name AS patient_name \
          FROM access_trail t LEFT JOIN users a ON a.id = t.actor_id \
@@ -226,5 +232,6 @@ fn entry_from_row(row: &AnyRow) -> DomainResult<TrailEntry> {
         request_id: row.try_get("request_id").map_err(db_error)?,
         allowed: row.try_get::<i64, _>("allowed").map_err(db_error)? != 0,
         emergency: row.try_get::<i64, _>("emergency").map_err(db_error)? != 0,
+        reason: row.try_get("reason").map_err(db_error)?,
     })
 }

@@ -390,6 +390,7 @@ async fn entries_past_the_head_are_found(s: &Services) {
         request_id: None,
         allowed: true,
         emergency: false,
+        reason: None,
         prev_hash: last.hash.clone(),
         hash: String::new(),
     };

@@ -2,12 +2,13 @@
 //! availability, appointments over twelve weeks) into a fresh database, then
 //! measures free-slot searches and booking under contention through the
 //! services, and checks that no slot ended up overbooked. `--calendar`,
-//! `--trail`, `--vitals`, `--symptoms`, `--assistant`, `--chat` and `--messaging` measure
+//! `--trail`, `--vitals`, `--symptoms`, `--assistant`, `--chat`, `--messaging` and `--exports` measure
 //! other parts instead.
 
 mod assistant;
 mod calendar;
 mod chat;
+mod exports;
 mod load;
 mod measure;
 mod messaging;
@@ -155,6 +156,17 @@ pub struct BenchArgs {
     /// Acceptances timed with `--messaging`.
     #[arg(long, default_value_t = 100)]
     pub confirmations: usize,
+    /// Time research exports in every format through the server (the first
+    /// day's 10,000 rows, then `--export-rows`), with its peak memory,
+    /// instead of the booking run.
+    #[arg(long)]
+    pub exports: bool,
+    /// Vital-sign minutes to load and export with `--exports`.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub export_rows: usize,
+    /// Patients the minutes belong to with `--exports`.
+    #[arg(long, default_value_t = 2000)]
+    pub export_patients: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -235,6 +247,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             );
         }
         let outcome = messaging::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
+    if args.exports {
+        db.close().await;
+        let outcome = exports::run(&target, args.export_rows, args.export_patients).await;
         target.clean_up(args.keep);
         return outcome;
     }

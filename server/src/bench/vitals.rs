@@ -258,13 +258,13 @@ async fn prepare(url: &str, patients: usize, devices: usize) -> anyhow::Result<F
 }
 
 /// This binary serving the scratch database, as users run it.
-struct Server {
+pub(super) struct Server {
     child: Child,
-    base: String,
+    pub(super) base: String,
 }
 
 impl Server {
-    fn start(url: &str, data_dir: &Path) -> anyhow::Result<Self> {
+    pub(super) fn start(url: &str, data_dir: &Path) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -285,7 +285,7 @@ impl Server {
         })
     }
 
-    async fn wait_ready(&self) -> anyhow::Result<()> {
+    pub(super) async fn wait_ready(&self) -> anyhow::Result<()> {
         let client = domain::http::client();
         for _ in 0..300 {
             let ready = client.get(format!("{}/health", self.base)).send().await;
@@ -298,7 +298,7 @@ impl Server {
     }
 
     /// Resident memory of the server process, in KiB (Linux).
-    fn rss_kib(&self) -> anyhow::Result<u64> {
+    pub(super) fn rss_kib(&self) -> anyhow::Result<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .context("reading the server's /proc status (Linux only)")?;
         status
@@ -308,7 +308,7 @@ impl Server {
             .context("no VmRSS in /proc status")
     }
 
-    fn stop(&mut self) {
+    pub(super) fn stop(&mut self) {
         // The scratch database keeps nothing worth a graceful stop; every
         // acknowledged reading is already committed.
         let _ = self.child.kill();

@@ -10,6 +10,7 @@ pub mod chat;
 pub mod consultations;
 pub mod doctors;
 pub mod exceptions;
+pub mod exports;
 pub mod health;
 pub mod iot;
 pub mod medical;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(symptoms::router())
         .merge(iot::router())
         .merge(messages::router())
+        .merge(exports::router())
         .merge(webhooks::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -12,8 +12,8 @@ use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
     account_settings, accounts, appointments, availability, calendars, chat, consultations,
-    doctors, exceptions, health, iot, medical, messages, slots, specialties, symptoms, tokens,
-    treatments, waitlist, webhooks,
+    doctors, exceptions, exports, health, iot, medical, messages, slots, specialties, symptoms,
+    tokens, treatments, waitlist, webhooks,
 };
 use crate::state::AppState;
 
@@ -56,6 +56,7 @@ use crate::state::AppState;
         iot::data::ingest, iot::data::add, iot::data::list, iot::data::statistics, iot::data::real_time, iot::data::latest_data, iot::data::news2,
         messages::preferences, messages::set_preferences, messages::mine, messages::outbound,
         messages::events, webhooks::whatsapp, webhooks::sms, webhooks::status,
+        exports::list, exports::create, exports::preview, exports::one, exports::remove, exports::download,
         health::health,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),

@@ -19,6 +19,7 @@ mod delivery;
 mod device_data;
 mod durability;
 mod edges;
+mod exports;
 mod iot;
 mod medical;
 mod operations;

@@ -40,6 +40,8 @@ pub struct NewEntry {
     pub patient_id: Option<UserId>,
     pub allowed: bool,
     pub emergency: bool,
+    /// Why, when the actor had to say.
+    pub reason: Option<String>,
 }
 
 impl NewEntry {
@@ -61,6 +63,7 @@ impl NewEntry {
             patient_id: Some(patient_id),
             allowed: true,
             emergency: false,
+            reason: None,
         }
     }
 
@@ -86,7 +89,7 @@ impl NewEntry {
 /// The hash of an entry: SHA-256 over its fields and the previous hash, in a
 /// fixed order and encoding (a JSON array), as lowercase hex.
 pub fn entry_hash(e: &StoredEntry) -> String {
-    let canonical = serde_json::json!([
+    let mut canonical = serde_json::json!([
         e.prev_hash,
         e.seq,
         e.at,
@@ -101,6 +104,10 @@ pub fn entry_hash(e: &StoredEntry) -> String {
         e.allowed,
         e.emergency,
     ]);
+    // Entries from before reasons were recorded hash as they did.
+    if let (Some(reason), Some(fields)) = (&e.reason, canonical.as_array_mut()) {
+        fields.push(serde_json::Value::String(reason.clone()));
+    }
     let digest = Sha256::digest(canonical.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -133,6 +140,7 @@ pub async fn append_in(
             request_id: e.request_id.clone(),
             allowed: e.allowed,
             emergency: e.emergency,
+            reason: e.reason.clone(),
             prev_hash: prev,
             hash: String::new(),
         };
@@ -233,6 +241,7 @@ impl TrailService {
             patient_id: filter.patient_id,
             allowed: true,
             emergency: false,
+            reason: None,
         }])
         .await?;
         Ok(entries)

@@ -20,17 +20,17 @@ pub async fn delivered(twilio: &Twilio, n: usize) -> Vec<Sent> {
     }
 }
 
-/// The Python of the test environment (twilio, aiosmtpd), made by
-/// `scripts/messaging-venv.sh` (scripts/test.sh runs it).
+/// The Python of the test environment (twilio, aiosmtpd, pandas, pyarrow,
+/// openpyxl, fhir.resources), made by `scripts/test-venv.sh`
+/// (scripts/test.sh runs it).
 pub fn python() -> PathBuf {
     if let Ok(path) = std::env::var("MEDPLAT_TEST_PYTHON") {
         return PathBuf::from(path);
     }
-    let local =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/messaging-venv/bin/python");
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv/bin/python");
     assert!(
         local.exists(),
-        "the messaging tests need Python with twilio and aiosmtpd: run scripts/messaging-venv.sh (scripts/test.sh does)"
+        "these tests need the test environment's Python: run scripts/test-venv.sh (scripts/test.sh does)"
     );
     local
 }

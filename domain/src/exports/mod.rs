@@ -1,0 +1,522 @@
+//! Research exports (seed 003's `DataExportJob`): a dataset of the clinic,
+//! filtered, anonymised unless personal data is asked for with a reason,
+//! written by a background job in the format researchers' tools read. The
+//! types here are shared with the portals; reading, anonymising and writing
+//! live in `services::exports`.
+
+#[cfg(feature = "server")]
+pub mod anonymise;
+pub mod table;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::UserId;
+use crate::error::{DomainError, DomainResult};
+
+wire_enum! {
+    /// What is exported.
+    Dataset {
+        /// Consultation records.
+        Consultations => "consultations",
+        Appointments => "appointments",
+        /// Vital signs, one row per patient, vital and minute (min, max,
+        /// mean, readings).
+        Vitals => "vitals",
+        Treatments => "treatments",
+        /// The symptom checker's checks and what the model answered.
+        SymptomChecks => "symptom_checks",
+    }
+}
+
+wire_enum! {
+    /// The file written.
+    Format {
+        /// UTF-8, RFC 4180, a header row.
+        Csv => "csv",
+        /// JSON lines: one object per row.
+        Json => "json",
+        /// Apache Parquet, typed columns.
+        Parquet => "parquet",
+        /// An Excel workbook (`.xlsx`), more sheets past Excel's row limit.
+        Excel => "excel",
+        /// FHIR Bulk Data: one NDJSON file per resource type.
+        Fhir => "fhir",
+    }
+}
+
+impl Format {
+    /// The file's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "jsonl",
+            Self::Parquet => "parquet",
+            Self::Excel => "xlsx",
+            // A folder of NDJSON files, one per resource type.
+            Self::Fhir => "fhir",
+        }
+    }
+
+    /// The file's media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/x-ndjson",
+            Self::Parquet => "application/vnd.apache.parquet",
+            Self::Excel => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Fhir => "application/fhir+ndjson",
+        }
+    }
+}
+
+wire_enum! {
+    /// Where a job is.
+    ExportStatus {
+        Pending => "pending",
+        Running => "running",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        /// Completed, and its file removed after `EXPORTS_CLEANUP_DAYS`.
+        Expired => "expired",
+    }
+}
+
+impl ExportStatus {
+    /// Whether the job is over (nothing more will happen to it but
+    /// clean-up).
+    pub fn is_over(self) -> bool {
+        !matches!(self, Self::Pending | Self::Running)
+    }
+}
+
+wire_enum! {
+    /// How dates are written in an anonymised export.
+    DatePrecision {
+        /// The day, shifted by a number of days drawn per patient (the same
+        /// shift for all of a patient's rows, so intervals hold).
+        Shifted => "shifted",
+        /// The first day of the week (Monday).
+        Week => "week",
+        /// The first day of the month.
+        Month => "month",
+        /// As recorded: only with personal data.
+        Exact => "exact",
+    }
+}
+
+wire_enum! {
+    /// A sex as recorded.
+    Sex {
+        Female => "female",
+        Male => "male",
+        Other => "other",
+    }
+}
+
+/// An age band of five years (`35-39`); 90 and over are one band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgeBand(pub u8);
+
+impl AgeBand {
+    /// The band of someone born on `birth` on `day`.
+    pub fn at(birth: Date, day: Date) -> Option<Self> {
+        let mut years = day.year() - birth.year();
+        if (day.month(), day.day()) < (birth.month(), birth.day()) {
+            years -= 1;
+        }
+        let years = u8::try_from(years).ok()?;
+        Some(Self((years.min(90) / 5) * 5))
+    }
+
+    /// `35-39`, `90+`.
+    pub fn label(self) -> String {
+        if self.0 >= 90 {
+            "90+".to_owned()
+        } else {
+            format!("{}-{}", self.0, self.0 + 4)
+        }
+    }
+
+    /// Reads a label.
+    pub fn parse(raw: &str) -> Option<Self> {
+        if raw == "90+" {
+            return Some(Self(90));
+        }
+        let (low, high) = raw.split_once('-')?;
+        let low: u8 = low.parse().ok()?;
+        let high: u8 = high.parse().ok()?;
+        (low % 5 == 0 && high == low + 4 && low < 90).then_some(Self(low))
+    }
+}
+
+/// What an administrator asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewExport {
+    pub dataset: Dataset,
+    pub export_format: Format,
+    /// First day, included (the clinic's calendar).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-01-01"))]
+    pub date_start: Date,
+    /// Last day, included; at most `EXPORTS_MAX_RANGE_DAYS` after the first.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-06-30"))]
+    pub date_end: Date,
+    /// Names, contacts and exact dates in the file: needs a reason.
+    #[serde(default)]
+    pub include_personal_data: bool,
+    /// Why personal data is needed (recorded in the access trail).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub personal_data_reason: Option<String>,
+    /// Free text (reasons, notes, instructions), scrubbed of names, phone
+    /// numbers, e-mail addresses and identifier-like numbers when
+    /// anonymised.
+    #[serde(default)]
+    pub include_free_text: bool,
+    #[serde(default)]
+    pub filters: ExportFilters,
+    /// How dates are written when anonymised (default: shifted).
+    #[serde(default)]
+    pub date_precision: Option<DatePrecision>,
+    /// Rows whose age band, sex and postcode area fewer than k patients
+    /// share are left out (default 5; 1 leaves none out).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    pub k_anonymity: Option<u32>,
+    /// More rows than `EXPORTS_MAX_RECORDS` for this job.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_000_000))]
+    pub max_records: Option<i64>,
+}
+
+/// Which rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExportFilters {
+    /// The dataset's status (an appointment's, a record's, a treatment's:
+    /// `active` or `finished`; a check's urgency).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub status: Option<String>,
+    /// Youngest age, included (at the row's date).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
+    pub age_min: Option<u8>,
+    /// Oldest age, included.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
+    pub age_max: Option<u8>,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    /// A specialty's code (the doctor's; a check's suggested one).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
+    pub specialty: Option<String>,
+}
+
+/// An export job (seed 003's `DataExportJob`, with its progress).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportJob {
+    pub id: i64,
+    pub created_by: UserId,
+    /// The administrator's name.
+    pub created_by_name: Option<String>,
+    pub dataset: Dataset,
+    pub export_format: Format,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date_start: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date_end: Date,
+    pub include_personal_data: bool,
+    pub personal_data_reason: Option<String>,
+    pub include_free_text: bool,
+    pub filters: ExportFilters,
+    pub date_precision: DatePrecision,
+    pub k_anonymity: u32,
+    pub max_records: i64,
+    pub status: ExportStatus,
+    /// Rows read so far.
+    pub rows_done: i64,
+    /// Rows the filters select, counted when the job started.
+    pub rows_estimated: Option<i64>,
+    /// Rows in the file.
+    pub records_count: Option<i64>,
+    /// Rows left out by k-anonymity.
+    pub suppressed_count: Option<i64>,
+    pub file_size: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub started_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub finished_at: Option<Timestamp>,
+    /// When the file is removed.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// The limits of the platform's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportLimits {
+    /// `EXPORTS_MAX_RANGE_DAYS` (730).
+    pub max_range_days: i64,
+    /// `EXPORTS_MAX_RECORDS` (100,000).
+    pub max_records: i64,
+    /// `EXPORTS_CLEANUP_DAYS` (30).
+    pub cleanup_days: i64,
+}
+
+impl Default for ExportLimits {
+    fn default() -> Self {
+        Self {
+            max_range_days: 730,
+            max_records: 100_000,
+            cleanup_days: 30,
+        }
+    }
+}
+
+/// Default k.
+pub const DEFAULT_K: u32 = 5;
+
+/// The statuses the `status` filter knows, per dataset.
+pub fn statuses(dataset: Dataset) -> &'static [&'static str] {
+    match dataset {
+        Dataset::Consultations => &["draft", "submitted", "validated", "rejected"],
+        Dataset::Appointments => &[
+            "pending",
+            "confirmed",
+            "refused",
+            "cancelled",
+            "completed",
+            "no_show",
+        ],
+        Dataset::Treatments => &["active", "finished"],
+        Dataset::SymptomChecks => &["emergency", "urgent", "consult", "self_care"],
+        Dataset::Vitals => &[],
+    }
+}
+
+impl NewExport {
+    /// Checks the request against the rules and `limits`; what the job
+    /// will run with.
+    pub fn checked(&self, limits: &ExportLimits) -> DomainResult<Checked> {
+        let invalid = |field: &'static str, code: &'static str, message: String| {
+            Err(DomainError::invalid(field, code, message))
+        };
+        if self.date_end < self.date_start {
+            return invalid(
+                "date_end",
+                "before_start",
+                "date_end is before date_start".into(),
+            );
+        }
+        let days = (self.date_end - self.date_start)
+            .get_days()
+            .saturating_add(1);
+        if i64::from(days) > limits.max_range_days {
+            return invalid(
+                "date_end",
+                "range_too_long",
+                format!(
+                    "the range is longer than {} days (EXPORTS_MAX_RANGE_DAYS)",
+                    limits.max_range_days
+                ),
+            );
+        }
+        let reason = self
+            .personal_data_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if self.include_personal_data && reason.is_none_or(|r| r.chars().count() < 10) {
+            return invalid(
+                "personal_data_reason",
+                "reason_required",
+                "personal data needs a reason of at least 10 characters".into(),
+            );
+        }
+        if reason.is_some_and(|r| r.chars().count() > 500) {
+            return invalid(
+                "personal_data_reason",
+                "too_long",
+                "at most 500 characters".into(),
+            );
+        }
+        let precision = self
+            .date_precision
+            .unwrap_or(if self.include_personal_data {
+                DatePrecision::Exact
+            } else {
+                DatePrecision::Shifted
+            });
+        if precision == DatePrecision::Exact && !self.include_personal_data {
+            return invalid(
+                "date_precision",
+                "exact_dates_are_personal",
+                "exact dates are personal data: shift them or round them to the week or month"
+                    .into(),
+            );
+        }
+        let k = self.k_anonymity.unwrap_or(DEFAULT_K);
+        if !(1..=100).contains(&k) {
+            return invalid("k_anonymity", "out_of_range", "k is from 1 to 100".into());
+        }
+        let max_records = self.max_records.unwrap_or(limits.max_records);
+        if !(1..=10_000_000).contains(&max_records) {
+            return invalid(
+                "max_records",
+                "out_of_range",
+                "from 1 to 10,000,000 rows".into(),
+            );
+        }
+        let f = &self.filters;
+        if let Some(status) = f.status.as_deref()
+            && !statuses(self.dataset).contains(&status)
+        {
+            return invalid(
+                "filters.status",
+                "unknown_status",
+                format!(
+                    "unknown status for this dataset (known: {})",
+                    statuses(self.dataset).join(", ")
+                ),
+            );
+        }
+        if let (Some(low), Some(high)) = (f.age_min, f.age_max)
+            && low > high
+        {
+            return invalid(
+                "filters.age_max",
+                "before_min",
+                "age_max is below age_min".into(),
+            );
+        }
+        if f.age_min.is_some_and(|a| a > 120) || f.age_max.is_some_and(|a| a > 120) {
+            return invalid(
+                "filters.age_max",
+                "out_of_range",
+                "ages are from 0 to 120".into(),
+            );
+        }
+        if let Some(code) = f.specialty.as_deref()
+            && (code.is_empty()
+                || code.len() > 60
+                || !code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        {
+            return invalid(
+                "filters.specialty",
+                "invalid",
+                "a specialty code is letters, digits, _ and -".into(),
+            );
+        }
+        Ok(Checked {
+            precision,
+            k,
+            max_records,
+            reason: reason.map(str::to_owned),
+        })
+    }
+}
+
+/// A request as checked: the defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub precision: DatePrecision,
+    pub k: u32,
+    pub max_records: i64,
+    pub reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn request() -> NewExport {
+        NewExport {
+            dataset: Dataset::Appointments,
+            export_format: Format::Csv,
+            date_start: date(2026, 1, 1),
+            date_end: date(2026, 6, 30),
+            include_personal_data: false,
+            personal_data_reason: None,
+            include_free_text: false,
+            filters: ExportFilters::default(),
+            date_precision: None,
+            k_anonymity: None,
+            max_records: None,
+        }
+    }
+
+    #[test]
+    fn age_bands_of_five_years() {
+        let birth = date(1990, 6, 15);
+        assert_eq!(
+            AgeBand::at(birth, date(2026, 6, 14)).unwrap().label(),
+            "35-39"
+        );
+        assert_eq!(
+            AgeBand::at(birth, date(2025, 6, 14)).unwrap().label(),
+            "30-34"
+        );
+        assert_eq!(
+            AgeBand::at(birth, date(2025, 6, 15)).unwrap().label(),
+            "35-39"
+        );
+        assert_eq!(
+            AgeBand::at(date(1920, 1, 1), date(2026, 1, 1))
+                .unwrap()
+                .label(),
+            "90+"
+        );
+        assert_eq!(AgeBand::at(date(2027, 1, 1), date(2026, 1, 1)), None);
+        assert_eq!(AgeBand::parse("35-39"), Some(AgeBand(35)));
+        assert_eq!(AgeBand::parse("35-40"), None);
+        assert_eq!(AgeBand::parse("90+"), Some(AgeBand(90)));
+    }
+
+    #[test]
+    fn defaults_and_limits() {
+        let limits = ExportLimits::default();
+        let ok = request().checked(&limits).unwrap();
+        assert_eq!(ok.precision, DatePrecision::Shifted);
+        assert_eq!((ok.k, ok.max_records), (5, 100_000));
+
+        let mut long = request();
+        long.date_end = date(2028, 1, 1);
+        assert!(long.checked(&limits).is_err());
+        let mut reversed = request();
+        reversed.date_end = date(2025, 1, 1);
+        assert!(reversed.checked(&limits).is_err());
+        let mut exact = request();
+        exact.date_precision = Some(DatePrecision::Exact);
+        assert!(exact.checked(&limits).is_err(), "exact dates are personal");
+        let mut personal = request();
+        personal.include_personal_data = true;
+        assert!(personal.checked(&limits).is_err(), "a reason is needed");
+        personal.personal_data_reason = Some("Étude de cohorte autorisée par le CPP".into());
+        assert_eq!(
+            personal.checked(&limits).unwrap().precision,
+            DatePrecision::Exact
+        );
+        let mut status = request();
+        status.filters.status = Some("taken".into());
+        assert!(status.checked(&limits).is_err());
+        status.filters.status = Some("cancelled".into());
+        assert!(status.checked(&limits).is_ok());
+        let mut k = request();
+        k.k_anonymity = Some(0);
+        assert!(k.checked(&limits).is_err());
+    }
+}
