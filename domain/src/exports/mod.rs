@@ -312,6 +312,12 @@ impl NewExport {
         let invalid = |field: &'static str, code: &'static str, message: String| {
             Err(DomainError::invalid(field, code, message))
         };
+        let (first, last) = (Date::constant(1900, 1, 1), Date::constant(2199, 12, 31));
+        for (field, day) in [("date_start", self.date_start), ("date_end", self.date_end)] {
+            if day < first || day > last {
+                return invalid(field, "out_of_range", "a day from 1900 to 2199".into());
+            }
+        }
         if self.date_end < self.date_start {
             return invalid(
                 "date_end",

@@ -524,9 +524,19 @@ enum Param {
     Text(String),
 }
 
+/// The query of `s` without its order (counting needs none, and ordering a
+/// million rows only to count them would hold them all in the sorter).
+fn unordered(s: &Selection<'_>) -> (String, Vec<Param>) {
+    let (mut sql, params) = query(s);
+    if let Some(at) = sql.rfind(" ORDER BY ") {
+        sql.truncate(at);
+    }
+    (sql, params)
+}
+
 /// How many rows `s` selects.
 pub async fn count(conn: &mut AnyConnection, s: &Selection<'_>) -> DomainResult<i64> {
-    let (sql, params) = query(s);
+    let (sql, params) = unordered(s);
     let sql = format!("SELECT COUNT(*) FROM ({sql}) q");
     let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
     for p in params {
@@ -540,7 +550,7 @@ pub async fn count(conn: &mut AnyConnection, s: &Selection<'_>) -> DomainResult<
 
 /// The patients `s` has rows of.
 pub async fn patients_in(conn: &mut AnyConnection, s: &Selection<'_>) -> DomainResult<Vec<UserId>> {
-    let (sql, params) = query(s);
+    let (sql, params) = unordered(s);
     let sql = format!("SELECT DISTINCT patient_id FROM ({sql}) q");
     let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
     for p in params {

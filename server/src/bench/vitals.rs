@@ -299,13 +299,19 @@ impl Server {
 
     /// Resident memory of the server process, in KiB (Linux).
     pub(super) fn rss_kib(&self) -> anyhow::Result<u64> {
+        self.status_kib("VmRSS")
+    }
+
+    /// A memory figure of the server's /proc status (`VmRSS`, `RssAnon`:
+    /// its heap and stacks, without the binary's and files' pages), in KiB.
+    pub(super) fn status_kib(&self, field: &str) -> anyhow::Result<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .context("reading the server's /proc status (Linux only)")?;
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmRSS in /proc status")
+            .with_context(|| format!("no {field} in /proc status"))
     }
 
     pub(super) fn stop(&mut self) {

@@ -274,8 +274,8 @@ impl ExportService {
         );
         let part = self.config.dir.join(format!("{name}.part"));
 
-        // The writer runs on its own thread; batches queue at most four deep.
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(4);
+        // The writer runs on its own thread; batches queue at most two deep.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
         let columns = shape.columns();
         let (format, path, dataset) = (job.export_format, part.clone(), job.dataset);
         let writer = tokio::task::spawn_blocking(move || -> DomainResult<()> {

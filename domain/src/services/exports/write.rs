@@ -144,7 +144,7 @@ impl RowWriter for JsonLines {
 }
 
 /// Rows per Parquet row group: what is held in memory at most.
-const ROW_GROUP: usize = 65_536;
+const ROW_GROUP: usize = 16_384;
 
 /// One column's values of the current row group, and which rows have one.
 enum Values {
