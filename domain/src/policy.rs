@@ -348,13 +348,18 @@ mod tests {
                             Resource::AccessTrail => {
                                 matches!(action, TrailAction::Read | TrailAction::Export)
                             }
-                            Resource::Device => matches!(
-                                action,
-                                TrailAction::Read
-                                    | TrailAction::Create
-                                    | TrailAction::Update
-                                    | TrailAction::Delete
-                            ),
+                            Resource::Device | Resource::ResearchExport => {
+                                matches!(
+                                    action,
+                                    TrailAction::Read
+                                        | TrailAction::Create
+                                        | TrailAction::Update
+                                        | TrailAction::Delete
+                                ) && !(resource == Resource::ResearchExport
+                                    && action == TrailAction::Update)
+                                    || resource == Resource::ResearchExport
+                                        && action == TrailAction::Export
+                            }
                             _ => false,
                         },
                         Role::Patient => false,
