@@ -355,10 +355,10 @@ mod tests {
                                         | TrailAction::Create
                                         | TrailAction::Update
                                         | TrailAction::Delete
-                                ) && !(resource == Resource::ResearchExport
-                                    && action == TrailAction::Update)
-                                    || resource == Resource::ResearchExport
-                                        && action == TrailAction::Export
+                                ) && !(*resource == Resource::ResearchExport
+                                    && *action == TrailAction::Update)
+                                    || *resource == Resource::ResearchExport
+                                        && *action == TrailAction::Export
                             }
                             _ => false,
                         },
