@@ -28,7 +28,7 @@ use crate::pages::routes::{
     AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AdminPortalRoute, AgendaRoute,
     AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute,
     DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute, DoctorProfileRoute, DoctorRecordRoute,
-    DoctorRecordsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
+    DoctorRecordsRoute, ExportsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
     MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute,
     PatientPortalRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
     PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute,
@@ -168,6 +168,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
                         <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
                         <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
+                        <Route path=path!("exports") view={Lazy::<ExportsRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
                         <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />

@@ -101,6 +101,7 @@ const ROLES = {
       { name: 'care', path: '/admin/care' },
       { name: 'devices', path: '/admin/devices' },
       { name: 'sms', path: '/admin/sms' },
+      { name: 'exports', path: '/admin/exports' },
       { name: 'account', path: '/admin/account' },
     ],
   },

@@ -1,12 +1,14 @@
 """Reads a research export back with the tools researchers use and prints
 what they see, as JSON, for the API tests to compare with the database:
 
-    read_export.py csv|json|parquet|excel FILE
+    read_export.py csv|json|parquet|excel|fhir FILE
 
 prints {"columns": [...], "types": {column: type}, "rows": [[...], ...],
 "extra": {...}}: CSV and JSON lines through pandas, Parquet through pyarrow
 (its column types), Excel through openpyxl (its sheets, header style, frozen
-panes and cell types). Dates come out as YYYY-MM-DD, instants as ISO 8601,
+panes and cell types), FHIR NDJSON through fhir.resources' R4B models (each line
+validated as its resourceType's model: rows are the resources as the model
+writes them back, types the count of each resourceType). Dates come out as YYYY-MM-DD, instants as ISO 8601,
 missing values as null.
 """
 
@@ -97,6 +99,25 @@ def with_openpyxl(path):
     return {"columns": columns or [], "types": types, "rows": rows, "extra": {"sheets": sheets}}
 
 
+def with_fhir_resources(path):
+    # FHIR R4 (the R4B models: R4B changed none of the resources written).
+    from fhir.resources.R4B import get_fhir_model_class
+
+    rows = []
+    types = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            raw = json.loads(line)
+            kind = raw.get("resourceType")
+            try:
+                model = get_fhir_model_class(kind).model_validate(raw)
+            except Exception as error:
+                raise SystemExit(f"line {number}: not a valid {kind}: {error}")
+            rows.append(json.loads(model.model_dump_json()))
+            types[kind] = types.get(kind, 0) + 1
+    return {"columns": [], "types": types, "rows": rows, "extra": {}}
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     if kind in ("csv", "json"):
@@ -105,6 +126,8 @@ def main():
         out = with_pyarrow(path)
     elif kind == "excel":
         out = with_openpyxl(path)
+    elif kind == "fhir":
+        out = with_fhir_resources(path)
     else:
         raise SystemExit(f"unknown format {kind}")
     json.dump(out, sys.stdout, ensure_ascii=False)

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar_admin;
 pub mod chat;
 pub mod clinical;
+pub mod exports;
 pub mod medical;
 pub mod messaging;
 pub mod records;

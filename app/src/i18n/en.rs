@@ -12,6 +12,7 @@ pub const EN: Tr = Tr {
     r: &super::records_en::RECORDS_EN,
     c: &super::talk_en::TALK_EN,
     o: &super::outside_en::OUTSIDE_EN,
+    x: &super::research_en::RESEARCH_EN,
     u: &super::ui_en::UI_EN,
     app_name: "MedPlat",
     switch_language: "Change language",

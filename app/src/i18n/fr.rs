@@ -12,6 +12,7 @@ pub const FR: Tr = Tr {
     r: &super::records_fr::RECORDS_FR,
     c: &super::talk_fr::TALK_FR,
     o: &super::outside_fr::OUTSIDE_FR,
+    x: &super::research_fr::RESEARCH_FR,
     u: &super::ui_fr::UI_FR,
     app_name: "MedPlat",
     switch_language: "Changer de langue",

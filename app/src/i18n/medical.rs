@@ -33,6 +33,8 @@ crate::texts! {
         pub contact_relation_label: &'static str,
         pub contact_hint: &'static str,
         pub mobile_label: &'static str,
+        pub postal_label: &'static str,
+        pub err_invalid_postal_code: &'static str,
         pub blood_pressure_label: &'static str,
         pub cholesterol_label: &'static str,
         pub time_zone_label: &'static str,
@@ -253,6 +255,7 @@ impl Medical {
             "not_a_dose_time" => self.err_not_a_dose_time,
             "outside_treatment" => self.err_outside_treatment,
             "unknown_consultation" => self.err_unknown_consultation,
+            "invalid_postal_code" => self.err_invalid_postal_code,
             _ => return None,
         })
     }
@@ -271,6 +274,7 @@ impl Medical {
             "emergency_contact_phone" => self.contact_phone_label,
             "emergency_contact_relation" => self.contact_relation_label,
             "mobile_phone" => self.mobile_label,
+            "postal_code" => self.postal_label,
             "blood_pressure_level" => self.blood_pressure_label,
             "cholesterol_level" => self.cholesterol_label,
             "time_zone" => self.time_zone_label,
@@ -312,6 +316,7 @@ mod tests {
             "not_a_dose_time",
             "outside_treatment",
             "unknown_consultation",
+            "invalid_postal_code",
         ] {
             assert_ne!(FR.error(code), FR.err_unexpected, "{code}");
             assert_ne!(EN.error(code), FR.error(code), "{code} untranslated");
@@ -322,6 +327,7 @@ mod tests {
             "height_cm",
             "emergency_contact_phone",
             "mobile_phone",
+            "postal_code",
             "cholesterol_level",
             "doctor_id",
             "patient_id",

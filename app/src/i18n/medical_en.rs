@@ -32,6 +32,8 @@ pub const MEDICAL_EN: Medical = Medical {
     contact_relation_label: "Relationship to you",
     contact_hint: "Fill in all three fields, or none.",
     mobile_label: "Mobile phone",
+    postal_label: "Postcode",
+    err_invalid_postal_code: "A postcode is 3 to 10 digits or letters (75011).",
     blood_pressure_label: "Blood pressure level",
     cholesterol_label: "Cholesterol level",
     time_zone_label: "Time zone",

@@ -32,6 +32,8 @@ pub const MEDICAL_FR: Medical = Medical {
     contact_relation_label: "Lien avec vous",
     contact_hint: "Renseignez les trois champs, ou aucun.",
     mobile_label: "Téléphone mobile",
+    postal_label: "Code postal",
+    err_invalid_postal_code: "Un code postal comporte de 3 à 10 chiffres ou lettres (75011).",
     blood_pressure_label: "Niveau de tension artérielle",
     cholesterol_label: "Niveau de cholestérol",
     time_zone_label: "Fuseau horaire",

@@ -15,6 +15,9 @@ mod outside_fr;
 pub mod records;
 mod records_en;
 mod records_fr;
+pub mod research;
+mod research_en;
+mod research_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
@@ -37,6 +40,7 @@ pub use fr::FR;
 pub use medical::Medical;
 pub use outside::Outside;
 pub use records::Records;
+pub use research::Research;
 pub use sched::Sched;
 pub use talk::Talk;
 pub use ui::Ui;
@@ -114,6 +118,8 @@ crate::texts! {
         pub c: &'static Talk,
         /// Texts of messages outside the portals (SMS, WhatsApp, e-mail).
         pub o: &'static Outside,
+        /// Texts of research exports.
+        pub x: &'static Research,
         /// Shared surface texts (instants, confirmations, connections).
         pub u: &'static Ui,
         pub app_name: &'static str,
@@ -237,6 +243,7 @@ impl Tr {
                 .error(code)
                 .or_else(|| self.m.error(code))
                 .or_else(|| self.r.error(code))
+                .or_else(|| self.x.error(code))
                 .unwrap_or(self.err_unexpected),
         }
     }
@@ -276,7 +283,7 @@ impl Tr {
             "name_en" => self.s.name_en_label,
             "available_by" => self.s.available_by_label,
             "date" | "from" | "to" => self.s.when_label,
-            _ => return self.m.field(field),
+            _ => return self.m.field(field).or_else(|| self.x.field(field)),
         })
     }
 

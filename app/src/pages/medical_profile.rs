@@ -24,6 +24,7 @@ const FIELDS: &[&str] = &[
     "emergency_contact_phone",
     "emergency_contact_relation",
     "mobile_phone",
+    "postal_code",
     "blood_pressure_level",
     "cholesterol_level",
     "time_zone",
@@ -157,6 +158,10 @@ fn ProfileEditor(p: MedicalProfile) -> impl IntoView {
                 <label class=LABEL><span>{move || i18n.t(|t| t.m.mobile_label)}</span>
                     <input type="tel" id="mobile_phone" name="mobile_phone" autocomplete="tel" value=text(&form.mobile_phone) class=INPUT />
                     <FieldError name="mobile_phone" error />
+                </label>
+                <label class=LABEL><span>{move || i18n.t(|t| t.m.postal_label)}</span>
+                    <input id="postal_code" name="postal_code" autocomplete="postal-code" maxlength="10" value=text(&form.postal_code) class=INPUT />
+                    <FieldError name="postal_code" error />
                 </label>
             </section>
             <section class=format!("grid gap-4 sm:grid-cols-2 {CARD}")>

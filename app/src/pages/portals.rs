@@ -166,6 +166,11 @@ const ADMIN_NAV: &[NavItem] = &[
         badge: false,
     },
     NavItem {
+        href: "/admin/exports",
+        label: |t| t.x.nav_exports,
+        badge: false,
+    },
+    NavItem {
         href: "/admin/devices",
         label: |t| t.v.nav_devices,
         badge: false,

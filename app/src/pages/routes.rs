@@ -141,6 +141,7 @@ page_groups! {
         AllAppointmentsRoute => super::agenda::AllAppointmentsPage,
         AuditTrailRoute => super::access_trail::AuditTrailPage,
         AdminCareRoute => super::care_team::AdminCarePage,
+        ExportsRoute => super::exports::ExportsPage,
     }
     /// Pages of several roles: messages, SMS and WhatsApp, devices, one's
     /// account, creating an account and a password reset.

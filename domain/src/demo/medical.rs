@@ -54,6 +54,17 @@ const PROFILES: &[Profile] = &[
         ("Marthe Ilunga", "06 27 39 51 84", "épouse"), "06 58 55 71 03", "high", "normal"),
 ];
 
+/// Where the demo patients live.
+const POSTCODES: &[(&str, &str)] = &[
+    ("marie", "75011"),
+    ("paul", "75019"),
+    ("sofia", "75014"),
+    ("ines", "92100"),
+    ("thomas", "75012"),
+    ("chloe", "93200"),
+    ("joseph", "75020"),
+];
+
 /// Loads the medical side of the demo; appointments are already in place.
 pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -> DomainResult<()> {
     for p in PROFILES {
@@ -75,6 +86,10 @@ pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -
             emergency_contact_phone: Some(p.8.1.into()),
             emergency_contact_relation: Some(p.8.2.into()),
             mobile_phone: Some(p.9.into()),
+            postal_code: POSTCODES
+                .iter()
+                .find(|(who, _)| *who == p.0)
+                .map(|(_, code)| (*code).to_owned()),
             blood_pressure_level: Some(p.10.into()),
             cholesterol_level: Some(p.11.into()),
             time_zone: Some("Europe/Paris".into()),

@@ -8,6 +8,7 @@
 //! ([`treatments`], [`vitals`], [`records`]).
 
 mod chat;
+mod exports;
 mod medical;
 mod messaging;
 mod past;
@@ -212,6 +213,7 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     records::load(services, &people, now).await?;
     chat::load(services, &people).await?;
     messaging::load(services, &people).await?;
+    exports::load(services, &people, now).await?;
     Ok(true)
 }
 

@@ -165,6 +165,9 @@ pub struct MedicalProfile {
     pub emergency_contact: Option<EmergencyContact>,
     /// E.164; messages from this number are matched to the patient.
     pub mobile_phone: Option<String>,
+    /// Where the patient lives (`75011`): research exports keep its first
+    /// two characters (the département) as a quasi-identifier.
+    pub postal_code: Option<String>,
     pub blood_pressure_level: Option<Level>,
     pub cholesterol_level: Option<Level>,
     /// IANA time zone the patient lives in (treatment days and dose times
@@ -227,6 +230,9 @@ pub struct MedicalProfileForm {
         schema(max_length = 40, example = "+33 6 98 76 54 32")
     )]
     pub mobile_phone: Option<String>,
+    /// Letters, digits, spaces and hyphens (`75011`, `97200`, `SW1A 1AA`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 10, example = "75011"))]
+    pub postal_code: Option<String>,
     /// `low`, `normal` or `high`.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Level>, example = "normal"))]
     pub blood_pressure_level: Option<String>,
@@ -286,6 +292,7 @@ impl From<&MedicalProfile> for MedicalProfileForm {
             emergency_contact_phone: contact.map(|c| c.phone.clone()),
             emergency_contact_relation: contact.map(|c| c.relation.clone()),
             mobile_phone: profile.mobile_phone.clone(),
+            postal_code: profile.postal_code.clone(),
             blood_pressure_level: profile.blood_pressure_level.map(|l| l.as_str().to_owned()),
             cholesterol_level: profile.cholesterol_level.map(|l| l.as_str().to_owned()),
             time_zone: profile.time_zone.clone(),

@@ -127,6 +127,25 @@ impl MedicalProfileForm {
         let mobile_phone = text(&self.mobile_phone)
             .map(|raw| crate::phones::parse("mobile_phone", raw))
             .transpose()?;
+        let postal_code = text(&self.postal_code)
+            .map(|raw| {
+                let code = raw.trim().to_uppercase();
+                let fits = (3..=10).contains(&code.len())
+                    && code.chars().any(|c| c.is_ascii_digit())
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                if fits {
+                    Ok(code)
+                } else {
+                    Err(DomainError::invalid(
+                        "postal_code",
+                        "invalid_postal_code",
+                        "a postal code is 3 to 10 letters, digits, spaces or hyphens",
+                    ))
+                }
+            })
+            .transpose()?;
         Ok(MedicalProfile {
             patient_id,
             date_of_birth,
@@ -144,6 +163,7 @@ impl MedicalProfileForm {
             chronic_conditions: list("chronic_conditions", &self.chronic_conditions)?,
             emergency_contact,
             mobile_phone,
+            postal_code,
             blood_pressure_level: choice(
                 "blood_pressure_level",
                 &self.blood_pressure_level,

@@ -6,16 +6,21 @@
 //! accents, negations ("pas de douleur à la poitrine") and third persons
 //! ("ma mère", "my wife": the rules never ask who has the sign).
 
+mod advice;
+mod clause;
 mod index;
 mod words;
+
+pub use advice::{advice, numbers};
 
 use std::sync::LazyLock;
 
 use serde::Deserialize;
 
 use crate::error::{DomainError, DomainResult};
-use index::{Hits, Vocabulary};
-use words::{clauses, gestation_at, infant_at, many_at};
+use index::Vocabulary;
+use clause::{Clause, occurrences, possible};
+use words::clauses;
 
 const DATA: &str = include_str!("../../data/red_flags.toml");
 
@@ -369,98 +374,6 @@ const INABILITY: &[&str] = &[
 
 /// Words after a sign within which "gone", "over" deny it.
 const RESOLVED_REACH: usize = 5;
-
-/// A clause's words, with the vocabulary entries each matches.
-struct Clause {
-    words: Vec<String>,
-    hits: Vec<Hits>,
-}
-
-impl Clause {
-    fn read(words: Vec<String>, vocabulary: &Vocabulary) -> Self {
-        let hits = words.iter().map(|w| vocabulary.hits(w)).collect();
-        Self { words, hits }
-    }
-}
-
-/// Whether every group has a phrase whose words all occur in `seen`.
-fn possible(groups: &[Vec<Phrase>], seen: &Hits) -> bool {
-    groups.iter().all(|group| {
-        group.iter().any(|phrase| {
-            phrase.iter().all(|word| match word {
-                Word::Exact(id) | Word::Stem(id) => seen.has(*id),
-                Word::Infant | Word::Many | Word::Gestation => true,
-            })
-        })
-    })
-}
-
-/// Where any of `group`'s phrases occurs in `clause`: (first word, last word).
-fn occurrences(group: &[Phrase], clause: &Clause) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for i in 0..clause.words.len() {
-        for phrase in group {
-            if let Some(len) = phrase_at(phrase, clause, i) {
-                out.push((i, i + len - 1));
-                break;
-            }
-        }
-    }
-    out
-}
-
-/// How many words `phrase` takes at `clause[i..]`, if it is there.
-fn phrase_at(phrase: &[Word], clause: &Clause, i: usize) -> Option<usize> {
-    let mut at = i;
-    for word in phrase {
-        let taken = match word {
-            Word::Infant => infant_at(&clause.words, at)?,
-            Word::Many => many_at(&clause.words, at)?,
-            Word::Gestation => gestation_at(&clause.words, at)?,
-            Word::Exact(id) | Word::Stem(id) => usize::from(clause.hits.get(at)?.has(*id)),
-        };
-        if taken == 0 {
-            return None;
-        }
-        at += taken;
-    }
-    Some(at - i)
-}
-
-/// The numbers to call for `codes`: 15 and 112, and 3114 for suicidal
-/// thoughts; none when no flag is raised.
-pub fn numbers(codes: &[&str]) -> Vec<&'static str> {
-    if codes.is_empty() {
-        return Vec::new();
-    }
-    let mut numbers = EMERGENCY_NUMBERS.to_vec();
-    if codes.contains(&SUICIDE) {
-        numbers.push(SUICIDE_LINE);
-    }
-    numbers
-}
-
-/// What to tell someone whose words raised `codes` (never empty codes).
-pub fn advice(codes: &[&str], french: bool) -> String {
-    let mut message = if french {
-        "Urgence : appelez le 15 (SAMU) ou le 112 maintenant.".to_owned()
-    } else {
-        "Emergency: call 15 (SAMU) or 112 now.".to_owned()
-    };
-    if codes.contains(&SUICIDE) {
-        message.push_str(if french {
-            " Si vous pensez au suicide, ou si un proche y pense, appelez le 3114 (numéro national de prévention du suicide, gratuit, jour et nuit)."
-        } else {
-            " If you or someone close to you is thinking about suicide, call 3114 (the national suicide prevention line, free, day and night)."
-        });
-    }
-    message.push_str(if french {
-        " N'attendez pas une réponse en ligne."
-    } else {
-        " Do not wait for an answer online."
-    });
-    message
-}
 
 #[cfg(test)]
 mod tests;

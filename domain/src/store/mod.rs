@@ -13,6 +13,7 @@ pub mod chat;
 pub mod consultations;
 pub mod devices;
 pub mod doctors;
+pub mod export_rows;
 pub mod exports;
 pub mod feeds;
 pub mod jobs;

@@ -10,7 +10,7 @@ use crate::medical::{BloodGroup, EmergencyContact, Level, MedicalProfile, Sex};
 
 const COLUMNS: &str = "patient_id, date_of_birth, sex, blood_group, height_cm, weight_kg, \
     allergies, chronic_conditions, emergency_name, emergency_phone, emergency_relation, \
-    mobile_phone, blood_pressure_level, cholesterol_level, time_zone, updated_at";
+    mobile_phone, postal_code, blood_pressure_level, cholesterol_level, time_zone, updated_at";
 
 /// The profile of `patient_id`, if ever saved.
 pub async fn get(
@@ -41,8 +41,8 @@ pub async fn save(
         "INSERT INTO medical_profiles (patient_id, date_of_birth, sex, blood_group, height_cm, \
          weight_kg, allergies, chronic_conditions, emergency_name, emergency_phone, \
          emergency_relation, mobile_phone, active_mobile_phone, blood_pressure_level, \
-         cholesterol_level, time_zone, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         cholesterol_level, time_zone, updated_at, postal_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
          ON CONFLICT (patient_id) DO UPDATE SET date_of_birth = excluded.date_of_birth, \
          sex = excluded.sex, blood_group = excluded.blood_group, height_cm = excluded.height_cm, \
          weight_kg = excluded.weight_kg, allergies = excluded.allergies, \
@@ -52,7 +52,7 @@ pub async fn save(
          active_mobile_phone = excluded.active_mobile_phone, \
          blood_pressure_level = excluded.blood_pressure_level, \
          cholesterol_level = excluded.cholesterol_level, time_zone = excluded.time_zone, \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at, postal_code = excluded.postal_code",
     )
     .bind(profile.patient_id)
     .bind(profile.date_of_birth.map(|d| d.to_string()))
@@ -71,6 +71,7 @@ pub async fn save(
     .bind(profile.cholesterol_level.map(Level::as_str))
     .bind(profile.time_zone.clone())
     .bind(now_ms)
+    .bind(profile.postal_code.clone())
     .execute(conn)
     .await
     .map(drop)
@@ -158,6 +159,7 @@ fn from_row(row: &AnyRow) -> DomainResult<MedicalProfile> {
         chronic_conditions: list("chronic_conditions")?,
         emergency_contact,
         mobile_phone: text("mobile_phone")?,
+        postal_code: text("postal_code")?,
         blood_pressure_level: text("blood_pressure_level")?
             .as_deref()
             .and_then(Level::parse),

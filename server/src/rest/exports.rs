@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::exports::{ExportJob, NewExport};
-use domain::services::exports::{Download, Preview};
+use domain::exports::Preview;
+use domain::services::exports::Download;
 use serde::Deserialize;
 use tower::ServiceExt;
 use utoipa::IntoParams;
@@ -109,7 +110,14 @@ pub struct DownloadQuery {
 #[utoipa::path(get, path = "/api/v1/exports/{id}/download/", tag = "exports", security(("bearer" = [])),
     params(("id" = i64, Path, minimum = 1), DownloadQuery),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file in the export's format, or a FHIR export's Bulk Data manifest",
+            content(
+                (Vec<u8> = "text/csv"),
+                (Vec<u8> = "application/x-ndjson"),
+                (Vec<u8> = "application/vnd.apache.parquet"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (Vec<u8> = "application/fhir+ndjson"),
+                (serde_json::Value = "application/json"))),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Not completed, or its file removed", body = ErrorBody)))]
 pub async fn download(

@@ -19,6 +19,7 @@ mod delivery;
 mod device_data;
 mod durability;
 mod edges;
+mod export_fhir;
 mod exports;
 mod iot;
 mod medical;

@@ -13,22 +13,11 @@ use serde_json::{Map, Value, json};
 
 use super::write::RowWriter;
 use crate::error::{DomainError, DomainResult};
-use crate::exports::Dataset;
+use crate::exports::{Dataset, fhir_resource_types as resource_types};
 use crate::exports::table::{Cell, Column};
 
 /// Where our own extensions are defined.
 const EXTENSIONS: &str = "https://medplat.fr/fhir/StructureDefinition";
-
-/// The resource types a dataset's export holds, Patient first.
-pub fn resource_types(dataset: Dataset) -> &'static [&'static str] {
-    match dataset {
-        Dataset::Appointments => &["Patient", "Encounter"],
-        Dataset::Consultations => &["Patient", "Encounter", "Condition"],
-        Dataset::Vitals => &["Patient", "Observation"],
-        Dataset::Treatments => &["Patient", "MedicationStatement"],
-        Dataset::SymptomChecks => &["Patient", "Condition"],
-    }
-}
 
 pub struct Fhir {
     dataset: Dataset,

@@ -21,9 +21,10 @@ use crate::accounts::Role;
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::exports::table::{Cell, Shape};
-use crate::exports::{ExportJob, ExportLimits, ExportStatus, Format, NewExport};
+use crate::exports::{ExportJob, ExportLimits, ExportStatus, Format, NewExport, Preview};
 use crate::services::trail::{NewEntry, TrailService};
-use crate::store::exports::{self as store, Selection, StoredFilters};
+use crate::store::export_rows::{self as read, Selection};
+use crate::store::exports::{self as store, StoredFilters};
 use crate::store::jobs::{self, NewJob};
 use crate::store::{Db, db_error};
 use crate::trail::{Resource, TrailAction};
@@ -65,22 +66,6 @@ pub enum Download {
     /// A FHIR export's Bulk Data manifest: its files, one per resource
     /// type, each downloaded with `?type=`.
     Manifest(serde_json::Value),
-}
-
-/// What a request would export: the first rows, and how many rows and
-/// patients k-anonymity would leave out.
-#[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Preview {
-    pub columns: Vec<String>,
-    /// The first rows, as text.
-    pub rows: Vec<Vec<Option<String>>>,
-    /// Rows the filters select.
-    pub rows_selected: i64,
-    /// Of them, rows k-anonymity leaves out.
-    pub rows_suppressed: i64,
-    pub patients: i64,
-    pub patients_suppressed: i64,
 }
 
 /// Research exports; cheap to clone.
@@ -140,7 +125,7 @@ impl ExportService {
         let selection = self.selection(req)?;
         let selected = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-            store::count(&mut conn, &selection).await?
+            read::count(&mut conn, &selection).await?
         };
         if selected > checked.max_records {
             return Err(DomainError::invalid(
@@ -191,22 +176,9 @@ impl ExportService {
             now,
         )
         .await?;
-        let mut entry = NewEntry {
-            actor_id: Some(actor.user_id),
-            actor_role: Some(actor.role),
-            door: actor.door,
-            request_id: actor.request_id.clone(),
-            action: TrailAction::Create,
-            resource: Resource::ResearchExport,
-            resource_id: Some(id.to_string()),
-            patient_id: None,
-            allowed: true,
-            emergency: false,
-            reason: None,
-        };
-        if req.include_personal_data {
-            entry.reason = checked.reason.clone();
-        }
+        let entry = NewEntry::of_no_patient(actor, TrailAction::Create, Resource::ResearchExport)
+            .on(id)
+            .because(checked.reason.clone().filter(|_| req.include_personal_data));
         crate::services::trail::append_in(&mut tx, self.db.dialect(), &[entry]).await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
@@ -270,7 +242,7 @@ impl ExportService {
         if !path.exists() {
             return Err(DomainError::NotFound("export file"));
         }
-        let fhir_types = fhir::resource_types(job.dataset);
+        let fhir_types = crate::exports::fhir_resource_types(job.dataset);
         let download = match (job.export_format, kind) {
             (Format::Fhir, None) => {
                 let counts = fhir::counts(&path)?;
@@ -313,19 +285,9 @@ impl ExportService {
             },
         };
         self.trail
-            .record(vec![NewEntry {
-                actor_id: Some(actor.user_id),
-                actor_role: Some(actor.role),
-                door: actor.door,
-                request_id: actor.request_id.clone(),
-                action: TrailAction::Export,
-                resource: Resource::ResearchExport,
-                resource_id: Some(id.to_string()),
-                patient_id: None,
-                allowed: true,
-                emergency: false,
-                reason: None,
-            }])
+            .record(vec![
+                NewEntry::of_no_patient(actor, TrailAction::Export, Resource::ResearchExport).on(id),
+            ])
             .await?;
         Ok(download)
     }
@@ -340,19 +302,7 @@ impl ExportService {
         if !cancelled {
             store::delete(&mut tx, id).await?;
         }
-        let entry = NewEntry {
-            actor_id: Some(actor.user_id),
-            actor_role: Some(actor.role),
-            door: actor.door,
-            request_id: actor.request_id.clone(),
-            action: TrailAction::Delete,
-            resource: Resource::ResearchExport,
-            resource_id: Some(id.to_string()),
-            patient_id: None,
-            allowed: true,
-            emergency: false,
-            reason: None,
-        };
+        let entry = NewEntry::of_no_patient(actor, TrailAction::Delete, Resource::ResearchExport).on(id);
         crate::services::trail::append_in(&mut tx, self.db.dialect(), &[entry]).await?;
         tx.commit().await.map_err(db_error)?;
         if let Some(path) = stored.file_path {

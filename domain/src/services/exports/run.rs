@@ -17,7 +17,8 @@ use crate::exports::anonymise::{Pseudonyms, QuasiIdentifiers, postcode_area, sup
 use crate::exports::table::{Cell, Shape};
 use crate::exports::{ExportStatus, NewExport};
 use crate::services::jobs::Outcome;
-use crate::store::exports::{self as store, Finished, Patient, Selection};
+use crate::store::export_rows::{self as read, Patient, Selection};
+use crate::store::exports::{self as store, Finished};
 use crate::store::{Db, db_error};
 
 /// The job kind of exports.
@@ -69,7 +70,7 @@ impl Plan {
         Fut: Future<Output = DomainResult<bool>>,
     {
         let mut conn = db.pool().acquire().await.map_err(db_error)?;
-        let mut rows = store::rows(&mut conn, selection);
+        let mut rows = read::rows(&mut conn, selection);
         let mut batch = Batch {
             kept: Vec::with_capacity(size),
             suppressed: 0,
@@ -117,10 +118,10 @@ impl ExportService {
     ) -> DomainResult<Plan> {
         let selection = self.selection(req)?;
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-        let patients = store::patients(&mut conn).await?;
-        let present = store::patients_in(&mut conn, &selection).await?;
+        let patients = read::patients(&mut conn).await?;
+        let present = read::patients_in(&mut conn, &selection).await?;
         let names = if shape.free_text && !shape.personal {
-            store::names(&mut conn)
+            read::names(&mut conn)
                 .await?
                 .into_iter()
                 .flat_map(|(first, last)| [first, last])
@@ -247,7 +248,7 @@ impl ExportService {
         let selection = self.selection(&req)?;
         let estimated = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
-            store::count(&mut conn, &selection).await?
+            read::count(&mut conn, &selection).await?
         };
         {
             let mut tx = self.db.begin_write().await?;

@@ -12,7 +12,7 @@ use crate::accounts::UserId;
 use crate::exports::AgeBand;
 use crate::exports::anonymise::{Pseudonyms, postcode_area};
 use crate::exports::table::{Cell, Shape};
-use crate::store::exports::{Fields, Patient, Source};
+use crate::store::export_rows::{Fields, Patient, Source};
 use crate::vitals::Vital;
 
 /// What shaping a row needs besides the row.

@@ -53,6 +53,15 @@ impl NewEntry {
         patient_id: UserId,
     ) -> Self {
         Self {
+            patient_id: Some(patient_id),
+            ..Self::of_no_patient(actor, action, resource)
+        }
+    }
+
+    /// An allowed `action` by `actor` on a `resource` of no one patient (a
+    /// research export).
+    pub fn of_no_patient(actor: &Principal, action: TrailAction, resource: Resource) -> Self {
+        Self {
             actor_id: Some(actor.user_id),
             actor_role: Some(actor.role),
             door: actor.door,
@@ -60,11 +69,17 @@ impl NewEntry {
             action,
             resource,
             resource_id: None,
-            patient_id: Some(patient_id),
+            patient_id: None,
             allowed: true,
             emergency: false,
             reason: None,
         }
+    }
+
+    /// The same entry with the reason given for it.
+    pub fn because(mut self, reason: Option<String>) -> Self {
+        self.reason = reason;
+        self
     }
 
     /// The same entry about one resource (`resource_id`).

@@ -1,6 +1,7 @@
 //! Starts the real server on port 0 with a fresh SQLite database per test.
 #![allow(dead_code)]
 
+pub mod exports;
 pub mod iot;
 pub mod medical;
 pub mod records;
