@@ -206,6 +206,7 @@ impl Settings {
             dir: data_dir.join("exports"),
             zone: jiff::tz::TimeZone::get(zone_name.trim())
                 .with_context(|| format!("CLINIC_TIME_ZONE={zone_name:?}: an IANA time zone"))?,
+            lease: worker.lease,
         };
         if exports.limits.max_range_days < 1
             || exports.limits.max_records < 1

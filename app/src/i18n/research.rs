@@ -33,6 +33,7 @@ crate::texts! {
         pub created: &'static str,
         pub preview_title: &'static str,
         pub preview_empty: &'static str,
+        pub preview_all_left_out: &'static str,
         pub preview_more: &'static str,
         pub rows_selected: &'static str,
         pub rows_suppressed: &'static str,

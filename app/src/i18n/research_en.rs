@@ -33,6 +33,7 @@ pub const RESEARCH_EN: Research = Research {
     created: "Export started: it is listed below.",
     preview_title: "Preview",
     preview_empty: "No rows match these criteria.",
+    preview_all_left_out: "Every row is left out by k-anonymity: lower k or widen the filters.",
     preview_more: "First rows only; the file will hold every row kept.",
     rows_selected: "Rows selected",
     rows_suppressed: "Rows left out (k-anonymity)",

@@ -33,6 +33,7 @@ pub const RESEARCH_FR: Research = Research {
     created: "Export lancé : il apparaît ci-dessous.",
     preview_title: "Aperçu",
     preview_empty: "Aucune ligne ne correspond à ces critères.",
+    preview_all_left_out: "Toutes les lignes sont écartées par le k-anonymat : abaissez k ou élargissez les filtres.",
     preview_more: "Premières lignes seulement ; le fichier contiendra toutes les lignes retenues.",
     rows_selected: "Lignes sélectionnées",
     rows_suppressed: "Lignes écartées (k-anonymat)",

@@ -15,7 +15,7 @@ use crate::api::accounts::list_specialties;
 use crate::api::exports::{create_export, list_exports, preview_export, remove_export};
 use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
-use crate::components::medical::{FieldError, LABEL, TH};
+use crate::components::medical::{FieldError, LABEL};
 use crate::components::meters::Bar;
 use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY};
 use crate::error::UiError;
@@ -244,8 +244,10 @@ pub fn ExportsPage() -> impl IntoView {
         <p class="mt-1 max-w-3xl text-slate-600">{move || i18n.t(|t| t.x.intro)}</p>
         <section class=format!("mt-4 {CARD}") data-testid="export-form">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.x.new_title)}</h2>
-            <div class="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-                {choice("dataset", |t| t.x.dataset_label, fields.dataset, Dataset::ALL, Dataset::as_str, |t, c| t.x.dataset(c))}
+            <div class="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+                <div class="lg:col-span-2">
+                    {choice("dataset", |t| t.x.dataset_label, fields.dataset, Dataset::ALL, Dataset::as_str, |t, c| t.x.dataset(c))}
+                </div>
                 {choice("export_format", |t| t.x.format_label, fields.format, Format::ALL, Format::as_str, |t, c| t.x.format(c))}
                 {field("date_start", |t| t.x.date_start_label, "date", fields.date_start, error)}
                 {field("date_end", |t| t.x.date_end_label, "date", fields.date_end, error)}
@@ -385,6 +387,7 @@ fn PreviewTable(preview: Preview) -> impl IntoView {
         (|t| t.x.patients_suppressed, p.patients_suppressed, "patients-suppressed"),
     ];
     let empty = p.rows.is_empty();
+    let all_left_out = empty && p.rows_selected > 0;
     view! {
         <div class="mt-4 border-t border-slate-200 pt-4" data-testid="export-preview">
             <h3 class="font-semibold">{move || i18n.t(|t| t.x.preview_title)}</h3>
@@ -397,13 +400,15 @@ fn PreviewTable(preview: Preview) -> impl IntoView {
                 }).collect_view()}
             </dl>
             {if empty {
-                view! { <p class="mt-3 text-sm text-slate-600">{move || i18n.t(|t| t.x.preview_empty)}</p> }.into_any()
+                view! { <p class="mt-3 text-sm text-slate-600" data-testid="preview-empty">
+                    {move || if all_left_out { i18n.t(|t| t.x.preview_all_left_out) } else { i18n.t(|t| t.x.preview_empty) }}
+                </p> }.into_any()
             } else {
                 view! {
                     <div class="mt-3 max-w-full overflow-x-auto rounded-lg border border-slate-200">
                         <table class="min-w-full text-sm">
                             <thead class="bg-slate-50"><tr>
-                                {p.columns.into_iter().map(|c| view! { <th scope="col" class=format!("{TH} font-mono normal-case")>{c}</th> }).collect_view()}
+                                {p.columns.into_iter().map(|c| view! { <th scope="col" class="px-3 py-2 text-left font-mono text-xs font-semibold text-slate-600">{c}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
                                 {p.rows.into_iter().map(|row| view! {

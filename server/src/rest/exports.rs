@@ -8,8 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::exports::{ExportJob, NewExport};
-use domain::exports::Preview;
+use domain::exports::{ExportJob, NewExport, Preview};
 use domain::services::exports::Download;
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -104,6 +103,36 @@ pub struct DownloadQuery {
     pub r#type: Option<String>,
 }
 
+/// A FHIR export's Bulk Data manifest (what `download` answers without
+/// `?type=`; written by the domain, described here for the contract).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "camelCase")]
+struct BulkManifest {
+    /// When the export completed.
+    #[schema(format = DateTime)]
+    transaction_time: Option<String>,
+    /// The export job's URL.
+    request: String,
+    requires_access_token: bool,
+    /// One file per resource type.
+    output: Vec<BulkFile>,
+    /// Always empty: a failed export has no manifest.
+    error: Vec<BulkFile>,
+}
+
+/// One NDJSON file of a FHIR export.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct BulkFile {
+    /// Its resource type (`Patient`).
+    r#type: String,
+    /// Where to download it (`?type=`).
+    url: String,
+    /// Resources in it.
+    count: i64,
+}
+
 /// The file of a completed job, streamed (recorded in the access trail). A
 /// FHIR export answers its Bulk Data manifest, and each resource type's
 /// NDJSON file with `?type=`.
@@ -117,7 +146,7 @@ pub struct DownloadQuery {
                 (Vec<u8> = "application/vnd.apache.parquet"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 (Vec<u8> = "application/fhir+ndjson"),
-                (serde_json::Value = "application/json"))),
+                (BulkManifest = "application/json"))),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Not completed, or its file removed", body = ErrorBody)))]
 pub async fn download(

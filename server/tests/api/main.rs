@@ -20,6 +20,7 @@ mod device_data;
 mod durability;
 mod edges;
 mod export_fhir;
+mod export_kill;
 mod exports;
 mod iot;
 mod medical;

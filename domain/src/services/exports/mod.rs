@@ -42,6 +42,10 @@ pub struct ExportsConfig {
     pub dir: PathBuf,
     /// The clinic's zone: the range's days and the rows' days are read there.
     pub zone: TimeZone,
+    /// How long a running export keeps its job's lease after each progress
+    /// report (the job worker's lease, `JOBS_LEASE`): if its process dies,
+    /// another worker takes the job this long after the last report.
+    pub lease: std::time::Duration,
 }
 
 impl Default for ExportsConfig {
@@ -50,6 +54,7 @@ impl Default for ExportsConfig {
             limits: ExportLimits::default(),
             dir: std::env::temp_dir().join("medplat-exports"),
             zone: TimeZone::get(crate::medical::DEFAULT_TIME_ZONE).unwrap_or(TimeZone::UTC),
+            lease: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -28,8 +28,6 @@ pub const EXPORT: &str = "export";
 const BATCH: usize = 2_048;
 /// Rows between progress reports (and cancellation checks).
 const REPORT_EVERY: i64 = 20_000;
-/// How long a running export keeps its job's lease after each report.
-const LEASE_MS: i64 = 120_000;
 
 /// Who is in an export and how their rows are shaped.
 pub(super) struct Plan {
@@ -295,6 +293,7 @@ impl ExportService {
         let mut read: i64 = 0;
         let mut reported: i64 = 0;
         let db = self.db.clone();
+        let lease_ms = i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX);
         let streamed = plan
             .each_batch(&self.db, &selection, BATCH, |mut batch| {
                 let room = usize::try_from(max - kept).unwrap_or(0);
@@ -313,7 +312,7 @@ impl ExportService {
                         return Err(DomainError::internal("the export writer stopped"));
                     }
                     // Cancelled meanwhile: stop here.
-                    if report && !progress(&db, id, read).await? {
+                    if report && !progress(&db, id, read, lease_ms).await? {
                         return Ok(false);
                     }
                     Ok(!full)
@@ -364,12 +363,12 @@ impl ExportService {
     }
 }
 
-/// Reports progress and keeps the job's lease; false when the export was
-/// cancelled meanwhile.
-async fn progress(db: &Db, id: i64, rows: i64) -> DomainResult<bool> {
+/// Reports progress and keeps the job's lease for `lease_ms` more; false
+/// when the export was cancelled meanwhile.
+async fn progress(db: &Db, id: i64, rows: i64, lease_ms: i64) -> DomainResult<bool> {
     let mut tx = db.begin_write().await?;
     let running = store::progress(&mut tx, id, rows).await?;
-    let until = Timestamp::now().as_millisecond() + LEASE_MS;
+    let until = Timestamp::now().as_millisecond().saturating_add(lease_ms);
     crate::store::jobs::extend(&mut tx, &format!("export:{id}"), until).await?;
     tx.commit().await.map_err(db_error)?;
     Ok(running)

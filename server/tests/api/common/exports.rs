@@ -10,7 +10,7 @@ use domain::services::jobs::{Worker, WorkerSettings};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::medical::{Actor, actor, get, post};
+use super::medical::{Actor, actor, get};
 use super::{TestApp, twilio};
 
 /// A patient of the test data.
