@@ -28,11 +28,11 @@ use crate::pages::routes::{
     AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AdminPortalRoute, AgendaRoute,
     AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute,
     DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute, DoctorProfileRoute, DoctorRecordRoute,
-    DoctorRecordsRoute, ExportsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute, MyAccessRoute,
-    MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute, PatientHomeRoute,
-    PatientPortalRoute, PatientProfileRoute, PatientRecordRoute, PatientRecordsRoute,
-    PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute,
-    SymptomsRoute, TreatmentsRoute, WaitlistRoute,
+    DoctorRecordsRoute, ExportsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute,
+    MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute,
+    PatientHomeRoute, PatientPortalRoute, PatientProfileRoute, PatientRecordRoute,
+    PatientRecordsRoute, PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute,
+    SpecialtiesRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 

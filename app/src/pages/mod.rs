@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod doctor_calendar;
 pub mod doctor_profile;
+mod export_items;
 pub mod exports;
 pub mod find_doctor;
 pub mod home;

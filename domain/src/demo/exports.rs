@@ -13,7 +13,10 @@ use crate::services::Services;
 pub(super) async fn load(services: &Services, people: &People, now: Timestamp) -> DomainResult<()> {
     let admin = people.principal("admin")?;
     let today = now
-        .to_zoned(jiff::tz::TimeZone::get(crate::medical::DEFAULT_TIME_ZONE).map_err(DomainError::internal)?)
+        .to_zoned(
+            jiff::tz::TimeZone::get(crate::medical::DEFAULT_TIME_ZONE)
+                .map_err(DomainError::internal)?,
+        )
         .date();
     let year_ago = today
         .checked_sub(jiff::Span::new().years(1))

@@ -36,4 +36,3 @@ pub fn advice(codes: &[&str], french: bool) -> String {
     });
     message
 }
-

@@ -61,4 +61,3 @@ fn phrase_at(phrase: &[Word], clause: &Clause, i: usize) -> Option<usize> {
     }
     Some(at - i)
 }
-

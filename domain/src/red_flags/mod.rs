@@ -18,8 +18,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use crate::error::{DomainError, DomainResult};
-use index::Vocabulary;
 use clause::{Clause, occurrences, possible};
+use index::Vocabulary;
 use words::clauses;
 
 const DATA: &str = include_str!("../../data/red_flags.toml");

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use futures_util::{StreamExt, TryStreamExt};
 use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::any::AnyRow;
@@ -249,7 +249,10 @@ fn unordered(s: &Selection<'_>) -> (String, Vec<Param>) {
 }
 
 /// The query `sql` with `params` bound in order.
-fn bound(sql: String, params: Vec<Param>) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+fn bound(
+    sql: String,
+    params: Vec<Param>,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
     params
         .into_iter()
         .fold(sqlx::query(sqlx::AssertSqlSafe(sql)), |q, p| match p {

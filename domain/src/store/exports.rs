@@ -296,4 +296,3 @@ pub async fn expire(conn: &mut AnyConnection, id: i64) -> DomainResult<()> {
     .map(drop)
     .map_err(db_error)
 }
-

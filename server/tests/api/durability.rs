@@ -2,26 +2,17 @@
 //! several devices at once, is killed with SIGKILL in the middle, and every
 //! reading it had acknowledged is in the database when it starts again.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::common::{free_port, wait_ready};
+use crate::common::{access_token, free_port, start_binary, wait_ready};
 
 fn start(data_dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_medplat"))
-        .arg("serve")
-        .env("DATA_DIR", data_dir)
-        .env("PORT", port.to_string())
-        .env("DEMO_DATA", "true")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    start_binary(data_dir, port, &[])
 }
 
 #[tokio::test]
@@ -34,16 +25,7 @@ async fn readings_acknowledged_before_a_sigkill_survive_it() {
     let mut server = start(&data_dir, port);
     wait_ready(&client, &base).await;
 
-    let token: Value = client
-        .post(format!("{base}/api/token/"))
-        .json(&json!({"username": "admin", "password": "gestion-2026!"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = token["access"].as_str().unwrap().to_owned();
+    let admin = access_token(&client, &base, "admin", "gestion-2026!").await;
     let users: Value = client
         .get(format!("{base}/api/v1/users/?role=patient"))
         .bearer_auth(&admin)

@@ -36,7 +36,10 @@ async fn fhir_bulk_files_are_valid_resources_without_identities() {
     for entry in output {
         let ty = entry["type"].as_str().unwrap();
         let url = entry["url"].as_str().unwrap();
-        assert!(url.ends_with(&format!("/api/v1/exports/{id}/download/?type={ty}")), "{url}");
+        assert!(
+            url.ends_with(&format!("/api/v1/exports/{id}/download/?type={ty}")),
+            "{url}"
+        );
         let response = app
             .client
             .get(app.url(&format!("/api/v1/exports/{id}/download/?type={ty}")))
@@ -45,7 +48,10 @@ async fn fhir_bulk_files_are_valid_resources_without_identities() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "application/fhir+ndjson");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/fhir+ndjson"
+        );
         let bytes = response.bytes().await.unwrap();
         let text = String::from_utf8(bytes.to_vec()).unwrap();
         for p in &w.people {
@@ -86,6 +92,11 @@ async fn fhir_bulk_files_are_valid_resources_without_identities() {
     }
 
     // A type the export does not hold is refused.
-    let other = get(&app, &w.admin, &format!("/api/v1/exports/{id}/download/?type=Observation")).await;
+    let other = get(
+        &app,
+        &w.admin,
+        &format!("/api/v1/exports/{id}/download/?type=Observation"),
+    )
+    .await;
     assert_eq!(other.status, 400, "{}", other.text);
 }

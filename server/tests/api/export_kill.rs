@@ -3,28 +3,24 @@
 //! written from the first row, and completed with every row once; no part
 //! file is left behind and the job is never left `running`.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::common;
 
-use common::wait_ready;
+use common::{access_token, start_binary, wait_ready};
 use serde_json::{Value, json};
 
 fn start(data_dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_medplat"))
-        .arg("serve")
-        .env("DATA_DIR", data_dir)
-        .env("PORT", port.to_string())
-        .env("DEMO_DATA", "true")
-        .env("JOBS_LEASE", "2s")
-        .env("JOBS_RETRY_AFTER", "200ms")
-        .env("JOBS_POLL", "100ms")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    start_binary(
+        data_dir,
+        port,
+        &[
+            ("JOBS_LEASE", "2s"),
+            ("JOBS_RETRY_AFTER", "200ms"),
+            ("JOBS_POLL", "100ms"),
+        ],
+    )
 }
 
 async fn job(client: &reqwest::Client, base: &str, token: &str, id: i64) -> Value {
@@ -85,16 +81,7 @@ async fn an_export_killed_midway_is_written_again_after_a_restart() {
 
     let mut server = start(&data_dir, port);
     wait_ready(&client, &base).await;
-    let token: Value = client
-        .post(format!("{base}/api/token/"))
-        .json(&json!({"username": "admin", "password": "gestion-2026!"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access"].as_str().unwrap().to_owned();
+    let token = access_token(&client, &base, "admin", "gestion-2026!").await;
     let created: Value = client
         .post(format!("{base}/api/v1/exports/"))
         .bearer_auth(&token)
@@ -112,7 +99,9 @@ async fn an_export_killed_midway_is_written_again_after_a_restart() {
         .json()
         .await
         .unwrap();
-    let id = created["id"].as_i64().unwrap_or_else(|| panic!("{created}"));
+    let id = created["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{created}"));
 
     // Killed once it has written some rows and not all.
     let until = Instant::now() + Duration::from_secs(60);
@@ -122,7 +111,10 @@ async fn an_export_killed_midway_is_written_again_after_a_restart() {
         if now["status"] == "running" && done > 0 {
             break now;
         }
-        assert!(now["status"] != "completed", "finished before the kill: {now}");
+        assert!(
+            now["status"] != "completed",
+            "finished before the kill: {now}"
+        );
         assert!(Instant::now() < until, "never running: {now}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
@@ -131,7 +123,11 @@ async fn an_export_killed_midway_is_written_again_after_a_restart() {
     assert!(midway["rows_done"].as_i64().unwrap() < total, "{midway}");
     let dir = data_dir.join("exports");
     assert!(
-        std::fs::read_dir(&dir).unwrap().any(|f| f.unwrap().file_name().to_string_lossy().ends_with(".part")),
+        std::fs::read_dir(&dir).unwrap().any(|f| f
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".part")),
         "a part file was being written"
     );
 
@@ -159,7 +155,11 @@ async fn an_export_killed_midway_is_written_again_after_a_restart() {
         .text()
         .await
         .unwrap();
-    assert_eq!(file.lines().count() as i64, total + 1, "a header and each row once");
+    assert_eq!(
+        file.lines().count() as i64,
+        total + 1,
+        "a header and each row once"
+    );
     let parts: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())

@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::write::RowWriter;
 use crate::error::{DomainError, DomainResult};
-use crate::exports::{Dataset, fhir_resource_types as resource_types};
 use crate::exports::table::{Cell, Column};
+use crate::exports::{Dataset, fhir_resource_types as resource_types};
 
 /// Where our own extensions are defined.
 const EXTENSIONS: &str = "https://medplat.fr/fhir/StructureDefinition";

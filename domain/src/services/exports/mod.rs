@@ -291,7 +291,8 @@ impl ExportService {
         };
         self.trail
             .record(vec![
-                NewEntry::of_no_patient(actor, TrailAction::Export, Resource::ResearchExport).on(id),
+                NewEntry::of_no_patient(actor, TrailAction::Export, Resource::ResearchExport)
+                    .on(id),
             ])
             .await?;
         Ok(download)
@@ -307,7 +308,8 @@ impl ExportService {
         if !cancelled {
             store::delete(&mut tx, id).await?;
         }
-        let entry = NewEntry::of_no_patient(actor, TrailAction::Delete, Resource::ResearchExport).on(id);
+        let entry =
+            NewEntry::of_no_patient(actor, TrailAction::Delete, Resource::ResearchExport).on(id);
         crate::services::trail::append_in(&mut tx, self.db.dialect(), &[entry]).await?;
         tx.commit().await.map_err(db_error)?;
         if let Some(path) = stored.file_path {

@@ -238,4 +238,3 @@ pub fn cell(read: &Value, row: &Value, name: &str) -> String {
         other => other.to_string(),
     }
 }
-

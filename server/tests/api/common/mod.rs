@@ -208,6 +208,50 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// This build's binary started as a server on `port` with `DATA_DIR` and the
+/// demo data (the demo logins work), quiet, with `settings` on top.
+pub fn start_binary(
+    data_dir: &std::path::Path,
+    port: u16,
+    settings: &[(&str, &str)],
+) -> std::process::Child {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_medplat"));
+    command
+        .arg("serve")
+        .env("DATA_DIR", data_dir)
+        .env("PORT", port.to_string())
+        .env("DEMO_DATA", "true")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (key, value) in settings {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+/// Signs in at the server at `base`; the access token.
+pub async fn access_token(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/token/"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["access"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{token}"))
+        .to_owned()
+}
+
 /// Waits until the server at `base` answers `/health` (at most 30 s).
 pub async fn wait_ready(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
