@@ -58,6 +58,12 @@ test('an administrator previews, starts, follows, downloads and removes an expor
   await form.locator('[data-testid="error-personal_data_reason"]').waitFor();
   await form.locator('[data-testid="include_personal_data"]').uncheck();
 
+  // Exact dates without personal data: refused under the dates' field.
+  await form.locator('[data-testid="date_precision"]').selectOption('exact');
+  await form.locator('[data-testid="create-export"]').click();
+  await form.locator('[data-testid="error-date_precision"]').waitFor();
+  await form.locator('[data-testid="date_precision"]').selectOption('shifted');
+
   // An anonymised Parquet export of vital signs, followed to the end.
   const before = await jobs.count();
   await form.locator('[data-testid="dataset"]').selectOption('vitals');

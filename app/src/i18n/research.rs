@@ -48,6 +48,7 @@ crate::texts! {
         pub requested_by: &'static str,
         pub finished: &'static str,
         pub removed_on: &'static str,
+        pub failed_hint: &'static str,
         pub personal_badge: &'static str,
         pub anonymised_badge: &'static str,
         pub free_text_badge: &'static str,

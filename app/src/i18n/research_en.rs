@@ -47,6 +47,7 @@ pub const RESEARCH_EN: Research = Research {
     left_out: "left out",
     requested_by: "Requested by",
     finished: "Finished",
+    failed_hint: "The export could not be written after several tries; start it again, and if it fails again, see the server log.",
     removed_on: "File removed on",
     personal_badge: "Personal data",
     anonymised_badge: "Anonymised",

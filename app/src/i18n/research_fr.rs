@@ -47,6 +47,7 @@ pub const RESEARCH_FR: Research = Research {
     left_out: "écartées",
     requested_by: "Demandé par",
     finished: "Terminé",
+    failed_hint: "L’export n’a pas pu être écrit après plusieurs essais ; relancez-le, et si l’échec se répète, consultez le journal du serveur.",
     removed_on: "Fichier supprimé le",
     personal_badge: "Données personnelles",
     anonymised_badge: "Anonymisé",

@@ -181,7 +181,7 @@ pub fn JobItem(job: ExportJob, remove: Callback<i64>) -> impl IntoView {
                 {expires.map(|at| view! { " · "{move || i18n.t(|t| t.x.removed_on)}" "{move || i18n.day_of(at)} })}
             </p>
             {j.personal_data_reason.clone().map(|r| view! { <p class="mt-1 text-sm text-slate-700 italic">{r}</p> })}
-            {j.error.clone().map(|e| view! { <p class="mt-1 text-sm text-red-800" role="alert">{e}</p> })}
+            {j.error.is_some().then(|| view! { <p class="mt-1 text-sm text-red-800" role="alert">{move || i18n.t(|t| t.x.failed_hint)}</p> })}
             {progress}
             {done}
             <div class="mt-2">

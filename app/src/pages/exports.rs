@@ -95,7 +95,6 @@ impl Fields {
             raw => raw
                 .parse::<u8>()
                 .ok()
-                .filter(|a| *a <= 120)
                 .map(Some)
                 .ok_or_else(|| invalid(field, "out_of_range")),
         };
@@ -119,18 +118,14 @@ impl Fields {
                 sex: Sex::parse(&self.sex.get_untracked()),
                 specialty: text(self.specialty.get_untracked()),
             },
-            // Exact dates only with personal data; the other choices stand.
-            date_precision: Some(match (personal, precision) {
-                (false, DatePrecision::Exact) => DatePrecision::Shifted,
-                (_, p) => p,
-            }),
+            // The domain refuses exact dates without personal data.
+            date_precision: Some(precision),
             k_anonymity: Some(
                 self.k
                     .get_untracked()
                     .trim()
                     .parse::<u32>()
                     .ok()
-                    .filter(|k| (1..=100).contains(k))
                     .ok_or_else(|| invalid("k_anonymity", "out_of_range"))?,
             ),
             max_records: None,
