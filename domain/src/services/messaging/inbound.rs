@@ -18,11 +18,10 @@ use crate::auth::Principal;
 use crate::consultations::{MessageChannel, NewText};
 use crate::error::{DomainError, DomainResult};
 use crate::messaging::inbound::{self, Keyword};
-use crate::messaging::{OutboundStatus, WebhookKind, WebhookStatus, signature};
+use crate::messaging::{WebhookKind, WebhookStatus, signature};
 use crate::services::jobs::Outcome;
 use crate::store::jobs::{self, NewJob};
-use crate::store::messaging as outbox;
-use crate::store::webhooks::{self, NewEvent, Outcome as EventOutcome, Received, Stored};
+use crate::store::webhooks::{self, Outcome as EventOutcome, Received, Stored};
 use crate::store::{db_error, users};
 use crate::trail::Door;
 
@@ -235,50 +234,6 @@ impl MessagingService {
                 max_attempts: PROCESS_TRIES,
             },
             Timestamp::now().as_millisecond(),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)
-    }
-
-    /// A delivery status: the outbound message it is about moves on.
-    async fn status_update(&self, params: &[(String, String)]) -> DomainResult<()> {
-        let update = inbound::status(params)?;
-        let status = match update.status.as_str() {
-            "delivered" | "read" => Some(OutboundStatus::Delivered),
-            "failed" | "undelivered" => Some(OutboundStatus::Failed),
-            "sent" => Some(OutboundStatus::Sent),
-            _ => None,
-        };
-        let mut tx = self.db.begin_write().await?;
-        let reason = update.error_code.as_ref().map(|c| format!("twilio {c}"));
-        let matched = match status {
-            Some(status) => {
-                outbox::provider_status(&mut tx, &update.sid, status, reason.as_deref()).await?
-            }
-            None => false,
-        };
-        let (event_status, why) = if matched {
-            (WebhookStatus::Processed, None)
-        } else if status.is_none() {
-            (WebhookStatus::Ignored, Some("interim_status"))
-        } else {
-            (WebhookStatus::Ignored, Some("unknown_message"))
-        };
-        webhooks::record(
-            &mut tx,
-            &NewEvent {
-                kind: WebhookKind::Status,
-                external_id: Some(&update.sid),
-                sender: None,
-                recipient: None,
-                content: None,
-                raw_payload: Some(
-                    serde_json::json!({"MessageStatus": update.status, "ErrorCode": update.error_code})
-                        .to_string(),
-                ),
-                status: event_status,
-                reason: why,
-            },
         )
         .await?;
         tx.commit().await.map_err(db_error)

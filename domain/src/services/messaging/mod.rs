@@ -10,6 +10,7 @@
 mod inbound;
 mod outbox;
 pub mod providers;
+mod status;
 
 use std::sync::Arc;
 
