@@ -2,7 +2,8 @@
 // ready to download; a preview shows the first rows and what k-anonymity
 // leaves out; personal data without a reason is refused under its field; an
 // export started from the page runs to the end while the page follows it,
-// and its file downloads; removing one asks first.
+// and its file downloads; removing one asks first; the reason given for
+// personal data is on the access trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openHydrated, signedIn as signIn } from '../support.mjs';
@@ -87,5 +88,18 @@ test('an administrator previews, starts, follows, downloads and removes an expor
   await mine.locator('[data-testid="remove-export"]').click();
   await mine.locator('[data-testid="remove-export-confirm"]').click();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="export-job"]').length === n, before);
+
+  // Personal data with a reason: the access trail shows the reason.
+  const reason = 'Suivi de cohorte autorisé (avis CPP 2026-114)';
+  await form.locator('[data-testid="dataset"]').selectOption('appointments');
+  await form.locator('[data-testid="export_format"]').selectOption('csv');
+  await form.locator('[data-testid="include_personal_data"]').check();
+  await form.locator('[data-testid="personal_data_reason"]').fill(reason);
+  await form.locator('[data-testid="create-export"]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="export-job"]').length === n + 1, before);
+  await openHydrated(page, '/admin/trail?action=create');
+  const given = page.locator('[data-testid="trail-entry"][data-resource="research_export"] [data-testid="trail-reason"]');
+  await given.first().waitFor();
+  assert.equal(await given.first().innerText(), `Motif : ${reason}`);
   await page.context().close();
 });

@@ -75,7 +75,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     })?;
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
-    Ok(AppState {
+    Ok(AppState::new(state::Shared {
         services,
         cookies: CookiePolicy {
             secure: settings.cookie_secure,
@@ -83,7 +83,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         settings: Arc::new(settings),
         leptos_options,
         metrics: Arc::new(metrics::Metrics::default()),
-    })
+    }))
 }
 
 /// The whole HTTP application.

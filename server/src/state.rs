@@ -9,15 +9,35 @@ use leptos::config::LeptosOptions;
 
 use crate::config::Settings;
 
-/// Shared state of the axum application.
+/// Shared state of the axum application: one pointer, so that the copies
+/// axum makes for every layer and handler of every request cost a reference
+/// count, not a copy of the site's options (a profile of the webhooks showed
+/// those copies and their drops at about a tenth of a request's CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+pub struct Shared {
     pub services: Services,
     pub settings: Arc<Settings>,
     pub cookies: CookiePolicy,
     pub leptos_options: LeptosOptions,
     /// This instance's metrics (`/metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -298,6 +298,7 @@ fn TrailRow(e: TrailEntry, about_patient: bool, me: Option<i64>) -> impl IntoVie
         ""
     };
     let patient = e.patient_name.clone();
+    let reason = e.reason.clone().filter(|r| !r.trim().is_empty());
     view! {
         <tr class=row_class data-testid="trail-entry" data-action=action.as_str() data-resource=resource.as_str()
             data-door=door.as_str() data-allowed=allowed.to_string() data-emergency=emergency.to_string()
@@ -313,7 +314,14 @@ fn TrailRow(e: TrailEntry, about_patient: bool, me: Option<i64>) -> impl IntoVie
                     </span>
                 })}
             </td>
-            <td class="px-3 py-2">{move || resource_label(i18n.tr().m, resource)}</td>
+            <td class="px-3 py-2">
+                {move || resource_label(i18n.tr().m, resource)}
+                {reason.map(|reason| view! {
+                    <span class="mt-0.5 block text-xs text-slate-600" data-testid="trail-reason">
+                        {move || i18n.t(|t| t.m.reason_given)} " " {reason.clone()}
+                    </span>
+                })}
+            </td>
             {about_patient.then(|| view! { <td class="px-3 py-2">{patient.clone().unwrap_or_default()}</td> })}
             <td class="px-3 py-2">{move || door_label(i18n.tr().m, door)}</td>
             <td class="px-3 py-2">

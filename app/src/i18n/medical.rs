@@ -126,6 +126,8 @@ crate::texts! {
         pub emergency_badge: &'static str,
         pub allowed_badge: &'static str,
         pub refused_badge: &'static str,
+        /// Before the reason given for an access (personal data in an export).
+        pub reason_given: &'static str,
         pub previous_page: &'static str,
         pub next_page: &'static str,
         pub page_label: &'static str,

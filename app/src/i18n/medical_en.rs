@@ -122,6 +122,7 @@ pub const MEDICAL_EN: Medical = Medical {
     emergency_badge: "Emergency",
     allowed_badge: "Allowed",
     refused_badge: "Refused",
+    reason_given: "Reason:",
     previous_page: "← Previous",
     next_page: "Next →",
     page_label: "Page",

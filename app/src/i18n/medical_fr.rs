@@ -122,6 +122,7 @@ pub const MEDICAL_FR: Medical = Medical {
     emergency_badge: "Urgence",
     allowed_badge: "Autorisé",
     refused_badge: "Refusé",
+    reason_given: "Motif :",
     previous_page: "← Précédent",
     next_page: "Suivant →",
     page_label: "Page",

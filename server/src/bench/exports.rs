@@ -7,7 +7,9 @@
 //! completed job, rows per second, file size, and the server's peak resident
 //! memory while the job ran (sampled every 20 ms from /proc). Each export
 //! runs on a server started for it, so that one export's freed memory,
-//! which the allocator keeps, does not count as the next one's.
+//! which the allocator keeps, does not count as the next one's; the symptom
+//! checker's model is stored with the data, so that no server trains it
+//! (a first start's one-off) while an export runs.
 
 use std::time::{Duration, Instant};
 
@@ -133,6 +135,11 @@ async fn load(target: &Target, rows: usize, patients: usize) -> anyhow::Result<(
     let db = Db::connect(&target.url, 4).await?;
     db.migrate().await?;
     let services = domain::services::Services::new(db.clone(), super::auth_config()).await?;
+    // A platform's first start trains the symptom checker's model and stores
+    // it (seconds of work on a burst of memory). Trained here, every server
+    // below reads it back as on any later start: the export's memory is not
+    // mixed with a one-off training, whichever export comes first.
+    services.symptoms.ensure_model().await?;
     services
         .accounts
         .create_unchecked(

@@ -358,6 +358,7 @@ pub fn to_csv(entries: &[TrailEntry]) -> Result<String, csv::Error> {
         "request_id",
         "allowed",
         "emergency",
+        "reason",
     ])?;
     for e in entries {
         let at = Timestamp::from_millisecond(e.at)
@@ -380,6 +381,7 @@ pub fn to_csv(entries: &[TrailEntry]) -> Result<String, csv::Error> {
             e.request_id.clone().unwrap_or_default(),
             e.allowed.to_string(),
             e.emergency.to_string(),
+            e.reason.clone().unwrap_or_default(),
         ])?;
     }
     let bytes = out.into_inner().map_err(|e| e.into_error())?;

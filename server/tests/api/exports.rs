@@ -169,6 +169,16 @@ async fn personal_data_needs_a_reason_recorded_in_the_trail() {
             && e.reason.as_deref() == Some(reason)),
         "{entries:?}"
     );
+    // The trail's CSV carries the reason in its own column.
+    let csv = get(&app, &w.admin, "/api/v1/audit/trail.csv?action=create").await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let mut lines = csv.text.lines();
+    assert!(lines.next().unwrap().ends_with(",emergency,reason"));
+    assert!(
+        lines.any(|l| l.contains("research_export") && l.ends_with(&format!(",{reason}"))),
+        "{}",
+        csv.text
+    );
     let job = finished(&app, &w.admin, id).await;
     // No suppression with personal data: every row, the bare patient's too.
     assert_eq!(job["records_count"], 44, "{job}");
