@@ -884,7 +884,7 @@ async fn the_trail_is_shown_to_its_patient_and_searched_by_administrators() {
     let lines: Vec<&str> = csv.text.lines().collect();
     assert_eq!(
         lines[0],
-        "seq,at,actor_id,actor_name,actor_role,action,resource,resource_id,patient_id,patient_name,door,request_id,allowed,emergency"
+        "seq,at,actor_id,actor_name,actor_role,action,resource,resource_id,patient_id,patient_name,door,request_id,allowed,emergency,reason"
     );
     assert_eq!(lines.len(), about_patient.len() + 1);
     let newest = about_patient.last().unwrap();
