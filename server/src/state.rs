@@ -11,8 +11,9 @@ use crate::config::Settings;
 
 /// Shared state of the axum application: one pointer, so that the copies
 /// axum makes for every layer and handler of every request cost a reference
-/// count, not a copy of the site's options (a profile of the webhooks showed
-/// those copies and their drops at about a tenth of a request's CPU).
+/// count, not a copy of the site's options (in a `perf` profile of the
+/// webhook benchmark, those copies and their drops were about a tenth of the
+/// samples).
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
