@@ -42,7 +42,7 @@ if grep -qE '^ *Compiling (axum|leptos|leptos_axum|hyper|tokio|sqlx-core) v' "$c
   echo "note: cargo test compiled shared dependencies again; their features differ from the server build"
 fi
 
-say "Python for the API tests' outside checks (Twilio's validator, aiosmtpd, pandas, pyarrow, openpyxl, fhir.resources)"
+say "Python for the API tests' outside checks (Twilio's validator, aiosmtpd, pandas, pyarrow, openpyxl, fhir.resources, fhirclient)"
 scripts/test-venv.sh
 export MEDPLAT_TEST_PYTHON="$PWD/target/test-venv/bin/python"
 

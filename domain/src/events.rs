@@ -146,4 +146,14 @@ impl Publisher {
     pub fn stats(&self) -> BusStats {
         self.0.stats()
     }
+
+    /// `"in-process"` or `"redis"`.
+    pub fn transport(&self) -> &'static str {
+        self.0.transport()
+    }
+
+    /// Whether the bus's transport answers (Redis: a PING).
+    pub async fn ping(&self) -> Result<(), crate::DomainError> {
+        self.0.ping().await
+    }
 }

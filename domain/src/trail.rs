@@ -18,6 +18,8 @@ wire_enum! {
         Cli => "cli",
         /// SMS and WhatsApp (Twilio webhooks).
         Messaging => "messaging",
+        /// The FHIR R4 read API (`/fhir/`).
+        Fhir => "fhir",
     }
 }
 
@@ -125,7 +127,7 @@ pub struct TrailQuery {
     /// `read`, `create`, `update`, `delete`, `export` or `break_glass`.
     #[cfg_attr(feature = "openapi", param(value_type = Option<TrailAction>, example = "read"))]
     pub action: Option<String>,
-    /// `web`, `rest`, `websocket` or `cli`.
+    /// `web`, `rest`, `websocket`, `cli`, `messaging` or `fhir`.
     #[cfg_attr(feature = "openapi", param(value_type = Option<Door>, example = "rest"))]
     pub door: Option<String>,
     /// First day (UTC), `YYYY-MM-DD`.

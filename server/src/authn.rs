@@ -80,6 +80,8 @@ fn outcome(result: Result<Principal, DomainError>) -> Authn {
 fn door_of(path: &str) -> Door {
     if path.starts_with("/api/") {
         Door::Rest
+    } else if path.starts_with("/fhir/") {
+        Door::Fhir
     } else if path.starts_with("/ws/") {
         Door::WebSocket
     } else {

@@ -48,6 +48,22 @@ enum Command {
         #[command(subcommand)]
         action: server::model::ModelCommand,
     },
+    /// Copy the SQLite database, while the platform serves, into a new file
+    /// (one consistent instant). PostgreSQL: use pg_dump (see README).
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (the server stopped).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Overwrite the database if one is there.
+        #[arg(long)]
+        replace: bool,
+    },
     /// The access trail.
     Audit {
         #[command(subcommand)]
@@ -114,7 +130,51 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit {
             action: AuditCommand::Verify,
         } => verify_trail(settings).await,
+        Command::Backup { to } => backup(settings, &to).await,
+        Command::Restore { from, replace } => restore(settings, &from, replace).await,
     }
+}
+
+fn print_counts(counts: &[(String, i64)]) {
+    let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+    println!("{} tables, {rows} rows:", counts.len());
+    for (table, n) in counts.iter().filter(|(_, n)| *n > 0) {
+        println!("  {table:<28} {n:>10}");
+    }
+}
+
+async fn backup(settings: Settings, to: &std::path::Path) -> anyhow::Result<()> {
+    use domain::store::backup;
+    let file = backup::sqlite_file(&settings.database_url)?;
+    anyhow::ensure!(file.exists(), "no database at {}", file.display());
+    let started = std::time::Instant::now();
+    eprintln!("Backing up {} to {}…", file.display(), to.display());
+    let db = domain::store::Db::connect(&settings.database_url, 1).await?;
+    let counts = backup::backup(&db, to).await?;
+    db.close().await;
+    let size = std::fs::metadata(to)?.len();
+    println!(
+        "Backup written to {} ({:.1} MB) in {:.2} s; checked by SQLite.",
+        to.display(),
+        size as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    print_counts(&counts);
+    Ok(())
+}
+
+async fn restore(settings: Settings, from: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+    use domain::store::backup;
+    eprintln!("Checking {}…", from.display());
+    let counts = backup::restore(from, &settings.database_url, replace).await?;
+    let file = backup::sqlite_file(&settings.database_url)?;
+    // Migrations bring a backup from an older version up to date.
+    let db = domain::store::Db::connect(&settings.database_url, 1).await?;
+    db.migrate().await?;
+    db.close().await;
+    println!("Restored {} into {}.", from.display(), file.display());
+    print_counts(&counts);
+    Ok(())
 }
 
 async fn verify_trail(settings: Settings) -> anyhow::Result<()> {

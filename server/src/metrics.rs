@@ -1,6 +1,7 @@
 //! `/metrics` in the Prometheus text format: HTTP requests and latencies by
 //! route template, open sockets (devices and users), readings stored, the
-//! ingest-to-dashboard latency, alerts raised by level, and the event bus.
+//! ingest-to-dashboard latency, alerts raised by level, the event bus, the
+//! database pool, the background jobs and the outbox.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -54,6 +55,15 @@ pub struct Metrics {
     readings: Counter,
     alerts: Family<LevelLabels, Counter>,
     bus: Family<KindLabels, Counter>,
+    pool: Family<KindLabels, Gauge>,
+    jobs: Family<JobLabels, Gauge>,
+    outbox: Family<KindLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: String,
+    state: String,
 }
 
 impl Default for Metrics {
@@ -69,6 +79,24 @@ impl Default for Metrics {
         let readings = Counter::default();
         let alerts = Family::<LevelLabels, Counter>::default();
         let bus = Family::<KindLabels, Counter>::default();
+        let pool = Family::<KindLabels, Gauge>::default();
+        let jobs = Family::<JobLabels, Gauge>::default();
+        let outbox = Family::<KindLabels, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections of this instance (open, idle, max)",
+            pool.clone(),
+        );
+        registry.register(
+            "jobs_waiting",
+            "Unfinished background jobs by kind and state (due, leased, later)",
+            jobs.clone(),
+        );
+        registry.register(
+            "outbox_queued",
+            "Outbound messages waiting to be sent, by channel",
+            outbox.clone(),
+        );
         registry.register(
             "http_requests",
             "HTTP requests by method, route template and status",
@@ -119,6 +147,9 @@ impl Default for Metrics {
             readings,
             alerts,
             bus,
+            pool,
+            jobs,
+            outbox,
         }
     }
 }
@@ -175,7 +206,49 @@ impl Metrics {
         self.dashboard_seconds.observe(seconds);
     }
 
-    fn render(&self, state: &AppState) -> String {
+    async fn render(&self, state: &AppState) -> String {
+        let db = state.services.db().pool();
+        for (kind, value) in [
+            ("open", i64::from(db.size())),
+            ("idle", i64::try_from(db.num_idle()).unwrap_or(i64::MAX)),
+            ("max", i64::from(db.options().get_max_connections())),
+        ] {
+            self.pool
+                .get_or_create(&KindLabels { kind: kind.into() })
+                .set(value);
+        }
+        match state.services.queues().await {
+            Ok(queues) => {
+                self.jobs.clear();
+                let all = queues.jobs.iter().fold((0, 0, 0), |sum, (_, d, l, n)| {
+                    (sum.0 + d, sum.1 + l, sum.2 + n)
+                });
+                let totals = ("all".to_owned(), all.0, all.1, all.2);
+                for (kind, due, leased, later) in queues.jobs.into_iter().chain([totals]) {
+                    for (state, value) in [("due", due), ("leased", leased), ("later", later)] {
+                        self.jobs
+                            .get_or_create(&JobLabels {
+                                kind: kind.clone(),
+                                state: state.into(),
+                            })
+                            .set(value);
+                    }
+                }
+                for channel in ["sms", "whatsapp", "email"] {
+                    let queued = queues
+                        .outbox
+                        .iter()
+                        .find(|(c, _)| c == channel)
+                        .map_or(0, |(_, n)| *n);
+                    self.outbox
+                        .get_or_create(&KindLabels {
+                            kind: channel.into(),
+                        })
+                        .set(queued);
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "metrics: queues unreadable"),
+        }
         catch_up(&self.readings, state.services.vitals.stored_total());
         for (level, total) in state.services.alerts.raised_totals() {
             catch_up(
@@ -211,7 +284,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn scrape(State(state): State<AppState>) -> Response {
-    let body = state.metrics.render(&state);
+    let body = state.metrics.render(&state).await;
     (
         [(
             CONTENT_TYPE,

@@ -57,6 +57,7 @@ pub fn door_label(m: &Medical, door: Door) -> &'static str {
         Door::WebSocket => m.door_websocket,
         Door::Cli => m.door_cli,
         Door::Messaging => m.door_messaging,
+        Door::Fhir => m.door_fhir,
     }
 }
 

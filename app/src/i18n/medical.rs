@@ -123,6 +123,7 @@ crate::texts! {
         pub door_websocket: &'static str,
         pub door_cli: &'static str,
         pub door_messaging: &'static str,
+        pub door_fhir: &'static str,
         pub emergency_badge: &'static str,
         pub allowed_badge: &'static str,
         pub refused_badge: &'static str,

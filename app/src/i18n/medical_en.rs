@@ -119,6 +119,7 @@ pub const MEDICAL_EN: Medical = Medical {
     door_websocket: "Real time",
     door_cli: "Command line",
     door_messaging: "SMS / WhatsApp",
+    door_fhir: "FHIR (other systems)",
     emergency_badge: "Emergency",
     allowed_badge: "Allowed",
     refused_badge: "Refused",

@@ -119,6 +119,7 @@ pub const MEDICAL_FR: Medical = Medical {
     door_websocket: "Temps réel",
     door_cli: "Ligne de commande",
     door_messaging: "SMS / WhatsApp",
+    door_fhir: "FHIR (autres logiciels)",
     emergency_badge: "Urgence",
     allowed_badge: "Autorisé",
     refused_badge: "Refusé",

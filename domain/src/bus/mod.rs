@@ -207,6 +207,15 @@ impl<E> EventBus<E> {
         self.inner.local.topic_count()
     }
 
+    /// Whether the transport answers: always in-process; Redis answers a
+    /// PING.
+    pub async fn ping(&self) -> Result<(), crate::DomainError> {
+        match &self.inner.redis {
+            None => Ok(()),
+            Some(transport) => transport.ping().await,
+        }
+    }
+
     /// `"in-process"` or `"redis"`.
     pub fn transport(&self) -> &'static str {
         if self.inner.redis.is_some() {

@@ -50,6 +50,8 @@ pub(super) struct Transport {
     /// Refusals so far (outbox full, unserialisable): logs are sparse.
     refused: AtomicU64,
     counters: Arc<Counters>,
+    /// For readiness checks.
+    client: redis::Client,
     _stop: oneshot::Sender<()>,
 }
 
@@ -89,7 +91,7 @@ impl Transport {
         let counters = local.counters.clone();
         tokio::spawn(send_loop(publisher, outgoing, counters.clone()));
         let listener = Listener {
-            client,
+            client: client.clone(),
             pattern,
             strip: format!("{prefix}:"),
             local,
@@ -101,8 +103,22 @@ impl Transport {
             prefix: prefix.into(),
             refused: AtomicU64::new(0),
             counters,
+            client,
             _stop: stop,
         })
+    }
+
+    /// Whether Redis answers a PING now (within the transport's timeout).
+    pub(super) async fn ping(&self) -> Result<(), DomainError> {
+        let ping = async {
+            let mut conn = self.client.get_multiplexed_async_connection().await?;
+            redis::cmd("PING").query_async::<String>(&mut conn).await
+        };
+        timeout(TIMEOUT, ping)
+            .await
+            .map_err(DomainError::internal)?
+            .map(drop)
+            .map_err(DomainError::internal)
     }
 
     /// Queues `event` for Redis without waiting; counts it dropped if the

@@ -298,6 +298,9 @@ pub struct ConsultationSummary {
     pub status: ConsultationStatus,
     pub reason: Option<String>,
     pub diagnosis: Option<String>,
+    /// ICD-10 code of the diagnosis, if the doctor gave one.
+    #[serde(default)]
+    pub icd10_code: Option<String>,
     pub appointment_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub appointment_starts_at: Option<Timestamp>,

@@ -16,6 +16,7 @@ pub mod consultations;
 pub mod devices;
 pub mod directory;
 pub mod exports;
+pub mod fhir;
 pub mod group;
 pub mod jobs;
 pub mod messaging;
@@ -53,6 +54,7 @@ pub use consultations::ConsultationService;
 pub use devices::DeviceService;
 pub use directory::DirectoryService;
 pub use exports::ExportService;
+pub use fhir::FhirService;
 pub use messaging::MessagingService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
@@ -106,6 +108,7 @@ pub struct ServiceSet {
     pub chat: ChatService,
     pub messaging: MessagingService,
     pub exports: ExportService,
+    pub fhir: FhirService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -152,7 +155,23 @@ impl Services {
             appointments.clone(),
         )?;
         let consultations = ConsultationService::new(db.clone(), gate.clone());
+        let profiles = ProfileService::new(db.clone(), gate.clone());
+        let care = CareService::new(db.clone(), gate.clone(), bus.clone());
+        let vitals = VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone());
+        let treatments = TreatmentService::new(db.clone(), gate.clone());
+        let fhir = FhirService::new(
+            db.clone(),
+            profiles.clone(),
+            directory.clone(),
+            scheduling.clone(),
+            appointments.clone(),
+            vitals.clone(),
+            treatments.clone(),
+            consultations.clone(),
+            care.clone(),
+        );
         Ok(Self(Arc::new(ServiceSet {
+            fhir,
             messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
             exports: ExportService::new(db.clone(), trail.clone()),
             accounts: AccountService::new(db.clone(), bus.clone()),
@@ -160,14 +179,14 @@ impl Services {
             auth: AuthService::new(db.clone(), Arc::new(auth), bus.clone()).await?,
             assistant,
             appointments,
-            profiles: ProfileService::new(db.clone(), gate.clone()),
-            care: CareService::new(db.clone(), gate.clone(), bus.clone()),
+            profiles,
+            care,
             devices: DeviceService::new(db.clone(), gate.clone(), bus.clone()),
-            vitals: VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone()),
+            vitals,
             alerts,
             sockets: SocketService::new(db.clone())?,
             wards: WardService::new(db.clone(), gate.clone()),
-            treatments: TreatmentService::new(db.clone(), gate.clone()),
+            treatments,
             symptoms: SymptomService::new(db.clone(), gate.clone())?,
             consultations,
             chat: ChatService::new(db.clone(), gate.clone(), bus.clone()),
@@ -197,4 +216,27 @@ impl ServiceSet {
     pub fn db(&self) -> &Db {
         &self.db
     }
+
+    /// The background work waiting now, for `/metrics`.
+    pub async fn queues(&self) -> DomainResult<Queues> {
+        let mut conn = self
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(crate::store::db_error)?;
+        let now = jiff::Timestamp::now().as_millisecond();
+        Ok(Queues {
+            jobs: crate::store::jobs::depths(&mut conn, now).await?,
+            outbox: crate::store::messaging::queued(&mut conn).await?,
+        })
+    }
+}
+
+/// Background work waiting: jobs per kind (due, leased to a worker,
+/// scheduled later) and outbound messages queued per channel.
+#[derive(Debug, Clone, Default)]
+pub struct Queues {
+    pub jobs: Vec<(String, i64, i64, i64)>,
+    pub outbox: Vec<(String, i64)>,
 }

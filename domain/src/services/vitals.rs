@@ -335,6 +335,32 @@ impl VitalsService {
         Ok(paging.of(readings, count))
     }
 
+    /// One reading by its id, as the policy allows (404 otherwise, the
+    /// refusal still written to the trail); the read is recorded.
+    pub async fn reading(&self, actor: &Principal, id: i64) -> DomainResult<Reading> {
+        let found = {
+            let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+            store::by_id(&mut conn, id).await?
+        };
+        let Some(reading) = found else {
+            return Err(DomainError::NotFound("reading"));
+        };
+        let granted = self
+            .gate
+            .check_hidden(
+                actor,
+                crate::trail::TrailAction::Read,
+                Resource::Vitals,
+                reading.patient,
+                id,
+                "reading",
+                Timestamp::now(),
+            )
+            .await?;
+        self.gate.trail().record(vec![granted.entry]).await?;
+        Ok(reading)
+    }
+
     /// Minimum, maximum, mean and count per vital over a period (from the
     /// per-minute summaries: exact, at minute boundaries), with the last
     /// value; the read is recorded.

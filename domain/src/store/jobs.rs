@@ -162,6 +162,42 @@ pub async fn backlog(conn: &mut AnyConnection, kind: &str) -> DomainResult<i64> 
         .map_err(db_error)
 }
 
+/// Unfinished jobs by state at `now_ms`, per kind: (kind, due, leased,
+/// scheduled later).
+pub async fn depths(
+    conn: &mut AnyConnection,
+    now_ms: i64,
+) -> DomainResult<Vec<(String, i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT kind, \
+                SUM(CASE WHEN lease_until > $1 THEN 1 ELSE 0 END) AS leased, \
+                SUM(CASE WHEN run_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) \
+                    THEN 1 ELSE 0 END) AS due, \
+                SUM(CASE WHEN run_at > $1 AND (lease_until IS NULL OR lease_until <= $1) \
+                    THEN 1 ELSE 0 END) AS later \
+         FROM jobs WHERE finished_at IS NULL GROUP BY kind ORDER BY kind",
+    )
+    .bind(now_ms)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            let n = |name: &str| -> DomainResult<i64> {
+                row.try_get::<Option<i64>, _>(name)
+                    .map(Option::unwrap_or_default)
+                    .map_err(db_error)
+            };
+            Ok((
+                row.try_get("kind").map_err(db_error)?,
+                n("due")?,
+                n("leased")?,
+                n("later")?,
+            ))
+        })
+        .collect()
+}
+
 /// Drops jobs finished before `before_ms`; how many.
 pub async fn purge(conn: &mut AnyConnection, before_ms: i64) -> DomainResult<u64> {
     sqlx::query("DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1")

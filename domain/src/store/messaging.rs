@@ -445,3 +445,22 @@ fn outbound_from_row(row: &AnyRow) -> DomainResult<OutboundMessage> {
         starts_at: for_starts_at.map(instant).transpose()?,
     })
 }
+
+/// Outbound messages waiting to be sent, by channel.
+pub async fn queued(conn: &mut AnyConnection) -> DomainResult<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT channel, COUNT(*) AS n FROM outbound_messages WHERE status = 'queued' \
+         GROUP BY channel ORDER BY channel",
+    )
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("channel").map_err(db_error)?,
+                row.try_get("n").map_err(db_error)?,
+            ))
+        })
+        .collect()
+}

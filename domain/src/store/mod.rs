@@ -8,6 +8,7 @@ pub mod activity;
 pub mod alerts;
 pub mod appointments;
 pub mod availability;
+pub mod backup;
 pub mod care;
 pub mod chat;
 pub mod consultations;

@@ -261,6 +261,18 @@ pub async fn list(
     ))
 }
 
+/// One reading by its id.
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> DomainResult<Option<Reading>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM readings WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .map_err(db_error)?;
+    row.as_ref().map(reading).transpose()
+}
+
 /// Per-minute summaries of one vital over `[from_ms, to_ms)`, oldest first:
 /// (minute start, min, max, mean, count).
 pub async fn minutes(

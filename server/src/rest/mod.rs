@@ -11,6 +11,7 @@ pub mod consultations;
 pub mod doctors;
 pub mod exceptions;
 pub mod exports;
+pub mod fhir;
 pub mod health;
 pub mod iot;
 pub mod medical;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(messages::router())
         .merge(exports::router())
         .merge(webhooks::router())
+        .merge(fhir::router())
         .merge(health::router())
         .merge(openapi::router())
         .route("/api/{*rest}", any(rejections::not_found))

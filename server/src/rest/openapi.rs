@@ -58,6 +58,7 @@ use crate::state::AppState;
         messages::events, webhooks::whatsapp, webhooks::sms, webhooks::status,
         exports::list, exports::create, exports::preview, exports::one, exports::remove, exports::download,
         health::health,
+        health::ready,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),
     modifiers(&BearerAuth, &CommonResponses, &RequiredFields),

@@ -463,6 +463,10 @@ async fn metrics_count_readings_requests_sockets_and_alerts() {
         r#"medplat_websockets_open{kind="user"} 1"#,
         r#"medplat_alerts_raised_total{level="warning"} 1"#,
         "medplat_ingest_to_dashboard_seconds_count 1",
+        r#"medplat_db_pool_connections{kind="open"}"#,
+        r#"medplat_db_pool_connections{kind="max"}"#,
+        r#"medplat_jobs_waiting{kind="all",state="due"} 0"#,
+        r#"medplat_outbox_queued{kind="sms"} 0"#,
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }

@@ -10,12 +10,37 @@ async fn health_checks_the_database() {
     let app = spawn_app().await;
     let (status, body) = parts(app.client.get(app.url("/health")).send().await.unwrap()).await;
     assert_eq!((status, body["database"].as_str()), (200, Some("ok")));
+    let (status, body) = parts(app.client.get(app.url("/ready")).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "ready", "database": "ok", "events": "in-process"})
+    );
     app.state.services.db().close().await;
     let (status, body) = parts(app.client.get(app.url("/health")).send().await.unwrap()).await;
     assert_eq!(
         (status, body["status"].as_str()),
         (503, Some("unavailable"))
     );
+    let (status, body) = parts(app.client.get(app.url("/ready")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body["database"].as_str()),
+        (503, Some("unavailable"))
+    );
+}
+
+#[tokio::test]
+async fn ready_asks_redis_when_events_go_through_it() {
+    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let prefix = format!("medplat-ready-{}", std::process::id());
+    let app = common::spawn_with(&[
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
+    ])
+    .await;
+    let (status, body) = parts(app.client.get(app.url("/ready")).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["events"], "ok");
 }
 
 #[tokio::test]

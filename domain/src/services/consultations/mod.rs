@@ -68,6 +68,7 @@ fn summary(stored: StoredConsultation, unread: i64) -> DomainResult<Consultation
         status: stored.status,
         reason: intake.reason,
         diagnosis: examination.diagnosis,
+        icd10_code: examination.icd10_code,
         appointment_id: stored.appointment_id,
         appointment_starts_at: stored.appointment_starts_at_ms.map(instant),
         submitted_at: stored.submitted_at_ms.map(instant),

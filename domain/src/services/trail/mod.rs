@@ -309,7 +309,7 @@ pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
                 DomainError::invalid(
                     "door",
                     "invalid_choice",
-                    "must be one of web, rest, websocket, cli",
+                    "must be one of web, rest, websocket, cli, messaging, fhir",
                 )
             })
         })

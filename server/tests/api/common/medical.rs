@@ -87,7 +87,11 @@ pub async fn send(
         text,
         content_type,
         request_id,
-        door: "rest",
+        door: if path.starts_with("/fhir/") {
+            "fhir"
+        } else {
+            "rest"
+        },
         entries,
     }
 }
@@ -199,7 +203,10 @@ pub async fn table(
         let sent = send(app, actor, method.clone(), path, body.clone()).await;
         let what = format!("{method} {path} as {}", actor.label);
         assert_eq!(sent.status, *status, "{what}: {}", sent.text);
-        if *status == 403 {
+        if *status == 403 && sent.door == "fhir" {
+            assert_eq!(sent.body["resourceType"], "OperationOutcome", "{what}");
+            assert_eq!(sent.body["issue"][0]["code"], "forbidden", "{what}");
+        } else if *status == 403 {
             assert_eq!(
                 sent.body["code"], "permission_denied",
                 "{what}: {}",

@@ -45,13 +45,16 @@ pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    // The server's links (FHIR bundles, export manifests) point at itself
+    // unless a test says otherwise.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    vars.insert("PUBLIC_BASE_URL".to_owned(), format!("http://{addr}"));
     for (k, v) in overrides {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
     let settings = server::config::Settings::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let state = server::build_state(settings).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve(
         listener,
         server::router(state.clone()),
