@@ -25,14 +25,14 @@ use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::routes::{
-    AccountRoute, AccountsRoute, AdminCareRoute, AdminHomeRoute, AdminPortalRoute, AgendaRoute,
-    AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute, DevicesRoute, DoctorCalendarRoute,
-    DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute, DoctorProfileRoute, DoctorRecordRoute,
-    DoctorRecordsRoute, ExportsRoute, FindDoctorRoute, MessagesRoute, MonitoringRoute,
-    MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute, MyVitalsRoute, PatientFileRoute,
-    PatientHomeRoute, PatientPortalRoute, PatientProfileRoute, PatientRecordRoute,
-    PatientRecordsRoute, PatientVitalsRoute, ResetPasswordRoute, SignUpRoute, SmsLogRoute,
-    SpecialtiesRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
+    AccountRoute, AccountsRoute, ActivityLogRoute, AdminCareRoute, AdminHomeRoute,
+    AdminPortalRoute, AgendaRoute, AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute,
+    DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute,
+    DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, ExportsRoute, FindDoctorRoute,
+    MessagesRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
+    MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientPortalRoute, PatientProfileRoute,
+    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, ResetPasswordRoute, SignUpRoute,
+    SmsLogRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 
@@ -167,6 +167,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />
                         <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
                         <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
+                        <Route path=path!("activity") view={Lazy::<ActivityLogRoute>::new()} />
                         <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
                         <Route path=path!("exports") view={Lazy::<ExportsRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />

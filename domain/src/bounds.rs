@@ -78,6 +78,36 @@ fn instant_out_of_range(field: &'static str) -> DomainError {
     )
 }
 
+/// The UTC days `from` and `to` (`YYYY-MM-DD`, both included, either may be
+/// absent) as Unix milliseconds: from the first's start to the start of the
+/// day after the last. Fields `from` and `to` are named in errors.
+pub fn utc_days(
+    from: Option<String>,
+    to: Option<String>,
+) -> DomainResult<(Option<i64>, Option<i64>)> {
+    const DAY_MS: i64 = 86_400_000;
+    let day_start = |field: &'static str, raw: &str| -> DomainResult<i64> {
+        parse_date(field, raw)?
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|_| DomainError::invalid(field, "invalid_date", "not a valid day"))
+    };
+    let from_ms = from.map(|d| day_start("from", &d)).transpose()?;
+    let to_ms = to
+        .map(|d| day_start("to", &d).map(|ms| ms + DAY_MS))
+        .transpose()?;
+    if let (Some(from), Some(to)) = (from_ms, to_ms)
+        && to <= from
+    {
+        return Err(DomainError::invalid(
+            "to",
+            "before_start",
+            "the last day comes before the first",
+        ));
+    }
+    Ok((from_ms, to_ms))
+}
+
 /// Parses a `YYYY-MM-DD` day and checks its bounds.
 pub fn parse_date(field: &'static str, raw: &str) -> DomainResult<Date> {
     let day = raw.trim().parse::<Date>().map_err(|_| {

@@ -98,6 +98,7 @@ const ROLES = {
       { name: 'specialties', path: '/admin/specialties' },
       { name: 'appointments', path: '/admin/appointments' },
       { name: 'trail', path: '/admin/trail' },
+      { name: 'activity', path: '/admin/activity' },
       { name: 'care', path: '/admin/care' },
       { name: 'devices', path: '/admin/devices' },
       { name: 'sms', path: '/admin/sms' },

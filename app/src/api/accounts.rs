@@ -95,3 +95,15 @@ pub async fn todays_activity() -> Result<domain::activity::Activity, UiError> {
         .between(&require_principal()?, start.timestamp(), end.timestamp())
         .await?)
 }
+
+/// Administrators search the activity log.
+#[server]
+pub async fn search_activity(
+    query: domain::activity::ActivityQuery,
+) -> Result<domain::activity::ActivityPage, UiError> {
+    use crate::session::{require_principal, services};
+    Ok(services()?
+        .activity
+        .log(&require_principal()?, &query)
+        .await?)
+}

@@ -21,7 +21,12 @@ pub async fn sign_in(login: String, password: String) -> Result<User, UiError> {
     use crate::session::{client_address, cookie_policy, services, set_cookies};
     let signed_in = services()?
         .auth
-        .login(&login, &password, client_address())
+        .login_through(
+            &login,
+            &password,
+            client_address(),
+            domain::trail::Door::Web,
+        )
         .await?;
     set_cookies(cookie_policy().session(&signed_in.tokens));
     set_cookies(cookie_policy().reader(&signed_in.user));
@@ -47,10 +52,18 @@ pub async fn sign_up(
         first_name,
         last_name,
     };
-    let user = services.accounts.sign_up(&form).await?;
+    let user = services
+        .accounts
+        .sign_up_through(&form, domain::trail::Door::Web)
+        .await?;
     let signed_in = services
         .auth
-        .login(&user.username, &form.password, client_address())
+        .login_through(
+            &user.username,
+            &form.password,
+            client_address(),
+            domain::trail::Door::Web,
+        )
         .await?;
     set_cookies(cookie_policy().session(&signed_in.tokens));
     Ok(signed_in.user)

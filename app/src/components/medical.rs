@@ -4,7 +4,7 @@
 
 use domain::care::{CareEnd, CareOrigin, CareRelationship};
 use domain::medical::{Level, MedicalProfile, Sex};
-use domain::trail::{Door, Resource, TrailAction, TrailEntry, TrailPage};
+use domain::trail::{Door, Resource, TrailAction, TrailEntry};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -224,10 +224,10 @@ pub fn ProfileView(profile: MedicalProfile) -> impl IntoView {
 /// Links to the pages before and after `page`, keeping the rest of the query
 /// (`query` is the query string without `page`, possibly empty).
 #[component]
-pub fn Pager(page: TrailPage, query: String) -> impl IntoView {
+pub fn Pager(page: i64, per_page: i64, total: i64, query: String) -> impl IntoView {
     let i18n = use_i18n();
-    let pages = ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1);
-    let current = page.page;
+    let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
+    let current = page;
     let link = move |n: i64| {
         if query.is_empty() {
             format!("?page={n}")
@@ -237,7 +237,6 @@ pub fn Pager(page: TrailPage, query: String) -> impl IntoView {
     };
     let previous = (current > 1).then(|| link(current - 1));
     let next = (current < pages).then(|| link(current + 1));
-    let total = page.total;
     view! {
         <nav class="mt-4 flex flex-wrap items-center gap-3 text-sm" data-testid="pager">
             {previous.map(|href| view! { <A href=href attr:class=SECONDARY attr:data-testid="previous-page">{move || i18n.t(|t| t.m.previous_page)}</A> })}

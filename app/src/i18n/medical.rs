@@ -237,10 +237,45 @@ crate::texts! {
         pub err_not_a_dose_time: &'static str,
         pub err_outside_treatment: &'static str,
         pub err_unknown_consultation: &'static str,
+        // The activity log (administrators).
+        pub nav_activity: &'static str,
+        pub activity_title: &'static str,
+        pub activity_intro: &'static str,
+        pub activity_empty: &'static str,
+        pub any_role: &'static str,
+        pub any_activity: &'static str,
+        pub col_target: &'static str,
+        pub the_platform: &'static str,
+        pub unknown_login: &'static str,
+        /// What was done, by action code.
+        pub activities: [(&'static str, &'static str); 19],
+        /// What more, by detail code.
+        pub activity_details: [(&'static str, &'static str); 16],
+        /// What it was done to, by kind (people are named).
+        pub target_kinds: [(&'static str, &'static str); 4],
     }
 }
 
 impl Medical {
+    fn listed(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {
+        list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+    }
+
+    /// What an activity-log entry records.
+    pub fn activity(&self, code: &str) -> &'static str {
+        Self::listed(&self.activities, code).unwrap_or("")
+    }
+
+    /// What more an entry says, if the code is one people read.
+    pub fn activity_detail(&self, code: &str) -> Option<&'static str> {
+        Self::listed(&self.activity_details, code)
+    }
+
+    /// The kind of thing an entry is about.
+    pub fn target_kind(&self, code: &str) -> Option<&'static str> {
+        Self::listed(&self.target_kinds, code)
+    }
+
     /// The message for an error code of the medical file.
     pub fn error(&self, code: &str) -> Option<&'static str> {
         Some(match code {

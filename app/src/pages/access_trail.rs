@@ -39,7 +39,7 @@ pub fn MyAccessPage() -> impl IntoView {
                     Ok(page) if page.total == 0 => view! { <div class="mt-4"><EmptyMedical text=|m| m.access_empty /></div> }.into_any(),
                     Ok(page) => view! {
                         <TrailTable entries=page.entries.clone() about_patient=false me />
-                        <Pager page query=String::new() />
+                        <Pager page=page.page per_page=page.per_page total=page.total query=String::new() />
                     }.into_any(),
                     Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }
@@ -60,7 +60,7 @@ const SEARCH_FIELDS: [&str; 7] = [
 ];
 
 /// Escapes a query-string value (letters, digits and `-._~` stay).
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -73,7 +73,7 @@ fn encode(value: &str) -> String {
 }
 
 /// An account number typed in the search (empty: any).
-fn id_param(field: &str, raw: &str) -> Result<Option<i64>, UiError> {
+pub(super) fn id_param(field: &str, raw: &str) -> Result<Option<i64>, UiError> {
     match raw.trim() {
         "" => Ok(None),
         raw => raw.parse().map(Some).map_err(|_| UiError {
@@ -186,7 +186,7 @@ pub fn AuditTrailPage() -> impl IntoView {
                     Ok(page) if page.total == 0 => view! { <div class="mt-4"><EmptyMedical text=|m| m.trail_empty /></div> }.into_any(),
                     Ok(page) => view! {
                         <TrailTable entries=page.entries.clone() about_patient=true me=None />
-                        <Pager page query=search() />
+                        <Pager page=page.page per_page=page.per_page total=page.total query=search() />
                     }.into_any(),
                     Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }

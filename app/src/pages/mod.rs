@@ -3,6 +3,7 @@
 pub mod access_trail;
 pub mod account;
 pub mod accounts_admin;
+pub mod activity_log;
 pub mod admin_home;
 pub mod agenda;
 pub mod care_team;

@@ -161,6 +161,11 @@ const ADMIN_NAV: &[NavItem] = &[
         badge: false,
     },
     NavItem {
+        href: "/admin/activity",
+        label: |t| t.m.nav_activity,
+        badge: false,
+    },
+    NavItem {
         href: "/admin/sms",
         label: |t| t.o.nav_sms,
         badge: false,

@@ -140,6 +140,7 @@ page_groups! {
         SpecialtiesRoute => super::agenda::SpecialtiesPage,
         AllAppointmentsRoute => super::agenda::AllAppointmentsPage,
         AuditTrailRoute => super::access_trail::AuditTrailPage,
+        ActivityLogRoute => super::activity_log::ActivityLogPage,
         AdminCareRoute => super::care_team::AdminCarePage,
         ExportsRoute => super::exports::ExportsPage,
     }

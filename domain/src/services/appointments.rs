@@ -371,6 +371,18 @@ impl AppointmentService {
                 start_from_appointment(&mut tx, actor, appointment.patient_id, id, now).await?;
             append_in(&mut tx, self.db.dialect(), started.as_slice()).await?;
         }
+        // An administrator's act on someone's appointment is theirs to answer for.
+        if actor.role == Role::Admin {
+            crate::store::activity::log(
+                &mut tx,
+                &crate::store::activity::NewActivity::by(
+                    actor,
+                    crate::activity::ActivityAction::AppointmentCancelled,
+                )
+                .on("appointment", id),
+            )
+            .await?;
+        }
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
             appointment_id = id,

@@ -9,12 +9,15 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::accounts::{Role, User};
+use crate::activity::ActivityAction;
 use crate::auth::{
     AuthConfig, Claims, LoginThrottle, Principal, TokenCodec, TokenKind, hash_password,
     invalid_token, verify_password,
 };
 use crate::error::{DomainError, DomainResult};
+use crate::store::activity::{self, NewActivity};
 use crate::store::{Db, db_error, now_ms, sessions, users};
+use crate::trail::Door;
 
 /// A signed pair of tokens.
 #[derive(Debug, Clone)]
@@ -78,6 +81,18 @@ impl AuthService {
         password: &str,
         client: Option<IpAddr>,
     ) -> DomainResult<SignedIn> {
+        self.login_through(login, password, client, Door::Rest)
+            .await
+    }
+
+    /// [`Self::login`] through `door` (recorded in the activity log).
+    pub async fn login_through(
+        &self,
+        login: &str,
+        password: &str,
+        client: Option<IpAddr>,
+        door: Door,
+    ) -> DomainResult<SignedIn> {
         if login.trim().is_empty() {
             return Err(DomainError::invalid(
                 "username",
@@ -102,17 +117,33 @@ impl AuthService {
         let matches = verify_password(password.to_owned(), hash).await?;
         let user = match found {
             Some(credentials) if matches && credentials.user.active => credentials.user,
-            _ => {
+            refused => {
                 tracing::info!("sign-in refused");
-                // Counted for the administrators' home; a failure to count
-                // does not change the answer.
-                if let Ok(mut tx) = self.db.begin_write().await {
-                    if crate::store::activity::count_refused_sign_in(&mut tx)
-                        .await
-                        .is_ok()
-                    {
-                        let _ = tx.commit().await;
+                // Counted for the administrators' home and written to the
+                // activity log (against the account, when there is one); a
+                // failure to record does not change the answer.
+                let mut entry = NewActivity {
+                    door,
+                    ..NewActivity::by_platform(ActivityAction::SignInRefused)
+                };
+                entry = match refused {
+                    Some(c) => NewActivity {
+                        actor_id: Some(c.user.id),
+                        actor_role: Some(c.user.role),
+                        ..entry
                     }
+                    .detail(if matches {
+                        "inactive"
+                    } else {
+                        "wrong_password"
+                    }),
+                    None => entry.detail("unknown_account"),
+                };
+                if let Ok(mut tx) = self.db.begin_write().await
+                    && activity::count_refused_sign_in(&mut tx).await.is_ok()
+                    && activity::log(&mut tx, &entry).await.is_ok()
+                {
+                    let _ = tx.commit().await;
                 }
                 return Err(DomainError::InvalidCredentials);
             }
@@ -121,6 +152,15 @@ impl AuthService {
         let mut tx = self.db.begin_write().await?;
         sessions::open(&mut tx, &session_id, user.id).await?;
         let tokens = self.issue(&mut tx, user.id, user.role, &session_id).await?;
+        let signed_in = Principal {
+            door,
+            ..Principal::cli(user.id, user.role)
+        };
+        activity::log(
+            &mut tx,
+            &NewActivity::by(&signed_in, ActivityAction::SignIn),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(user_id = user.id, "signed in");
         Ok(SignedIn { user, tokens })

@@ -12,7 +12,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::scheduling::forms::AvailabilityForm;
 use crate::scheduling::slots::{self, overlaps};
 use crate::scheduling::{WeeklyRange, check_no_overlap};
-use crate::services::scheduling::{SchedulingService, zone};
+use crate::services::scheduling::{SchedulingService, log_change, zone};
 use crate::store::appointments::lock_doctor;
 use crate::store::{availability, db_error, openings};
 
@@ -47,6 +47,7 @@ impl SchedulingService {
         let mut tx = self.db().begin_write().await?;
         self.check_fits(&mut tx, actor.user_id, &tz, &range).await?;
         let range = availability::insert_range(&mut tx, actor.user_id, &range).await?;
+        log_change(&mut tx, actor, "weekly_hours:added").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(range)
     }
@@ -84,6 +85,7 @@ impl SchedulingService {
         let mut tx = self.db().begin_write().await?;
         self.check_fits(&mut tx, actor.user_id, &tz, &range).await?;
         availability::update_range(&mut tx, &range).await?;
+        log_change(&mut tx, actor, "weekly_hours:changed").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(range)
     }
@@ -93,6 +95,7 @@ impl SchedulingService {
         self.own_range(actor, id).await?;
         let mut tx = self.db().begin_write().await?;
         availability::delete_range(&mut tx, id).await?;
+        log_change(&mut tx, actor, "weekly_hours:removed").await?;
         tx.commit().await.map_err(db_error)
     }
 

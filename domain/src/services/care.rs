@@ -9,6 +9,7 @@
 use jiff::Timestamp;
 
 use crate::accounts::{Role, UserId};
+use crate::activity::ActivityAction;
 use crate::auth::Principal;
 use crate::bounds;
 use crate::care::{CareEnd, CareOrigin, CareRelationship, EmergencyGrant};
@@ -17,6 +18,7 @@ use crate::events::{Event, Publisher};
 use crate::notifications::Notice;
 use crate::policy::{Gate, Relation};
 use crate::services::trail::{NewEntry, append_in};
+use crate::store::activity::{self, NewActivity};
 use crate::store::{Db, WriteTx, care as store, db_error, notifications, users};
 use crate::trail::{Resource, TrailAction};
 
@@ -162,6 +164,13 @@ impl CareService {
             });
         };
         append_in(&mut tx, self.db.dialect(), &[granted.entry.on(id)]).await?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::CareAssigned)
+                .on("patient", patient_id)
+                .detail(format!("doctor:{doctor_id}")),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         self.relationship(id).await
     }
@@ -209,6 +218,13 @@ impl CareService {
             });
         }
         append_in(&mut tx, self.db.dialect(), &[granted.entry]).await?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::CareEnded)
+                .on("patient", current.patient_id)
+                .detail(format!("doctor:{}", current.doctor_id)),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
             care_relationship_id = id,
@@ -297,6 +313,11 @@ impl CareService {
             &mut tx,
             self.db.dialect(),
             &[granted.entry.on(id).emergency(true)],
+        )
+        .await?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::EmergencyAccess).on("patient", patient_id),
         )
         .await?;
         tx.commit().await.map_err(db_error)?;

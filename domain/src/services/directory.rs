@@ -6,12 +6,14 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::accounts::{Role, Specialty, UserId};
+use crate::activity::ActivityAction;
 use crate::auth::Principal;
 use crate::bounds;
 use crate::doctors::{ProfileForm, SpecialtyForm};
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
 use crate::services::scheduling::{FreeSlot, SchedulingService, zone};
+use crate::store::activity::{self, NewActivity};
 use crate::store::doctors::{self, DirectoryFilter, DoctorListing};
 use crate::store::{Db, db_error, specialties};
 
@@ -162,6 +164,7 @@ impl DirectoryService {
         let (code, name_fr, name_en) = form.parse()?;
         let mut tx = self.db.begin_write().await?;
         let id = specialties::insert(&mut tx, &code, &name_fr, &name_en).await?;
+        log(&mut tx, actor, ActivityAction::SpecialtyCreated, id, &code).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Specialty {
             id,
@@ -190,6 +193,14 @@ impl DirectoryService {
         if !specialties::update(&mut tx, &specialty).await? {
             return Err(DomainError::NotFound("specialty"));
         }
+        log(
+            &mut tx,
+            actor,
+            ActivityAction::SpecialtyUpdated,
+            id,
+            &specialty.code,
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(specialty)
     }
@@ -198,9 +209,9 @@ impl DirectoryService {
     pub async fn delete_specialty(&self, actor: &Principal, id: i64) -> DomainResult<()> {
         actor.require(Role::Admin)?;
         let mut tx = self.db.begin_write().await?;
-        if specialties::get(&mut tx, id).await?.is_none() {
+        let Some(specialty) = specialties::get(&mut tx, id).await? else {
             return Err(DomainError::NotFound("specialty"));
-        }
+        };
         let used = specialties::doctors_in(&mut tx, id).await?;
         if used > 0 {
             return Err(DomainError::Conflict {
@@ -210,6 +221,31 @@ impl DirectoryService {
             });
         }
         specialties::delete(&mut tx, id).await?;
+        log(
+            &mut tx,
+            actor,
+            ActivityAction::SpecialtyDeleted,
+            id,
+            &specialty.code,
+        )
+        .await?;
         tx.commit().await.map_err(db_error)
     }
+}
+
+/// A specialty's change in the activity log, with its code.
+async fn log(
+    tx: &mut crate::store::WriteTx,
+    actor: &Principal,
+    action: ActivityAction,
+    id: i64,
+    code: &str,
+) -> DomainResult<()> {
+    activity::log(
+        tx,
+        &NewActivity::by(actor, action)
+            .on("specialty", id)
+            .detail(format!("code:{code}")),
+    )
+    .await
 }

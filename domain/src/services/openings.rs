@@ -68,6 +68,7 @@ impl SchedulingService {
             });
         }
         let id = openings::insert(&mut tx, actor.user_id, &slot).await?;
+        super::scheduling::log_change(&mut tx, actor, "one_off_slot:added").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Slot {
             opening_id: Some(id),

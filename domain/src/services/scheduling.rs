@@ -76,6 +76,7 @@ impl SchedulingService {
         };
         let mut tx = self.db.begin_write().await?;
         availability::save_schedule(&mut tx, &schedule).await?;
+        log_change(&mut tx, actor, "booking_rules:changed").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(schedule)
     }
@@ -118,6 +119,7 @@ impl SchedulingService {
         let mut tx = self.db.begin_write().await?;
         let id =
             availability::insert_exception(&mut tx, actor.user_id, &exception, &reason).await?;
+        log_change(&mut tx, actor, "time_off:added").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(StoredException {
             doctor_id: actor.user_id,
@@ -138,6 +140,7 @@ impl SchedulingService {
         let exception = Exception { id, ..exception };
         let mut tx = self.db.begin_write().await?;
         availability::update_exception(&mut tx, &exception, &reason).await?;
+        log_change(&mut tx, actor, "time_off:changed").await?;
         tx.commit().await.map_err(db_error)?;
         Ok(StoredException {
             doctor_id: actor.user_id,
@@ -167,6 +170,7 @@ impl SchedulingService {
         self.exception(actor, id).await?;
         let mut tx = self.db.begin_write().await?;
         availability::delete_exception(&mut tx, id).await?;
+        log_change(&mut tx, actor, "time_off:removed").await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -343,4 +347,23 @@ fn day_start(tz: &TimeZone, day: Date) -> DomainResult<Timestamp> {
     day.to_zoned(tz.clone())
         .map(|z| z.timestamp())
         .map_err(DomainError::internal)
+}
+
+/// A change of `actor`'s hours, time off, one-off slots or rules, in the
+/// activity log (`what`: `weekly_hours:added`, `time_off:removed`…).
+pub(crate) async fn log_change(
+    tx: &mut crate::store::WriteTx,
+    actor: &Principal,
+    what: &str,
+) -> DomainResult<()> {
+    crate::store::activity::log(
+        tx,
+        &crate::store::activity::NewActivity::by(
+            actor,
+            crate::activity::ActivityAction::AvailabilityChanged,
+        )
+        .on("user", actor.user_id)
+        .detail(what),
+    )
+    .await
 }

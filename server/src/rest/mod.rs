@@ -3,6 +3,7 @@
 
 pub mod account_settings;
 pub mod accounts;
+pub mod activity;
 pub mod appointments;
 pub mod availability;
 pub mod calendars;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(accounts::router())
         .merge(account_settings::router())
+        .merge(activity::router())
         .merge(availability::router())
         .merge(doctors::router())
         .merge(exceptions::router())

@@ -11,9 +11,9 @@ use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
-    account_settings, accounts, appointments, availability, calendars, chat, consultations,
-    doctors, exceptions, exports, health, iot, medical, messages, slots, specialties, symptoms,
-    tokens, treatments, waitlist, webhooks,
+    account_settings, accounts, activity, appointments, availability, calendars, chat,
+    consultations, doctors, exceptions, exports, health, iot, medical, messages, slots,
+    specialties, symptoms, tokens, treatments, waitlist, webhooks,
 };
 use crate::state::AppState;
 
@@ -59,6 +59,7 @@ use crate::state::AppState;
         exports::list, exports::create, exports::preview, exports::one, exports::remove, exports::download,
         health::health,
         health::ready,
+        activity::search, activity::export,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind)),
     modifiers(&BearerAuth, &CommonResponses, &RequiredFields),

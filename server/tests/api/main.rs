@@ -4,6 +4,7 @@
 
 mod account_settings;
 mod accounts;
+mod activity_log;
 mod alerts;
 mod api_errors;
 mod assistant_actions;

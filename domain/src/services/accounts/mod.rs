@@ -3,10 +3,13 @@
 //! change of their own account is in `settings`.
 
 use crate::accounts::{NewAccount, Role, SignUpForm, Specialty, User, UserId};
+use crate::activity::ActivityAction;
 use crate::auth::{Principal, hash_password};
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::forms::parse_timezone;
+use crate::store::activity::{self, NewActivity};
 use crate::store::{Db, availability, db_error, sessions, specialties, users};
+use crate::trail::Door;
 
 mod settings;
 pub use settings::{PasswordReset, RESET_LINK_MINUTES};
@@ -41,8 +44,14 @@ impl AccountService {
 
     /// A patient creates their own account.
     pub async fn sign_up(&self, form: &SignUpForm) -> DomainResult<User> {
+        self.sign_up_through(form, Door::Rest).await
+    }
+
+    /// [`Self::sign_up`] through `door` (recorded in the activity log).
+    pub async fn sign_up_through(&self, form: &SignUpForm, door: Door) -> DomainResult<User> {
         let account = NewAccount::parse(form)?;
-        self.create(Role::Patient, account, None, None).await
+        self.create(Role::Patient, account, None, None, Creator::Themself(door))
+            .await
     }
 
     /// An administrator creates an account of any role (a patient who cannot
@@ -59,8 +68,14 @@ impl AccountService {
             (Role::Doctor, Some(zone)) if !zone.is_empty() => Some(parse_timezone(zone)?),
             _ => None,
         };
-        self.create(role, account, specialty.as_deref(), timezone.as_deref())
-            .await
+        self.create(
+            role,
+            account,
+            specialty.as_deref(),
+            timezone.as_deref(),
+            Creator::Admin(actor),
+        )
+        .await
     }
 
     /// Creates an account with no actor: first administrator, demo data.
@@ -70,8 +85,14 @@ impl AccountService {
         form: &SignUpForm,
         specialty: Option<&str>,
     ) -> DomainResult<User> {
-        self.create(role, NewAccount::parse(form)?, specialty, None)
-            .await
+        self.create(
+            role,
+            NewAccount::parse(form)?,
+            specialty,
+            None,
+            Creator::Platform,
+        )
+        .await
     }
 
     async fn create(
@@ -80,6 +101,7 @@ impl AccountService {
         account: NewAccount,
         specialty: Option<&str>,
         timezone: Option<&str>,
+        creator: Creator<'_>,
     ) -> DomainResult<User> {
         let password_hash = hash_password(account.password.expose().to_owned()).await?;
         let mut tx = self.db.begin_write().await?;
@@ -105,6 +127,25 @@ impl AccountService {
                 availability::set_timezone(&mut tx, user.id, zone).await?;
             }
         }
+        let entry = match creator {
+            Creator::Admin(actor) => NewActivity::by(actor, ActivityAction::AccountCreated),
+            // Signing up is the new patient's own act, through the site.
+            Creator::Themself(door) => NewActivity::by(
+                &Principal {
+                    door,
+                    ..Principal::cli(user.id, role)
+                },
+                ActivityAction::AccountCreated,
+            ),
+            Creator::Platform => NewActivity::by_platform(ActivityAction::AccountCreated),
+        };
+        activity::log(
+            &mut tx,
+            &entry
+                .on("user", user.id)
+                .detail(format!("role:{}", role.as_str())),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(user_id = user.id, role = role.as_str(), "account created");
         Ok(user)
@@ -174,6 +215,11 @@ impl AccountService {
         let user = users::by_id(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("account"))?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::AccountDeactivated).on("user", id),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         self.bus.publish(crate::events::Event::SessionEnded {
             user_id: id,
@@ -194,6 +240,11 @@ impl AccountService {
         let user = users::by_id(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("account"))?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::AccountReactivated).on("user", id),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(user_id = id, by = actor.user_id, "account reactivated");
         Ok(user)
@@ -216,4 +267,14 @@ async fn specialty_id(conn: &mut sqlx::AnyConnection, code: &str) -> DomainResul
     specialties::id_by_code(conn, code)
         .await?
         .ok_or_else(|| DomainError::invalid("specialty", "unknown_specialty", "unknown specialty"))
+}
+
+/// Who creates an account, for the activity log.
+enum Creator<'a> {
+    /// An administrator.
+    Admin(&'a Principal),
+    /// The patient signing up, through a door.
+    Themself(Door),
+    /// The platform itself (the first administrator, demo data).
+    Platform,
 }

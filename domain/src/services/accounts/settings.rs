@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 
 use super::AccountService;
 use crate::accounts::{AccountChanges, NewPassword, Role, User, UserId, Username};
+use crate::activity::ActivityAction;
 use crate::auth::{Principal, hash_password, verify_password};
 use crate::error::{DomainError, DomainResult};
+use crate::store::activity::{self, NewActivity};
 use crate::store::{db_error, password_resets, sessions, users};
+use crate::trail::Door;
 
 /// How long a reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;
@@ -44,7 +47,7 @@ impl AccountService {
         actor: &Principal,
         changes: &AccountChanges,
     ) -> DomainResult<User> {
-        self.write_settings(actor.user_id, changes).await
+        self.write_settings(actor, actor.user_id, changes).await
     }
 
     /// An administrator changes any account's names, e-mail, language and time zone.
@@ -55,17 +58,27 @@ impl AccountService {
         changes: &AccountChanges,
     ) -> DomainResult<User> {
         actor.require(Role::Admin)?;
-        let user = self.write_settings(id, changes).await?;
+        let user = self.write_settings(actor, id, changes).await?;
         tracing::info!(user_id = id, by = actor.user_id, "account changed");
         Ok(user)
     }
 
-    async fn write_settings(&self, id: UserId, changes: &AccountChanges) -> DomainResult<User> {
+    async fn write_settings(
+        &self,
+        actor: &Principal,
+        id: UserId,
+        changes: &AccountChanges,
+    ) -> DomainResult<User> {
         let valid = changes.parse()?;
         let mut tx = self.db.begin_write().await?;
         let user = users::update_settings(&mut tx, id, &valid)
             .await?
             .ok_or(DomainError::NotFound("account"))?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::AccountUpdated).on("user", id),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(user)
     }
@@ -104,6 +117,11 @@ impl AccountService {
         let mut tx = self.db.begin_write().await?;
         users::set_password_hash(&mut tx, actor.user_id, &hash).await?;
         sessions::revoke_others_of(&mut tx, actor.user_id, &actor.session_id).await?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::PasswordChanged).on("user", actor.user_id),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         self.bus.publish(crate::events::Event::SessionEnded {
             user_id: actor.user_id,
@@ -137,6 +155,11 @@ impl AccountService {
             id,
             actor.user_id,
             expires_at.as_millisecond(),
+        )
+        .await?;
+        activity::log(
+            &mut tx,
+            &NewActivity::by(actor, ActivityAction::PasswordResetIssued).on("user", id),
         )
         .await?;
         tx.commit().await.map_err(db_error)?;
@@ -178,6 +201,17 @@ impl AccountService {
         let hash = hash_password(new.expose().to_owned()).await?;
         users::set_password_hash(&mut tx, id, &hash).await?;
         sessions::revoke_all_of(&mut tx, id).await?;
+        let owner = Principal {
+            door: Door::Web,
+            ..Principal::cli(id, user.role)
+        };
+        activity::log(
+            &mut tx,
+            &NewActivity::by(&owner, ActivityAction::PasswordChanged)
+                .on("user", id)
+                .detail("reset_link"),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         self.bus.publish(crate::events::Event::SessionEnded {
             user_id: id,

@@ -6,12 +6,14 @@ use jiff::Timestamp;
 
 use super::{ConsultationService, read_only, sections};
 use crate::accounts::{Role, UserId};
+use crate::activity::ActivityAction;
 use crate::auth::Principal;
 use crate::consultations::check::{body, reason};
 use crate::consultations::{Consultation, ConsultationStatus, NewText, Rejection};
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
 use crate::services::trail::{NewEntry, append_in};
+use crate::store::activity::{self, NewActivity};
 use crate::store::consultations::{self as store, Step};
 use crate::store::{db_error, notifications, users};
 use crate::trail::{Resource, TrailAction};
@@ -153,6 +155,18 @@ impl ConsultationService {
             notifications::push(&mut tx, to, &notice).await?;
         }
         append_in(&mut tx, self.db.dialect(), &[entry]).await?;
+        let done = match step {
+            Step::Validate { .. } => Some(ActivityAction::RecordValidated),
+            Step::Reject { .. } => Some(ActivityAction::RecordRejected),
+            Step::Submit => None,
+        };
+        if let Some(action) = done {
+            activity::log(
+                &mut tx,
+                &NewActivity::by(actor, action).on("consultation", id),
+            )
+            .await?;
+        }
         let stored = store::get(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("consultation"))?;

@@ -185,6 +185,26 @@ impl ExportService {
             .on(id)
             .because(checked.reason.clone().filter(|_| req.include_personal_data));
         crate::services::trail::append_in(&mut tx, self.db.dialect(), &[entry]).await?;
+        let what = format!(
+            "{}:{}{}",
+            req.dataset.as_str(),
+            req.export_format.as_str(),
+            if req.include_personal_data {
+                ":personal_data"
+            } else {
+                ""
+            }
+        );
+        crate::store::activity::log(
+            &mut tx,
+            &crate::store::activity::NewActivity::by(
+                actor,
+                crate::activity::ActivityAction::ExportCreated,
+            )
+            .on("export", id)
+            .detail(what),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         tracing::info!(
             export = id,

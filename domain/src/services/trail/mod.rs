@@ -314,29 +314,7 @@ pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
             })
         })
         .transpose()?;
-    let day_start = |field: &'static str, raw: &str| -> DomainResult<i64> {
-        bounds::parse_date(field, raw)?
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|_| DomainError::invalid(field, "invalid_date", "not a valid day"))
-    };
-    const DAY_MS: i64 = 86_400_000;
-    let from_ms = text(&query.from)
-        .map(|d| day_start("from", &d))
-        .transpose()?;
-    // The last day is included: up to the start of the next.
-    let to_ms = text(&query.to)
-        .map(|d| day_start("to", &d).map(|ms| ms + DAY_MS))
-        .transpose()?;
-    if let (Some(from), Some(to)) = (from_ms, to_ms)
-        && to <= from
-    {
-        return Err(DomainError::invalid(
-            "to",
-            "before_start",
-            "the last day comes before the first",
-        ));
-    }
+    let (from_ms, to_ms) = bounds::utc_days(text(&query.from), text(&query.to))?;
     for (field, id) in [("user_id", query.user_id), ("patient_id", query.patient_id)] {
         if id.is_some_and(|id| id < 1) {
             return Err(DomainError::invalid(
