@@ -84,21 +84,27 @@ pub struct ActivityPage {
 #[serde(default)]
 pub struct ActivityQuery {
     /// Whoever acted (account id).
-    #[cfg_attr(feature = "openapi", param(minimum = 1, example = 1))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<i64>, minimum = 1, example = 1)
+    )]
     pub user_id: Option<crate::accounts::UserId>,
     /// One action (`sign_in_refused`, `account_created`…).
     #[cfg_attr(feature = "openapi", param(value_type = Option<ActivityAction>, example = "sign_in"))]
     pub action: Option<String>,
     /// `admin`, `doctor` or `patient`: whose actions.
-    #[cfg_attr(feature = "openapi", param(example = "admin"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<crate::wire_formats::RoleName>, example = "admin")
+    )]
     pub role: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC).
-    #[cfg_attr(feature = "openapi", param(example = "2026-12-01"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::wire_formats::Day>))]
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (UTC), included.
-    #[cfg_attr(feature = "openapi", param(example = "2026-12-31"))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::wire_formats::Day>))]
     pub to: Option<String>,
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100000))]
     pub page: Option<i64>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<i64>,

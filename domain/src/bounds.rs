@@ -78,6 +78,15 @@ fn instant_out_of_range(field: &'static str) -> DomainError {
     )
 }
 
+/// A form or query field's text, trimmed, if it has any.
+pub fn filled(field: &Option<String>) -> Option<String> {
+    field
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 /// The UTC days `from` and `to` (`YYYY-MM-DD`, both included, either may be
 /// absent) as Unix milliseconds: from the first's start to the start of the
 /// day after the last. Fields `from` and `to` are named in errors.

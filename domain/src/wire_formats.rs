@@ -38,3 +38,8 @@ pub struct ClockTime(pub String);
     example = "in_person"
 )]
 pub struct ConsultationKind(pub String);
+
+/// A role: `patient`, `doctor` or `admin`.
+#[derive(ToSchema)]
+#[schema(pattern = r"^\s*(?:patient|doctor|admin)\s*$", example = "doctor")]
+pub struct RoleName(pub String);

@@ -59,8 +59,29 @@ const SEARCH_FIELDS: [&str; 7] = [
     "refused_only",
 ];
 
+/// The `fields` of a search that have a value, as a query string (escaped).
+pub(super) fn search_of(fields: &[&str], param: impl Fn(&str) -> String) -> String {
+    fields
+        .iter()
+        .filter_map(|name| {
+            let value = param(name);
+            (!value.trim().is_empty()).then(|| format!("{name}={}", encode(value.trim())))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `path` with the query string `search`, if any.
+pub(super) fn with_search(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 /// Escapes a query-string value (letters, digits and `-._~` stay).
-pub(super) fn encode(value: &str) -> String {
+fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -90,16 +111,7 @@ pub fn AuditTrailPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
     // The search without its page: kept by the pager and the CSV link.
-    let search = move || {
-        SEARCH_FIELDS
-            .iter()
-            .filter_map(|name| {
-                let value = param(name);
-                (!value.trim().is_empty()).then(|| format!("{name}={}", encode(value.trim())))
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    };
+    let search = move || search_of(&SEARCH_FIELDS, param);
     let page = move || param("page").parse::<i64>().unwrap_or(1);
     let trail = Resource::new(
         move || (search(), page()),
@@ -125,14 +137,7 @@ pub fn AuditTrailPage() -> impl IntoView {
             }
         },
     );
-    let csv = move || {
-        let search = search();
-        if search.is_empty() {
-            "/api/v1/audit/trail.csv".to_owned()
-        } else {
-            format!("/api/v1/audit/trail.csv?{search}")
-        }
-    };
+    let csv = move || with_search("/api/v1/audit/trail.csv", &search());
     let actions = TrailAction::ALL;
     let doors = Door::ALL;
     view! {

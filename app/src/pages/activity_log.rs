@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::access_trail::{encode, id_param};
+use super::access_trail::{id_param, search_of, with_search};
 use super::care_team::{AccountOptions, EmptyMedical};
 use crate::api::accounts::search_activity;
 use crate::components::forms::ErrorBanner;
@@ -26,16 +26,7 @@ pub fn ActivityLogPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
     // The search without its page: kept by the pager and the CSV link.
-    let search = move || {
-        SEARCH_FIELDS
-            .iter()
-            .filter_map(|name| {
-                let value = param(name);
-                (!value.trim().is_empty()).then(|| format!("{name}={}", encode(value.trim())))
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    };
+    let search = move || search_of(&SEARCH_FIELDS, param);
     let page = move || param("page").parse::<i64>().unwrap_or(1);
     let log = Resource::new(
         move || (search(), page()),
@@ -57,14 +48,7 @@ pub fn ActivityLogPage() -> impl IntoView {
             }
         },
     );
-    let csv = move || {
-        let search = search();
-        if search.is_empty() {
-            "/api/v1/activity.csv".to_owned()
-        } else {
-            format!("/api/v1/activity.csv?{search}")
-        }
-    };
+    let csv = move || with_search("/api/v1/activity.csv", &search());
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.activity_title)}</h1>
@@ -187,7 +171,7 @@ fn ActivityRow(e: ActivityEntry) -> impl IntoView {
             <td class="px-3 py-2">{move || role.map(|r| i18n.tr().role(r)).unwrap_or_default()}</td>
             <td class="px-3 py-2">
                 {move || i18n.tr().m.activity(action)}
-                {move || more().map(|words| view! { <span class="block text-xs text-slate-500" data-testid="activity-detail">{words}</span> })}
+                {move || more().map(|words| view! { <span class="block text-xs text-slate-600" data-testid="activity-detail">{words}</span> })}
             </td>
             <td class="px-3 py-2" data-testid="activity-target">{target}</td>
             <td class="px-3 py-2">{move || door_label(i18n.tr().m, door)}</td>

@@ -20,14 +20,30 @@ pub const DEFAULT_PER_PAGE: i64 = 25;
 pub const MAX_PER_PAGE: i64 = 200;
 pub const MAX_CSV_ROWS: i64 = 100_000;
 
+/// The page and its size a search asks for, each bad one named.
+fn paging(query: &ActivityQuery) -> DomainResult<(i64, i64)> {
+    let page = query.page.unwrap_or(1);
+    if !(1..=100_000).contains(&page) {
+        return Err(DomainError::invalid(
+            "page",
+            "out_of_range",
+            "must be between 1 and 100000",
+        ));
+    }
+    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(DomainError::invalid(
+            "per_page",
+            "out_of_range",
+            format!("must be between 1 and {MAX_PER_PAGE}"),
+        ));
+    }
+    Ok((page, per_page))
+}
+
 /// Turns a search as sent into a filter, each bad field named.
 pub fn log_filter(query: &ActivityQuery) -> DomainResult<LogFilter> {
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let text = crate::bounds::filled;
     let action = text(&query.action)
         .map(|a| {
             ActivityAction::parse(&a).ok_or_else(|| {
@@ -103,22 +119,7 @@ impl ActivityService {
     ) -> DomainResult<ActivityPage> {
         actor.require(Role::Admin)?;
         let filter = log_filter(query)?;
-        let page = query.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(DomainError::invalid(
-                "page",
-                "out_of_range",
-                "must be between 1 and 100000",
-            ));
-        }
-        let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(DomainError::invalid(
-                "per_page",
-                "out_of_range",
-                format!("must be between 1 and {MAX_PER_PAGE}"),
-            ));
-        }
+        let (page, per_page) = paging(query)?;
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
         let total = activity::log_count(&mut conn, &filter).await?;
         let entries =
@@ -140,6 +141,8 @@ impl ActivityService {
     ) -> DomainResult<Vec<ActivityEntry>> {
         actor.require(Role::Admin)?;
         let filter = log_filter(query)?;
+        // Checked though a download takes no page: a bad value is refused.
+        paging(query)?;
         let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
         activity::log_search(&mut conn, &filter, MAX_CSV_ROWS, 0).await
     }

@@ -30,6 +30,7 @@ pub async fn search(
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<ActivityQuery>,
 ) -> Result<Json<ActivityPage>, ApiError> {
+    strict(&query)?;
     Ok(Json(state.services.activity.log(&principal, &query).await?))
 }
 
@@ -41,6 +42,7 @@ pub async fn export(
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<ActivityQuery>,
 ) -> Result<Response, ApiError> {
+    strict(&query)?;
     let entries = state.services.activity.log_all(&principal, &query).await?;
     let body = to_csv(&entries).map_err(|e| ApiError(domain::DomainError::internal(e)))?;
     Ok((
@@ -54,6 +56,17 @@ pub async fn export(
         body,
     )
         .into_response())
+}
+
+/// Keys sent empty are refused over REST (the page's form sends them for
+/// "any").
+fn strict(query: &ActivityQuery) -> Result<(), ApiError> {
+    super::medical::no_blank(&[
+        ("action", &query.action),
+        ("role", &query.role),
+        ("from", &query.from),
+        ("to", &query.to),
+    ])
 }
 
 /// The log as CSV, one row per entry, times in RFC 3339 UTC.

@@ -272,22 +272,27 @@ pub async fn search_trail(
 /// error (forms send empty fields for "any"), and `per_page` is at least 1
 /// (the services read 0 as "the default").
 fn strict(query: &TrailQuery) -> Result<(), ApiError> {
-    let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-    for (field, value) in [
+    no_blank(&[
         ("action", &query.action),
         ("door", &query.door),
         ("from", &query.from),
         ("to", &query.to),
-    ] {
-        if blank(value) {
-            return Err(ApiError(domain::DomainError::invalid(
-                field,
-                "invalid",
-                "must not be empty",
-            )));
-        }
-    }
+    ])?;
     paging(query.page, query.per_page)
+}
+
+/// A query key sent empty is an error over REST (forms send empty fields
+/// for "any"; the API leaves the key out).
+pub(crate) fn no_blank(fields: &[(&'static str, &Option<String>)]) -> Result<(), ApiError> {
+    let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+    match fields.iter().find(|(_, value)| blank(value)) {
+        Some((field, _)) => Err(ApiError(domain::DomainError::invalid(
+            field,
+            "invalid",
+            "must not be empty",
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `page` in 1–1 000 000 and `per_page` in 1–200 when given (the download

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant};
+use domain::wire_formats::{ClockTime, ConsultationKind, Day, Instant, RoleName};
 
 use super::required::RequiredFields;
 use super::responses::CommonResponses;
@@ -61,7 +61,7 @@ use crate::state::AppState;
         health::ready,
         activity::search, activity::export,
     ),
-    components(schemas(Instant, Day, ClockTime, ConsultationKind)),
+    components(schemas(Instant, Day, ClockTime, ConsultationKind, RoleName)),
     modifiers(&BearerAuth, &CommonResponses, &RequiredFields),
 )]
 pub struct ApiDoc;

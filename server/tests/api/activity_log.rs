@@ -198,6 +198,7 @@ async fn what_administrators_and_doctors_do_is_logged_once_and_searchable() {
         ("?from=yesterday", "from"),
         ("?from=2026-12-02&to=2026-12-01", "to"),
         ("?per_page=1000", "per_page"),
+        ("?to=", "to"),
     ] {
         let (status, body) = parts(
             app.get_auth(&format!("/api/v1/activity/{query}"), &admin)
@@ -218,7 +219,13 @@ async fn what_administrators_and_doctors_do_is_logged_once_and_searchable() {
         }
     }
 
-    // The download holds the same entries.
+    // The download holds the same entries (and checks its paging too).
+    let (status, body) = parts(
+        app.get_auth("/api/v1/activity.csv?per_page=0", &admin)
+            .await,
+    )
+    .await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("per_page")));
     let csv = app
         .get_auth("/api/v1/activity.csv?action=sign_in_refused", &admin)
         .await;

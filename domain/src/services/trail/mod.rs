@@ -286,12 +286,7 @@ impl TrailService {
 /// Turns a search as sent into a filter, each bad field named.
 pub fn filter_of(query: &crate::trail::TrailQuery) -> DomainResult<Filter> {
     use crate::bounds;
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let text = crate::bounds::filled;
     let action = text(&query.action)
         .map(|a| {
             TrailAction::parse(&a).ok_or_else(|| {

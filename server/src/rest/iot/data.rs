@@ -158,6 +158,8 @@ pub async fn list(
     CurrentUser(principal): CurrentUser,
     ApiQuery(filter): ApiQuery<ReadingFilter>,
 ) -> Result<Json<Page<Reading>>, ApiError> {
+    // `?type_donnee=` names no vital: refused, not read as "every vital".
+    crate::rest::medical::no_blank(&[("type_donnee", &filter.type_donnee)])?;
     let query = ReadingQuery {
         patient: filter.patient_id,
         vital: filter.type_donnee,
