@@ -31,8 +31,8 @@ use crate::pages::routes::{
     DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, ExportsRoute, FindDoctorRoute,
     MessagesRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
     MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientPortalRoute, PatientProfileRoute,
-    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, ResetPasswordRoute, SignUpRoute,
-    SmsLogRoute, SpecialtiesRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
+    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, PlatformSettingsRoute, ResetPasswordRoute, SignUpRoute,
+    SmsLogRoute, SpecialtiesRoute, StatisticsRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 
@@ -158,11 +158,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
                         <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
                         <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
+                        <Route path=path!("stats") view={Lazy::<StatisticsRoute>::new()} />
                         <Route path=path!("profile") view={Lazy::<DoctorProfileRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view={Lazy::<AdminPortalRoute>::new()} ssr=async_mode.clone()>
                         <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
+                        <Route path=path!("stats") view={Lazy::<StatisticsRoute>::new()} />
                         <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()} />
                         <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />
                         <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
@@ -172,6 +174,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("exports") view={Lazy::<ExportsRoute>::new()} />
                         <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
                         <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
+                        <Route path=path!("settings") view={Lazy::<PlatformSettingsRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                 </Routes>

@@ -38,6 +38,8 @@ wire_enum! {
         /// A doctor opened emergency access ("break the glass").
         EmergencyAccess => "emergency_access",
         AppointmentCancelled => "appointment_cancelled",
+        /// Platform settings (`detail`: the fields, `clinic_phone:reminders`).
+        SettingsChanged => "settings_changed",
     }
 }
 

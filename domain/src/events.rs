@@ -62,6 +62,9 @@ pub enum Event {
     },
     /// A member came into a room or left it.
     ChatPresence { room_id: i64, presence: Presence },
+    /// An administrator saved the platform's settings (this version): every
+    /// instance reads them again.
+    SettingsChanged { version: i64 },
 }
 
 /// What happened to an alert.
@@ -98,6 +101,7 @@ impl Event {
             Self::ChatTyping { room_id, .. }
             | Self::ChatRead { room_id, .. }
             | Self::ChatPresence { room_id, .. } => vec![Topic::Conversation(*room_id)],
+            Self::SettingsChanged { .. } => vec![Topic::Platform],
         }
     }
 }

@@ -29,6 +29,7 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use domain::events::Publisher;
 use domain::services::Services;
+use domain::settings::PlatformSettings;
 use domain::store::Db;
 use tokio::net::TcpListener;
 
@@ -73,6 +74,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         s.exports = s.exports.clone().with_config(settings.exports.clone());
         Ok(())
     })?;
+    services
+        .settings
+        .set_defaults(platform_defaults(&services, &settings), settings.assistant_llm.is_some());
+    services.settings.reload().await?;
+    spawn_settings_listener(services.clone());
     domain::demo::ensure_specialties(&services).await?;
     let leptos_options = site::leptos_options(&settings)?;
     Ok(AppState::new(state::Shared {
@@ -84,6 +90,42 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         leptos_options,
         metrics: Arc::new(metrics::Metrics::default()),
     }))
+}
+
+/// The platform settings that apply while an administrator has saved none:
+/// the environment's values, over the built-in ones.
+fn platform_defaults(services: &Services, settings: &Settings) -> PlatformSettings {
+    let mut d = (*services.settings.current()).clone();
+    if let Some(zone) = settings.exports.zone.iana_name() {
+        d.time_zone = zone.to_owned();
+    }
+    d.reminders = settings
+        .worker
+        .reminders
+        .iter()
+        .map(|r| r.as_mins())
+        .collect();
+    d.alert_escalation_minutes = settings.alert_escalation_minutes;
+    d.device_silence_minutes = settings.device_silence_minutes;
+    d.vitals_raw_days = settings.vitals_raw_days;
+    d.vitals_summary_days = settings.vitals_summary_days;
+    d.assistant_backend = if settings.assistant_llm.is_some() { "llm" } else { "offline" }.into();
+    d
+}
+
+/// Reads the settings again whenever any instance saves them (the event
+/// bus: Redis when several instances serve).
+fn spawn_settings_listener(services: Services) {
+    let mut changes = services.bus.subscribe(&[domain::bus::Topic::Platform]);
+    tokio::spawn(async move {
+        while let Some(received) = changes.recv().await {
+            // A missed event is a change too: read them again either way.
+            if let Err(err) = services.settings.reload().await {
+                tracing::warn!(error = %err, "reading the platform settings again failed");
+            }
+            drop(received);
+        }
+    });
 }
 
 /// The whole HTTP application.
@@ -140,10 +182,7 @@ pub async fn serve(
 /// on, remind patients of the doses due; every ten minutes, drop expired refresh tokens and idle sign-in
 /// throttle entries, and prune vital-sign readings past their retention
 /// (raw readings after `VITALS_RAW_DAYS`, summaries after `VITALS_SUMMARY_DAYS`).
-pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
-    let (raw_days, summary_days) = (settings.vitals_raw_days, settings.vitals_summary_days);
-    let escalation = jiff::SignedDuration::from_mins(settings.alert_escalation_minutes);
-    let silence = jiff::SignedDuration::from_mins(settings.device_silence_minutes);
+pub fn spawn_housekeeping(services: Services, _settings: &Settings) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         // Waitlist offers expire to the minute; token purging can wait longer.
         let mut tick = tokio::time::interval(Duration::from_secs(30));
@@ -160,6 +199,11 @@ pub fn spawn_housekeeping(services: Services, settings: &Settings) -> tokio::tas
                 Err(err) => tracing::warn!(error = %err, "waitlist housekeeping failed"),
             }
             let now = jiff::Timestamp::now();
+            // The platform settings in force at this tick.
+            let platform = services.settings.current();
+            let escalation = jiff::SignedDuration::from_mins(platform.alert_escalation_minutes);
+            let silence = jiff::SignedDuration::from_mins(platform.device_silence_minutes);
+            let (raw_days, summary_days) = (platform.vitals_raw_days, platform.vitals_summary_days);
             match services.alerts.escalate_due(now, escalation).await {
                 Ok(0) => {}
                 Ok(count) => tracing::warn!(count, "critical alerts escalated to the care team"),

@@ -13,6 +13,8 @@ pub mod medical;
 pub mod messaging;
 pub mod records;
 pub mod scheduling;
+pub mod settings;
+pub mod stats;
 pub mod vitals;
 
 /// JSON arguments read the way the REST door reads its bodies: a struct only

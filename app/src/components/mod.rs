@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod assistant;
+pub mod charts;
 pub mod confirm;
 pub mod forms;
 pub mod layout;

@@ -13,6 +13,8 @@ pub const EN: Tr = Tr {
     c: &super::talk_en::TALK_EN,
     o: &super::outside_en::OUTSIDE_EN,
     x: &super::research_en::RESEARCH_EN,
+    g: &super::stats_en::STATS_EN,
+    p: &super::settings_en::SETTINGS_EN,
     u: &super::ui_en::UI_EN,
     app_name: "MedPlat",
     switch_language: "Change language",

@@ -13,6 +13,8 @@ pub const FR: Tr = Tr {
     c: &super::talk_fr::TALK_FR,
     o: &super::outside_fr::OUTSIDE_FR,
     x: &super::research_fr::RESEARCH_FR,
+    g: &super::stats_fr::STATS_FR,
+    p: &super::settings_fr::SETTINGS_FR,
     u: &super::ui_fr::UI_FR,
     app_name: "MedPlat",
     switch_language: "Changer de langue",

@@ -248,7 +248,7 @@ crate::texts! {
         pub the_platform: &'static str,
         pub unknown_login: &'static str,
         /// What was done, by action code.
-        pub activities: [(&'static str, &'static str); 19],
+        pub activities: [(&'static str, &'static str); 20],
         /// What more, by detail code.
         pub activity_details: [(&'static str, &'static str); 16],
         /// What it was done to, by kind (people are named).

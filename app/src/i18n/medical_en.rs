@@ -260,6 +260,7 @@ pub const MEDICAL_EN: Medical = Medical {
         ("care_ended", "Care ended"),
         ("emergency_access", "Emergency access opened"),
         ("appointment_cancelled", "Appointment cancelled"),
+        ("settings_changed", "Settings changed"),
     ],
     activity_details: [
         ("wrong_password", "wrong password"),

@@ -260,6 +260,7 @@ pub const MEDICAL_FR: Medical = Medical {
         ("care_ended", "Suivi terminé"),
         ("emergency_access", "Accès d’urgence ouvert"),
         ("appointment_cancelled", "Rendez-vous annulé"),
+        ("settings_changed", "Paramètres modifiés"),
     ],
     activity_details: [
         ("wrong_password", "mot de passe erroné"),

@@ -21,6 +21,12 @@ mod research_fr;
 pub mod sched;
 mod sched_en;
 mod sched_fr;
+pub mod settings;
+mod settings_en;
+mod settings_fr;
+pub mod stats;
+mod stats_en;
+mod stats_fr;
 pub mod talk;
 mod talk_en;
 mod talk_fr;
@@ -42,6 +48,8 @@ pub use outside::Outside;
 pub use records::Records;
 pub use research::Research;
 pub use sched::Sched;
+pub use settings::SettingsTexts;
+pub use stats::Stats;
 pub use talk::Talk;
 pub use ui::Ui;
 pub use vitals::Vitals;
@@ -120,6 +128,10 @@ crate::texts! {
         pub o: &'static Outside,
         /// Texts of research exports.
         pub x: &'static Research,
+        /// Texts of the statistics pages.
+        pub g: &'static Stats,
+        /// Texts of the platform settings page.
+        pub p: &'static SettingsTexts,
         /// Shared surface texts (instants, confirmations, connections).
         pub u: &'static Ui,
         pub app_name: &'static str,
@@ -244,6 +256,7 @@ impl Tr {
                 .or_else(|| self.m.error(code))
                 .or_else(|| self.r.error(code))
                 .or_else(|| self.x.error(code))
+                .or_else(|| self.p.error(code))
                 .unwrap_or(self.err_unexpected),
         }
     }
@@ -283,7 +296,13 @@ impl Tr {
             "name_en" => self.s.name_en_label,
             "available_by" => self.s.available_by_label,
             "date" | "from" | "to" => self.s.when_label,
-            _ => return self.m.field(field).or_else(|| self.x.field(field)),
+            _ => {
+                return self
+                    .m
+                    .field(field)
+                    .or_else(|| self.x.field(field))
+                    .or_else(|| self.p.field(field));
+            }
         })
     }
 

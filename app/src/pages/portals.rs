@@ -119,6 +119,11 @@ const DOCTOR_NAV: &[NavItem] = &[
         badge: false,
     },
     NavItem {
+        href: "/doctor/stats",
+        label: |t| t.g.nav,
+        badge: false,
+    },
+    NavItem {
         href: "/doctor/profile",
         label: |t| t.u.nav_profile,
         badge: false,
@@ -133,6 +138,11 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin",
         label: |t| t.nav_dashboard,
+        badge: false,
+    },
+    NavItem {
+        href: "/admin/stats",
+        label: |t| t.g.nav,
         badge: false,
     },
     NavItem {
@@ -178,6 +188,11 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/devices",
         label: |t| t.v.nav_devices,
+        badge: false,
+    },
+    NavItem {
+        href: "/admin/settings",
+        label: |t| t.p.nav,
         badge: false,
     },
     NavItem {

@@ -143,6 +143,7 @@ page_groups! {
         ActivityLogRoute => super::activity_log::ActivityLogPage,
         AdminCareRoute => super::care_team::AdminCarePage,
         ExportsRoute => super::exports::ExportsPage,
+        PlatformSettingsRoute => super::platform_settings::PlatformSettingsPage,
     }
     /// Pages of several roles: messages, SMS and WhatsApp, devices, one's
     /// account, creating an account and a password reset.
@@ -150,6 +151,7 @@ page_groups! {
         MessagesRoute => super::messages::MessagesPage,
         SmsLogRoute => super::messaging::SmsLogPage,
         DevicesRoute => super::devices::DevicesPage,
+        StatisticsRoute => super::statistics::StatisticsPage,
         AccountRoute => super::account::AccountPage,
         SignUpRoute => super::sign_up::SignUpPage,
         ResetPasswordRoute => super::account::ResetPasswordPage,

@@ -77,6 +77,8 @@ impl Assistant {
             .collect();
         let message = self
             .clinic
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
             .fill(answer, question, french)
             .replace("{specialties}", &names.join(", "));
         let links = match asker {

@@ -168,7 +168,8 @@ pub struct Assistant {
     breaks: Vec<Vec<String>>,
     /// Words naming what is not the practice's (folded).
     elsewhere: Vec<String>,
-    clinic: Clinic,
+    /// The practice; its contact follows the platform's settings.
+    clinic: Arc<std::sync::RwLock<Clinic>>,
     precedence: Precedence,
     /// Specialty names for `{specialties}`: (French, English).
     specialties: Vec<(String, String)>,
@@ -241,10 +242,32 @@ impl Assistant {
                 .iter()
                 .flat_map(|w| tokens(w))
                 .collect(),
-            clinic: file.clinic,
+            clinic: Arc::new(std::sync::RwLock::new(file.clinic)),
             intents: file.intent,
             specialties: Vec::new(),
         })
+    }
+
+    /// The practice as the assistant describes it now.
+    pub fn clinic(&self) -> Clinic {
+        self.clinic.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Gives the practice another name and contact (the platform's
+    /// settings); nothing is written when they are the same.
+    pub fn set_contact(&self, name: &str, phone: &str, email: &str, address: &str) {
+        let same = {
+            let c = self.clinic.read().unwrap_or_else(|e| e.into_inner());
+            (c.name.as_str(), c.phone.as_str(), c.email.as_str(), c.address.as_str())
+                == (name, phone, email, address)
+        };
+        if !same {
+            let mut c = self.clinic.write().unwrap_or_else(|e| e.into_inner());
+            c.name = name.to_owned();
+            c.phone = phone.to_owned();
+            c.email = email.to_owned();
+            c.address = address.to_owned();
+        }
     }
 
     /// The same knowledge with another threshold (for tuning it).

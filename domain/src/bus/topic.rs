@@ -18,6 +18,8 @@ pub enum Topic {
     Conversation(i64),
     /// Every alert (filtered per subscriber by the policy).
     Alerts,
+    /// The platform itself (its settings changed).
+    Platform,
 }
 
 impl fmt::Display for Topic {
@@ -29,6 +31,7 @@ impl fmt::Display for Topic {
             Self::Device(id) => write!(f, "device:{id}"),
             Self::Conversation(id) => write!(f, "conversation:{id}"),
             Self::Alerts => f.write_str("alerts"),
+            Self::Platform => f.write_str("platform"),
         }
     }
 }
@@ -43,8 +46,10 @@ impl FromStr for Topic {
 
     /// Reads what [`Display`](fmt::Display) writes: `patient:12`, `alerts`…
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        if raw == "alerts" {
-            return Ok(Self::Alerts);
+        match raw {
+            "alerts" => return Ok(Self::Alerts),
+            "platform" => return Ok(Self::Platform),
+            _ => {}
         }
         let (kind, id) = raw.split_once(':').ok_or(TopicError)?;
         // `i64::from_str` takes a leading `+`; only the canonical form is a topic.

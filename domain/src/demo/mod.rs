@@ -214,7 +214,29 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     chat::load(services, &people).await?;
     messaging::load(services, &people).await?;
     exports::load(services, &people, now).await?;
+    visitors_ask(services).await?;
     Ok(true)
+}
+
+/// Questions visitors put to the assistant on the site, answered (and so
+/// counted in the statistics) as any visitor's would be.
+async fn visitors_ask(services: &Services) -> DomainResult<()> {
+    const QUESTIONS: [(&str, bool); 10] = [
+        ("Comment prendre rendez-vous avec un cardiologue ?", true),
+        ("Quels sont vos horaires d'ouverture ?", true),
+        ("Combien coûte une consultation ?", true),
+        ("Je voudrais annuler mon rendez-vous", true),
+        ("Est-ce que je peux consulter à distance ?", true),
+        ("How do I book an appointment?", false),
+        ("Can I see my test results online?", false),
+        ("Où se trouve la clinique ?", true),
+        ("J'ai une douleur dans la poitrine et je n'arrive plus à respirer", true),
+        ("quelle est la meilleure recette de crêpes", true),
+    ];
+    for (question, french) in QUESTIONS {
+        services.assistant.reply(None, question, french).await?;
+    }
+    Ok(())
 }
 
 /// The demo accounts by username.

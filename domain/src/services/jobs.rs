@@ -40,7 +40,9 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// Jobs run at once per pass.
     pub batch: i64,
-    /// Appointment reminders, before the start.
+    /// Appointment reminders before the start, as the environment sets
+    /// them (`REMINDERS`): the platform settings' default; the worker follows
+    /// the settings in force.
     pub reminders: Vec<SignedDuration>,
 }
 
@@ -226,7 +228,16 @@ impl Worker {
     /// longest offset (each once: its key names the appointment, the start
     /// and the offset); how many messages.
     pub async fn write_reminders(&self, now: Timestamp) -> DomainResult<usize> {
-        let Some(longest) = self.settings.reminders.iter().max().copied() else {
+        // The platform's reminder timings in force now.
+        let reminders: Vec<SignedDuration> = self
+            .services
+            .settings
+            .current()
+            .reminders
+            .iter()
+            .map(|m| SignedDuration::from_mins(*m))
+            .collect();
+        let Some(longest) = reminders.iter().max().copied() else {
             return Ok(0);
         };
         let horizon = now + longest + SignedDuration::from_mins(15);
@@ -236,7 +247,7 @@ impl Worker {
         };
         let mut written = 0;
         for appointment in &upcoming {
-            for offset in &self.settings.reminders {
+            for offset in &reminders {
                 let due = appointment.starts_at - *offset;
                 // Too late for this one (booked after its time): the next
                 // offset will remind.

@@ -25,7 +25,9 @@ mod openings;
 pub mod profiles;
 mod reasons;
 pub mod scheduling;
+pub mod settings;
 pub mod sockets;
+pub mod stats;
 pub mod symptoms;
 pub mod trail;
 pub mod treatments;
@@ -59,7 +61,9 @@ pub use messaging::MessagingService;
 pub use notifications::NotificationService;
 pub use profiles::ProfileService;
 pub use scheduling::SchedulingService;
+pub use settings::SettingsService;
 pub use sockets::SocketService;
+pub use stats::StatsService;
 pub use symptoms::SymptomService;
 pub use trail::TrailService;
 pub use treatments::TreatmentService;
@@ -109,6 +113,9 @@ pub struct ServiceSet {
     pub messaging: MessagingService,
     pub exports: ExportService,
     pub fhir: FhirService,
+    pub stats: StatsService,
+    /// The platform's settings in force (shared by every service).
+    pub settings: SettingsService,
     /// The event bus services publish on after committing.
     pub bus: Publisher,
     db: Db,
@@ -141,7 +148,8 @@ impl Services {
         bus: Publisher,
         record_reads: bool,
     ) -> DomainResult<Self> {
-        let scheduling = SchedulingService::new(db.clone());
+        let settings = SettingsService::new(db.clone(), bus.clone(), settings::builtin());
+        let scheduling = SchedulingService::new(db.clone(), settings.clone());
         let mut trail = TrailService::new(db.clone());
         trail.recording = record_reads;
         let gate = Gate::new(db.clone(), trail.clone());
@@ -153,7 +161,9 @@ impl Services {
             directory.clone(),
             scheduling.clone(),
             appointments.clone(),
+            settings.clone(),
         )?;
+        settings.set_defaults(settings::builtin_with(&assistant.clinic()), false);
         let consultations = ConsultationService::new(db.clone(), gate.clone());
         let profiles = ProfileService::new(db.clone(), gate.clone());
         let care = CareService::new(db.clone(), gate.clone(), bus.clone());
@@ -172,6 +182,8 @@ impl Services {
         );
         Ok(Self(Arc::new(ServiceSet {
             fhir,
+            stats: StatsService::new(db.clone(), scheduling.clone(), settings.clone()),
+            settings,
             messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
             exports: ExportService::new(db.clone(), trail.clone()),
             accounts: AccountService::new(db.clone(), bus.clone()),

@@ -34,6 +34,8 @@ pub struct FreeSlot {
 #[derive(Clone)]
 pub struct SchedulingService {
     db: Db,
+    /// The platform's settings (clinic-wide notice, horizon and buffer).
+    settings: crate::services::SettingsService,
 }
 
 fn not_found() -> DomainError {
@@ -41,8 +43,8 @@ fn not_found() -> DomainError {
 }
 
 impl SchedulingService {
-    pub(crate) fn new(db: Db) -> Self {
-        Self { db }
+    pub(crate) fn new(db: Db, settings: crate::services::SettingsService) -> Self {
+        Self { db, settings }
     }
 
     pub(crate) fn db(&self) -> &Db {
@@ -259,7 +261,18 @@ impl SchedulingService {
                 .await?
                 .into_iter()
                 .collect();
-        let rules = schedule.rules;
+        let mut rules = schedule.rules;
+        // The clinic's limits hold whatever a doctor allows.
+        let clinic = self.settings.current();
+        rules.min_notice_minutes = rules
+            .min_notice_minutes
+            .max(i32::try_from(clinic.min_notice_minutes).unwrap_or(i32::MAX));
+        rules.max_advance_days = rules
+            .max_advance_days
+            .min(i32::try_from(clinic.max_advance_days).unwrap_or(i32::MAX));
+        rules.buffer_minutes = rules
+            .buffer_minutes
+            .max(i32::try_from(clinic.buffer_minutes).unwrap_or(i32::MAX));
         let buffer = bounds::minutes(rules.buffer_minutes);
         // Appointments held in other slots: no slot overlapping one (or its
         // buffer) is offered.
@@ -343,7 +356,7 @@ pub fn zone(schedule: &DoctorSchedule) -> DomainResult<TimeZone> {
 
 /// Midnight of a local day, as an instant (the first instant of the day when
 /// midnight itself is skipped).
-fn day_start(tz: &TimeZone, day: Date) -> DomainResult<Timestamp> {
+pub(crate) fn day_start(tz: &TimeZone, day: Date) -> DomainResult<Timestamp> {
     day.to_zoned(tz.clone())
         .map(|z| z.timestamp())
         .map_err(DomainError::internal)

@@ -212,6 +212,16 @@ pub async fn ranges_of(
         .collect()
 }
 
+/// Every doctor's weekly ranges (statistics).
+pub async fn all_ranges(conn: &mut AnyConnection) -> DomainResult<Vec<(UserId, WeeklyRange)>> {
+    let sql = format!("SELECT {RANGE_COLUMNS} FROM availabilities ORDER BY doctor_id, weekday, start_time");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(range_from_row).collect()
+}
+
 /// Deletes a weekly range.
 pub async fn delete_range(conn: &mut AnyConnection, id: i64) -> DomainResult<()> {
     sqlx::query("DELETE FROM availabilities WHERE id = $1")
@@ -323,6 +333,25 @@ pub async fn exceptions_of(
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(doctor_id)
+        .bind(from.as_millisecond())
+        .bind(to.as_millisecond())
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(exception_from_row).collect()
+}
+
+/// Every doctor's exceptions that may touch `[from, to)` (statistics).
+pub async fn all_exceptions(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> DomainResult<Vec<StoredException>> {
+    let sql = format!(
+        "SELECT {EXCEPTION_COLUMNS} FROM availability_exceptions WHERE starts_at < $2 \
+         AND (recurring_weekly <> 0 OR ends_at > $1) ORDER BY starts_at"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(from.as_millisecond())
         .bind(to.as_millisecond())
         .fetch_all(conn)

@@ -87,6 +87,22 @@ pub async fn of_doctor(
     rows.iter().map(|r| from_row(r).map(|(_, s)| s)).collect()
 }
 
+/// Every doctor's one-off slots starting within `[from, to)` (statistics).
+pub async fn all_between(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> DomainResult<Vec<(UserId, Slot)>> {
+    let sql = format!("SELECT {COLUMNS} FROM slot_openings WHERE starts_at >= $1 AND starts_at < $2 ORDER BY starts_at");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(from.as_millisecond())
+        .bind(to.as_millisecond())
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Every doctor's one-off slots starting within `[from, to)`, optionally of one
 /// doctor, by start (at most `limit`).
 pub async fn upcoming(

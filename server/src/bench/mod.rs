@@ -2,7 +2,7 @@
 //! availability, appointments over twelve weeks) into a fresh database, then
 //! measures free-slot searches and booking under contention through the
 //! services, and checks that no slot ended up overbooked. `--calendar`,
-//! `--trail`, `--vitals`, `--symptoms`, `--assistant`, `--chat`, `--messaging` and `--exports` measure
+//! `--trail`, `--vitals`, `--symptoms`, `--assistant`, `--chat`, `--messaging`, `--exports` and `--stats` measure
 //! other parts instead.
 
 mod assistant;
@@ -12,6 +12,7 @@ mod exports;
 mod load;
 mod measure;
 mod messaging;
+mod stats;
 mod symptoms;
 mod trail;
 mod vitals;
@@ -167,6 +168,22 @@ pub struct BenchArgs {
     /// Patients the minutes belong to with `--exports`.
     #[arg(long, default_value_t = 2000)]
     pub export_patients: usize,
+    /// Load a year of a clinic (its own sizes below) and time the
+    /// statistics page's queries, instead of the booking run.
+    #[arg(long)]
+    pub stats: bool,
+    /// Doctors of `--stats`.
+    #[arg(long, default_value_t = 50)]
+    pub stats_doctors: usize,
+    /// Patients of `--stats`.
+    #[arg(long, default_value_t = 3000)]
+    pub stats_patients: usize,
+    /// Appointments of `--stats`, from a year ago to four weeks ahead.
+    #[arg(long, default_value_t = 150_000)]
+    pub stats_appointments: usize,
+    /// Timed requests of each kind with `--stats`.
+    #[arg(long, default_value_t = 30)]
+    pub stats_runs: usize,
 }
 
 /// Runs the benchmark and prints its report.
@@ -283,6 +300,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "backend {} ({build} build), {}",
         target.backend, target.name
     );
+    if args.stats {
+        if args.stats_doctors == 0 || args.stats_patients == 0 || args.stats_runs == 0 {
+            bail!("--stats-doctors, --stats-patients and --stats-runs must be at least 1");
+        }
+        let plan = stats::StatsPlan {
+            doctors: args.stats_doctors,
+            patients: args.stats_patients,
+            appointments: args.stats_appointments,
+            runs: args.stats_runs,
+        };
+        let outcome = stats::run(&services, &plan, &mut XorShift::new(args.seed)).await;
+        db.close().await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
     if args.calendar {
         let outcome = calendar::run(&services, &args.calendar_doctor, args.calendar_runs).await;
         db.close().await;

@@ -22,7 +22,9 @@ pub mod rejections;
 pub mod required;
 pub mod responses;
 pub mod slots;
+pub mod settings;
 pub mod specialties;
+pub mod stats;
 pub mod symptoms;
 pub mod tokens;
 pub mod treatments;
@@ -41,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(account_settings::router())
         .merge(activity::router())
+        .merge(stats::router())
+        .merge(settings::router())
         .merge(availability::router())
         .merge(doctors::router())
         .merge(exceptions::router())

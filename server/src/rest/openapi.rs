@@ -13,7 +13,7 @@ use super::responses::CommonResponses;
 use super::{
     account_settings, accounts, activity, appointments, availability, calendars, chat,
     consultations, doctors, exceptions, exports, health, iot, medical, messages, slots,
-    specialties, symptoms, tokens, treatments, waitlist, webhooks,
+    settings, specialties, stats, symptoms, tokens, treatments, waitlist, webhooks,
 };
 use crate::state::AppState;
 
@@ -60,6 +60,8 @@ use crate::state::AppState;
         health::health,
         health::ready,
         activity::search, activity::export,
+        stats::figures, stats::table,
+        settings::read, settings::change,
     ),
     components(schemas(Instant, Day, ClockTime, ConsultationKind, RoleName)),
     modifiers(&BearerAuth, &CommonResponses, &RequiredFields),

@@ -43,6 +43,8 @@ pub struct AssistantService {
     appointments: AppointmentService,
     /// The language model, when one is set up.
     llm: Option<llm::Llm>,
+    /// The platform's settings (on or off, the backend, the clinic's contact).
+    settings: crate::services::SettingsService,
 }
 
 /// The question, trimmed, or why it cannot be one.
@@ -96,8 +98,10 @@ impl AssistantService {
         directory: DirectoryService,
         scheduling: SchedulingService,
         appointments: AppointmentService,
+        settings: crate::services::SettingsService,
     ) -> DomainResult<Self> {
         Ok(Self {
+            settings,
             db,
             assistant: Assistant::builtin()?,
             lexicon: Arc::new(Lexicon::builtin()?),
@@ -106,6 +110,16 @@ impl AssistantService {
             appointments,
             llm: None,
         })
+    }
+
+    /// The practice as the assistant's file describes it.
+    pub fn clinic(&self) -> crate::assistant::clinic::Clinic {
+        self.assistant.clinic()
+    }
+
+    /// Whether a language model is set up.
+    pub fn has_llm(&self) -> bool {
+        self.llm.is_some()
     }
 
     /// The same service answering through a language model first (falling
@@ -146,9 +160,31 @@ impl AssistantService {
     ) -> DomainResult<Reply> {
         let question = checked(question)?;
         let french = self.assistant.is_french(question, french_default);
+        let settings = self.settings.current();
+        self.assistant.set_contact(
+            &settings.clinic_name,
+            &settings.clinic_phone,
+            &settings.clinic_email,
+            &settings.clinic_address,
+        );
         let reply = if let Some(reply) = self.assistant.emergency(question, french) {
             conversation.pending = None;
             reply
+        } else if !settings.assistant_enabled {
+            // Switched off: the clinic's phone, after any emergency answer.
+            conversation.pending = None;
+            said(
+                french,
+                format!(
+                    "L’assistant est indisponible pour le moment. Appelez {} au {}.",
+                    settings.clinic_name, settings.clinic_phone
+                ),
+                format!(
+                    "The assistant is unavailable at the moment. Call {} on {}.",
+                    settings.clinic_name, settings.clinic_phone
+                ),
+                "assistant_off",
+            )
         } else {
             let patient = asker.filter(|p| p.role == Role::Patient);
             // A yes, a no or a pick is the platform's to read, never a model's.
@@ -160,6 +196,7 @@ impl AssistantService {
                 None => None,
             };
             if acted.is_none()
+                && settings.assistant_backend == "llm"
                 && let Some(llm) = &self.llm
             {
                 acted = self
@@ -182,8 +219,32 @@ impl AssistantService {
             }
         };
         conversation.remember(question, &reply.message);
+        self.count(&reply).await;
         tracing::debug!(intent = %reply.intent, confidence = reply.confidence, "assistant answered");
         Ok(reply)
+    }
+
+    /// Counts the answer for the statistics (its kind only: nothing of the
+    /// question, nor who asked). A failure to count never fails the answer.
+    async fn count(&self, reply: &Reply) {
+        if reply.intent == "assistant_off" {
+            return;
+        }
+        let outcome = match reply.intent.as_str() {
+            crate::assistant::EMERGENCY => "emergency",
+            crate::assistant::UNKNOWN => "not_understood",
+            _ => "understood",
+        };
+        let counted = match self.db.begin_write().await {
+            Ok(mut tx) => match crate::store::stats::count_answer(&mut tx, outcome, reply.lang).await {
+                Ok(()) => tx.commit().await.map_err(db_error),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        if let Err(e) = counted {
+            tracing::warn!(error = %e, "assistant answer not counted");
+        }
     }
 
     /// The platform's specialties as they are now.

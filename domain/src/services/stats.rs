@@ -1,0 +1,479 @@
+//! Statistics for administrators (the whole platform, or one specialty or
+//! doctor) and doctors (their own): appointments over a period by day or
+//! week and status, kinds, the busiest hours, occupancy of the doctors'
+//! hours, each specialty's first free slot, alerts and how fast they are
+//! acknowledged, the assistant's use and outside messages delivered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use futures_util::{StreamExt, stream};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+use crate::accounts::{Role, Specialty, UserId};
+use crate::auth::Principal;
+use crate::bounds;
+use crate::error::{DomainError, DomainResult};
+use crate::scheduling::slots;
+use crate::services::scheduling::{SchedulingService, day_start};
+use crate::stats::{
+    AlertFigures, AssistantUse, CodeCount, Delivery, LEAD_SEARCH_DAYS, LeadTime, Occupancy,
+    PeriodCounts, STATUSES, Statistics, StatsQuery, quantile,
+};
+use crate::store::stats::{self as store, Scope, StatDoctor};
+use crate::store::{Db, availability, db_error, openings, specialties};
+
+/// Longest period, in days (the last day at most this many after the first).
+pub const MAX_PERIOD_DAYS: i64 = 366;
+/// Periods longer than this many days are drawn per week.
+pub const WEEKLY_AFTER_DAYS: i64 = 62;
+/// Doctors whose first free slot is searched at once.
+const LEAD_SEARCHES_AT_ONCE: usize = 4;
+
+/// A request checked: zone, days, instants and scope.
+struct Period {
+    tz: TimeZone,
+    zone: String,
+    first: Date,
+    last: Date,
+    from: Timestamp,
+    to: Timestamp,
+}
+
+/// The period asked, in the reader's zone (`clinic_zone` when they sent none).
+fn period(query: &StatsQuery, now: Timestamp, clinic_zone: &str) -> DomainResult<Period> {
+    let zone = bounds::filled(&query.tz).unwrap_or_else(|| clinic_zone.to_owned());
+    let tz = (zone.len() <= 64)
+        .then(|| TimeZone::get(&zone).ok())
+        .flatten()
+        .ok_or_else(|| DomainError::invalid("tz", "unknown_zone", "not an IANA time zone"))?;
+    let today = now.to_zoned(tz.clone()).date();
+    let first = match bounds::filled(&query.from) {
+        Some(raw) => bounds::parse_date("from", &raw)?,
+        None => bounds::add_days("from", today, -29)?,
+    };
+    let last = match bounds::filled(&query.to) {
+        Some(raw) => bounds::parse_date("to", &raw)?,
+        None => bounds::add_days("to", today, 14)?,
+    };
+    if last < first {
+        return Err(DomainError::invalid(
+            "to",
+            "end_before_start",
+            "the last day comes before the first",
+        ));
+    }
+    if first.until(last).map_or(true, |s| i64::from(s.get_days()) > MAX_PERIOD_DAYS) {
+        return Err(DomainError::invalid(
+            "to",
+            "range_too_long",
+            format!("at most {MAX_PERIOD_DAYS} days at once"),
+        ));
+    }
+    let from = day_start(&tz, first)?;
+    let to = day_start(&tz, bounds::add_days("to", last, 1)?)?;
+    Ok(Period {
+        tz,
+        zone,
+        first,
+        last,
+        from,
+        to,
+    })
+}
+
+/// The local day of an hour counted from the local epoch.
+fn day_of_hour(hour: i64) -> Option<Date> {
+    Date::constant(1970, 1, 1)
+        .checked_add(hour.div_euclid(24).days())
+        .ok()
+}
+
+/// Statistics; cheap to clone.
+#[derive(Clone)]
+pub struct StatsService {
+    db: Db,
+    scheduling: SchedulingService,
+    settings: crate::services::SettingsService,
+}
+
+impl StatsService {
+    pub(crate) fn new(
+        db: Db,
+        scheduling: SchedulingService,
+        settings: crate::services::SettingsService,
+    ) -> Self {
+        Self {
+            db,
+            scheduling,
+            settings,
+        }
+    }
+
+    /// The statistics `actor` may read for `query` at `now`: administrators
+    /// the whole platform (or a specialty, or a doctor), a doctor their own.
+    pub async fn compute(
+        &self,
+        actor: &Principal,
+        query: &StatsQuery,
+        now: Timestamp,
+    ) -> DomainResult<Statistics> {
+        let admin = match actor.role {
+            Role::Admin => true,
+            Role::Doctor => false,
+            Role::Patient => return Err(DomainError::Forbidden),
+        };
+        if query.doctor_id.is_some_and(|id| id < 1) {
+            return Err(DomainError::invalid(
+                "doctor_id",
+                "out_of_range",
+                "must be 1 or more",
+            ));
+        }
+        if !admin && query.doctor_id.is_some_and(|id| id != actor.user_id) {
+            return Err(DomainError::Forbidden);
+        }
+        let p = period(query, now, &self.settings.current().time_zone)?;
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        let all_specialties = specialties::list(&mut conn).await?;
+        let specialty_id = match bounds::filled(&query.specialty) {
+            Some(code) => Some(
+                all_specialties
+                    .iter()
+                    .find(|s| s.code == code)
+                    .map(|s| s.id)
+                    .ok_or_else(|| {
+                        DomainError::invalid("specialty", "unknown_specialty", "no such specialty")
+                    })?,
+            ),
+            None => None,
+        };
+        let scope = Scope {
+            doctor_id: if admin {
+                query.doctor_id
+            } else {
+                Some(actor.user_id)
+            },
+            specialty_id,
+        };
+        let doctors = store::doctors(&mut conn, scope).await?;
+        if let Some(id) = scope.doctor_id
+            && admin
+            && !doctors.iter().any(|d| d.id == id)
+        {
+            return Err(DomainError::invalid(
+                "doctor_id",
+                "unknown_doctor",
+                "no active doctor with this id (in this specialty)",
+            ));
+        }
+        let hours = store::appointments_by_hour(&mut conn, &p.tz, p.from, p.to, scope).await?;
+        let held = store::held_by_doctor(&mut conn, p.from, p.to, scope).await?;
+        let alert_rows = store::alerts(&mut conn, p.from, p.to, scope).await?;
+        let (assistant, delivery) = if admin {
+            let answers = store::assistant_answers(&mut conn, p.from, p.to).await?;
+            let sent = store::deliveries(&mut conn, p.from, p.to).await?;
+            (Some(assistant_use(&answers)), Some(deliveries(sent)))
+        } else {
+            (None, None)
+        };
+        let offered = self.offered(&mut conn, &doctors, &p).await?;
+        drop(conn);
+        let lead_times = self.lead_times(&doctors, &all_specialties, now).await?;
+
+        let weekly = p.first.until(p.last).map_or(false, |s| {
+            i64::from(s.get_days()) > WEEKLY_AFTER_DAYS
+        });
+        let (appointments, by_status, busiest) = by_day(&hours, &p, weekly);
+        let decided = |code: &str| by_status.iter().find(|c| c.code == code).map_or(0, |c| c.count);
+        let total: i64 = by_status.iter().map(|c| c.count).sum();
+        let no_show_base = decided("no_show") + decided("completed");
+        let no_show_rate =
+            (no_show_base > 0).then(|| decided("no_show") as f64 / no_show_base as f64);
+        let cancellation_rate = (total > 0).then(|| decided("cancelled") as f64 / total as f64);
+        let mut by_kind: BTreeMap<String, i64> = BTreeMap::new();
+        let mut booked: HashMap<UserId, i64> = HashMap::new();
+        for (doctor, kind, n) in &held {
+            *by_kind.entry(kind.clone()).or_default() += n;
+            *booked.entry(*doctor).or_default() += n;
+        }
+        let (doctor_rows, specialty_rows) =
+            occupancy(&doctors, &all_specialties, &offered, &booked);
+        Ok(Statistics {
+            first: p.first.to_string(),
+            last: p.last.to_string(),
+            zone: p.zone,
+            doctor_id: scope.doctor_id,
+            weekly,
+            appointments,
+            by_status,
+            by_kind: by_kind
+                .into_iter()
+                .map(|(code, count)| CodeCount { code, count })
+                .collect(),
+            no_show_rate,
+            cancellation_rate,
+            busiest,
+            doctors: doctor_rows,
+            specialties: specialty_rows,
+            lead_times,
+            alerts: alert_figures(&alert_rows),
+            assistant,
+            delivery,
+        })
+    }
+
+    /// Places each doctor's hours offered in the period: weekly ranges less
+    /// time off, plus one-off slots (the same expansion booking uses).
+    async fn offered(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        doctors: &[StatDoctor],
+        p: &Period,
+    ) -> DomainResult<HashMap<UserId, i64>> {
+        let mut ranges: HashMap<UserId, Vec<_>> = HashMap::new();
+        for (doctor, range) in availability::all_ranges(conn).await? {
+            ranges.entry(doctor).or_default().push(range);
+        }
+        let mut exceptions: HashMap<UserId, Vec<_>> = HashMap::new();
+        for e in availability::all_exceptions(conn, p.from, p.to).await? {
+            exceptions.entry(e.doctor_id).or_default().push(e.exception);
+        }
+        let mut extra: HashMap<UserId, Vec<_>> = HashMap::new();
+        for (doctor, slot) in openings::all_between(conn, p.from, p.to).await? {
+            extra.entry(doctor).or_default().push(slot);
+        }
+        let mut offered = HashMap::new();
+        for doctor in doctors {
+            let Ok(tz) = TimeZone::get(&doctor.timezone) else {
+                continue;
+            };
+            let first = p.from.to_zoned(tz.clone()).date();
+            let last = (p.to - 1.millisecond()).to_zoned(tz.clone()).date();
+            let none = Vec::new();
+            let exceptions = exceptions.get(&doctor.id).unwrap_or(&none);
+            let slots = slots::with_openings(
+                slots::expand(
+                    ranges.get(&doctor.id).map_or(&[][..], Vec::as_slice),
+                    exceptions,
+                    &tz,
+                    first,
+                    last,
+                ),
+                extra.remove(&doctor.id).unwrap_or_default(),
+                exceptions,
+                &tz,
+            );
+            let places: i64 = slots
+                .iter()
+                .filter(|s| s.starts_at >= p.from && s.starts_at < p.to)
+                .map(|s| i64::from(s.capacity))
+                .sum();
+            offered.insert(doctor.id, places);
+        }
+        Ok(offered)
+    }
+
+    /// Each specialty's first free slot from `now` (its doctors in scope).
+    async fn lead_times(
+        &self,
+        doctors: &[StatDoctor],
+        all: &[Specialty],
+        now: Timestamp,
+    ) -> DomainResult<Vec<LeadTime>> {
+        // Owned inputs: the searches run on their own while others wait.
+        let inputs: Vec<(UserId, i64, String)> = doctors
+            .iter()
+            .filter_map(|d| d.specialty_id.map(|s| (d.id, s, d.timezone.clone())))
+            .collect();
+        let scheduling = self.scheduling.clone();
+        let searches = inputs.into_iter().map(move |(id, specialty, zone)| {
+            let scheduling = scheduling.clone();
+            async move {
+                let tz = TimeZone::get(&zone).map_err(DomainError::internal)?;
+                let today = now.to_zoned(tz).date();
+                let last = bounds::add_days("to", today, LEAD_SEARCH_DAYS - 1)?;
+                let free = scheduling.free_slots(id, today, last, None, now).await?;
+                DomainResult::Ok((Some(specialty), free.first().map(|f| f.slot.starts_at)))
+            }
+        });
+        let found: Vec<_> = stream::iter(searches)
+            .buffer_unordered(LEAD_SEARCHES_AT_ONCE)
+            .collect()
+            .await;
+        let mut first: BTreeMap<i64, Option<Timestamp>> = BTreeMap::new();
+        for result in found {
+            let (Some(specialty), at) = result? else {
+                continue;
+            };
+            let entry = first.entry(specialty).or_default();
+            if let Some(at) = at {
+                *entry = Some(entry.map_or(at, |e: Timestamp| e.min(at)));
+            }
+        }
+        Ok(all
+            .iter()
+            .filter_map(|s| {
+                let at = first.get(&s.id)?;
+                Some(LeadTime {
+                    specialty: s.code.clone(),
+                    name_fr: s.name_fr.clone(),
+                    name_en: s.name_en.clone(),
+                    first_free: at.map(|t| t.as_millisecond()),
+                    hours: at.map(|t| (t.as_millisecond() - now.as_millisecond()).max(0) / 3_600_000),
+                })
+            })
+            .collect())
+    }
+}
+
+/// Per day (or week), the period's totals by status, and held appointments
+/// by weekday and hour.
+fn by_day(
+    hours: &[(i64, String, i64)],
+    p: &Period,
+    weekly: bool,
+) -> (Vec<PeriodCounts>, Vec<CodeCount>, Vec<Vec<i64>>) {
+    let bucket = |day: Date| {
+        if weekly {
+            day.checked_sub((day.weekday().to_monday_zero_offset() as i64).days())
+                .unwrap_or(day)
+        } else {
+            day
+        }
+    };
+    let mut days: BTreeMap<Date, BTreeMap<&str, i64>> = BTreeMap::new();
+    let mut day = bucket(p.first);
+    while day <= p.last {
+        days.insert(day, BTreeMap::new());
+        day = match day.checked_add(if weekly { 7.days() } else { 1.days() }) {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut busiest = vec![vec![0i64; 24]; 7];
+    for (hour, status, n) in hours {
+        let Some(day) = day_of_hour(*hour) else {
+            continue;
+        };
+        let status = STATUSES
+            .iter()
+            .find(|s| **s == status.as_str())
+            .copied()
+            .unwrap_or("pending");
+        *days.entry(bucket(day)).or_default().entry(status).or_default() += n;
+        *totals.entry(status).or_default() += n;
+        if !matches!(status, "cancelled" | "refused") {
+            let weekday = day.weekday().to_monday_zero_offset() as usize;
+            busiest[weekday][hour.rem_euclid(24) as usize] += n;
+        }
+    }
+    let counts = |m: &BTreeMap<&str, i64>| {
+        STATUSES
+            .iter()
+            .filter_map(|s| m.get(s).map(|&count| CodeCount { code: (*s).to_owned(), count }))
+            .collect::<Vec<_>>()
+    };
+    (
+        days.iter()
+            .map(|(day, m)| PeriodCounts {
+                day: day.to_string(),
+                by_status: counts(m),
+            })
+            .collect(),
+        counts(&totals),
+        busiest,
+    )
+}
+
+/// Occupancy per doctor (by name) and per specialty (by places offered).
+fn occupancy(
+    doctors: &[StatDoctor],
+    all: &[Specialty],
+    offered: &HashMap<UserId, i64>,
+    booked: &HashMap<UserId, i64>,
+) -> (Vec<Occupancy>, Vec<Occupancy>) {
+    let code = |id: Option<i64>| id.and_then(|id| all.iter().find(|s| s.id == id)).map(|s| s.code.clone());
+    let per_doctor: Vec<Occupancy> = doctors
+        .iter()
+        .map(|d| Occupancy {
+            doctor_id: Some(d.id),
+            name: d.name.clone(),
+            specialty: code(d.specialty_id),
+            offered: offered.get(&d.id).copied().unwrap_or(0),
+            booked: booked.get(&d.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let mut per_specialty: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for d in &per_doctor {
+        if let Some(code) = &d.specialty {
+            let e = per_specialty.entry(code.clone()).or_default();
+            e.0 += d.offered;
+            e.1 += d.booked;
+        }
+    }
+    let mut specialties: Vec<Occupancy> = per_specialty
+        .into_iter()
+        .map(|(code, (offered, booked))| Occupancy {
+            doctor_id: None,
+            name: code.clone(),
+            specialty: Some(code),
+            offered,
+            booked,
+        })
+        .collect();
+    specialties.sort_by(|a, b| b.offered.cmp(&a.offered).then(a.name.cmp(&b.name)));
+    (per_doctor, specialties)
+}
+
+/// Alerts by level (most serious first) with their acknowledgement delays.
+fn alert_figures(rows: &[(String, Option<i64>)]) -> Vec<AlertFigures> {
+    ["emergency", "critical", "warning", "info"]
+        .into_iter()
+        .filter_map(|level| {
+            let of_level: Vec<&Option<i64>> =
+                rows.iter().filter(|(l, _)| l == level).map(|(_, w)| w).collect();
+            if of_level.is_empty() {
+                return None;
+            }
+            let mut waited: Vec<i64> = of_level
+                .iter()
+                .filter_map(|w| w.map(|ms| ms.max(0) / 1000))
+                .collect();
+            waited.sort_unstable();
+            Some(AlertFigures {
+                level: level.to_owned(),
+                raised: of_level.len() as i64,
+                acknowledged: waited.len() as i64,
+                median_seconds: quantile(&waited, 0.5),
+                p90_seconds: quantile(&waited, 0.9),
+            })
+        })
+        .collect()
+}
+
+fn assistant_use(rows: &[(String, i64)]) -> AssistantUse {
+    let of = |o: &str| rows.iter().filter(|(k, _)| k == o).map(|(_, n)| n).sum::<i64>();
+    AssistantUse {
+        answers: rows.iter().map(|(_, n)| n).sum(),
+        understood: of("understood"),
+        not_understood: of("not_understood"),
+        emergencies: of("emergency"),
+    }
+}
+
+fn deliveries(rows: Vec<(String, String, i64)>) -> Vec<Delivery> {
+    let mut by_channel: BTreeMap<String, Vec<CodeCount>> = BTreeMap::new();
+    for (channel, code, count) in rows {
+        by_channel
+            .entry(channel)
+            .or_default()
+            .push(CodeCount { code, count });
+    }
+    by_channel
+        .into_iter()
+        .map(|(channel, by_status)| Delivery { channel, by_status })
+        .collect()
+}
