@@ -31,8 +31,9 @@ use crate::pages::routes::{
     DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, ExportsRoute, FindDoctorRoute,
     MessagesRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
     MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientPortalRoute, PatientProfileRoute,
-    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, PlatformSettingsRoute, ResetPasswordRoute, SignUpRoute,
-    SmsLogRoute, SpecialtiesRoute, StatisticsRoute, SymptomsRoute, TreatmentsRoute, WaitlistRoute,
+    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, PlatformSettingsRoute,
+    ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute, StatisticsRoute, SymptomsRoute,
+    TreatmentsRoute, WaitlistRoute,
 };
 use crate::pages::sign_in::SignInPage;
 

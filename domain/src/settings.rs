@@ -181,9 +181,9 @@ pub struct SettingsForm {
 }
 
 fn whole(field: &'static str, raw: &str) -> crate::error::DomainResult<i64> {
-    raw.trim().parse().map_err(|_| {
-        crate::error::DomainError::invalid(field, "invalid_number", "a whole number")
-    })
+    raw.trim()
+        .parse()
+        .map_err(|_| crate::error::DomainError::invalid(field, "invalid_number", "a whole number"))
 }
 
 /// Reminder timings as people write them: `24 h, 2 h`, `30 min`, `90`
@@ -261,12 +261,18 @@ impl SettingsForm {
 mod tests {
     #[test]
     fn reminders_read_as_people_write_them() {
-        assert_eq!(parse_reminders("24 h, 2h, 30 min, 90").unwrap(), [1440, 120, 30, 90]);
+        assert_eq!(
+            parse_reminders("24 h, 2h, 30 min, 90").unwrap(),
+            [1440, 120, 30, 90]
+        );
         assert_eq!(parse_reminders(" ").unwrap(), Vec::<i64>::new());
         assert_eq!(parse_reminders("2 j").unwrap(), [2880]);
         assert!(parse_reminders("soon").is_err());
         assert!(parse_reminders("3 weeks").is_err());
-        assert_eq!(reminders_text(&[1440, 120, 30, 2880]), "24 h, 2 h, 30 min, 2 j");
+        assert_eq!(
+            reminders_text(&[1440, 120, 30, 2880]),
+            "24 h, 2 h, 30 min, 2 j"
+        );
     }
 
     use super::*;

@@ -292,9 +292,18 @@ mod tests {
         let d = Delivery {
             channel: "sms".into(),
             by_status: vec![
-                CodeCount { code: "delivered".into(), count: 8 },
-                CodeCount { code: "failed".into(), count: 2 },
-                CodeCount { code: "queued".into(), count: 5 },
+                CodeCount {
+                    code: "delivered".into(),
+                    count: 8,
+                },
+                CodeCount {
+                    code: "failed".into(),
+                    count: 2,
+                },
+                CodeCount {
+                    code: "queued".into(),
+                    count: 5,
+                },
             ],
         };
         assert_eq!(d.total(), 15);

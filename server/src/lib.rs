@@ -74,9 +74,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         s.exports = s.exports.clone().with_config(settings.exports.clone());
         Ok(())
     })?;
-    services
-        .settings
-        .set_defaults(platform_defaults(&services, &settings), settings.assistant_llm.is_some());
+    services.settings.set_defaults(
+        platform_defaults(&services, &settings),
+        settings.assistant_llm.is_some(),
+    );
     services.settings.reload().await?;
     spawn_settings_listener(services.clone());
     domain::demo::ensure_specialties(&services).await?;
@@ -109,7 +110,12 @@ fn platform_defaults(services: &Services, settings: &Settings) -> PlatformSettin
     d.device_silence_minutes = settings.device_silence_minutes;
     d.vitals_raw_days = settings.vitals_raw_days;
     d.vitals_summary_days = settings.vitals_summary_days;
-    d.assistant_backend = if settings.assistant_llm.is_some() { "llm" } else { "offline" }.into();
+    d.assistant_backend = if settings.assistant_llm.is_some() {
+        "llm"
+    } else {
+        "offline"
+    }
+    .into();
     d
 }
 

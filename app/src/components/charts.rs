@@ -77,9 +77,16 @@ pub fn Columns(
 ) -> impl IntoView {
     let n = categories.len().max(1);
     let totals: Vec<i64> = (0..n)
-        .map(|i| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0)).sum())
+        .map(|i| {
+            series
+                .iter()
+                .map(|s| s.values.get(i).copied().unwrap_or(0))
+                .sum()
+        })
         .collect();
+    // An even top, so the middle line has a whole number.
     let top = totals.iter().copied().max().unwrap_or(0).max(1);
+    let top = top + top % 2;
     let step = W / n as f64;
     let bar = (step * 0.8).max(1.0);
     let mut rects = Vec::new();
@@ -143,7 +150,7 @@ pub struct Bar {
 #[component]
 pub fn Bars(label: String, rows: Vec<Bar>) -> impl IntoView {
     view! {
-        <ul class="space-y-2" role="img" aria-label=label>
+        <ul class="space-y-2" aria-label=label>
             {rows.into_iter().map(|row| {
                 let width = format!("{:.1}", (row.share.clamp(0.0, 1.0) * 100.0));
                 let title = row.label.clone();
@@ -176,6 +183,34 @@ fn heat(value: i64, top: i64) -> &'static str {
     }
 }
 
+/// Grid classes by number of columns (written out so the stylesheet has them).
+const GRID_COLUMNS: [&str; 24] = [
+    "grid-cols-1",
+    "grid-cols-2",
+    "grid-cols-3",
+    "grid-cols-4",
+    "grid-cols-5",
+    "grid-cols-6",
+    "grid-cols-7",
+    "grid-cols-8",
+    "grid-cols-9",
+    "grid-cols-10",
+    "grid-cols-11",
+    "grid-cols-12",
+    "grid-cols-13",
+    "grid-cols-14",
+    "grid-cols-15",
+    "grid-cols-16",
+    "grid-cols-17",
+    "grid-cols-18",
+    "grid-cols-19",
+    "grid-cols-20",
+    "grid-cols-21",
+    "grid-cols-22",
+    "grid-cols-23",
+    "grid-cols-24",
+];
+
 /// A weekday × hour grid, darker where busier; hours with nothing on any
 /// day are left out at both ends.
 #[component]
@@ -196,7 +231,16 @@ pub fn HourGrid(label: String, weekdays: Vec<String>, cells: Vec<Vec<i64>>) -> i
             });
         }
     }
-    let marks: Vec<usize> = (first..=last).filter(|h| h % 3 == 0 || *h == first).collect();
+    // One column per hour, under its cells; every third hour named.
+    let marks: Vec<String> = (first..=last)
+        .map(|h| {
+            if h % 3 == 0 || hours <= 8 {
+                format!("{h}h")
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     view! {
         <div class="flex gap-2">
             <div aria-hidden="true" class="flex w-10 shrink-0 flex-col justify-around text-[11px] text-slate-600">
@@ -206,8 +250,8 @@ pub fn HourGrid(label: String, weekdays: Vec<String>, cells: Vec<Vec<i64>>) -> i
                 <svg viewBox=format!("0 0 {hours} 7") preserveAspectRatio="none" class="block h-40 w-full" role="img" aria-label=label>
                     {rects}
                 </svg>
-                <div aria-hidden="true" class="mt-1 flex justify-between text-[11px] text-slate-600">
-                    {marks.into_iter().map(|h| view! { <span>{format!("{h}h")}</span> }).collect_view()}
+                <div aria-hidden="true" class=format!("mt-1 grid text-[11px] text-slate-600 {}", GRID_COLUMNS[hours.clamp(1, 24) - 1])>
+                    {marks.into_iter().map(|h| view! { <span>{h}</span> }).collect_view()}
                 </div>
             </div>
         </div>

@@ -74,6 +74,9 @@ impl SettingsTexts {
 
     /// An error of this page, if the code is one.
     pub fn error(&self, code: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+        self.errors
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, t)| *t)
     }
 }

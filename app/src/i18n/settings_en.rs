@@ -50,10 +50,16 @@ pub const SETTINGS_EN: SettingsTexts = SettingsTexts {
         ("out_of_range", "Outside the allowed range."),
         ("too_many", "At most four reminders."),
         ("duplicate", "Each reminder once."),
-        ("invalid_duration", "Durations such as \"24 h, 2 h\" or \"30 min\"."),
+        (
+            "invalid_duration",
+            "Durations such as \"24 h, 2 h\" or \"30 min\".",
+        ),
         ("llm_not_configured", "No language model is set up."),
         ("invalid_number", "A whole number."),
-        ("settings_changed", "The settings changed meanwhile: reload the page."),
+        (
+            "settings_changed",
+            "The settings changed meanwhile: reload the page.",
+        ),
         ("invalid", "One line, not too long."),
         ("range_too_long", "Period too long (366 days at most)."),
         ("unknown_doctor", "Unknown doctor."),

@@ -50,10 +50,19 @@ pub const SETTINGS_FR: SettingsTexts = SettingsTexts {
         ("out_of_range", "Valeur hors des limites permises."),
         ("too_many", "Quatre rappels au plus."),
         ("duplicate", "Chaque rappel une seule fois."),
-        ("invalid_duration", "Des durées comme « 24 h, 2 h » ou « 30 min »."),
-        ("llm_not_configured", "Aucun modèle de langage n’est configuré."),
+        (
+            "invalid_duration",
+            "Des durées comme « 24 h, 2 h » ou « 30 min ».",
+        ),
+        (
+            "llm_not_configured",
+            "Aucun modèle de langage n’est configuré.",
+        ),
         ("invalid_number", "Un nombre entier."),
-        ("settings_changed", "Les paramètres ont changé entre-temps : rechargez la page."),
+        (
+            "settings_changed",
+            "Les paramètres ont changé entre-temps : rechargez la page.",
+        ),
         ("invalid", "Une seule ligne, pas trop longue."),
         ("range_too_long", "Période trop longue (366 jours au plus)."),
         ("unknown_doctor", "Médecin inconnu."),

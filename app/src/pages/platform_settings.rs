@@ -142,12 +142,21 @@ fn value_words(t: &Tr, field: &str, json: &str) -> String {
     match (field, &value) {
         ("reminders", serde_json::Value::Array(list)) => {
             let minutes: Vec<i64> = list.iter().filter_map(serde_json::Value::as_i64).collect();
-            if minutes.is_empty() { t.p.none.to_owned() } else { reminders_text(&minutes) }
+            if minutes.is_empty() {
+                t.p.none.to_owned()
+            } else {
+                reminders_text(&minutes)
+            }
         }
-        ("assistant_backend", serde_json::Value::String(b)) => {
-            if b == "llm" { t.p.backend_llm } else { t.p.backend_offline }.to_owned()
+        ("assistant_backend", serde_json::Value::String(b)) => if b == "llm" {
+            t.p.backend_llm
+        } else {
+            t.p.backend_offline
         }
-        ("language", serde_json::Value::String(l)) => if l == "en" { "English" } else { "Français" }.to_owned(),
+        .to_owned(),
+        ("language", serde_json::Value::String(l)) => {
+            if l == "en" { "English" } else { "Français" }.to_owned()
+        }
         (_, serde_json::Value::Bool(b)) => if *b { t.p.yes } else { t.p.no }.to_owned(),
         (_, serde_json::Value::String(text)) => text.clone(),
         (_, other) => other.to_string(),

@@ -75,7 +75,11 @@ fn short_day(lang: Lang, day: &str) -> String {
     };
     match lang {
         Lang::Fr => format!("{:02}/{:02}", d.day(), d.month()),
-        Lang::En => format!("{} {}", d.day(), lang.tr().u.months_short[(d.month() - 1) as usize]),
+        Lang::En => format!(
+            "{} {}",
+            d.day(),
+            lang.tr().u.months_short[(d.month() - 1) as usize]
+        ),
     }
 }
 
@@ -84,7 +88,9 @@ fn short_day(lang: Lang, day: &str) -> String {
 pub fn StatisticsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let admin = use_location().pathname.with_untracked(|p| p.starts_with("/admin"));
+    let admin = use_location()
+        .pathname
+        .with_untracked(|p| p.starts_with("/admin"));
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
     let search = move || search_of(&FIELDS, param);
     let data = Resource::new(
@@ -106,13 +112,22 @@ pub fn StatisticsPage() -> impl IntoView {
         },
     );
     let specialties = Resource::new(|| (), |_| list_specialties());
-    let doctors = Resource::new(move || admin, |admin| async move {
-        if admin { list_accounts(Some("doctor".into())).await.unwrap_or_default() } else { Vec::new() }
-    });
+    let doctors = Resource::new(
+        move || admin,
+        |admin| async move {
+            if admin {
+                list_accounts(Some("doctor".into()))
+                    .await
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.g.title)}</h1>
         <p class="mt-1 text-slate-600">{move || if admin { i18n.t(|t| t.g.intro_admin) } else { i18n.t(|t| t.g.intro_doctor) }}</p>
-        <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5 {CARD}") attr:data-testid="stats-filter">
+        <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-2 xl:grid-cols-5 {CARD}") attr:data-testid="stats-filter">
             <label class=LABEL><span>{move || i18n.t(|t| t.s.from_label)}</span>
                 <input type="date" name="from" class=INPUT prop:value=move || param("from") />
             </label>
@@ -175,7 +190,11 @@ fn stats_zone(stats: &Statistics) -> String {
 /// The search with the reader's zone, for a download.
 fn with_zone(search: &str, zone: &str) -> String {
     let zone = format!("tz={}", zone.replace('/', "%2F").replace('+', "%2B"));
-    if search.is_empty() { zone } else { format!("{search}&{zone}") }
+    if search.is_empty() {
+        zone
+    } else {
+        format!("{search}&{zone}")
+    }
 }
 
 /// A specialty's name in the reader's language.
@@ -184,7 +203,11 @@ fn specialty_name(lang: Lang, names: &[Specialty], code: Option<&str>) -> String
 }
 
 #[component]
-fn Figures(stats: Statistics, names: Vec<Specialty>, csv: Callback<StatsTable, String>) -> impl IntoView {
+fn Figures(
+    stats: Statistics,
+    names: Vec<Specialty>,
+    csv: Callback<StatsTable, String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let lang = i18n.lang();
@@ -193,18 +216,27 @@ fn Figures(stats: Statistics, names: Vec<Specialty>, csv: Callback<StatsTable, S
         let s = &stats;
         let total: i64 = s.by_status.iter().map(|c| c.count).sum();
         let held: i64 = s.by_kind.iter().map(|c| c.count).sum();
-        let remote = s.by_kind.iter().find(|c| c.code == "remote").map_or(0, |c| c.count);
-        let (offered, booked) = s.doctors.iter().fold((0, 0), |(o, b), d| (o + d.offered, b + d.booked));
+        let remote = s
+            .by_kind
+            .iter()
+            .find(|c| c.code == "remote")
+            .map_or(0, |c| c.count);
+        let (offered, booked) = s
+            .doctors
+            .iter()
+            .fold((0, 0), |(o, b), d| (o + d.offered, b + d.booked));
         let period = format!(
             "{} — {}",
             crate::components::sched::date_text(lang, &s.first),
             crate::components::sched::date_text(lang, &s.last)
         );
-        let card = |label: &'static str, value: String, testid: &'static str| view! {
-            <div class=CARD data-testid=testid>
-                <p class="text-sm text-slate-600">{label}</p>
-                <p class="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-            </div>
+        let card = |label: &'static str, value: String, testid: &'static str| {
+            view! {
+                <div class=CARD data-testid=testid>
+                    <p class="text-sm text-slate-600">{label}</p>
+                    <p class="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
+                </div>
+            }
         };
         view! {
             <p class="mt-4 text-sm text-slate-600" data-testid="stats-period">{format!("{}{}{period}", g.period, t.colon)}</p>
@@ -252,7 +284,11 @@ fn empty(text: &'static str) -> AnyView {
 fn appointments_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
     let t = lang.tr();
     let title = if s.weekly { t.g.per_week } else { t.g.per_day };
-    let categories: Vec<String> = s.appointments.iter().map(|p| short_day(lang, &p.day)).collect();
+    let categories: Vec<String> = s
+        .appointments
+        .iter()
+        .map(|p| short_day(lang, &p.day))
+        .collect();
     let used: Vec<&str> = STATUSES
         .iter()
         .copied()
@@ -280,7 +316,8 @@ fn appointments_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
             row
         })
         .collect();
-    let legend: Vec<(String, &'static str)> = series.iter().map(|x| (x.label.clone(), x.fill)).collect();
+    let legend: Vec<(String, &'static str)> =
+        series.iter().map(|x| (x.label.clone(), x.fill)).collect();
     let label = format!("{} : {total}", title);
     view! {
         <ChartFrame title=title.to_owned() testid="chart-appointments" csv table=table(head, rows)>
@@ -300,10 +337,18 @@ fn busiest_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
     let mut head = vec![t.g.col_hour.to_owned()];
     head.extend(weekdays.iter().cloned());
     let rows = (0..24)
-        .filter(|h| s.busiest.iter().any(|row| row.get(*h).copied().unwrap_or(0) > 0))
+        .filter(|h| {
+            s.busiest
+                .iter()
+                .any(|row| row.get(*h).copied().unwrap_or(0) > 0)
+        })
         .map(|h| {
             let mut row = vec![format!("{h:02}:00")];
-            row.extend(s.busiest.iter().map(|r| r.get(h).copied().unwrap_or(0).to_string()));
+            row.extend(
+                s.busiest
+                    .iter()
+                    .map(|r| r.get(h).copied().unwrap_or(0).to_string()),
+            );
             row
         })
         .collect();
@@ -331,8 +376,16 @@ fn kinds_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
         .map(|c| Bar {
             label: kind_label(t.s, &c.code).to_owned(),
             share: c.count as f64 / held.max(1) as f64,
-            text: format!("{} ({})", c.count, percent(lang, Some(c.count as f64 / held.max(1) as f64))),
-            fill: if c.code == "remote" { "fill-sky-600" } else { "fill-teal-600" },
+            text: format!(
+                "{} ({})",
+                c.count,
+                percent(lang, Some(c.count as f64 / held.max(1) as f64))
+            ),
+            fill: if c.code == "remote" {
+                "fill-sky-600"
+            } else {
+                "fill-teal-600"
+            },
         })
         .collect();
     let rows = s
@@ -348,10 +401,24 @@ fn kinds_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
     .into_any()
 }
 
-fn occupancy_chart(lang: Lang, s: &Statistics, names: &[Specialty], by_specialty: bool, csv: String) -> AnyView {
+fn occupancy_chart(
+    lang: Lang,
+    s: &Statistics,
+    names: &[Specialty],
+    by_specialty: bool,
+    csv: String,
+) -> AnyView {
     let t = lang.tr();
-    let list = if by_specialty { &s.specialties } else { &s.doctors };
-    let title = if by_specialty { t.g.by_specialty } else { t.g.by_doctor };
+    let list = if by_specialty {
+        &s.specialties
+    } else {
+        &s.doctors
+    };
+    let title = if by_specialty {
+        t.g.by_specialty
+    } else {
+        t.g.by_doctor
+    };
     let name = |o: &domain::stats::Occupancy| {
         if by_specialty {
             specialty_name(lang, names, o.specialty.as_deref())
@@ -368,7 +435,14 @@ fn occupancy_chart(lang: Lang, s: &Statistics, names: &[Specialty], by_specialty
             fill: "fill-teal-600",
         })
         .collect();
-    let mut head = vec![(if by_specialty { t.g.specialty } else { t.g.doctor }).to_owned()];
+    let mut head = vec![
+        (if by_specialty {
+            t.g.specialty
+        } else {
+            t.g.doctor
+        })
+        .to_owned(),
+    ];
     if !by_specialty {
         head.push(t.g.specialty.to_owned());
     }
@@ -380,11 +454,19 @@ fn occupancy_chart(lang: Lang, s: &Statistics, names: &[Specialty], by_specialty
             if !by_specialty {
                 row.push(specialty_name(lang, names, o.specialty.as_deref()));
             }
-            row.extend([o.offered.to_string(), o.booked.to_string(), percent(lang, o.rate())]);
+            row.extend([
+                o.offered.to_string(),
+                o.booked.to_string(),
+                percent(lang, o.rate()),
+            ]);
             row
         })
         .collect();
-    let testid = if by_specialty { "chart-specialties" } else { "chart-doctors" };
+    let testid = if by_specialty {
+        "chart-specialties"
+    } else {
+        "chart-doctors"
+    };
     let body = if list.is_empty() {
         empty(t.g.empty_doctors)
     } else {
@@ -400,8 +482,20 @@ fn occupancy_chart(lang: Lang, s: &Statistics, names: &[Specialty], by_specialty
 
 fn lead_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
     let t = lang.tr();
-    let name = |l: &domain::stats::LeadTime| if lang == Lang::Fr { l.name_fr.clone() } else { l.name_en.clone() };
-    let longest = s.lead_times.iter().filter_map(|l| l.hours).max().unwrap_or(0).max(1);
+    let name = |l: &domain::stats::LeadTime| {
+        if lang == Lang::Fr {
+            l.name_fr.clone()
+        } else {
+            l.name_en.clone()
+        }
+    };
+    let longest = s
+        .lead_times
+        .iter()
+        .filter_map(|l| l.hours)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let bars: Vec<Bar> = s
         .lead_times
         .iter()
@@ -412,7 +506,11 @@ fn lead_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
                 Some(h) => wait_text(t, Some(h * 3600)),
                 None => t.g.none_free.to_owned(),
             },
-            fill: if l.hours.is_some() { "fill-sky-600" } else { "fill-slate-300" },
+            fill: if l.hours.is_some() {
+                "fill-sky-600"
+            } else {
+                "fill-slate-300"
+            },
         })
         .collect();
     let rows = s
@@ -424,11 +522,16 @@ fn lead_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
                 l.first_free
                     .map(|ms| lang_moment(lang, ms))
                     .unwrap_or_else(|| t.g.none_free.to_owned()),
-                l.hours.map_or_else(|| "—".into(), |h| wait_text(t, Some(h * 3600))),
+                l.hours
+                    .map_or_else(|| "—".into(), |h| wait_text(t, Some(h * 3600))),
             ]
         })
         .collect();
-    let head = vec![t.g.specialty.to_owned(), t.g.col_first_free.to_owned(), t.g.col_wait.to_owned()];
+    let head = vec![
+        t.g.specialty.to_owned(),
+        t.g.col_first_free.to_owned(),
+        t.g.col_wait.to_owned(),
+    ];
     view! {
         <ChartFrame title=t.g.lead_times.to_owned() hint=t.g.lead_hint.to_owned() testid="chart-lead-times" csv table=table(head, rows)>
             {if bars.is_empty() { empty(t.g.empty_doctors) } else { view! { <Bars label=t.g.lead_times.to_owned() rows=bars /> }.into_any() }}
@@ -460,7 +563,15 @@ fn alerts_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
         .map(|a| Bar {
             label: level_name(t, &a.level).to_owned(),
             share: a.raised as f64 / most as f64,
-            text: format!("{} · {}", a.raised, wait_text(t, a.median_seconds)),
+            text: match a.median_seconds {
+                Some(_) => format!(
+                    "{} · {} {}",
+                    a.raised,
+                    t.g.col_median.to_lowercase(),
+                    wait_text(t, a.median_seconds)
+                ),
+                None => a.raised.to_string(),
+            },
             fill: match a.level.as_str() {
                 "emergency" | "critical" => "fill-red-600",
                 "warning" => "fill-amber-500",
@@ -468,9 +579,15 @@ fn alerts_chart(lang: Lang, s: &Statistics, csv: String) -> AnyView {
             },
         })
         .collect();
-    let head = [t.g.col_level, t.g.col_raised, t.g.col_acknowledged, t.g.col_median, t.g.col_p90]
-        .map(str::to_owned)
-        .to_vec();
+    let head = [
+        t.g.col_level,
+        t.g.col_raised,
+        t.g.col_acknowledged,
+        t.g.col_median,
+        t.g.col_p90,
+    ]
+    .map(str::to_owned)
+    .to_vec();
     let rows = s
         .alerts
         .iter()
@@ -509,7 +626,10 @@ fn assistant_chart(lang: Lang, a: &domain::stats::AssistantUse, csv: String) -> 
             fill,
         })
         .collect();
-    let rows = parts.iter().map(|(label, n, _)| vec![(*label).to_owned(), n.to_string()]).collect();
+    let rows = parts
+        .iter()
+        .map(|(label, n, _)| vec![(*label).to_owned(), n.to_string()])
+        .collect();
     let title = format!("{} — {}", t.g.assistant, percent(lang, a.understood_rate()));
     let body = if a.answers == 0 {
         empty(t.g.empty_assistant)
@@ -549,7 +669,11 @@ fn delivery_chart(lang: Lang, d: &[domain::stats::Delivery], csv: String) -> Any
         .map(|x| {
             let mut row = vec![channel(&x.channel).to_owned()];
             row.extend(statuses.iter().map(|s| {
-                x.by_status.iter().find(|c| c.code == *s).map_or(0, |c| c.count).to_string()
+                x.by_status
+                    .iter()
+                    .find(|c| c.code == *s)
+                    .map_or(0, |c| c.count)
+                    .to_string()
             }));
             row.push(percent(lang, x.delivered_rate()));
             row

@@ -250,7 +250,10 @@ impl Assistant {
 
     /// The practice as the assistant describes it now.
     pub fn clinic(&self) -> Clinic {
-        self.clinic.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.clinic
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Gives the practice another name and contact (the platform's
@@ -258,8 +261,12 @@ impl Assistant {
     pub fn set_contact(&self, name: &str, phone: &str, email: &str, address: &str) {
         let same = {
             let c = self.clinic.read().unwrap_or_else(|e| e.into_inner());
-            (c.name.as_str(), c.phone.as_str(), c.email.as_str(), c.address.as_str())
-                == (name, phone, email, address)
+            (
+                c.name.as_str(),
+                c.phone.as_str(),
+                c.email.as_str(),
+                c.address.as_str(),
+            ) == (name, phone, email, address)
         };
         if !same {
             let mut c = self.clinic.write().unwrap_or_else(|e| e.into_inner());

@@ -215,6 +215,17 @@ pub async fn load_at(services: &Services, now: Timestamp) -> DomainResult<bool> 
     messaging::load(services, &people).await?;
     exports::load(services, &people, now).await?;
     visitors_ask(services).await?;
+    // The administrator named the centre and shortened how far ahead
+    // patients book: the settings page has a history to show.
+    let admin = people
+        .principal("admin")?
+        .entering(crate::trail::Door::Web, None);
+    let named = crate::settings::SettingsPatch {
+        clinic_name: Some("Centre médical MedPlat".into()),
+        max_advance_days: Some(180),
+        ..Default::default()
+    };
+    services.settings.update(&admin, &named).await?;
     Ok(true)
 }
 
@@ -230,7 +241,10 @@ async fn visitors_ask(services: &Services) -> DomainResult<()> {
         ("How do I book an appointment?", false),
         ("Can I see my test results online?", false),
         ("Où se trouve la clinique ?", true),
-        ("J'ai une douleur dans la poitrine et je n'arrive plus à respirer", true),
+        (
+            "J'ai une douleur dans la poitrine et je n'arrive plus à respirer",
+            true,
+        ),
         ("quelle est la meilleure recette de crêpes", true),
     ];
     for (question, french) in QUESTIONS {

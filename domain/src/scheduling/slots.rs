@@ -128,6 +128,45 @@ fn first_instant(tz: &TimeZone, local: DateTime) -> Option<Timestamp> {
     }
 }
 
+/// The slots of `all` a patient may book at `now` under `rules`, with the
+/// places each has left: within the notice and the horizon, of the kind
+/// asked, overlapping no other appointment the doctor holds (`holding`:
+/// start and end, with the buffer around the slot), with a place left
+/// (`taken`: places taken per start) unless `include_full`.
+pub fn open_among<'a>(
+    all: Vec<Slot>,
+    rules: &super::appointments::BookingRules,
+    now: Timestamp,
+    kind: Option<ConsultationType>,
+    holding: &'a [(Timestamp, Timestamp)],
+    taken: &'a std::collections::HashMap<Timestamp, i32>,
+    include_full: bool,
+) -> impl Iterator<Item = (Slot, i32)> + 'a {
+    let buffer = crate::bounds::minutes(rules.buffer_minutes);
+    let shift = crate::bounds::shift;
+    let earliest = shift(now, crate::bounds::minutes(rules.min_notice_minutes));
+    let latest = shift(now, crate::bounds::days(rules.max_advance_days));
+    all.into_iter()
+        .filter(move |slot| slot.starts_at >= earliest && slot.starts_at <= latest)
+        .filter(move |slot| kind.is_none_or(|wanted| slot.consultation_type.offers(wanted)))
+        .filter(move |slot| {
+            !holding.iter().any(|(start, end)| {
+                *start != slot.starts_at
+                    && overlaps(
+                        shift(slot.starts_at, -buffer),
+                        shift(slot.ends_at, buffer),
+                        *start,
+                        *end,
+                    )
+            })
+        })
+        .filter_map(move |slot| {
+            let used = taken.get(&slot.starts_at).copied().unwrap_or(0);
+            let remaining = slot.capacity - used;
+            (include_full || remaining > 0).then_some((slot, remaining.max(0)))
+        })
+}
+
 /// Whether `[start, end)` and `[a, b)` share an instant.
 pub fn overlaps(start: Timestamp, end: Timestamp, a: Timestamp, b: Timestamp) -> bool {
     start < b && a < end

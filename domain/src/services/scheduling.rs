@@ -1,6 +1,8 @@
 //! Scheduling operations: doctors keep their availability, exceptions and booking
 //! rules; anyone signed in searches the free slots they leave.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -9,8 +11,9 @@ use crate::accounts::{Role, UserId};
 use crate::auth::Principal;
 use crate::bounds;
 use crate::error::{DomainError, DomainResult};
+use crate::scheduling::appointments::BookingRules;
 use crate::scheduling::forms::{ExceptionForm, ScheduleForm};
-use crate::scheduling::slots::{self, Slot, overlaps};
+use crate::scheduling::slots::{self, Slot};
 use crate::scheduling::{ConsultationType, Exception};
 use crate::store::appointments as store;
 use crate::store::availability::{self, DoctorSchedule, StoredException};
@@ -261,62 +264,128 @@ impl SchedulingService {
                 .await?
                 .into_iter()
                 .collect();
-        let mut rules = schedule.rules;
-        // The clinic's limits hold whatever a doctor allows.
-        let clinic = self.settings.current();
-        rules.min_notice_minutes = rules
-            .min_notice_minutes
-            .max(i32::try_from(clinic.min_notice_minutes).unwrap_or(i32::MAX));
-        rules.max_advance_days = rules
-            .max_advance_days
-            .min(i32::try_from(clinic.max_advance_days).unwrap_or(i32::MAX));
-        rules.buffer_minutes = rules
-            .buffer_minutes
-            .max(i32::try_from(clinic.buffer_minutes).unwrap_or(i32::MAX));
+        let rules = self.effective(schedule.rules);
         let buffer = bounds::minutes(rules.buffer_minutes);
         // Appointments held in other slots: no slot overlapping one (or its
         // buffer) is offered.
-        let holding = store::doctor_holding(
+        let holding: Vec<(Timestamp, Timestamp)> = store::doctor_holding(
             &mut conn,
             doctor_id,
             bounds::shift(from, -buffer),
             bounds::shift(to, buffer),
         )
-        .await?;
+        .await?
+        .into_iter()
+        .map(|a| (a.starts_at, a.ends_at))
+        .collect();
         drop(conn);
-        let earliest = bounds::shift(now, bounds::minutes(rules.min_notice_minutes));
-        let latest = bounds::shift(now, bounds::days(rules.max_advance_days));
         let all = slots::with_openings(
             slots::expand(&ranges, &exceptions, &tz, first, last),
             extra,
             &exceptions,
             &tz,
         );
-        Ok(all
-            .into_iter()
-            .filter(|slot| slot.starts_at >= earliest && slot.starts_at <= latest)
-            .filter(|slot| kind.is_none_or(|wanted| slot.consultation_type.offers(wanted)))
-            .filter(|slot| {
-                !holding.iter().any(|a| {
-                    a.starts_at != slot.starts_at
-                        && overlaps(
-                            bounds::shift(slot.starts_at, -buffer),
-                            bounds::shift(slot.ends_at, buffer),
-                            a.starts_at,
-                            a.ends_at,
-                        )
-                })
-            })
-            .filter_map(|slot| {
-                let used = taken.get(&slot.starts_at).copied().unwrap_or(0);
-                let remaining = slot.capacity - used;
-                (include_full || remaining > 0).then_some(FreeSlot {
+        Ok(
+            slots::open_among(all, &rules, now, kind, &holding, &taken, include_full)
+                .into_iter()
+                .map(|(slot, remaining)| FreeSlot {
                     doctor_id,
                     slot,
-                    remaining: remaining.max(0),
+                    remaining,
                 })
-            })
-            .collect())
+                .collect(),
+        )
+    }
+
+    /// A doctor's rules under the clinic's limits, which hold whatever a
+    /// doctor allows (the platform settings).
+    pub(crate) fn effective(&self, mut rules: BookingRules) -> BookingRules {
+        let clinic = self.settings.current();
+        let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        rules.min_notice_minutes = rules
+            .min_notice_minutes
+            .max(clamp(clinic.min_notice_minutes));
+        rules.max_advance_days = rules.max_advance_days.min(clamp(clinic.max_advance_days));
+        rules.buffer_minutes = rules.buffer_minutes.max(clamp(clinic.buffer_minutes));
+        rules
+    }
+
+    /// Each of `doctors`' first free slot from `now` within `days` local
+    /// days (their zones), found with one read of each table for all of
+    /// them and the same rules as [`Self::free_slots`]; absent: none.
+    pub async fn first_free(
+        &self,
+        doctors: &[UserId],
+        now: Timestamp,
+        days: i64,
+    ) -> DomainResult<HashMap<UserId, Timestamp>> {
+        let (from, to) = (
+            bounds::shift(now, bounds::days(-1)),
+            bounds::shift(now, bounds::days(days + 1)),
+        );
+        let mut conn = self.conn().await?;
+        let schedules = availability::all_schedules(&mut conn).await?;
+        let mut ranges: HashMap<UserId, Vec<_>> = HashMap::new();
+        for (doctor, range) in availability::all_ranges(&mut conn).await? {
+            ranges.entry(doctor).or_default().push(range);
+        }
+        let mut exceptions: HashMap<UserId, Vec<Exception>> = HashMap::new();
+        for e in availability::all_exceptions(&mut conn, from, to).await? {
+            exceptions.entry(e.doctor_id).or_default().push(e.exception);
+        }
+        let mut extra: HashMap<UserId, Vec<Slot>> = HashMap::new();
+        for (doctor, slot) in openings::all_between(&mut conn, from, to).await? {
+            extra.entry(doctor).or_default().push(slot);
+        }
+        let mut taken: HashMap<UserId, HashMap<Timestamp, i32>> = HashMap::new();
+        for (doctor, at, n) in store::all_places_taken(&mut conn, from, to).await? {
+            taken.entry(doctor).or_default().insert(at, n);
+        }
+        let mut holding: HashMap<UserId, Vec<(Timestamp, Timestamp)>> = HashMap::new();
+        // Wide enough for any buffer a doctor keeps (at most a day).
+        let (wide_from, wide_to) = (
+            bounds::shift(from, bounds::days(-1)),
+            bounds::shift(to, bounds::days(1)),
+        );
+        for (doctor, start, end) in store::all_holding(&mut conn, wide_from, wide_to).await? {
+            holding.entry(doctor).or_default().push((start, end));
+        }
+        drop(conn);
+        let (none_taken, none) = (HashMap::new(), Vec::new());
+        let mut found = HashMap::new();
+        for schedule in schedules.iter().filter(|s| doctors.contains(&s.doctor_id)) {
+            let id = schedule.doctor_id;
+            let tz = zone(schedule)?;
+            let first = now.to_zoned(tz.clone()).date();
+            let last = bounds::add_days("to", first, days - 1)?;
+            let exceptions = exceptions.get(&id).unwrap_or(&none);
+            let all = slots::with_openings(
+                slots::expand(
+                    ranges.get(&id).map_or(&[][..], Vec::as_slice),
+                    exceptions,
+                    &tz,
+                    first,
+                    last,
+                ),
+                extra.remove(&id).unwrap_or_default(),
+                exceptions,
+                &tz,
+            );
+            let rules = self.effective(schedule.rules);
+            let mut open = slots::open_among(
+                all,
+                &rules,
+                now,
+                None,
+                holding.get(&id).map_or(&[][..], Vec::as_slice),
+                taken.get(&id).unwrap_or(&none_taken),
+                false,
+            );
+            if let Some((slot, _)) = open.next() {
+                found.insert(id, slot.starts_at);
+            }
+        }
+        Ok(found)
     }
 
     /// The slot starting exactly at `starts_at` (the client's `start`, within

@@ -107,10 +107,18 @@ pub fn check(s: &PlatformSettings, llm_available: bool) -> DomainResult<()> {
     text("clinic_phone", &s.clinic_phone, 40)?;
     crate::phones::parse("clinic_phone", &s.clinic_phone)?;
     crate::accounts::Email::parse(&s.clinic_email).map_err(|_| {
-        invalid("clinic_email", "invalid_email", "not a valid e-mail address")
+        invalid(
+            "clinic_email",
+            "invalid_email",
+            "not a valid e-mail address",
+        )
     })?;
     if s.time_zone.len() > 64 || jiff::tz::TimeZone::get(&s.time_zone).is_err() {
-        return Err(invalid("time_zone", "unknown_zone", "not an IANA time zone"));
+        return Err(invalid(
+            "time_zone",
+            "unknown_zone",
+            "not an IANA time zone",
+        ));
     }
     if !matches!(s.language.as_str(), "fr" | "en") {
         return Err(invalid("language", "invalid_choice", "fr or en"));
@@ -140,12 +148,28 @@ pub fn check(s: &PlatformSettings, llm_available: bool) -> DomainResult<()> {
                 "no language model is set up (ASSISTANT_LLM_URL)",
             ));
         }
-        _ => return Err(invalid("assistant_backend", "invalid_choice", "offline or llm")),
+        _ => {
+            return Err(invalid(
+                "assistant_backend",
+                "invalid_choice",
+                "offline or llm",
+            ));
+        }
     }
-    within("alert_escalation_minutes", s.alert_escalation_minutes, 1, 1440)?;
+    within(
+        "alert_escalation_minutes",
+        s.alert_escalation_minutes,
+        1,
+        1440,
+    )?;
     within("device_silence_minutes", s.device_silence_minutes, 1, 1440)?;
     within("vitals_raw_days", s.vitals_raw_days, 1, 3650)?;
-    within("vitals_summary_days", s.vitals_summary_days, s.vitals_raw_days, 3650)?;
+    within(
+        "vitals_summary_days",
+        s.vitals_summary_days,
+        s.vitals_raw_days,
+        3650,
+    )?;
     Ok(())
 }
 
@@ -221,7 +245,10 @@ impl SettingsService {
                         shared.current = Arc::new(settings);
                         shared.version = version;
                     }
-                    None => tracing::warn!(version, "stored settings unreadable; keeping those in force"),
+                    None => tracing::warn!(
+                        version,
+                        "stored settings unreadable; keeping those in force"
+                    ),
                 }
             }
             Some(_) => {}
@@ -247,7 +274,11 @@ impl SettingsService {
     /// Changes some settings (administrators): checked, saved with a line of
     /// history per field changed and an activity entry, then applied on
     /// every instance.
-    pub async fn update(&self, actor: &Principal, patch: &SettingsPatch) -> DomainResult<SettingsPage> {
+    pub async fn update(
+        &self,
+        actor: &Principal,
+        patch: &SettingsPatch,
+    ) -> DomainResult<SettingsPage> {
         actor.require(Role::Admin)?;
         self.reload().await?;
         let (before, version, llm) = {
@@ -316,8 +347,14 @@ mod tests {
             ("max_advance_days", Box::new(|s| s.max_advance_days = 0)),
             ("reminders", Box::new(|s| s.reminders = vec![120, 120])),
             ("reminders", Box::new(|s| s.reminders = vec![1])),
-            ("assistant_backend", Box::new(|s| s.assistant_backend = "llm".into())),
-            ("vitals_summary_days", Box::new(|s| s.vitals_summary_days = 10)),
+            (
+                "assistant_backend",
+                Box::new(|s| s.assistant_backend = "llm".into()),
+            ),
+            (
+                "vitals_summary_days",
+                Box::new(|s| s.vitals_summary_days = 10),
+            ),
         ];
         for (field, change) in cases {
             let mut s = fine();

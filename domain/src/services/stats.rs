@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use futures_util::{StreamExt, stream};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -28,8 +27,6 @@ use crate::store::{Db, availability, db_error, openings, specialties};
 pub const MAX_PERIOD_DAYS: i64 = 366;
 /// Periods longer than this many days are drawn per week.
 pub const WEEKLY_AFTER_DAYS: i64 = 62;
-/// Doctors whose first free slot is searched at once.
-const LEAD_SEARCHES_AT_ONCE: usize = 4;
 
 /// A request checked: zone, days, instants and scope.
 struct Period {
@@ -64,7 +61,10 @@ fn period(query: &StatsQuery, now: Timestamp, clinic_zone: &str) -> DomainResult
             "the last day comes before the first",
         ));
     }
-    if first.until(last).map_or(true, |s| i64::from(s.get_days()) > MAX_PERIOD_DAYS) {
+    if first
+        .until(last)
+        .map_or(true, |s| i64::from(s.get_days()) > MAX_PERIOD_DAYS)
+    {
         return Err(DomainError::invalid(
             "to",
             "range_too_long",
@@ -168,9 +168,13 @@ impl StatsService {
                 "no active doctor with this id (in this specialty)",
             ));
         }
+        let clock = std::time::Instant::now();
         let hours = store::appointments_by_hour(&mut conn, &p.tz, p.from, p.to, scope).await?;
+        let t_hours = clock.elapsed();
         let held = store::held_by_doctor(&mut conn, p.from, p.to, scope).await?;
+        let t_held = clock.elapsed();
         let alert_rows = store::alerts(&mut conn, p.from, p.to, scope).await?;
+        let t_alerts = clock.elapsed();
         let (assistant, delivery) = if admin {
             let answers = store::assistant_answers(&mut conn, p.from, p.to).await?;
             let sent = store::deliveries(&mut conn, p.from, p.to).await?;
@@ -178,15 +182,32 @@ impl StatsService {
         } else {
             (None, None)
         };
+        let t_other = clock.elapsed();
         let offered = self.offered(&mut conn, &doctors, &p).await?;
+        let t_offered = clock.elapsed();
         drop(conn);
         let lead_times = self.lead_times(&doctors, &all_specialties, now).await?;
+        tracing::debug!(
+            hours = ?t_hours,
+            held = ?(t_held - t_hours),
+            alerts = ?(t_alerts - t_held),
+            other = ?(t_other - t_alerts),
+            offered = ?(t_offered - t_other),
+            lead_times = ?(clock.elapsed() - t_offered),
+            "statistics timed"
+        );
 
-        let weekly = p.first.until(p.last).map_or(false, |s| {
-            i64::from(s.get_days()) > WEEKLY_AFTER_DAYS
-        });
+        let weekly = p
+            .first
+            .until(p.last)
+            .map_or(false, |s| i64::from(s.get_days()) > WEEKLY_AFTER_DAYS);
         let (appointments, by_status, busiest) = by_day(&hours, &p, weekly);
-        let decided = |code: &str| by_status.iter().find(|c| c.code == code).map_or(0, |c| c.count);
+        let decided = |code: &str| {
+            by_status
+                .iter()
+                .find(|c| c.code == code)
+                .map_or(0, |c| c.count)
+        };
         let total: i64 = by_status.iter().map(|c| c.count).sum();
         let no_show_base = decided("no_show") + decided("completed");
         let no_show_rate =
@@ -282,33 +303,18 @@ impl StatsService {
         all: &[Specialty],
         now: Timestamp,
     ) -> DomainResult<Vec<LeadTime>> {
-        // Owned inputs: the searches run on their own while others wait.
-        let inputs: Vec<(UserId, i64, String)> = doctors
-            .iter()
-            .filter_map(|d| d.specialty_id.map(|s| (d.id, s, d.timezone.clone())))
-            .collect();
-        let scheduling = self.scheduling.clone();
-        let searches = inputs.into_iter().map(move |(id, specialty, zone)| {
-            let scheduling = scheduling.clone();
-            async move {
-                let tz = TimeZone::get(&zone).map_err(DomainError::internal)?;
-                let today = now.to_zoned(tz).date();
-                let last = bounds::add_days("to", today, LEAD_SEARCH_DAYS - 1)?;
-                let free = scheduling.free_slots(id, today, last, None, now).await?;
-                DomainResult::Ok((Some(specialty), free.first().map(|f| f.slot.starts_at)))
-            }
-        });
-        let found: Vec<_> = stream::iter(searches)
-            .buffer_unordered(LEAD_SEARCHES_AT_ONCE)
-            .collect()
-            .await;
+        let ids: Vec<UserId> = doctors.iter().map(|d| d.id).collect();
+        let found = self
+            .scheduling
+            .first_free(&ids, now, LEAD_SEARCH_DAYS)
+            .await?;
         let mut first: BTreeMap<i64, Option<Timestamp>> = BTreeMap::new();
-        for result in found {
-            let (Some(specialty), at) = result? else {
+        for d in doctors {
+            let Some(specialty) = d.specialty_id else {
                 continue;
             };
             let entry = first.entry(specialty).or_default();
-            if let Some(at) = at {
+            if let Some(&at) = found.get(&d.id) {
                 *entry = Some(entry.map_or(at, |e: Timestamp| e.min(at)));
             }
         }
@@ -321,7 +327,8 @@ impl StatsService {
                     name_fr: s.name_fr.clone(),
                     name_en: s.name_en.clone(),
                     first_free: at.map(|t| t.as_millisecond()),
-                    hours: at.map(|t| (t.as_millisecond() - now.as_millisecond()).max(0) / 3_600_000),
+                    hours: at
+                        .map(|t| (t.as_millisecond() - now.as_millisecond()).max(0) / 3_600_000),
                 })
             })
             .collect())
@@ -363,7 +370,11 @@ fn by_day(
             .find(|s| **s == status.as_str())
             .copied()
             .unwrap_or("pending");
-        *days.entry(bucket(day)).or_default().entry(status).or_default() += n;
+        *days
+            .entry(bucket(day))
+            .or_default()
+            .entry(status)
+            .or_default() += n;
         *totals.entry(status).or_default() += n;
         if !matches!(status, "cancelled" | "refused") {
             let weekday = day.weekday().to_monday_zero_offset() as usize;
@@ -373,7 +384,12 @@ fn by_day(
     let counts = |m: &BTreeMap<&str, i64>| {
         STATUSES
             .iter()
-            .filter_map(|s| m.get(s).map(|&count| CodeCount { code: (*s).to_owned(), count }))
+            .filter_map(|s| {
+                m.get(s).map(|&count| CodeCount {
+                    code: (*s).to_owned(),
+                    count,
+                })
+            })
             .collect::<Vec<_>>()
     };
     (
@@ -395,7 +411,10 @@ fn occupancy(
     offered: &HashMap<UserId, i64>,
     booked: &HashMap<UserId, i64>,
 ) -> (Vec<Occupancy>, Vec<Occupancy>) {
-    let code = |id: Option<i64>| id.and_then(|id| all.iter().find(|s| s.id == id)).map(|s| s.code.clone());
+    let code = |id: Option<i64>| {
+        id.and_then(|id| all.iter().find(|s| s.id == id))
+            .map(|s| s.code.clone())
+    };
     let per_doctor: Vec<Occupancy> = doctors
         .iter()
         .map(|d| Occupancy {
@@ -433,8 +452,11 @@ fn alert_figures(rows: &[(String, Option<i64>)]) -> Vec<AlertFigures> {
     ["emergency", "critical", "warning", "info"]
         .into_iter()
         .filter_map(|level| {
-            let of_level: Vec<&Option<i64>> =
-                rows.iter().filter(|(l, _)| l == level).map(|(_, w)| w).collect();
+            let of_level: Vec<&Option<i64>> = rows
+                .iter()
+                .filter(|(l, _)| l == level)
+                .map(|(_, w)| w)
+                .collect();
             if of_level.is_empty() {
                 return None;
             }
@@ -455,7 +477,12 @@ fn alert_figures(rows: &[(String, Option<i64>)]) -> Vec<AlertFigures> {
 }
 
 fn assistant_use(rows: &[(String, i64)]) -> AssistantUse {
-    let of = |o: &str| rows.iter().filter(|(k, _)| k == o).map(|(_, n)| n).sum::<i64>();
+    let of = |o: &str| {
+        rows.iter()
+            .filter(|(k, _)| k == o)
+            .map(|(_, n)| n)
+            .sum::<i64>()
+    };
     AssistantUse {
         answers: rows.iter().map(|(_, n)| n).sum(),
         understood: of("understood"),

@@ -112,6 +112,65 @@ pub async fn places_taken(
         .collect()
 }
 
+/// Places taken per doctor and slot start within `[from, to)`.
+pub async fn all_places_taken(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> DomainResult<Vec<(UserId, Timestamp, i32)>> {
+    let rows = sqlx::query("SELECT doctor_id, starts_at, taken FROM slot_places WHERE starts_at >= $1 AND starts_at < $2 AND taken > 0")
+        .bind(from.as_millisecond())
+        .bind(to.as_millisecond())
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            let at = Timestamp::from_millisecond(row.try_get("starts_at").map_err(db_error)?)
+                .map_err(|_| DomainError::internal("stored slot start is invalid"))?;
+            Ok((
+                row.try_get("doctor_id").map_err(db_error)?,
+                at,
+                row.try_get::<i64, _>("taken").map_err(db_error)? as i32,
+            ))
+        })
+        .collect()
+}
+
+/// Every doctor's appointments that hold a place and overlap `[from, to)`:
+/// doctor, start, end.
+pub async fn all_holding(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> DomainResult<Vec<(UserId, Timestamp, Timestamp)>> {
+    let sql = format!(
+        "SELECT doctor_id, starts_at, ends_at FROM appointments WHERE status IN {HOLDING} \
+         AND starts_at < $2 AND ends_at > $1 AND starts_at >= $3"
+    );
+    // No appointment lasts a day: earlier starts cannot reach `from`.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(from.as_millisecond())
+        .bind(to.as_millisecond())
+        .bind(from.as_millisecond() - 86_400_000)
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    let instant = |ms: i64| {
+        Timestamp::from_millisecond(ms)
+            .map_err(|_| DomainError::internal("stored instant is invalid"))
+    };
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("doctor_id").map_err(db_error)?,
+                instant(row.try_get("starts_at").map_err(db_error)?)?,
+                instant(row.try_get("ends_at").map_err(db_error)?)?,
+            ))
+        })
+        .collect()
+}
+
 /// Serialises a patient's bookings: on PostgreSQL, locks the patient's row until
 /// the transaction ends (SQLite transactions that write are serial already).
 pub async fn lock_patient(

@@ -28,34 +28,46 @@ pub async fn doctor_schedule(
     conn: &mut AnyConnection,
     doctor_id: UserId,
 ) -> DomainResult<Option<DoctorSchedule>> {
-    let row = sqlx::query(
-        "SELECT p.timezone, p.min_notice_minutes, p.max_advance_days, p.buffer_minutes, p.cancel_cutoff_minutes, p.waitlist_hold_minutes \
-         FROM doctor_profiles p JOIN users u ON u.id = p.user_id \
-         WHERE p.user_id = $1 AND u.role = 'doctor' AND u.deactivated_at IS NULL",
-    )
-    .bind(doctor_id)
-    .fetch_optional(conn)
-    .await
-    .map_err(db_error)?;
-    row.map(|row| {
-        let int = |name: &str| {
-            row.try_get::<i64, _>(name)
-                .map_err(db_error)
-                .map(|v| v as i32)
-        };
-        Ok(DoctorSchedule {
-            doctor_id,
-            timezone: row.try_get("timezone").map_err(db_error)?,
-            rules: BookingRules {
-                min_notice_minutes: int("min_notice_minutes")?,
-                max_advance_days: int("max_advance_days")?,
-                buffer_minutes: int("buffer_minutes")?,
-                cancel_cutoff_minutes: int("cancel_cutoff_minutes")?,
-                waitlist_hold_minutes: int("waitlist_hold_minutes")?,
-            },
-        })
+    let sql = format!("{SCHEDULE_SELECT} AND p.user_id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(doctor_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)?;
+    row.as_ref().map(schedule_from_row).transpose()
+}
+
+/// Every active doctor's schedule.
+pub async fn all_schedules(conn: &mut AnyConnection) -> DomainResult<Vec<DoctorSchedule>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(SCHEDULE_SELECT))
+        .fetch_all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(schedule_from_row).collect()
+}
+
+const SCHEDULE_SELECT: &str = "SELECT p.user_id, p.timezone, p.min_notice_minutes, p.max_advance_days, p.buffer_minutes, \
+     p.cancel_cutoff_minutes, p.waitlist_hold_minutes \
+     FROM doctor_profiles p JOIN users u ON u.id = p.user_id \
+     WHERE u.role = 'doctor' AND u.deactivated_at IS NULL";
+
+fn schedule_from_row(row: &AnyRow) -> DomainResult<DoctorSchedule> {
+    let int = |name: &str| {
+        row.try_get::<i64, _>(name)
+            .map_err(db_error)
+            .map(|v| v as i32)
+    };
+    Ok(DoctorSchedule {
+        doctor_id: row.try_get("user_id").map_err(db_error)?,
+        timezone: row.try_get("timezone").map_err(db_error)?,
+        rules: BookingRules {
+            min_notice_minutes: int("min_notice_minutes")?,
+            max_advance_days: int("max_advance_days")?,
+            buffer_minutes: int("buffer_minutes")?,
+            cancel_cutoff_minutes: int("cancel_cutoff_minutes")?,
+            waitlist_hold_minutes: int("waitlist_hold_minutes")?,
+        },
     })
-    .transpose()
 }
 
 /// Sets a doctor's time zone (an IANA name, already checked).
@@ -214,7 +226,9 @@ pub async fn ranges_of(
 
 /// Every doctor's weekly ranges (statistics).
 pub async fn all_ranges(conn: &mut AnyConnection) -> DomainResult<Vec<(UserId, WeeklyRange)>> {
-    let sql = format!("SELECT {RANGE_COLUMNS} FROM availabilities ORDER BY doctor_id, weekday, start_time");
+    let sql = format!(
+        "SELECT {RANGE_COLUMNS} FROM availabilities ORDER BY doctor_id, weekday, start_time"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(conn)
         .await

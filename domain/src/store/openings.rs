@@ -93,7 +93,9 @@ pub async fn all_between(
     from: Timestamp,
     to: Timestamp,
 ) -> DomainResult<Vec<(UserId, Slot)>> {
-    let sql = format!("SELECT {COLUMNS} FROM slot_openings WHERE starts_at >= $1 AND starts_at < $2 ORDER BY starts_at");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM slot_openings WHERE starts_at >= $1 AND starts_at < $2 ORDER BY starts_at"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(from.as_millisecond())
         .bind(to.as_millisecond())

@@ -115,7 +115,10 @@ pub async fn appointments_by_hour(
 ) -> DomainResult<Vec<(i64, String, i64)>> {
     let mut sql = Sql::new("");
     let case = offset_case(&mut sql, "starts_at", &offset_pieces(tz, from, to));
-    let (a, b) = (sql.bind(from.as_millisecond()), sql.bind(to.as_millisecond()));
+    let (a, b) = (
+        sql.bind(from.as_millisecond()),
+        sql.bind(to.as_millisecond()),
+    );
     sql.push(&format!(
         "SELECT (starts_at + {case}) / {HOUR_MS} AS hour, status, COUNT(*) AS n FROM appointments \
          WHERE starts_at >= {a} AND starts_at < {b}"
@@ -144,7 +147,10 @@ pub async fn held_by_doctor(
     scope: Scope,
 ) -> DomainResult<Vec<(UserId, String, i64)>> {
     let mut sql = Sql::new("");
-    let (a, b) = (sql.bind(from.as_millisecond()), sql.bind(to.as_millisecond()));
+    let (a, b) = (
+        sql.bind(from.as_millisecond()),
+        sql.bind(to.as_millisecond()),
+    );
     sql.push(&format!(
         "SELECT doctor_id, consultation_type, COUNT(*) AS n FROM appointments \
          WHERE starts_at >= {a} AND starts_at < {b} AND status NOT IN ('cancelled', 'refused')"
@@ -206,13 +212,18 @@ pub async fn alerts(
     scope: Scope,
 ) -> DomainResult<Vec<(String, Option<i64>)>> {
     let mut sql = Sql::new("");
-    let (a, b) = (sql.bind(from.as_millisecond()), sql.bind(to.as_millisecond()));
+    let (a, b) = (
+        sql.bind(from.as_millisecond()),
+        sql.bind(to.as_millisecond()),
+    );
     sql.push(&format!(
         "SELECT level, acknowledged_at - raised_at AS waited FROM vital_alerts \
          WHERE raised_at >= {a} AND raised_at < {b}"
     ));
     if scope.doctor_id.is_some() || scope.specialty_id.is_some() {
-        sql.push(" AND patient_id IN (SELECT patient_id FROM care_relationships WHERE ended_at IS NULL");
+        sql.push(
+            " AND patient_id IN (SELECT patient_id FROM care_relationships WHERE ended_at IS NULL",
+        );
         sql.doctors("doctor_id", scope);
         sql.push(")");
     }
@@ -252,7 +263,7 @@ pub async fn assistant_answers(
     to: Timestamp,
 ) -> DomainResult<Vec<(String, i64)>> {
     let rows = sqlx::query(
-        "SELECT outcome, SUM(count) AS n FROM assistant_usage WHERE hour >= $1 AND hour < $2 GROUP BY outcome",
+        "SELECT outcome, CAST(SUM(count) AS BIGINT) AS n FROM assistant_usage WHERE hour >= $1 AND hour < $2 GROUP BY outcome",
     )
     .bind(from.as_millisecond())
     .bind(to.as_millisecond())

@@ -130,7 +130,9 @@ pub async fn run(services: &Services, plan: &StatsPlan, rng: &mut XorShift) -> a
     .await?;
     age(services, &data.patients, rng).await?;
     if services.db().dialect() == domain::store::Dialect::Postgres {
-        sqlx::raw_sql("ANALYZE").execute(services.db().pool()).await?;
+        sqlx::raw_sql("ANALYZE")
+            .execute(services.db().pool())
+            .await?;
     }
     println!(
         "loaded {} doctors, {} patients, {} appointments from {first} to {last} in {:.1} s",
@@ -142,20 +144,32 @@ pub async fn run(services: &Services, plan: &StatsPlan, rng: &mut XorShift) -> a
     let admin = Principal::cli(0, Role::Admin).entering(Door::Rest, None);
     let doctor = Principal::cli(data.doctors[0], Role::Doctor).entering(Door::Rest, None);
     let year = |specialty: Option<&str>| StatsQuery {
-        from: Some(today.checked_sub(Span::new().days(364)).map(|d| d.to_string()).unwrap_or_default()),
+        from: Some(
+            today
+                .checked_sub(Span::new().days(364))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
         to: Some(today.to_string()),
         specialty: specialty.map(str::to_owned),
         tz: Some("Europe/Paris".into()),
         doctor_id: None,
     };
     let cases: [(&str, &Principal, StatsQuery); 4] = [
-        ("default period (44 days), administrator", &admin, StatsQuery::default()),
+        (
+            "default period (44 days), administrator",
+            &admin,
+            StatsQuery::default(),
+        ),
         ("a year, administrator", &admin, year(None)),
         ("a year, one specialty", &admin, year(Some("cardiology"))),
         ("a year, a doctor's own", &doctor, year(None)),
     ];
     println!();
-    println!("statistics page, {} runs each (every query of the page, lead times included):", plan.runs);
+    println!(
+        "statistics page, {} runs each (every query of the page, lead times included):",
+        plan.runs
+    );
     for (label, who, query) in &cases {
         let now = Timestamp::now();
         // Once to warm the pool and the caches.

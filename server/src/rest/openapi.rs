@@ -12,8 +12,8 @@ use super::required::RequiredFields;
 use super::responses::CommonResponses;
 use super::{
     account_settings, accounts, activity, appointments, availability, calendars, chat,
-    consultations, doctors, exceptions, exports, health, iot, medical, messages, slots,
-    settings, specialties, stats, symptoms, tokens, treatments, waitlist, webhooks,
+    consultations, doctors, exceptions, exports, health, iot, medical, messages, settings, slots,
+    specialties, stats, symptoms, tokens, treatments, waitlist, webhooks,
 };
 use crate::state::AppState;
 

@@ -38,5 +38,7 @@ pub async fn change(
     CurrentUser(principal): CurrentUser,
     ApiJson(patch): ApiJson<SettingsPatch>,
 ) -> Result<Json<SettingsPage>, ApiError> {
-    Ok(Json(state.services.settings.update(&principal, &patch).await?))
+    Ok(Json(
+        state.services.settings.update(&principal, &patch).await?,
+    ))
 }

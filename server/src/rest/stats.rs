@@ -135,7 +135,14 @@ pub fn to_csv(s: &Statistics, which: StatsTable) -> Result<Option<String>, csv::
         StatsTable::Doctors | StatsTable::Specialties => {
             let doctors = which == StatsTable::Doctors;
             let head: &[&str] = if doctors {
-                &["doctor_id", "doctor", "specialty", "offered", "booked", "rate"]
+                &[
+                    "doctor_id",
+                    "doctor",
+                    "specialty",
+                    "offered",
+                    "booked",
+                    "rate",
+                ]
             } else {
                 &["specialty", "offered", "booked", "rate"]
             };
@@ -163,7 +170,13 @@ pub fn to_csv(s: &Statistics, which: StatsTable) -> Result<Option<String>, csv::
             }
         }
         StatsTable::Alerts => {
-            out.write_record(["level", "raised", "acknowledged", "median_seconds", "p90_seconds"])?;
+            out.write_record([
+                "level",
+                "raised",
+                "acknowledged",
+                "median_seconds",
+                "p90_seconds",
+            ])?;
             for a in &s.alerts {
                 out.write_record([
                     a.level.clone(),
@@ -178,7 +191,13 @@ pub fn to_csv(s: &Statistics, which: StatsTable) -> Result<Option<String>, csv::
             let Some(a) = &s.assistant else {
                 return Ok(None);
             };
-            out.write_record(["answers", "understood", "not_understood", "emergencies", "understood_rate"])?;
+            out.write_record([
+                "answers",
+                "understood",
+                "not_understood",
+                "emergencies",
+                "understood_rate",
+            ])?;
             out.write_record([
                 a.answers.to_string(),
                 a.understood.to_string(),

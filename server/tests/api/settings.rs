@@ -35,19 +35,31 @@ async fn open_doctor(app: &TestApp) -> i64 {
     for day in 0..7 {
         let body = json!({"day_of_week": day, "start_time": "00:00", "end_time": "23:30", "consultation_type": "both",
             "duration_minutes": 30, "max_consultations": 1});
-        assert_eq!(app.post_auth("/api/v1/availabilities/", &token, body).await.status(), 201);
+        assert_eq!(
+            app.post_auth("/api/v1/availabilities/", &token, body)
+                .await
+                .status(),
+            201
+        );
     }
     id
 }
 
 async fn earliest_slot(app: &TestApp, doctor: i64, token: &str) -> jiff::Timestamp {
     let (status, slots) = parts(
-        app.get_auth(&format!("/api/v1/availabilities/available-slots/?doctor={doctor}"), token)
-            .await,
+        app.get_auth(
+            &format!("/api/v1/availabilities/available-slots/?doctor={doctor}"),
+            token,
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 200, "{slots}");
-    slots.as_array().unwrap()[0]["start"].as_str().unwrap().parse().unwrap()
+    slots.as_array().unwrap()[0]["start"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -62,11 +74,20 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
     assert_eq!(page["version"], 0);
     assert_eq!(page["settings"]["reminders"], json!([180, 30]));
     assert_eq!(page["history"], json!([]));
-    let builtin_phone = page["settings"]["clinic_phone"].as_str().unwrap().to_owned();
+    let builtin_phone = page["settings"]["clinic_phone"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // Others may not read or change them.
-    assert_eq!(app.get_auth("/api/v1/settings/", &patient).await.status(), 403);
-    assert_eq!(patch(&app, &patient, json!({"clinic_name": "X"})).await.0, 403);
+    assert_eq!(
+        app.get_auth("/api/v1/settings/", &patient).await.status(),
+        403
+    );
+    assert_eq!(
+        patch(&app, &patient, json!({"clinic_name": "X"})).await.0,
+        403
+    );
 
     // Bad values are named, and nothing is written.
     for (body, field) in [
@@ -77,7 +98,10 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
         (json!({"min_notice_minutes": -5}), "min_notice_minutes"),
         (json!({"reminders": [60, 60]}), "reminders"),
         (json!({"assistant_backend": "llm"}), "assistant_backend"),
-        (json!({"vitals_raw_days": 400, "vitals_summary_days": 30}), "vitals_summary_days"),
+        (
+            json!({"vitals_raw_days": 400, "vitals_summary_days": 30}),
+            "vitals_summary_days",
+        ),
         (json!({"clinic_name": "   "}), "clinic_name"),
     ] {
         let (status, error) = patch(&app, &admin, body.clone()).await;
@@ -90,7 +114,9 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
 
     // Before: a slot within two days (the doctor's own notice is an hour).
     let now = jiff::Timestamp::now();
-    assert!(earliest_slot(&app, doctor, &patient).await < now + jiff::SignedDuration::from_hours(48));
+    assert!(
+        earliest_slot(&app, doctor, &patient).await < now + jiff::SignedDuration::from_hours(48)
+    );
 
     let (status, page) = patch(
         &app,
@@ -103,13 +129,22 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
     assert_eq!(page["settings"]["clinic_phone"], "01 45 67 89 10");
     let history = page["history"].as_array().unwrap();
     assert_eq!(history.len(), 3);
-    let phone = history.iter().find(|c| c["field"] == "clinic_phone").unwrap();
+    let phone = history
+        .iter()
+        .find(|c| c["field"] == "clinic_phone")
+        .unwrap();
     assert_eq!(phone["before"], json!(format!("\"{builtin_phone}\"")));
     assert_eq!(phone["after"], "\"01 45 67 89 10\"");
     assert_eq!(phone["actor_id"], admin_id);
     assert_eq!(phone["actor_name"], "Test chef");
-    let notice = history.iter().find(|c| c["field"] == "min_notice_minutes").unwrap();
-    assert_eq!((notice["before"].as_str(), notice["after"].as_str()), (Some("0"), Some("2880")));
+    let notice = history
+        .iter()
+        .find(|c| c["field"] == "min_notice_minutes")
+        .unwrap();
+    assert_eq!(
+        (notice["before"].as_str(), notice["after"].as_str()),
+        (Some("0"), Some("2880"))
+    );
 
     // Saving the same values again changes nothing.
     let (_, same) = patch(&app, &admin, json!({"clinic_phone": "01 45 67 89 10"})).await;
@@ -117,31 +152,55 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
 
     // Applied: no slot sooner than two days from now.
     let earliest = earliest_slot(&app, doctor, &patient).await;
-    assert!(earliest >= now + jiff::SignedDuration::from_hours(48), "{earliest}");
+    assert!(
+        earliest >= now + jiff::SignedDuration::from_hours(48),
+        "{earliest}"
+    );
     // The assistant is off and gives the new number, but still answers an
     // emergency first.
     let assistant = &app.state.services.assistant;
-    let off = assistant.reply(None, "Comment prendre rendez-vous ?", true).await.unwrap();
+    let off = assistant
+        .reply(None, "Comment prendre rendez-vous ?", true)
+        .await
+        .unwrap();
     assert_eq!(off.intent, "assistant_off");
     assert!(off.message.contains("01 45 67 89 10"), "{}", off.message);
     let urgent = assistant
-        .reply(None, "J'ai une douleur thoracique très forte et je n'arrive plus à respirer", true)
+        .reply(
+            None,
+            "J'ai une douleur thoracique très forte et je n'arrive plus à respirer",
+            true,
+        )
         .await
         .unwrap();
     assert_eq!(urgent.intent, "emergency");
     let (status, _) = patch(&app, &admin, json!({"assistant_enabled": true})).await;
     assert_eq!(status, 200);
-    let contact = assistant.reply(None, "quel est votre numéro de téléphone", true).await.unwrap();
+    let contact = assistant
+        .reply(None, "quel est votre numéro de téléphone", true)
+        .await
+        .unwrap();
     assert_eq!(contact.intent, "contact");
-    assert!(contact.message.contains("01 45 67 89 10"), "{}", contact.message);
+    assert!(
+        contact.message.contains("01 45 67 89 10"),
+        "{}",
+        contact.message
+    );
 
     // In the activity log, with the fields changed.
-    let (_, log) = parts(app.get_auth("/api/v1/activity/?action=settings_changed", &admin).await).await;
+    let (_, log) = parts(
+        app.get_auth("/api/v1/activity/?action=settings_changed", &admin)
+            .await,
+    )
+    .await;
     let entries = log["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 2, "{log}");
     let mut fields: Vec<&str> = entries[1]["detail"].as_str().unwrap().split(':').collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["assistant_enabled", "clinic_phone", "min_notice_minutes"]);
+    assert_eq!(
+        fields,
+        ["assistant_enabled", "clinic_phone", "min_notice_minutes"]
+    );
 }
 
 #[tokio::test]
@@ -157,18 +216,32 @@ async fn a_change_reaches_the_other_instance_over_redis_within_a_second() {
     let one = spawn_with(&settings).await;
     let two = spawn_with(&settings).await;
     let (_, admin, _) = one.user_with_tokens(Role::Admin, "chef").await;
-    assert_ne!(two.state.services.settings.current().clinic_name, "Clinique des Lilas");
+    assert_ne!(
+        two.state.services.settings.current().clinic_name,
+        "Clinique des Lilas"
+    );
     let (status, page) = patch(&one, &admin, json!({"clinic_name": "Clinique des Lilas"})).await;
     assert_eq!(status, 200, "{page}");
     let saved = Instant::now();
     while two.state.services.settings.current().clinic_name != "Clinique des Lilas" {
-        assert!(saved.elapsed() < Duration::from_secs(1), "not applied on the other instance within a second");
+        assert!(
+            saved.elapsed() < Duration::from_secs(1),
+            "not applied on the other instance within a second"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    println!("applied on the other instance {:?} after the save answered", saved.elapsed());
+    println!(
+        "applied on the other instance {:?} after the save answered",
+        saved.elapsed()
+    );
     // A save on the second instance builds on the first one's.
     let (admin_two, _) = two.login("chef").await;
-    let (status, page) = patch(&two, &admin_two, json!({"clinic_email": "accueil@lilas.fr"})).await;
+    let (status, page) = patch(
+        &two,
+        &admin_two,
+        json!({"clinic_email": "accueil@lilas.fr"}),
+    )
+    .await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["version"], 2);
     assert_eq!(page["settings"]["clinic_name"], "Clinique des Lilas");

@@ -92,7 +92,10 @@ async fn fortnight(app: &TestApp) -> (i64, i64, i64) {
         .iter()
         .map(|(doctor, start, status, kind)| {
             let s = ms(start);
-            format!("({p}, {doctor}, {s}, {}, '{kind}', '{status}', {now}, {now})", s + 1_800_000)
+            format!(
+                "({p}, {doctor}, {s}, {}, '{kind}', '{status}', {now}, {now})",
+                s + 1_800_000
+            )
         })
         .collect();
     exec(app, format!(
@@ -142,67 +145,193 @@ const PERIOD: &str = "?from=2026-11-02&to=2026-11-15";
 
 #[tokio::test]
 async fn statistics_match_hand_counts_in_the_readers_zone() {
-    let app = spawn_app().await;
-    let (a, b, _) = fortnight(&app).await;
+    hand_counts(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn statistics_match_hand_counts_on_postgres() {
+    let database = crate::common::fresh_postgres_url().await;
+    let app = crate::common::spawn_with(&[("DATABASE_URL", database.as_str())]).await;
+    hand_counts(&app).await;
+    crate::common::drop_postgres(&database).await;
+}
+
+async fn hand_counts(app: &TestApp) {
+    let (a, b, _) = fortnight(app).await;
     let (_, admin, _) = app.user_with_tokens(Role::Admin, "chef").await;
 
     let (status, s) = stats(&app, &admin, &format!("{PERIOD}&tz=Europe%2FParis")).await;
     assert_eq!(status, 200, "{s}");
-    assert_eq!((s["first"].as_str(), s["last"].as_str()), (Some("2026-11-02"), Some("2026-11-15")));
+    assert_eq!(
+        (s["first"].as_str(), s["last"].as_str()),
+        (Some("2026-11-02"), Some("2026-11-15"))
+    );
     assert_eq!(s["weekly"], false);
     assert_eq!(s["appointments"].as_array().unwrap().len(), 14);
     let by = &s["by_status"];
     assert_eq!(
-        ["completed", "confirmed", "pending", "no_show", "cancelled", "refused"].map(|c| count(by, c)),
+        [
+            "completed",
+            "confirmed",
+            "pending",
+            "no_show",
+            "cancelled",
+            "refused"
+        ]
+        .map(|c| count(by, c)),
         [3, 1, 1, 1, 1, 0]
     );
     assert_eq!(s["no_show_rate"].as_f64(), Some(0.25));
     assert!((s["cancellation_rate"].as_f64().unwrap() - 1.0 / 7.0).abs() < 1e-9);
-    assert_eq!((count(&s["by_kind"], "in_person"), count(&s["by_kind"], "remote")), (5, 1));
+    assert_eq!(
+        (
+            count(&s["by_kind"], "in_person"),
+            count(&s["by_kind"], "remote")
+        ),
+        (5, 1)
+    );
     // Days and hours in Paris: the 00:30 appointment is on Tuesday 10.
     assert_eq!(day_total(&s, "2026-11-02"), 3);
     assert_eq!(day_total(&s, "2026-11-09"), 2);
     assert_eq!(day_total(&s, "2026-11-10"), 1);
     let busiest = |d: usize, h: usize| s["busiest"][d][h].as_i64().unwrap();
-    assert_eq!((busiest(0, 9), busiest(0, 10), busiest(1, 0), busiest(1, 14)), (2, 2, 1, 1));
-    assert_eq!(s["busiest"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).map(|v| v.as_i64().unwrap()).sum::<i64>(), 6);
+    assert_eq!(
+        (busiest(0, 9), busiest(0, 10), busiest(1, 0), busiest(1, 14)),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(
+        s["busiest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r.as_array().unwrap())
+            .map(|v| v.as_i64().unwrap())
+            .sum::<i64>(),
+        6
+    );
     // Monday mornings: 6 places twice, less the hour of time off.
-    let doctor = |id: i64| s["doctors"].as_array().unwrap().iter().find(|d| d["doctor_id"] == id).unwrap().clone();
-    assert_eq!((doctor(a)["offered"].as_i64(), doctor(a)["booked"].as_i64()), (Some(10), Some(5)));
-    assert_eq!((doctor(b)["offered"].as_i64(), doctor(b)["booked"].as_i64()), (Some(0), Some(1)));
-    let cardiology = s["specialties"].as_array().unwrap().iter().find(|o| o["specialty"] == "cardiology").unwrap();
-    assert_eq!((cardiology["offered"].as_i64(), cardiology["booked"].as_i64()), (Some(10), Some(5)));
+    let doctor = |id: i64| {
+        s["doctors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["doctor_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (doctor(a)["offered"].as_i64(), doctor(a)["booked"].as_i64()),
+        (Some(10), Some(5))
+    );
+    assert_eq!(
+        (doctor(b)["offered"].as_i64(), doctor(b)["booked"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let cardiology = s["specialties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["specialty"] == "cardiology")
+        .unwrap();
+    assert_eq!(
+        (
+            cardiology["offered"].as_i64(),
+            cardiology["booked"].as_i64()
+        ),
+        (Some(10), Some(5))
+    );
     // The first free slot from now: a Monday morning for cardiology, none
     // for a specialty whose doctor has no hours.
-    let lead = |code: &str| s["lead_times"].as_array().unwrap().iter().find(|l| l["specialty"] == code).unwrap().clone();
-    let first = jiff::Timestamp::from_millisecond(lead("cardiology")["first_free"].as_i64().unwrap()).unwrap();
+    let lead = |code: &str| {
+        s["lead_times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["specialty"] == code)
+            .unwrap()
+            .clone()
+    };
+    let first =
+        jiff::Timestamp::from_millisecond(lead("cardiology")["first_free"].as_i64().unwrap())
+            .unwrap();
     let local = first.to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap());
-    assert_eq!((local.weekday(), local.hour() >= 9, local.hour() < 12), (jiff::civil::Weekday::Monday, true, true));
+    assert_eq!(
+        (local.weekday(), local.hour() >= 9, local.hour() < 12),
+        (jiff::civil::Weekday::Monday, true, true)
+    );
     assert!(lead("dermatology")["first_free"].is_null());
     // Alerts: median and 90th percentile by nearest rank; the 20th is out.
-    let level = |l: &str| s["alerts"].as_array().unwrap().iter().find(|x| x["level"] == l).unwrap().clone();
+    let level = |l: &str| {
+        s["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["level"] == l)
+            .unwrap()
+            .clone()
+    };
     let critical = level("critical");
     assert_eq!(
-        [&critical["raised"], &critical["acknowledged"], &critical["median_seconds"], &critical["p90_seconds"]].map(|v| v.as_i64()),
+        [
+            &critical["raised"],
+            &critical["acknowledged"],
+            &critical["median_seconds"],
+            &critical["p90_seconds"]
+        ]
+        .map(|v| v.as_i64()),
         [Some(3), Some(3), Some(120), Some(600)]
     );
     let warning = level("warning");
-    assert_eq!([&warning["raised"], &warning["acknowledged"], &warning["median_seconds"]].map(|v| v.as_i64()), [Some(2), Some(1), Some(30)]);
+    assert_eq!(
+        [
+            &warning["raised"],
+            &warning["acknowledged"],
+            &warning["median_seconds"]
+        ]
+        .map(|v| v.as_i64()),
+        [Some(2), Some(1), Some(30)]
+    );
     // Messages by channel.
-    let sms = s["delivery"].as_array().unwrap().iter().find(|d| d["channel"] == "sms").unwrap();
-    assert_eq!((count(&sms["by_status"], "delivered"), count(&sms["by_status"], "failed")), (3, 1));
+    let sms = s["delivery"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["channel"] == "sms")
+        .unwrap();
+    assert_eq!(
+        (
+            count(&sms["by_status"], "delivered"),
+            count(&sms["by_status"], "failed")
+        ),
+        (3, 1)
+    );
     assert_eq!(s["delivery"].as_array().unwrap().len(), 3);
 
     // The same fortnight in UTC: the 00:30 appointment moves to Monday 9.
     let (_, utc) = stats(&app, &admin, &format!("{PERIOD}&tz=UTC")).await;
-    assert_eq!((day_total(&utc, "2026-11-09"), day_total(&utc, "2026-11-10")), (3, 0));
+    assert_eq!(
+        (day_total(&utc, "2026-11-09"), day_total(&utc, "2026-11-10")),
+        (3, 0)
+    );
     assert_eq!(utc["busiest"][0][23].as_i64(), Some(1));
 
     // One specialty, one doctor.
     let (_, cardio) = stats(&app, &admin, &format!("{PERIOD}&specialty=cardiology")).await;
-    assert_eq!(cardio["by_status"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum::<i64>(), 6);
+    assert_eq!(
+        cardio["by_status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum::<i64>(),
+        6
+    );
     assert_eq!(cardio["doctors"].as_array().unwrap().len(), 1);
-    assert_eq!(level_of(&cardio, "warning")["raised"].as_i64(), Some(1), "only the cardiologist's patient");
+    assert_eq!(
+        level_of(&cardio, "warning")["raised"].as_i64(),
+        Some(1),
+        "only the cardiologist's patient"
+    );
     let (_, derma) = stats(&app, &admin, &format!("{PERIOD}&doctor_id={b}")).await;
     assert_eq!(count(&derma["by_status"], "completed"), 1);
     assert_eq!(derma["alerts"].as_array().unwrap().len(), 0);
@@ -210,13 +339,31 @@ async fn statistics_match_hand_counts_in_the_readers_zone() {
     // A long period is drawn per week, from Mondays.
     let (_, long) = stats(&app, &admin, "?from=2026-09-01&to=2026-11-30").await;
     assert_eq!(long["weekly"], true);
-    assert!(long["appointments"].as_array().unwrap().iter().all(|p| p["day"].as_str().unwrap().parse::<jiff::civil::Date>().unwrap().weekday() == jiff::civil::Weekday::Monday));
-    assert_eq!(day_total(&long, "2026-11-09"), 3, "the week of Monday 9 in Paris");
+    assert!(long["appointments"].as_array().unwrap().iter().all(|p| {
+        p["day"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::civil::Date>()
+            .unwrap()
+            .weekday()
+            == jiff::civil::Weekday::Monday
+    }));
+    assert_eq!(
+        day_total(&long, "2026-11-09"),
+        3,
+        "the week of Monday 9 in Paris"
+    );
     assert_eq!(day_total(&long, "2026-11-16"), 1);
 }
 
 fn level_of(s: &Value, l: &str) -> Value {
-    s["alerts"].as_array().unwrap().iter().find(|x| x["level"] == l).cloned().unwrap_or(Value::Null)
+    s["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["level"] == l)
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 #[tokio::test]
@@ -229,17 +376,35 @@ async fn doctors_read_their_own_and_patients_nothing() {
     let (status, own) = stats(&app, &doctor, PERIOD).await;
     assert_eq!(status, 200, "{own}");
     assert_eq!(own["doctor_id"].as_i64(), Some(a));
-    assert_eq!(own["by_status"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum::<i64>(), 6);
+    assert_eq!(
+        own["by_status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum::<i64>(),
+        6
+    );
     assert!(own["assistant"].is_null() && own["delivery"].is_null());
     assert_eq!(level_of(&own, "warning")["raised"].as_i64(), Some(1));
     let (status, _) = stats(&app, &doctor, &format!("{PERIOD}&doctor_id={b}")).await;
     assert_eq!(status, 403, "another doctor's figures");
-    let refused = app.get_auth(&format!("/api/v1/stats/delivery.csv{PERIOD}"), &doctor).await;
+    let refused = app
+        .get_auth(&format!("/api/v1/stats/delivery.csv{PERIOD}"), &doctor)
+        .await;
     assert_eq!(refused.status(), 403);
-    for path in [format!("/api/v1/stats/{PERIOD}"), format!("/api/v1/stats/appointments.csv{PERIOD}")] {
+    for path in [
+        format!("/api/v1/stats/{PERIOD}"),
+        format!("/api/v1/stats/appointments.csv{PERIOD}"),
+    ] {
         assert_eq!(app.get_auth(&path, &patient).await.status(), 403, "{path}");
     }
-    let anonymous = app.client.get(app.url("/api/v1/stats/")).send().await.unwrap();
+    let anonymous = app
+        .client
+        .get(app.url("/api/v1/stats/"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
 
@@ -266,19 +431,52 @@ async fn bad_filters_are_refused_by_name_and_tables_download_as_csv() {
     let (status, _) = stats(&app, &admin, &format!("?doctor_id={patient_as_doctor}")).await;
     assert_eq!(status, 400);
 
-    let response = app.get_auth(&format!("/api/v1/stats/appointments.csv{PERIOD}&tz=Europe%2FParis"), &admin).await;
+    let response = app
+        .get_auth(
+            &format!("/api/v1/stats/appointments.csv{PERIOD}&tz=Europe%2FParis"),
+            &admin,
+        )
+        .await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("stats-appointments-2026-11-02-2026-11-15.csv"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("stats-appointments-2026-11-02-2026-11-15.csv")
+    );
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "day,completed,confirmed,pending,no_show,cancelled,refused,total");
+    assert_eq!(
+        lines[0],
+        "day,completed,confirmed,pending,no_show,cancelled,refused,total"
+    );
     assert_eq!(lines.len(), 15);
     assert!(lines.contains(&"2026-11-02,1,0,0,1,1,0,3"), "{csv}");
     assert!(lines.contains(&"2026-11-10,0,0,1,0,0,0,1"), "{csv}");
-    let doctors = app.get_auth(&format!("/api/v1/stats/doctors.csv{PERIOD}"), &admin).await.text().await.unwrap();
-    assert!(doctors.lines().any(|l| l.starts_with(&format!("{a},Test dr.cardio,cardiology,10,5,0.5000"))), "{doctors}");
-    let alerts = app.get_auth(&format!("/api/v1/stats/alerts.csv{PERIOD}"), &admin).await.text().await.unwrap();
+    let doctors = app
+        .get_auth(&format!("/api/v1/stats/doctors.csv{PERIOD}"), &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        doctors
+            .lines()
+            .any(|l| l.starts_with(&format!("{a},Test dr.cardio,cardiology,10,5,0.5000"))),
+        "{doctors}"
+    );
+    let alerts = app
+        .get_auth(&format!("/api/v1/stats/alerts.csv{PERIOD}"), &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(alerts.contains("critical,3,3,120,600"), "{alerts}");
     for bad in ["nothing.csv", "appointments.json", "appointments"] {
         let response = app.get_auth(&format!("/api/v1/stats/{bad}"), &admin).await;
@@ -304,9 +502,21 @@ async fn the_assistant_counts_answers_by_kind_and_keeps_no_question() {
     let (status, s) = stats(&app, &admin, "").await;
     assert_eq!(status, 200, "{s}");
     let a = &s["assistant"];
-    assert_eq!((a["answers"].as_i64(), a["emergencies"].as_i64()), (Some(4), Some(1)), "{a} {intents:?}");
-    assert_eq!(a["not_understood"].as_i64(), Some(unknown), "{a} {intents:?}");
-    assert_eq!(a["understood"].as_i64(), Some(3 - unknown), "{a} {intents:?}");
+    assert_eq!(
+        (a["answers"].as_i64(), a["emergencies"].as_i64()),
+        (Some(4), Some(1)),
+        "{a} {intents:?}"
+    );
+    assert_eq!(
+        a["not_understood"].as_i64(),
+        Some(unknown),
+        "{a} {intents:?}"
+    );
+    assert_eq!(
+        a["understood"].as_i64(),
+        Some(3 - unknown),
+        "{a} {intents:?}"
+    );
     let kept: Vec<(i64, String, String, i64)> =
         sqlx::query_as("SELECT hour, outcome, lang, count FROM assistant_usage")
             .fetch_all(app.state.services.db().pool())

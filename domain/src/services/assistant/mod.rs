@@ -236,10 +236,12 @@ impl AssistantService {
             _ => "understood",
         };
         let counted = match self.db.begin_write().await {
-            Ok(mut tx) => match crate::store::stats::count_answer(&mut tx, outcome, reply.lang).await {
-                Ok(()) => tx.commit().await.map_err(db_error),
-                Err(e) => Err(e),
-            },
+            Ok(mut tx) => {
+                match crate::store::stats::count_answer(&mut tx, outcome, reply.lang).await {
+                    Ok(()) => tx.commit().await.map_err(db_error),
+                    Err(e) => Err(e),
+                }
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = counted {
