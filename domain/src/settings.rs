@@ -76,6 +76,30 @@ pub struct SettingsPatch {
 }
 
 impl PlatformSettings {
+    /// The settings of a platform nobody has configured: a practice in Paris,
+    /// French, the doctors' own booking rules, reminders the day before and
+    /// two hours before, the built-in assistant.
+    pub fn builtin() -> Self {
+        Self {
+            clinic_name: "MedPlat".into(),
+            clinic_address: "1 place de la Santé, 75014 Paris".into(),
+            clinic_phone: "01 00 00 00 00".into(),
+            clinic_email: "contact@medplat.example".into(),
+            time_zone: "Europe/Paris".into(),
+            language: "fr".into(),
+            min_notice_minutes: 0,
+            max_advance_days: 365,
+            buffer_minutes: 0,
+            reminders: vec![1440, 120],
+            assistant_enabled: true,
+            assistant_backend: "offline".into(),
+            alert_escalation_minutes: 5,
+            device_silence_minutes: 5,
+            vitals_raw_days: 30,
+            vitals_summary_days: 730,
+        }
+    }
+
     /// These settings with `patch` applied (unchecked).
     pub fn patched(&self, patch: &SettingsPatch) -> Self {
         let mut s = self.clone();
@@ -277,30 +301,12 @@ mod tests {
 
     use super::*;
 
-    fn base() -> PlatformSettings {
-        PlatformSettings {
-            clinic_name: "C".into(),
-            clinic_address: "A".into(),
-            clinic_phone: "01".into(),
-            clinic_email: "a@b.fr".into(),
-            time_zone: "Europe/Paris".into(),
-            language: "fr".into(),
-            min_notice_minutes: 0,
-            max_advance_days: 365,
-            buffer_minutes: 0,
-            reminders: vec![1440, 120],
-            assistant_enabled: true,
-            assistant_backend: "offline".into(),
-            alert_escalation_minutes: 5,
-            device_silence_minutes: 5,
-            vitals_raw_days: 30,
-            vitals_summary_days: 730,
-        }
-    }
-
     #[test]
     fn a_patch_changes_only_what_it_names_and_the_diff_says_so() {
-        let before = base();
+        let before = PlatformSettings {
+            clinic_phone: "01".into(),
+            ..PlatformSettings::builtin()
+        };
         let patch = SettingsPatch {
             clinic_phone: Some("02".into()),
             reminders: Some(vec![60]),

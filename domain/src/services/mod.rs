@@ -148,7 +148,11 @@ impl Services {
         bus: Publisher,
         record_reads: bool,
     ) -> DomainResult<Self> {
-        let settings = SettingsService::new(db.clone(), bus.clone(), settings::builtin());
+        let settings = SettingsService::new(
+            db.clone(),
+            bus.clone(),
+            crate::settings::PlatformSettings::builtin(),
+        );
         let scheduling = SchedulingService::new(db.clone(), settings.clone());
         let mut trail = TrailService::new(db.clone());
         trail.recording = record_reads;

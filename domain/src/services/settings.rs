@@ -17,38 +17,15 @@ use crate::settings::{PlatformSettings, SettingsPage, SettingsPatch};
 use crate::store::activity::NewActivity;
 use crate::store::{Db, activity, db_error, settings as store};
 
-/// The settings of a platform nobody has configured: the practice of the
-/// assistant's file, Paris, French, the doctors' own booking rules, reminders
-/// the day before and two hours before.
-pub fn builtin() -> PlatformSettings {
-    PlatformSettings {
-        clinic_name: "MedPlat".into(),
-        clinic_address: "1 place de la Santé, 75014 Paris".into(),
-        clinic_phone: "01 00 00 00 00".into(),
-        clinic_email: "contact@medplat.example".into(),
-        time_zone: "Europe/Paris".into(),
-        language: "fr".into(),
-        min_notice_minutes: 0,
-        max_advance_days: 365,
-        buffer_minutes: 0,
-        reminders: vec![1440, 120],
-        assistant_enabled: true,
-        assistant_backend: "offline".into(),
-        alert_escalation_minutes: 5,
-        device_silence_minutes: 5,
-        vitals_raw_days: 30,
-        vitals_summary_days: 730,
-    }
-}
-
-/// [`builtin`] with the practice's name and contact from `clinic`.
+/// [`PlatformSettings::builtin`] with the practice's name and contact from
+/// `clinic`.
 pub fn builtin_with(clinic: &crate::assistant::clinic::Clinic) -> PlatformSettings {
     PlatformSettings {
         clinic_name: clinic.name.clone(),
         clinic_address: clinic.address.clone(),
         clinic_phone: clinic.phone.clone(),
         clinic_email: clinic.email.clone(),
-        ..builtin()
+        ..PlatformSettings::builtin()
     }
 }
 
@@ -316,22 +293,8 @@ mod tests {
 
     fn fine() -> PlatformSettings {
         PlatformSettings {
-            clinic_name: "Clinique du Parc".into(),
-            clinic_address: "12 rue de la Santé, 75014 Paris".into(),
             clinic_phone: "01 45 67 89 10".into(),
-            clinic_email: "accueil@clinique.fr".into(),
-            time_zone: "Europe/Paris".into(),
-            language: "fr".into(),
-            min_notice_minutes: 60,
-            max_advance_days: 90,
-            buffer_minutes: 0,
-            reminders: vec![1440, 120],
-            assistant_enabled: true,
-            assistant_backend: "offline".into(),
-            alert_escalation_minutes: 5,
-            device_silence_minutes: 5,
-            vitals_raw_days: 30,
-            vitals_summary_days: 730,
+            ..PlatformSettings::builtin()
         }
     }
 

@@ -9,7 +9,7 @@ use crate::common;
 
 use common::iot::{Socket, connect_to, next_json, send};
 use common::medical::{Actor, actor, post, relationship_of, trail_after, trail_head};
-use common::{TestApp, parts, spawn_app, spawn_with};
+use common::{TestApp, parts, spawn_app};
 use domain::accounts::Role;
 use serde_json::{Value, json};
 
@@ -357,16 +357,7 @@ async fn history_in_pages_and_read_only_once_care_ends() {
 
 #[tokio::test]
 async fn a_message_reaches_the_other_instance_over_redis() {
-    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let database = common::fresh_postgres_url().await;
-    let prefix = format!("medplat-chat-test-{}", std::process::id());
-    let settings = [
-        ("DATABASE_URL", database.as_str()),
-        ("REDIS_URL", redis.as_str()),
-        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
-    ];
-    let one = spawn_with(&settings).await;
-    let two = spawn_with(&settings).await;
+    let (one, two, database) = common::two_instances("chat").await;
     let p = pair(&one).await;
     let (mut on_two, _, _) = join(&two, &p.doctor, p.room).await;
     let (mut on_one, hello, _) = join(&one, &p.patient, p.room).await;

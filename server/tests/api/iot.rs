@@ -9,7 +9,7 @@ use crate::common;
 use std::time::Duration;
 
 use common::iot::{connect, device_form, ingest, next_json, reading_count, register, send, ward};
-use common::{parts, spawn_app, spawn_with};
+use common::{parts, spawn_app};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -342,16 +342,7 @@ async fn sockets_ack_durable_readings_and_open_only_what_the_policy_allows() {
 
 #[tokio::test]
 async fn two_instances_behave_as_one_over_redis() {
-    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let database = common::fresh_postgres_url().await;
-    let prefix = format!("medplat-test-{}", std::process::id());
-    let settings = [
-        ("DATABASE_URL", database.as_str()),
-        ("REDIS_URL", redis.as_str()),
-        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
-    ];
-    let one = spawn_with(&settings).await;
-    let two = spawn_with(&settings).await;
+    let (one, two, database) = common::two_instances("iot").await;
     let w = ward(&one).await;
     let (_, token) = register(&one, &w, "AA:BB:CC:DD:EE:04").await;
 

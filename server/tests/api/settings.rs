@@ -205,16 +205,7 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
 
 #[tokio::test]
 async fn a_change_reaches_the_other_instance_over_redis_within_a_second() {
-    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let database = common::fresh_postgres_url().await;
-    let prefix = format!("medplat-settings-test-{}", std::process::id());
-    let settings = [
-        ("DATABASE_URL", database.as_str()),
-        ("REDIS_URL", redis.as_str()),
-        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
-    ];
-    let one = spawn_with(&settings).await;
-    let two = spawn_with(&settings).await;
+    let (one, two, database) = common::two_instances("settings").await;
     let (_, admin, _) = one.user_with_tokens(Role::Admin, "chef").await;
     assert_ne!(
         two.state.services.settings.current().clinic_name,

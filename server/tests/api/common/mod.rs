@@ -153,6 +153,23 @@ impl TestApp {
     }
 }
 
+/// Two servers sharing a fresh PostgreSQL database and Redis (on channels
+/// of their own, named after `tag`), as two instances behind a load
+/// balancer; returns them and the database's URL (to drop at the end).
+pub async fn two_instances(tag: &str) -> (TestApp, TestApp, String) {
+    let redis = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let database = fresh_postgres_url().await;
+    let prefix = format!("medplat-{tag}-test-{}", std::process::id());
+    let settings = [
+        ("DATABASE_URL", database.as_str()),
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_CHANNEL_PREFIX", prefix.as_str()),
+    ];
+    let one = spawn_with(&settings).await;
+    let two = spawn_with(&settings).await;
+    (one, two, database)
+}
+
 /// Status and JSON body of a response.
 pub async fn parts(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
