@@ -269,13 +269,25 @@ pub fn current_reader_zone() -> String {
                 .to_owned()
         })
         .filter(|zone| crate::time::known_zone(zone))
-        .unwrap_or_else(|| crate::time::CLINIC_ZONE.to_owned())
+        .unwrap_or_else(|| {
+            // The clinic's zone, as the platform settings say now.
+            services()
+                .map(|s| s.settings.current().time_zone.clone())
+                .unwrap_or_else(|_| crate::time::CLINIC_ZONE.to_owned())
+        })
 }
 
-/// The interface language of the current request (server-side rendering).
+/// The interface language of the current request (server-side rendering):
+/// the reader's choice, else the platform's default language.
 pub fn current_request_lang() -> Lang {
     request_parts()
-        .map(|parts| request_lang(&parts.headers))
+        .and_then(|parts| read_cookie(&parts.headers, LANG_COOKIE))
+        .and_then(|tag| Lang::from_tag(&tag))
+        .or_else(|| {
+            services()
+                .ok()
+                .and_then(|s| Lang::from_tag(&s.settings.current().language))
+        })
         .unwrap_or_default()
 }
 

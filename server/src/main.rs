@@ -42,6 +42,10 @@ enum Command {
     /// and a summary. The password of --login comes from SIMULATE_PASSWORD
     /// (the demo administrator's by default).
     Simulate(server::simulate::SimulateArgs),
+    /// Drive a running platform for some minutes (booking, 5,000 readings/s,
+    /// 10,000 device sockets) and print its memory, latency p99 and errors
+    /// each minute (see README, Operations).
+    Soak(server::bench::soak::SoakArgs),
     /// The symptom checker's models: train from a CSV, list, activate; tune
     /// the forest's settings and compare them on fixed folds.
     Model {
@@ -85,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         // Needs no settings: it never touches the configured database.
         Some(Command::Bench(args)) => return server::bench::run(args).await,
         Some(Command::Simulate(args)) => return server::simulate::run(args).await,
+        Some(Command::Soak(args)) => return server::bench::soak::run(args).await,
         Some(Command::Model { action }) => match action.run_offline()? {
             None => return Ok(()),
             Some(action) => Command::Model { action },
@@ -126,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => server::bench::run(args).await,
         Command::Simulate(args) => server::simulate::run(args).await,
+        Command::Soak(args) => server::bench::soak::run(args).await,
         Command::Model { action } => server::model::run(settings, action).await,
         Command::Audit {
             action: AuditCommand::Verify,

@@ -58,6 +58,8 @@ pub struct Metrics {
     pool: Family<KindLabels, Gauge>,
     jobs: Family<JobLabels, Gauge>,
     outbox: Family<KindLabels, Gauge>,
+    evaluation_lag: Family<KindLabels, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    memory: Gauge,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -132,6 +134,19 @@ impl Default for Metrics {
             "Alerts raised by this instance, by level",
             alerts.clone(),
         );
+        let evaluation_lag =
+            Family::<KindLabels, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
+        registry.register(
+            "alert_evaluation_lag_seconds",
+            "From readings committed to their alert rules judged: the last pass (kind=last) and the longest since the previous scrape (kind=max)",
+            evaluation_lag.clone(),
+        );
+        let memory = Gauge::default();
+        registry.register(
+            "process_resident_memory_bytes",
+            "Resident memory of this process (Linux)",
+            memory.clone(),
+        );
         registry.register(
             "bus_events",
             "Event bus: published, delivered, missed by slow subscribers, dropped",
@@ -150,6 +165,8 @@ impl Default for Metrics {
             pool,
             jobs,
             outbox,
+            evaluation_lag,
+            memory,
         }
     }
 }
@@ -250,6 +267,15 @@ impl Metrics {
             Err(err) => tracing::warn!(error = %err, "metrics: queues unreadable"),
         }
         catch_up(&self.readings, state.services.vitals.stored_total());
+        let (last, longest) = state.services.vitals.evaluation_lag().take();
+        for (kind, value) in [("last", last), ("max", longest)] {
+            self.evaluation_lag
+                .get_or_create(&KindLabels { kind: kind.into() })
+                .set(value);
+        }
+        if let Some(bytes) = resident_bytes() {
+            self.memory.set(bytes);
+        }
         for (level, total) in state.services.alerts.raised_totals() {
             catch_up(
                 &self.alerts.get_or_create(&LevelLabels {
@@ -276,6 +302,13 @@ impl Metrics {
         }
         out
     }
+}
+
+/// This process's resident memory, from `/proc/self/statm` (Linux).
+fn resident_bytes() -> Option<i64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: i64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Routes of this module.

@@ -132,11 +132,11 @@ fn values(scenario: Scenario, progress: f64, device: usize, step: u64) -> Option
     }))
 }
 
-struct Device {
-    id: i64,
-    patient: i64,
-    mac: String,
-    token: String,
+pub(crate) struct Device {
+    pub(crate) id: i64,
+    pub(crate) patient: i64,
+    pub(crate) mac: String,
+    pub(crate) token: String,
 }
 
 #[derive(Default)]
@@ -451,7 +451,11 @@ async fn get_json(
 
 /// The patients devices are attached to: a doctor's own, or every active
 /// patient for an administrator.
-async fn patients_of(http: &reqwest::Client, base: &str, access: &str) -> anyhow::Result<Vec<i64>> {
+pub(crate) async fn patients_of(
+    http: &reqwest::Client,
+    base: &str,
+    access: &str,
+) -> anyhow::Result<Vec<i64>> {
     let me = get_json(http, base, access, "/api/v1/auth/me/").await?;
     let (path, active, id) = if me["role"] == "doctor" {
         ("/api/v1/care-relationships/", None, "patient_id")
@@ -475,7 +479,7 @@ async fn patients_of(http: &reqwest::Client, base: &str, access: &str) -> anyhow
 }
 
 /// Registers `count` devices spread over `patients`, sixteen at a time.
-async fn register(
+pub(crate) async fn register(
     http: &reqwest::Client,
     base: &str,
     access: &str,

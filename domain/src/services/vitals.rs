@@ -64,6 +64,33 @@ pub struct VitalsService {
     gate: Gate,
     writer: GroupWriter<ReadingRow>,
     stored: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    lag: EvaluationLag,
+}
+
+/// How late the alert rules judge what was stored: the delay of the last
+/// pass, and the longest since it was last read (microseconds).
+#[derive(Clone, Default)]
+pub struct EvaluationLag {
+    last: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    longest: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl EvaluationLag {
+    fn record(&self, lag: std::time::Duration) {
+        let micros = u64::try_from(lag.as_micros()).unwrap_or(u64::MAX);
+        self.last
+            .store(micros, std::sync::atomic::Ordering::Relaxed);
+        self.longest
+            .fetch_max(micros, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The last pass's delay, and the longest since the previous call (which
+    /// starts a new window), in seconds.
+    pub fn take(&self) -> (f64, f64) {
+        let last = self.last.load(std::sync::atomic::Ordering::Relaxed);
+        let longest = self.longest.swap(0, std::sync::atomic::Ordering::Relaxed);
+        (last as f64 / 1e6, longest.max(last) as f64 / 1e6)
+    }
 }
 
 impl VitalsService {
@@ -78,11 +105,14 @@ impl VitalsService {
         // one pass sees every patient's latest state at once instead of
         // working through a backlog (which would slow ingest through the
         // back-pressure below and delay alerts further).
-        let (evaluate, mut groups) = tokio::sync::mpsc::channel::<Vec<ReadingRow>>(1024);
+        let (evaluate, mut groups) =
+            tokio::sync::mpsc::channel::<(Vec<ReadingRow>, std::time::Instant)>(1024);
+        let lag = EvaluationLag::default();
+        let measured = lag.clone();
         tokio::spawn(async move {
-            while let Some(mut rows) = groups.recv().await {
+            while let Some((mut rows, committed)) = groups.recv().await {
                 while rows.len() < MAX_EVALUATION
-                    && let Ok(more) = groups.try_recv()
+                    && let Ok((more, _)) = groups.try_recv()
                 {
                     rows.extend(more);
                 }
@@ -90,6 +120,8 @@ impl VitalsService {
                 if let Err(err) = alerts.evaluate(&rows).await {
                     tracing::error!(error = %err, "alert evaluation failed");
                 }
+                // From the oldest group's commit to its alerts decided.
+                measured.record(committed.elapsed());
                 // At most one pass per EVALUATION_PAUSE under load: alerts
                 // still come within a fraction of a second, and the rules'
                 // queries do not take the processor from ingest.
@@ -107,7 +139,7 @@ impl VitalsService {
                     counted.fetch_add(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     publish_group(&publisher, rows.clone());
                     // Back-pressure rather than skipping: every group is evaluated.
-                    let _ = evaluate.send(rows).await;
+                    let _ = evaluate.send((rows, std::time::Instant::now())).await;
                     Ok(())
                 }
             });
@@ -116,7 +148,13 @@ impl VitalsService {
             gate,
             writer,
             stored,
+            lag,
         }
+    }
+
+    /// How late alert rules judge stored readings (for `/metrics`).
+    pub fn evaluation_lag(&self) -> &EvaluationLag {
+        &self.lag
     }
 
     /// Readings this instance stored since start (for `/metrics`).

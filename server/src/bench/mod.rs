@@ -12,6 +12,7 @@ mod exports;
 mod load;
 mod measure;
 mod messaging;
+pub mod soak;
 mod stats;
 mod symptoms;
 mod trail;
