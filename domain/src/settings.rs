@@ -33,6 +33,9 @@ pub struct PlatformSettings {
     pub max_advance_days: i64,
     /// At least this many minutes between two appointments of a doctor.
     pub buffer_minutes: i64,
+    /// Patients may cancel or move an appointment only up to this many
+    /// minutes before it, whatever a doctor allows.
+    pub cancel_cutoff_minutes: i64,
     /// Reminders before an appointment, in minutes (`[1440, 120]`: the day
     /// before and two hours before; empty: none).
     pub reminders: Vec<i64>,
@@ -66,6 +69,7 @@ pub struct SettingsPatch {
     pub min_notice_minutes: Option<i64>,
     pub max_advance_days: Option<i64>,
     pub buffer_minutes: Option<i64>,
+    pub cancel_cutoff_minutes: Option<i64>,
     pub reminders: Option<Vec<i64>>,
     pub assistant_enabled: Option<bool>,
     pub assistant_backend: Option<String>,
@@ -90,6 +94,7 @@ impl PlatformSettings {
             min_notice_minutes: 0,
             max_advance_days: 365,
             buffer_minutes: 0,
+            cancel_cutoff_minutes: 0,
             reminders: vec![1440, 120],
             assistant_enabled: true,
             assistant_backend: "offline".into(),
@@ -118,6 +123,7 @@ impl PlatformSettings {
             min_notice_minutes,
             max_advance_days,
             buffer_minutes,
+            cancel_cutoff_minutes,
             reminders,
             assistant_enabled,
             assistant_backend,
@@ -193,6 +199,7 @@ pub struct SettingsForm {
     pub min_notice_minutes: String,
     pub max_advance_days: String,
     pub buffer_minutes: String,
+    pub cancel_cutoff_minutes: String,
     /// `24 h, 2 h`, `30 min`, `90` (minutes).
     pub reminders: String,
     #[serde(default)]
@@ -264,6 +271,10 @@ impl SettingsForm {
             min_notice_minutes: Some(whole("min_notice_minutes", &self.min_notice_minutes)?),
             max_advance_days: Some(whole("max_advance_days", &self.max_advance_days)?),
             buffer_minutes: Some(whole("buffer_minutes", &self.buffer_minutes)?),
+            cancel_cutoff_minutes: Some(whole(
+                "cancel_cutoff_minutes",
+                &self.cancel_cutoff_minutes,
+            )?),
             reminders: Some(parse_reminders(&self.reminders)?),
             assistant_enabled: Some(self.assistant_enabled.is_some()),
             assistant_backend: Some(self.assistant_backend.trim().to_owned()),

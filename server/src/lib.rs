@@ -254,7 +254,11 @@ pub fn spawn_housekeeping(services: Services, _settings: &Settings) -> tokio::ta
 /// Starts this instance's durable job worker (outbox deliveries, webhook
 /// retries, reminders).
 pub fn spawn_worker(services: Services, settings: &Settings) -> tokio::task::JoinHandle<()> {
-    domain::services::jobs::Worker::new(services, settings.worker.clone()).spawn()
+    let worker = domain::services::jobs::WorkerSettings {
+        follow_platform: true,
+        ..settings.worker.clone()
+    };
+    domain::services::jobs::Worker::new(services, worker).spawn()
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

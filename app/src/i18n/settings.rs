@@ -20,6 +20,7 @@ crate::texts! {
         pub min_notice_minutes: &'static str,
         pub max_advance_days: &'static str,
         pub buffer_minutes: &'static str,
+        pub cancel_cutoff_minutes: &'static str,
         pub reminders: &'static str,
         pub reminders_hint: &'static str,
         pub assistant: &'static str,
@@ -68,6 +69,7 @@ impl SettingsTexts {
             "min_notice_minutes" => self.min_notice_minutes,
             "max_advance_days" => self.max_advance_days,
             "buffer_minutes" => self.buffer_minutes,
+            "cancel_cutoff_minutes" => self.cancel_cutoff_minutes,
             _ => return None,
         })
     }

@@ -20,6 +20,7 @@ pub const SETTINGS_EN: SettingsTexts = SettingsTexts {
     min_notice_minutes: "Minimum notice before an appointment (minutes)",
     max_advance_days: "Booking at most (days ahead)",
     buffer_minutes: "Gap between two appointments (minutes)",
+    cancel_cutoff_minutes: "Cancel or move up to (minutes before the appointment)",
     reminders: "Reminders before an appointment",
     reminders_hint: "For example \"24 h, 2 h\"; empty: no reminders.",
     assistant: "Assistant",

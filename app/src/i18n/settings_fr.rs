@@ -20,6 +20,7 @@ pub const SETTINGS_FR: SettingsTexts = SettingsTexts {
     min_notice_minutes: "Délai minimal avant un rendez-vous (minutes)",
     max_advance_days: "Réservation au plus tard (jours à l’avance)",
     buffer_minutes: "Battement entre deux rendez-vous (minutes)",
+    cancel_cutoff_minutes: "Annulation ou report jusqu’à (minutes avant le rendez-vous)",
     reminders: "Rappels avant un rendez-vous",
     reminders_hint: "Par exemple « 24 h, 2 h » ; vide : aucun rappel.",
     assistant: "Assistant",

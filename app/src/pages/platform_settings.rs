@@ -103,6 +103,7 @@ fn SettingsFields(s: PlatformSettings, llm: bool, error: Signal<Option<UiError>>
             {field(|t| t.p.min_notice_minutes, "min_notice_minutes", n(s.min_notice_minutes), "number", error)}
             {field(|t| t.p.max_advance_days, "max_advance_days", n(s.max_advance_days), "number", error)}
             {field(|t| t.p.buffer_minutes, "buffer_minutes", n(s.buffer_minutes), "number", error)}
+            {field(|t| t.p.cancel_cutoff_minutes, "cancel_cutoff_minutes", n(s.cancel_cutoff_minutes), "number", error)}
             <label class=LABEL>
                 <span>{move || i18n.t(|t| t.p.reminders)}</span>
                 <input name="form[reminders]" value=reminders_text(&s.reminders) class=INPUT data-testid="setting-reminders" />

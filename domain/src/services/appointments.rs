@@ -480,7 +480,9 @@ impl AppointmentService {
     }
 
     async fn check_cutoff(&self, appointment: &AppointmentRow, now: Timestamp) -> DomainResult<()> {
-        let rules = self.scheduling.schedule(appointment.doctor_id).await?.rules;
+        let rules = self
+            .scheduling
+            .effective(self.scheduling.schedule(appointment.doctor_id).await?.rules);
         let cutoff = bounds::shift(
             appointment.starts_at,
             -bounds::minutes(rules.cancel_cutoff_minutes),

@@ -41,9 +41,11 @@ pub struct WorkerSettings {
     /// Jobs run at once per pass.
     pub batch: i64,
     /// Appointment reminders before the start, as the environment sets
-    /// them (`REMINDERS`): the platform settings' default; the worker follows
-    /// the settings in force.
+    /// them (`REMINDERS`): the platform settings' default.
     pub reminders: Vec<SignedDuration>,
+    /// Whether the reminders follow the platform settings in force (the
+    /// server's worker) rather than `reminders` (a worker set up alone).
+    pub follow_platform: bool,
 }
 
 impl Default for WorkerSettings {
@@ -57,6 +59,7 @@ impl Default for WorkerSettings {
                 SignedDuration::from_hours(24),
                 SignedDuration::from_hours(2),
             ],
+            follow_platform: false,
         }
     }
 }
@@ -229,14 +232,17 @@ impl Worker {
     /// and the offset); how many messages.
     pub async fn write_reminders(&self, now: Timestamp) -> DomainResult<usize> {
         // The platform's reminder timings in force now.
-        let reminders: Vec<SignedDuration> = self
-            .services
-            .settings
-            .current()
-            .reminders
-            .iter()
-            .map(|m| SignedDuration::from_mins(*m))
-            .collect();
+        let reminders: Vec<SignedDuration> = if self.settings.follow_platform {
+            self.services
+                .settings
+                .current()
+                .reminders
+                .iter()
+                .map(|m| SignedDuration::from_mins(*m))
+                .collect()
+        } else {
+            self.settings.reminders.clone()
+        };
         let Some(longest) = reminders.iter().max().copied() else {
             return Ok(0);
         };

@@ -168,7 +168,7 @@ impl Services {
             settings.clone(),
         )?;
         settings.set_defaults(settings::builtin_with(&assistant.clinic()), false);
-        let consultations = ConsultationService::new(db.clone(), gate.clone());
+        let consultations = ConsultationService::new(db.clone(), gate.clone(), settings.clone());
         let profiles = ProfileService::new(db.clone(), gate.clone());
         let care = CareService::new(db.clone(), gate.clone(), bus.clone());
         let vitals = VitalsService::new(db.clone(), gate.clone(), bus.clone(), alerts.clone());

@@ -307,6 +307,9 @@ impl SchedulingService {
             .max(clamp(clinic.min_notice_minutes));
         rules.max_advance_days = rules.max_advance_days.min(clamp(clinic.max_advance_days));
         rules.buffer_minutes = rules.buffer_minutes.max(clamp(clinic.buffer_minutes));
+        rules.cancel_cutoff_minutes = rules
+            .cancel_cutoff_minutes
+            .max(clamp(clinic.cancel_cutoff_minutes));
         rules
     }
 

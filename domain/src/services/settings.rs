@@ -103,6 +103,7 @@ pub fn check(s: &PlatformSettings, llm_available: bool) -> DomainResult<()> {
     within("min_notice_minutes", s.min_notice_minutes, 0, 10_080)?;
     within("max_advance_days", s.max_advance_days, 1, 730)?;
     within("buffer_minutes", s.buffer_minutes, 0, 240)?;
+    within("cancel_cutoff_minutes", s.cancel_cutoff_minutes, 0, 10_080)?;
     if s.reminders.len() > 4 {
         return Err(invalid("reminders", "too_many", "at most 4 reminders"));
     }

@@ -219,7 +219,9 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
         });
     }
 
-    println!("minute  readings/s  ingest p99  booking p99  refused  errors  closed  server MiB  sockets");
+    println!(
+        "minute  readings/s  ingest p99  booking p99  refused  errors  closed  server MiB  sockets"
+    );
     let mut first_memory = None;
     for n in 1..=args.minutes {
         tokio::time::sleep_until((started + Duration::from_secs(n * 60)).into()).await;

@@ -461,6 +461,39 @@ async fn metrics_count_readings_requests_sockets_and_alerts() {
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+    };
+    assert!(value("medplat_process_resident_memory_bytes") > 1e6);
+    // The reading was judged by the alert rules after its commit: a lag is
+    // measured once the pass ends (just after the alert went out).
+    let mut lag = 0.0;
+    for _ in 0..50 {
+        let text = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        lag = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(r#"medplat_alert_evaluation_lag_seconds{kind="last"} "#)?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0.0);
+        if lag > 0.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(lag > 0.0 && lag < 5.0, "{lag}");
     // The registry of open sockets, for administrators only.
     let (status, sessions) =
         parts(app.get_auth("/api/iot/sessions/active/", &w.admin.1).await).await;

@@ -156,6 +156,42 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
         earliest >= now + jiff::SignedDuration::from_hours(48),
         "{earliest}"
     );
+    // A clinic-wide cut-off: a booking two days ahead cannot be cancelled
+    // a week before, whatever the doctor allows.
+    let (status, booked) = parts(
+        app.post_auth(
+            "/api/v1/appointments/",
+            &patient,
+            json!({"doctor_id": doctor, "start": earliest.to_string(), "consultation_type": "in_person"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{booked}");
+    let cancel = format!("/api/v1/appointments/{}/cancel/", booked["id"]);
+    assert_eq!(
+        patch(&app, &admin, json!({"cancel_cutoff_minutes": 10080}))
+            .await
+            .0,
+        200
+    );
+    let (status, refused) = parts(app.post_auth(&cancel, &patient, json!({})).await).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("cutoff_passed")),
+        "{refused}"
+    );
+    assert_eq!(
+        patch(&app, &admin, json!({"cancel_cutoff_minutes": 0}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        app.post_auth(&cancel, &patient, json!({})).await.status(),
+        200
+    );
+
     // The assistant is off and gives the new number, but still answers an
     // emergency first.
     let assistant = &app.state.services.assistant;
@@ -194,8 +230,8 @@ async fn administrators_change_settings_that_apply_at_once_with_their_history() 
     )
     .await;
     let entries = log["entries"].as_array().unwrap();
-    assert_eq!(entries.len(), 2, "{log}");
-    let mut fields: Vec<&str> = entries[1]["detail"].as_str().unwrap().split(':').collect();
+    assert_eq!(entries.len(), 4, "{log}");
+    let mut fields: Vec<&str> = entries[3]["detail"].as_str().unwrap().split(':').collect();
     fields.sort_unstable();
     assert_eq!(
         fields,

@@ -36,10 +36,9 @@ const RECENT_VITALS: SignedDuration = SignedDuration::from_hours(7 * 24);
 pub struct ConsultationService {
     db: Db,
     gate: Gate,
+    /// The platform settings (the clinic printed under letterheads).
+    settings: crate::services::SettingsService,
 }
-
-/// The platform's name, printed under the letterhead of documents.
-pub const CLINIC_NAME: &str = "MedPlat — consultations en ligne";
 
 fn instant(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -79,8 +78,8 @@ fn summary(stored: StoredConsultation, unread: i64) -> DomainResult<Consultation
 }
 
 impl ConsultationService {
-    pub(crate) fn new(db: Db, gate: Gate) -> Self {
-        Self { db, gate }
+    pub(crate) fn new(db: Db, gate: Gate, settings: crate::services::SettingsService) -> Self {
+        Self { db, gate, settings }
     }
 
     async fn stored(&self, id: i64) -> DomainResult<StoredConsultation> {

@@ -228,7 +228,12 @@ impl ConsultationService {
                     .filter(|l| !l.trim().is_empty()),
             );
         }
-        letterhead.push(super::CLINIC_NAME.to_owned());
+        // The clinic as the platform settings name it now.
+        let clinic = self.settings.current();
+        letterhead.push(format!(
+            "{} — {} — {}",
+            clinic.clinic_name, clinic.clinic_address, clinic.clinic_phone
+        ));
         let tz = zone_of(&self.db, stored.patient.id).await?;
         Ok((stored, letterhead, tz, granted.entry))
     }
