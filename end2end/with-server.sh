@@ -10,7 +10,11 @@ bin="${MEDPLAT_BIN:-target/release/medplat}"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data_dir=$(mktemp -d)
 log="$data_dir/server.log"
-DATA_DIR="$data_dir" PORT="$port" DEMO_DATA=true RUST_LOG="${RUST_LOG:-info}" "$bin" serve >"$log" 2>&1 &
+# The tests sign in as the same demo accounts many times a minute; the
+# per-account limit (5 a minute by default, tested by the API tests) would
+# refuse them, so the browser tests run with a looser one.
+DATA_DIR="$data_dir" PORT="$port" DEMO_DATA=true RUST_LOG="${RUST_LOG:-info}" \
+  LOGIN_ATTEMPTS_PER_ACCOUNT="${LOGIN_ATTEMPTS_PER_ACCOUNT:-30}" "$bin" serve >"$log" 2>&1 &
 server_pid=$!
 cleanup() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
