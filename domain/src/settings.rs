@@ -245,12 +245,12 @@ pub fn parse_reminders(raw: &str) -> crate::error::DomainResult<Vec<i64>> {
         .collect()
 }
 
-/// Reminder timings as [`parse_reminders`] reads them: `24 h, 2 h`.
+/// Reminder timings as [`parse_reminders`] reads them, in units both
+/// languages write alike: `48 h, 2 h, 30 min`.
 pub fn reminders_text(minutes: &[i64]) -> String {
     minutes
         .iter()
         .map(|m| match m {
-            m if m % 1440 == 0 && *m >= 2880 => format!("{} j", m / 1440),
             m if m % 60 == 0 => format!("{} h", m / 60),
             m => format!("{m} min"),
         })
@@ -306,7 +306,7 @@ mod tests {
         assert!(parse_reminders("3 weeks").is_err());
         assert_eq!(
             reminders_text(&[1440, 120, 30, 2880]),
-            "24 h, 2 h, 30 min, 2 j"
+            "24 h, 2 h, 30 min, 48 h"
         );
     }
 

@@ -38,7 +38,7 @@ test('an administrator changes settings that apply at once, with their history',
   assert.equal(after.version, before.version + 1);
   await admin.waitForFunction(() => document.querySelectorAll('[data-testid="settings-change"]').length >= 4);
   const reminders = admin.locator('[data-testid="settings-change"][data-field="reminders"]').first();
-  assert.match(await reminders.innerText(), /24 h, 2 h\s+2 j, 3 h/);
+  assert.match(await reminders.innerText(), /24 h, 2 h\s+48 h, 3 h/);
   assert.doesNotMatch(await admin.locator('[data-testid="settings-history"]').innerText(), /\[|clinic_phone|UTC/);
 
   // The assistant answers with the new number.
