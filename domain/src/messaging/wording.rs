@@ -11,9 +11,7 @@ use super::{REMINDER_KIND, Reminder};
 use crate::assistant::when::day_label;
 use crate::error::{DomainError, DomainResult};
 use crate::notifications::Notice;
-
-/// The platform's name, first in every message.
-pub const SENDER_NAME: &str = "MedPlat";
+use crate::settings::PlatformSettings;
 
 /// A message ready to go: a subject (for e-mail) and a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,23 +20,27 @@ pub struct Worded {
     pub text: String,
 }
 
-/// How the reader reads: language and time zone.
+/// How the reader reads (language and time zone) and whom from: the clinic,
+/// named first in every message.
 #[derive(Debug, Clone)]
 pub struct Reader {
     pub french: bool,
     pub zone: TimeZone,
+    pub sender: String,
 }
 
 impl Reader {
-    /// `language` (`fr`/`en`, else French) and `zone` (an IANA name, else
-    /// the clinic's, Europe/Paris).
-    pub fn new(language: Option<&str>, zone: Option<&str>) -> Self {
+    /// `language` (`fr`/`en`) and `zone` (an IANA name), else the clinic's
+    /// defaults from its settings; the clinic's name as the sender.
+    pub fn new(language: Option<&str>, zone: Option<&str>, clinic: &PlatformSettings) -> Self {
+        let language = language.unwrap_or(&clinic.language);
         Self {
-            french: language != Some("en"),
+            french: language != "en",
             zone: zone
                 .and_then(|z| TimeZone::get(z).ok())
-                .or_else(|| TimeZone::get("Europe/Paris").ok())
+                .or_else(|| TimeZone::get(&clinic.time_zone).ok())
                 .unwrap_or(TimeZone::UTC),
+            sender: clinic.clinic_name.clone(),
         }
     }
 
@@ -72,6 +74,7 @@ pub fn word(kind: &str, data: &str, reader: &Reader) -> DomainResult<Worded> {
 fn reminded(r: &Reminder, reader: &Reader) -> Worded {
     let when = reader.moment(r.starts_at);
     let doctor = &r.doctor_name;
+    let sender = &reader.sender;
     Worded {
         subject: reader.pick(
             format!("Rappel : rendez-vous {when}"),
@@ -79,11 +82,11 @@ fn reminded(r: &Reminder, reader: &Reader) -> Worded {
         ),
         text: reader.pick(
             format!(
-                "{SENDER_NAME} — Rappel : rendez-vous avec {doctor} {when}. \
+                "{sender} — Rappel : rendez-vous avec {doctor} {when}. \
                  Pour l'annuler ou le déplacer, ouvrez votre espace patient."
             ),
             format!(
-                "{SENDER_NAME} — Reminder: appointment with {doctor} on {when}. \
+                "{sender} — Reminder: appointment with {doctor} on {when}. \
                  To cancel or move it, open your patient space."
             ),
         ),
@@ -198,7 +201,7 @@ pub fn noticed(notice: &Notice, reader: &Reader) -> Option<Worded> {
     };
     Some(Worded {
         subject,
-        text: format!("{SENDER_NAME} — {text}"),
+        text: format!("{} — {text}", reader.sender),
     })
 }
 
@@ -230,17 +233,19 @@ mod tests {
             seconds_before: 86_400,
         };
         let data = serde_json::to_string(&reminder).unwrap();
+        let mut clinic = PlatformSettings::builtin();
+        clinic.clinic_name = "Cabinet des Lilas".into();
         let fr = word(
             REMINDER_KIND,
             &data,
-            &Reader::new(Some("fr"), Some("Europe/Paris")),
+            &Reader::new(Some("fr"), Some("Europe/Paris"), &clinic),
         )
         .unwrap();
         assert!(fr.text.contains("mardi 8 décembre à 09:30"), "{}", fr.text);
         let en = word(
             REMINDER_KIND,
             &data,
-            &Reader::new(Some("en"), Some("Africa/Kinshasa")),
+            &Reader::new(Some("en"), Some("Africa/Kinshasa"), &clinic),
         )
         .unwrap();
         assert!(
@@ -249,11 +254,21 @@ mod tests {
             en.text
         );
         assert!(!en.text.contains("UTC"));
+        assert!(fr.text.starts_with("Cabinet des Lilas — "), "{}", fr.text);
+        // Without a language or zone of their own: the clinic's.
+        clinic.language = "en".into();
+        clinic.time_zone = "America/New_York".into();
+        let default = word(REMINDER_KIND, &data, &Reader::new(None, None, &clinic)).unwrap();
+        assert!(
+            default.text.contains("Tuesday 8 December at 03:30"),
+            "{}",
+            default.text
+        );
     }
 
     #[test]
     fn every_notice_that_goes_out_has_words_and_no_other_does() {
-        let reader = Reader::new(None, None);
+        let reader = Reader::new(None, None, &PlatformSettings::builtin());
         let confirmed = Notice::AppointmentConfirmed {
             appointment_id: 1,
             doctor_name: "Dr A".into(),

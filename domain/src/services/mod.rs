@@ -187,8 +187,13 @@ impl Services {
         Ok(Self(Arc::new(ServiceSet {
             fhir,
             stats: StatsService::new(db.clone(), scheduling.clone(), settings.clone()),
+            messaging: MessagingService::new(
+                db.clone(),
+                assistant.clone(),
+                consultations.clone(),
+                settings.clone(),
+            )?,
             settings,
-            messaging: MessagingService::new(db.clone(), assistant.clone(), consultations.clone())?,
             exports: ExportService::new(db.clone(), trail.clone()),
             accounts: AccountService::new(db.clone(), bus.clone()),
             activity: ActivityService::new(db.clone()),

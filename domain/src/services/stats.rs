@@ -25,6 +25,8 @@ use crate::store::{Db, availability, db_error, openings, specialties};
 
 /// Longest period, in days (the last day at most this many after the first).
 pub const MAX_PERIOD_DAYS: i64 = 366;
+/// Days searched first for each doctor's first free place.
+const NEAR_DAYS: i64 = 3;
 /// Periods longer than this many days are drawn per week.
 pub const WEEKLY_AFTER_DAYS: i64 = 62;
 
@@ -168,34 +170,62 @@ impl StatsService {
                 "no active doctor with this id (in this specialty)",
             ));
         }
-        let clock = std::time::Instant::now();
-        let hours = store::appointments_by_hour(&mut conn, &p.tz, p.from, p.to, scope).await?;
-        let t_hours = clock.elapsed();
-        let held = store::held_by_doctor(&mut conn, p.from, p.to, scope).await?;
-        let t_held = clock.elapsed();
-        let alert_rows = store::alerts(&mut conn, p.from, p.to, scope).await?;
-        let t_alerts = clock.elapsed();
-        let (assistant, delivery) = if admin {
-            let answers = store::assistant_answers(&mut conn, p.from, p.to).await?;
-            let sent = store::deliveries(&mut conn, p.from, p.to).await?;
-            (Some(assistant_use(&answers)), Some(deliveries(sent)))
-        } else {
-            (None, None)
-        };
-        let t_other = clock.elapsed();
-        let offered = self.offered(&mut conn, &doctors, &p).await?;
-        let t_offered = clock.elapsed();
         drop(conn);
-        let lead_times = self.lead_times(&doctors, &all_specialties, now).await?;
-        tracing::debug!(
-            hours = ?t_hours,
-            held = ?(t_held - t_hours),
-            alerts = ?(t_alerts - t_held),
-            other = ?(t_other - t_alerts),
-            offered = ?(t_offered - t_other),
-            lead_times = ?(clock.elapsed() - t_offered),
-            "statistics timed"
-        );
+        // Each part on a connection of its own, all at once.
+        let pool = self.db.pool();
+        let timed = |label: &'static str| {
+            let started = std::time::Instant::now();
+            move || tracing::debug!(part = label, took = ?started.elapsed(), "statistics timed")
+        };
+        let (hours, held, alert_rows, admin_only, offered, lead_times) = tokio::try_join!(
+            async {
+                let done = timed("hours");
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let hours =
+                    store::appointments_by_hour(&mut conn, &p.tz, p.from, p.to, scope).await;
+                done();
+                hours
+            },
+            async {
+                let done = timed("held");
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let held = store::held_by_doctor(&mut conn, p.from, p.to, scope).await;
+                done();
+                held
+            },
+            async {
+                let done = timed("alerts");
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let alerts = store::alerts(&mut conn, p.from, p.to, scope).await;
+                done();
+                alerts
+            },
+            async {
+                if !admin {
+                    return Ok(None);
+                }
+                let done = timed("assistant and deliveries");
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let answers = store::assistant_answers(&mut conn, p.from, p.to).await?;
+                let sent = store::deliveries(&mut conn, p.from, p.to).await?;
+                done();
+                Ok(Some((assistant_use(&answers), deliveries(sent))))
+            },
+            async {
+                let done = timed("offered");
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let offered = self.offered(&mut conn, &doctors, &p).await;
+                done();
+                offered
+            },
+            async {
+                let done = timed("lead times");
+                let lead = self.lead_times(&doctors, &all_specialties, now).await;
+                done();
+                lead
+            },
+        )?;
+        let (assistant, delivery) = admin_only.unzip();
 
         let weekly = p
             .first
@@ -273,24 +303,16 @@ impl StatsService {
             let first = p.from.to_zoned(tz.clone()).date();
             let last = (p.to - 1.millisecond()).to_zoned(tz.clone()).date();
             let none = Vec::new();
-            let exceptions = exceptions.get(&doctor.id).unwrap_or(&none);
-            let slots = slots::with_openings(
-                slots::expand(
-                    ranges.get(&doctor.id).map_or(&[][..], Vec::as_slice),
-                    exceptions,
-                    &tz,
-                    first,
-                    last,
-                ),
+            let places = slots::places_offered(
+                ranges.get(&doctor.id).map_or(&[][..], Vec::as_slice),
+                exceptions.get(&doctor.id).unwrap_or(&none),
                 extra.remove(&doctor.id).unwrap_or_default(),
-                exceptions,
                 &tz,
+                first,
+                last,
+                p.from,
+                p.to,
             );
-            let places: i64 = slots
-                .iter()
-                .filter(|s| s.starts_at >= p.from && s.starts_at < p.to)
-                .map(|s| i64::from(s.capacity))
-                .sum();
             offered.insert(doctor.id, places);
         }
         Ok(offered)
@@ -304,10 +326,23 @@ impl StatsService {
         now: Timestamp,
     ) -> DomainResult<Vec<LeadTime>> {
         let ids: Vec<UserId> = doctors.iter().map(|d| d.id).collect();
-        let found = self
+        // Most doctors have a free place within days: look there first, and
+        // over the whole search only for those who have none.
+        let mut found = self
             .scheduling
-            .first_free(&ids, now, LEAD_SEARCH_DAYS)
+            .first_free(&ids, now, NEAR_DAYS.min(LEAD_SEARCH_DAYS))
             .await?;
+        let rest: Vec<UserId> = ids
+            .into_iter()
+            .filter(|id| !found.contains_key(id))
+            .collect();
+        if !rest.is_empty() && LEAD_SEARCH_DAYS > NEAR_DAYS {
+            found.extend(
+                self.scheduling
+                    .first_free(&rest, now, LEAD_SEARCH_DAYS)
+                    .await?,
+            );
+        }
         let mut first: BTreeMap<i64, Option<Timestamp>> = BTreeMap::new();
         for d in doctors {
             let Some(specialty) = d.specialty_id else {

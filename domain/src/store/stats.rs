@@ -1,7 +1,9 @@
-//! SQL for the statistics: each a grouped count over an indexed range, so a
-//! year of a clinic's data is read in one pass. Appointments are grouped by
-//! the reader's local hour in SQL: the period is cut where the zone's offset
-//! changes, and each start is shifted by the offset of its piece.
+//! SQL for the statistics: each a grouped count read in one pass, in the
+//! order of an index where it can be (a year is then counted as it comes,
+//! not sorted first). Appointments are grouped by the reader's local hour:
+//! the period is cut where the zone's offset changes, and each start is
+//! shifted by the offset of its piece (per UTC hour in index order where the
+//! offsets are whole hours, in SQL elsewhere).
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -20,7 +22,11 @@ pub struct Scope {
     pub specialty_id: Option<i64>,
 }
 
-/// A query's text and its bound values (all integers).
+/// A query's text and its bound values (all integers). On PostgreSQL,
+/// statistics queries are not kept prepared: each is then planned for the
+/// period asked (a year and a day want different plans), never with a
+/// generic plan. SQLite keeps them (it plans them as well either way, and
+/// faster prepared).
 struct Sql {
     text: String,
     binds: Vec<i64>,
@@ -58,13 +64,61 @@ impl Sql {
         }
     }
 
+    /// Rows of three columns named `names`.
+    async fn triples<A, B, C>(
+        self,
+        conn: &mut AnyConnection,
+        names: [&str; 3],
+    ) -> DomainResult<Vec<(A, B, C)>>
+    where
+        for<'r> A: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        for<'r> B: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        for<'r> C: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        triples(&self.rows(conn).await?, names)
+    }
+
     async fn rows(self, conn: &mut AnyConnection) -> DomainResult<Vec<sqlx::any::AnyRow>> {
-        let mut query = sqlx::query(AssertSqlSafe(self.text));
+        let mut query = sqlx::query(AssertSqlSafe(self.text)).persistent(is_sqlite(conn));
         for value in self.binds {
             query = query.bind(value);
         }
         query.fetch_all(conn).await.map_err(db_error)
     }
+}
+
+fn is_sqlite(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("sqlite")
+}
+
+/// `column` for a range test SQLite must not answer from the column's index:
+/// `+column` there, so that it reads in the order of the index that groups
+/// (a year's rows are then counted as they come, not sorted first).
+/// PostgreSQL estimates better without it (and hashes its groups).
+fn in_group_order(conn: &AnyConnection, column: &str) -> String {
+    if is_sqlite(conn) {
+        format!("+{column}")
+    } else {
+        column.to_owned()
+    }
+}
+
+/// Each row's three columns named `names`.
+fn triples<A, B, C>(rows: &[sqlx::any::AnyRow], names: [&str; 3]) -> DomainResult<Vec<(A, B, C)>>
+where
+    for<'r> A: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    for<'r> B: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    for<'r> C: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get(names[0]).map_err(db_error)?,
+                r.try_get(names[1]).map_err(db_error)?,
+                r.try_get(names[2]).map_err(db_error)?,
+            ))
+        })
+        .collect()
 }
 
 /// The zone's offsets over `[from, to)`: (piece's end, offset) in
@@ -106,6 +160,11 @@ fn offset_case(sql: &mut Sql, column: &str, pieces: &[(i64, i64)]) -> String {
 
 /// Appointments starting in `[from, to)` grouped by local hour (hours since
 /// the local epoch) and status.
+///
+/// Where the zone's offsets over the period are whole hours (nearly every
+/// zone), the count is by UTC hour in the order of an index and each hour is
+/// shifted by its piece's offset here; elsewhere (India, Nepal, Newfoundland…)
+/// each start is shifted in SQL.
 pub async fn appointments_by_hour(
     conn: &mut AnyConnection,
     tz: &TimeZone,
@@ -113,8 +172,36 @@ pub async fn appointments_by_hour(
     to: Timestamp,
     scope: Scope,
 ) -> DomainResult<Vec<(i64, String, i64)>> {
+    let pieces = offset_pieces(tz, from, to);
+    let whole_hours = [from.as_millisecond(), to.as_millisecond()]
+        .into_iter()
+        .chain(pieces.iter().flat_map(|&(end, offset)| [end, offset]))
+        .all(|ms| ms % HOUR_MS == 0);
     let mut sql = Sql::new("");
-    let case = offset_case(&mut sql, "starts_at", &offset_pieces(tz, from, to));
+    if whole_hours {
+        let (a, b) = (
+            sql.bind(from.as_millisecond() / HOUR_MS),
+            sql.bind(to.as_millisecond() / HOUR_MS),
+        );
+        sql.push(&format!(
+            "SELECT starts_at / {HOUR_MS} AS hour, status, COUNT(*) AS n FROM appointments \
+             WHERE starts_at / {HOUR_MS} >= {a} AND starts_at / {HOUR_MS} < {b}"
+        ));
+        sql.doctors("doctor_id", scope);
+        sql.push(&format!(" GROUP BY starts_at / {HOUR_MS}, status"));
+        let rows: Vec<(i64, String, i64)> = sql.triples(conn, ["hour", "status", "n"]).await?;
+        return Ok(rows
+            .into_iter()
+            .map(|(hour, status, n)| {
+                let offset = pieces
+                    .iter()
+                    .find(|(end, _)| hour * HOUR_MS < *end)
+                    .map_or(0, |(_, offset)| offset / HOUR_MS);
+                (hour + offset, status, n)
+            })
+            .collect());
+    }
+    let case = offset_case(&mut sql, "starts_at", &pieces);
     let (a, b) = (
         sql.bind(from.as_millisecond()),
         sql.bind(to.as_millisecond()),
@@ -125,21 +212,13 @@ pub async fn appointments_by_hour(
     ));
     sql.doctors("doctor_id", scope);
     sql.push(" GROUP BY 1, status");
-    sql.rows(conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("hour").map_err(db_error)?,
-                r.try_get("status").map_err(db_error)?,
-                r.try_get("n").map_err(db_error)?,
-            ))
-        })
-        .collect()
+    sql.triples(conn, ["hour", "status", "n"]).await
 }
 
 /// Appointments held (not cancelled or refused) in `[from, to)`, by doctor
-/// and kind.
+/// and kind (a doctor and kind may come once per status: callers add up).
+///
+/// On SQLite, read in the order of the doctor index ([`in_group_order`]).
 pub async fn held_by_doctor(
     conn: &mut AnyConnection,
     from: Timestamp,
@@ -151,23 +230,25 @@ pub async fn held_by_doctor(
         sql.bind(from.as_millisecond()),
         sql.bind(to.as_millisecond()),
     );
+    let starts = in_group_order(conn, "starts_at");
     sql.push(&format!(
-        "SELECT doctor_id, consultation_type, COUNT(*) AS n FROM appointments \
-         WHERE starts_at >= {a} AND starts_at < {b} AND status NOT IN ('cancelled', 'refused')"
+        "SELECT doctor_id, status, consultation_type, COUNT(*) AS n FROM appointments \
+         WHERE {starts} >= {a} AND {starts} < {b}"
     ));
     sql.doctors("doctor_id", scope);
-    sql.push(" GROUP BY doctor_id, consultation_type");
-    sql.rows(conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("doctor_id").map_err(db_error)?,
-                r.try_get("consultation_type").map_err(db_error)?,
-                r.try_get("n").map_err(db_error)?,
-            ))
-        })
-        .collect()
+    sql.push(" GROUP BY doctor_id, status, consultation_type");
+    let rows = sql.rows(conn).await?;
+    let mut held = Vec::new();
+    for r in &rows {
+        let status: String = r.try_get("status").map_err(db_error)?;
+        if matches!(status.as_str(), "cancelled" | "refused") {
+            continue;
+        }
+        let doctor: UserId = r.try_get("doctor_id").map_err(db_error)?;
+        let kind: String = r.try_get("consultation_type").map_err(db_error)?;
+        held.push((doctor, kind, r.try_get("n").map_err(db_error)?));
+    }
+    Ok(held)
 }
 
 /// An active doctor as the statistics name them.
@@ -256,54 +337,57 @@ pub async fn count_answer(conn: &mut AnyConnection, outcome: &str, lang: &str) -
     .map_err(db_error)
 }
 
-/// The assistant's answers in the hours starting in `[from, to)`, by outcome.
+/// The assistant's answers in the hours starting in `[from, to)`, by outcome
+/// (summed in one pass over the hours, not grouped: no sort).
 pub async fn assistant_answers(
     conn: &mut AnyConnection,
     from: Timestamp,
     to: Timestamp,
 ) -> DomainResult<Vec<(String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT outcome, CAST(SUM(count) AS BIGINT) AS n FROM assistant_usage WHERE hour >= $1 AND hour < $2 GROUP BY outcome",
-    )
+    const OUTCOMES: [&str; 3] = ["understood", "not_understood", "emergency"];
+    let sums: Vec<String> = OUTCOMES
+        .iter()
+        .map(|o| {
+            format!(
+                "CAST(COALESCE(SUM(CASE WHEN outcome = '{o}' THEN count END), 0) AS BIGINT) AS {o}"
+            )
+        })
+        .collect();
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {} FROM assistant_usage WHERE hour >= $1 AND hour < $2",
+        sums.join(", ")
+    )))
+    .persistent(is_sqlite(conn))
     .bind(from.as_millisecond())
     .bind(to.as_millisecond())
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await
     .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("outcome").map_err(db_error)?,
-                r.try_get("n").map_err(db_error)?,
-            ))
-        })
+    OUTCOMES
+        .iter()
+        .map(|o| Ok(((*o).to_owned(), row.try_get(*o).map_err(db_error)?)))
         .collect()
 }
 
-/// Outside messages written in `[from, to)`, by channel and status.
+/// Outside messages written in `[from, to)`, by channel and status (on
+/// SQLite in the order of the channel index: [`in_group_order`]).
 pub async fn deliveries(
     conn: &mut AnyConnection,
     from: Timestamp,
     to: Timestamp,
 ) -> DomainResult<Vec<(String, String, i64)>> {
-    let rows = sqlx::query(
+    let created = in_group_order(conn, "created_at");
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT channel, status, COUNT(*) AS n FROM outbound_messages \
-         WHERE created_at >= $1 AND created_at < $2 GROUP BY channel, status ORDER BY channel, status",
-    )
+         WHERE {created} >= $1 AND {created} < $2 GROUP BY channel, status ORDER BY channel, status"
+    )))
+    .persistent(is_sqlite(conn))
     .bind(from.as_millisecond())
     .bind(to.as_millisecond())
     .fetch_all(conn)
     .await
     .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("channel").map_err(db_error)?,
-                r.try_get("status").map_err(db_error)?,
-                r.try_get("n").map_err(db_error)?,
-            ))
-        })
-        .collect()
+    triples(&rows, ["channel", "status", "n"])
 }
 
 #[cfg(test)]

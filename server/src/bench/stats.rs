@@ -129,8 +129,10 @@ pub async fn run(services: &Services, plan: &StatsPlan, rng: &mut XorShift) -> a
     )
     .await?;
     age(services, &data.patients, rng).await?;
+    // As autovacuum leaves a live database: statistics, and the visibility
+    // map that lets index-only scans skip the table.
     if services.db().dialect() == domain::store::Dialect::Postgres {
-        sqlx::raw_sql("ANALYZE")
+        sqlx::raw_sql("VACUUM ANALYZE")
             .execute(services.db().pool())
             .await?;
     }
@@ -185,6 +187,56 @@ pub async fn run(services: &Services, plan: &StatsPlan, rng: &mut XorShift) -> a
             "  {label:<42} {total:>7} appointments  {}",
             Latencies::new(times).summary()
         );
+    }
+    queries_alone(services, &tz, today, plan.runs).await
+}
+
+/// Each grouped query of a year's page, whole platform, run alone (the page
+/// runs them at once, each on a connection of its own).
+async fn queries_alone(
+    services: &Services,
+    tz: &TimeZone,
+    today: jiff::civil::Date,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use domain::store::stats::{self as q, Scope};
+    let start = |day: jiff::civil::Date| -> anyhow::Result<Timestamp> {
+        Ok(day.to_zoned(tz.clone())?.timestamp())
+    };
+    let from = start(today.checked_sub(Span::new().days(364))?)?;
+    let to = start(today.checked_add(Span::new().days(1))?)?;
+    let scope = Scope::default();
+    let mut conn = services.db().pool().acquire().await?;
+    println!();
+    println!("the year's queries, whole platform, each alone, {runs} runs:");
+    for label in [
+        "appointments by local hour",
+        "held by doctor",
+        "alerts",
+        "assistant answers",
+        "deliveries",
+    ] {
+        let mut times = Vec::with_capacity(runs);
+        for run in 0..=runs {
+            let started = Instant::now();
+            let rows = match label {
+                "appointments by local hour" => {
+                    q::appointments_by_hour(&mut conn, tz, from, to, scope)
+                        .await?
+                        .len()
+                }
+                "held by doctor" => q::held_by_doctor(&mut conn, from, to, scope).await?.len(),
+                "alerts" => q::alerts(&mut conn, from, to, scope).await?.len(),
+                "assistant answers" => q::assistant_answers(&mut conn, from, to).await?.len(),
+                _ => q::deliveries(&mut conn, from, to).await?.len(),
+            };
+            // The first run warms the caches.
+            if run > 0 {
+                times.push(started.elapsed());
+            }
+            std::hint::black_box(rows);
+        }
+        println!("  {label:<42} {}", Latencies::new(times).summary());
     }
     Ok(())
 }

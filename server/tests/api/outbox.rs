@@ -102,13 +102,25 @@ async fn a_provider_failing_twice_then_succeeding_delivers_once() {
     let patient = actor(&app, Role::Patient, "amy").await;
     with_mobile(&app, &patient, "06 55 44 33 22").await;
     open_every_day(&app, &doctor).await;
+    // Messages are signed with the clinic's name from its settings.
+    let (_, admin, _) = app.user_with_tokens(Role::Admin, "admin.outbox").await;
+    let renamed = app
+        .client
+        .patch(app.url("/api/v1/settings/"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"clinic_name": "Cabinet des Lilas"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
     twilio.fail_next(2);
     confirmed(&app, &doctor, &patient, SignedDuration::from_hours(1)).await;
 
     let delivered = common::twilio::delivered(&twilio, 1).await;
     assert_eq!(delivered[0].to, "+33655443322");
     assert!(
-        delivered[0].body.contains("confirmé"),
+        delivered[0].body.starts_with("Cabinet des Lilas — ")
+            && delivered[0].body.contains("confirmé"),
         "{}",
         delivered[0].body
     );

@@ -315,6 +315,29 @@ async fn hand_counts(app: &TestApp) {
     );
     assert_eq!(utc["busiest"][0][23].as_i64(), Some(1));
 
+    // Kolkata is UTC+5:30: hours are no longer whole UTC hours shifted, so
+    // each start is shifted in SQL. 09:00 UTC is 14:30 there, 23:30 UTC on
+    // the 9th is 05:00 on Tuesday 10, and 08:00 UTC on the 16th is outside.
+    let (_, kolkata) = stats(&app, &admin, &format!("{PERIOD}&tz=Asia%2FKolkata")).await;
+    assert_eq!(
+        (
+            day_total(&kolkata, "2026-11-09"),
+            day_total(&kolkata, "2026-11-10")
+        ),
+        (2, 1)
+    );
+    let cell = |weekday: usize, hour: usize| kolkata["busiest"][weekday][hour].as_i64();
+    assert_eq!(
+        (
+            cell(0, 13),
+            cell(0, 14),
+            cell(0, 15),
+            cell(1, 5),
+            cell(1, 18)
+        ),
+        (Some(1), Some(2), Some(1), Some(1), Some(1))
+    );
+
     // One specialty, one doctor.
     let (_, cardio) = stats(&app, &admin, &format!("{PERIOD}&specialty=cardiology")).await;
     assert_eq!(

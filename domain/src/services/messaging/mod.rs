@@ -102,6 +102,8 @@ pub struct MessagingService {
     wake: Wake,
     assistant: AssistantService,
     consultations: ConsultationService,
+    /// The clinic's name, zone and language, for wording what goes out.
+    settings: crate::services::SettingsService,
 }
 
 /// Most rows a list returns.
@@ -124,6 +126,7 @@ impl MessagingService {
         db: Db,
         assistant: AssistantService,
         consultations: ConsultationService,
+        settings: crate::services::SettingsService,
     ) -> DomainResult<Self> {
         let writer = db.clone();
         let events = GroupWriter::spawn_answering(
@@ -174,6 +177,7 @@ impl MessagingService {
             wake: Wake::default(),
             assistant,
             consultations,
+            settings,
         })
     }
 

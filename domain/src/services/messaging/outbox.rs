@@ -114,7 +114,11 @@ impl MessagingService {
         let (Some(recipient), Some(address)) = (recipient, delivery.address.as_deref()) else {
             return Ok(Outcome::Done);
         };
-        let reader = Reader::new(recipient.language.as_deref(), recipient.zone.as_deref());
+        let reader = Reader::new(
+            recipient.language.as_deref(),
+            recipient.zone.as_deref(),
+            &self.settings.current(),
+        );
         let worded = match wording::word(&delivery.kind, &delivery.data, &reader) {
             Ok(worded) => worded,
             Err(err) => {
