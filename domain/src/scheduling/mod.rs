@@ -8,6 +8,7 @@
 pub mod appointments;
 pub mod forms;
 pub mod openings;
+pub mod places;
 pub mod slots;
 pub mod waitlist;
 

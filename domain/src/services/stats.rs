@@ -14,7 +14,7 @@ use crate::accounts::{Role, Specialty, UserId};
 use crate::auth::Principal;
 use crate::bounds;
 use crate::error::{DomainError, DomainResult};
-use crate::scheduling::slots;
+use crate::scheduling::places;
 use crate::services::scheduling::{SchedulingService, day_start};
 use crate::stats::{
     AlertFigures, AssistantUse, CodeCount, Delivery, LEAD_SEARCH_DAYS, LeadTime, Occupancy,
@@ -83,6 +83,17 @@ fn period(query: &StatsQuery, now: Timestamp, clinic_zone: &str) -> DomainResult
         from,
         to,
     })
+}
+
+/// `part` of the page, its time in the debug log.
+async fn timed<T>(
+    label: &'static str,
+    part: impl std::future::Future<Output = DomainResult<T>>,
+) -> DomainResult<T> {
+    let started = std::time::Instant::now();
+    let done = part.await;
+    tracing::debug!(part = label, took = ?started.elapsed(), "statistics timed");
+    done
 }
 
 /// The local day of an hour counted from the local epoch.
@@ -173,57 +184,33 @@ impl StatsService {
         drop(conn);
         // Each part on a connection of its own, all at once.
         let pool = self.db.pool();
-        let timed = |label: &'static str| {
-            let started = std::time::Instant::now();
-            move || tracing::debug!(part = label, took = ?started.elapsed(), "statistics timed")
-        };
+        let conn = || async { pool.acquire().await.map_err(db_error) };
         let (hours, held, alert_rows, admin_only, offered, lead_times) = tokio::try_join!(
-            async {
-                let done = timed("hours");
-                let mut conn = pool.acquire().await.map_err(db_error)?;
-                let hours =
-                    store::appointments_by_hour(&mut conn, &p.tz, p.from, p.to, scope).await;
-                done();
-                hours
-            },
-            async {
-                let done = timed("held");
-                let mut conn = pool.acquire().await.map_err(db_error)?;
-                let held = store::held_by_doctor(&mut conn, p.from, p.to, scope).await;
-                done();
-                held
-            },
-            async {
-                let done = timed("alerts");
-                let mut conn = pool.acquire().await.map_err(db_error)?;
-                let alerts = store::alerts(&mut conn, p.from, p.to, scope).await;
-                done();
-                alerts
-            },
-            async {
+            timed("hours", async {
+                store::appointments_by_hour(&mut *conn().await?, &p.tz, p.from, p.to, scope).await
+            }),
+            timed("held", async {
+                store::held_by_doctor(&mut *conn().await?, p.from, p.to, scope).await
+            }),
+            timed("alerts", async {
+                store::alerts(&mut *conn().await?, p.from, p.to, scope).await
+            }),
+            timed("assistant and deliveries", async {
                 if !admin {
                     return Ok(None);
                 }
-                let done = timed("assistant and deliveries");
-                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let mut conn = conn().await?;
                 let answers = store::assistant_answers(&mut conn, p.from, p.to).await?;
                 let sent = store::deliveries(&mut conn, p.from, p.to).await?;
-                done();
                 Ok(Some((assistant_use(&answers), deliveries(sent))))
-            },
-            async {
-                let done = timed("offered");
-                let mut conn = pool.acquire().await.map_err(db_error)?;
-                let offered = self.offered(&mut conn, &doctors, &p).await;
-                done();
-                offered
-            },
-            async {
-                let done = timed("lead times");
-                let lead = self.lead_times(&doctors, &all_specialties, now).await;
-                done();
-                lead
-            },
+            }),
+            timed("offered", async {
+                self.offered(&mut *conn().await?, &doctors, &p).await
+            }),
+            timed(
+                "lead times",
+                self.lead_times(&doctors, &all_specialties, now)
+            ),
         )?;
         let (assistant, delivery) = admin_only.unzip();
 
@@ -303,7 +290,7 @@ impl StatsService {
             let first = p.from.to_zoned(tz.clone()).date();
             let last = (p.to - 1.millisecond()).to_zoned(tz.clone()).date();
             let none = Vec::new();
-            let places = slots::places_offered(
+            let places = places::places_offered(
                 ranges.get(&doctor.id).map_or(&[][..], Vec::as_slice),
                 exceptions.get(&doctor.id).unwrap_or(&none),
                 extra.remove(&doctor.id).unwrap_or_default(),
