@@ -145,22 +145,9 @@ pub fn places_offered(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheduling::slots::tests::range;
     use crate::scheduling::{ConsultationType, ExceptionKind};
-    use jiff::civil::{Weekday, date, time};
-
-    fn range(weekday: Weekday, from: (i8, i8), to: (i8, i8), minutes: i32) -> WeeklyRange {
-        WeeklyRange {
-            id: 1,
-            weekday,
-            start: time(from.0, from.1, 0, 0),
-            end: time(to.0, to.1, 0, 0),
-            consultation_type: ConsultationType::Both,
-            duration_minutes: minutes,
-            capacity: 1,
-            location: None,
-            active: true,
-        }
-    }
+    use jiff::civil::{Weekday, date};
 
     /// `places_offered` against building every slot, on random schedules in
     /// zones with clock changes of an hour or half an hour, offsets not in

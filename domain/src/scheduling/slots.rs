@@ -212,12 +212,18 @@ pub fn blocks(exception: &Exception, tz: &TimeZone, start: Timestamp, end: Times
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scheduling::ExceptionKind;
     use jiff::civil::{Weekday, date, time};
 
-    fn range(weekday: Weekday, from: (i8, i8), to: (i8, i8), minutes: i32) -> WeeklyRange {
+    /// A weekly range of one place per slot (tests of other modules too).
+    pub(crate) fn range(
+        weekday: Weekday,
+        from: (i8, i8),
+        to: (i8, i8),
+        minutes: i32,
+    ) -> WeeklyRange {
         WeeklyRange {
             id: 1,
             weekday,
