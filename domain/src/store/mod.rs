@@ -128,6 +128,11 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file this process holds open: it cannot
+            // drop out from under a pool, and checking it before every use is
+            // a round trip to its worker thread for each read. A PostgreSQL
+            // connection can (the server restarted), so it is checked.
+            .test_before_acquire(dialect == Dialect::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {

@@ -10,7 +10,8 @@ use crate::accounts::{Role, UserId};
 use crate::error::{DomainError, DomainResult};
 use crate::messaging::{WebhookEvent, WebhookKind, WebhookStatus, masked_phone};
 
-/// An event as received.
+/// An event as received, with its outcome when it was decided before it
+/// was recorded (an event to ignore, a delivery status).
 pub struct NewEvent<'a> {
     pub kind: WebhookKind,
     pub external_id: Option<&'a str>,
@@ -21,29 +22,137 @@ pub struct NewEvent<'a> {
     pub raw_payload: Option<String>,
     pub status: WebhookStatus,
     pub reason: Option<&'a str>,
+    pub related_user: Option<UserId>,
+}
+
+impl NewEvent<'_> {
+    /// Whether it is recorded already settled: processed or ignored (one
+    /// attempt, processed now), rather than pending or refused.
+    fn settled(&self) -> bool {
+        matches!(
+            self.status,
+            WebhookStatus::Processed | WebhookStatus::Ignored | WebhookStatus::Failed
+        )
+    }
+}
+
+const RECORD_COLUMNS: &str = "INSERT INTO webhook_events (event_type, external_id, sender_phone, \
+    recipient_phone, content, raw_payload, processing_status, reason, related_user, attempts, \
+    received_at, processed_at) VALUES ";
+
+/// Columns bound per event.
+const RECORD_BINDS: usize = 12;
+
+fn bind_event<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    e: &'q NewEvent<'q>,
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let settled = e.settled();
+    query
+        .bind(e.kind.as_str())
+        .bind(e.external_id)
+        .bind(e.sender)
+        .bind(e.recipient)
+        .bind(e.content)
+        .bind(e.raw_payload.as_deref())
+        .bind(e.status.as_str())
+        .bind(e.reason)
+        .bind(e.related_user)
+        .bind(i64::from(settled))
+        .bind(now)
+        .bind(settled.then_some(now))
+}
+
+/// `($1, … $12), ($13, …)` for `rows` events.
+fn placeholders(rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * RECORD_BINDS * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..RECORD_BINDS {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * RECORD_BINDS + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Records an event; `None` when an accepted event with the same
 /// `MessageSid` is already recorded (a retry from Twilio).
 pub async fn record(conn: &mut AnyConnection, e: &NewEvent<'_>) -> DomainResult<Option<i64>> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO webhook_events (event_type, external_id, sender_phone, recipient_phone, content, \
-           raw_payload, processing_status, reason, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(e.kind.as_str())
-    .bind(e.external_id)
-    .bind(e.sender)
-    .bind(e.recipient)
-    .bind(e.content)
-    .bind(e.raw_payload.as_deref())
-    .bind(e.status.as_str())
-    .bind(e.reason)
-    .bind(now_ms())
-    .fetch_optional(conn)
-    .await
-    .map_err(db_error)?;
-    Ok(id)
+    let sql = format!(
+        "{RECORD_COLUMNS}{} ON CONFLICT DO NOTHING RETURNING id",
+        placeholders(1)
+    );
+    let row = bind_event(sqlx::query(sqlx::AssertSqlSafe(sql)), e, now_ms())
+        .fetch_optional(conn)
+        .await
+        .map_err(db_error)?;
+    row.map(|row| row.try_get::<i64, _>("id").map_err(db_error))
+        .transpose()
+}
+
+/// Records events in one statement; for each, its id, or `None` when an
+/// accepted event with the same `MessageSid` was recorded before (or
+/// earlier in `events`), and for a refused one (it has no `MessageSid` to
+/// find it by, and nobody asks).
+pub async fn record_many(
+    conn: &mut AnyConnection,
+    events: &[NewEvent<'_>],
+) -> DomainResult<Vec<Option<i64>>> {
+    // Within one statement a second row with the same key would conflict
+    // with the first: only the first of each key is inserted.
+    let mut seen = std::collections::HashSet::new();
+    let first: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            e.external_id
+                .is_none_or(|sid| seen.insert((e.kind.as_str(), sid)))
+        })
+        .collect();
+    let inserted: Vec<&NewEvent<'_>> = events
+        .iter()
+        .zip(&first)
+        .filter_map(|(e, first)| first.then_some(e))
+        .collect();
+    if inserted.is_empty() {
+        return Ok(vec![None; events.len()]);
+    }
+    let sql = format!(
+        "{RECORD_COLUMNS}{} ON CONFLICT DO NOTHING RETURNING id, event_type, external_id",
+        placeholders(inserted.len())
+    );
+    let now = now_ms();
+    // Only placeholders are written into the text; every value is bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for e in &inserted {
+        query = bind_event(query, e, now);
+    }
+    let rows = query.fetch_all(conn).await.map_err(db_error)?;
+    let mut ids = std::collections::HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let kind: String = row.try_get("event_type").map_err(db_error)?;
+        let sid: Option<String> = row.try_get("external_id").map_err(db_error)?;
+        if let Some(sid) = sid {
+            ids.insert((kind, sid), row.try_get::<i64, _>("id").map_err(db_error)?);
+        }
+    }
+    Ok(events
+        .iter()
+        .zip(first)
+        .map(|(e, first)| {
+            let sid = e.external_id.filter(|_| first)?;
+            ids.get(&(e.kind.as_str().to_owned(), sid.to_owned()))
+                .copied()
+        })
+        .collect())
 }
 
 /// An event as received, owned (handed to the group writer).
@@ -57,6 +166,7 @@ pub struct Received {
     pub raw_payload: Option<String>,
     pub status: WebhookStatus,
     pub reason: Option<&'static str>,
+    pub related_user: Option<UserId>,
 }
 
 impl Received {
@@ -70,6 +180,7 @@ impl Received {
             raw_payload: self.raw_payload.clone(),
             status: self.status,
             reason: self.reason,
+            related_user: self.related_user,
         }
     }
 }

@@ -52,6 +52,29 @@ impl Processed {
     }
 }
 
+/// What an incoming message is to become, decided from reads alone.
+enum Decision {
+    /// Nothing to carry out: recorded so (ignored, with any emergency
+    /// answer).
+    Settled(Processed),
+    /// STOP or START.
+    Opt {
+        keyword: Keyword,
+        account: Option<i64>,
+        french: bool,
+    },
+    /// The assistant answers (an anonymous sender when no patient).
+    Answer {
+        patient: Option<Principal>,
+        french: bool,
+    },
+    /// Into the thread of the patient's most recent open record.
+    Thread {
+        patient: Principal,
+        emergency: Option<String>,
+    },
+}
+
 impl MessagingService {
     /// Receives what Twilio posted to the `kind` webhook at
     /// `path_and_query` (as requested: the signature covers the public URL),
@@ -109,42 +132,69 @@ impl MessagingService {
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect();
-        let id = self
-            .events
-            .submit_answered(vec![Received {
-                kind,
-                external_id: Some(incoming.sid.clone()),
-                sender: Some(
-                    incoming
-                        .from
-                        .clone()
-                        .unwrap_or_else(|| incoming.from_raw.clone()),
-                ),
-                recipient: incoming.to.clone(),
-                content: Some(incoming.body.clone()),
-                raw_payload: Some(serde_json::Value::Object(raw).to_string()),
-                status: WebhookStatus::Pending,
-                reason: None,
-            }])
-            .await?
-            .pop()
-            .flatten();
-        let Some(id) = id else {
-            tracing::info!(
-                kind = kind.as_str(),
-                "webhook retry ignored: already recorded"
-            );
-            return Ok(None);
-        };
-        let stored = Stored {
-            id,
+        let mut received = Received {
             kind,
-            sender: incoming.from.clone(),
+            external_id: Some(incoming.sid.clone()),
+            sender: Some(
+                incoming
+                    .from
+                    .clone()
+                    .unwrap_or_else(|| incoming.from_raw.clone()),
+            ),
             recipient: incoming.to.clone(),
-            content: incoming.body.clone(),
+            content: Some(incoming.body.clone()),
+            raw_payload: Some(serde_json::Value::Object(raw).to_string()),
+            status: WebhookStatus::Pending,
+            reason: None,
+            related_user: None,
+        };
+        let mut stored = Stored {
+            id: 0,
+            kind,
+            sender: incoming.from,
+            recipient: incoming.to,
+            content: incoming.body,
             status: WebhookStatus::Pending,
         };
-        match self.process(&stored).await {
+        // Decided from reads alone first: an event with nothing to do (most
+        // often a sender no account has) is recorded once, already settled.
+        // One that acts is recorded first, so that a retry of the same
+        // `MessageSid` never acts twice.
+        let decision = match self.decide(&stored).await {
+            Ok(Decision::Settled(processed)) => {
+                received.status = processed.status;
+                received.reason = processed.reason;
+                received.related_user = processed.related_user;
+                return match self.events.submit_answered(vec![received]).await?.pop() {
+                    Some(Some(_)) => Ok(processed.reply),
+                    _ => {
+                        Self::retry_ignored(kind);
+                        Ok(None)
+                    }
+                };
+            }
+            Ok(decision) => Some(decision),
+            Err(err) => {
+                tracing::warn!(error = %err, "webhook event could not be read; retried later");
+                None
+            }
+        };
+        let Some(id) = self
+            .events
+            .submit_answered(vec![received])
+            .await?
+            .pop()
+            .flatten()
+        else {
+            Self::retry_ignored(kind);
+            return Ok(None);
+        };
+        stored.id = id;
+        let acted = match decision {
+            Some(decision) => self.act(&stored, decision).await,
+            None => Err(DomainError::internal("event not read")),
+        };
+        match acted {
             Ok(processed) => {
                 self.record_outcome(id, &processed).await?;
                 Ok(processed.reply)
@@ -155,6 +205,13 @@ impl MessagingService {
                 Ok(None)
             }
         }
+    }
+
+    fn retry_ignored(kind: WebhookKind) {
+        tracing::info!(
+            kind = kind.as_str(),
+            "webhook retry ignored: already recorded"
+        );
     }
 
     /// Processes a failed event again (the retry job).
@@ -170,7 +227,11 @@ impl MessagingService {
                 Err(err) => return Outcome::Retry(err.to_string()),
             }
         };
-        match self.process(&stored).await {
+        let processed = match self.decide(&stored).await {
+            Ok(decision) => self.act(&stored, decision).await,
+            Err(err) => Err(err),
+        };
+        match processed {
             Ok(processed) => match self.record_outcome(id, &processed).await {
                 Ok(()) => Outcome::Done,
                 Err(err) => Outcome::Retry(err.to_string()),
@@ -190,6 +251,7 @@ impl MessagingService {
                 raw_payload: None,
                 status: WebhookStatus::Refused,
                 reason: Some(reason),
+                related_user: None,
             }])
             .await?;
         tracing::warn!(kind = kind.as_str(), reason, "webhook refused");
@@ -239,14 +301,14 @@ impl MessagingService {
         tx.commit().await.map_err(db_error)
     }
 
-    /// Decides what an incoming message becomes.
-    async fn process(&self, event: &Stored) -> DomainResult<Processed> {
+    /// Decides what an incoming message becomes, from reads alone.
+    async fn decide(&self, event: &Stored) -> DomainResult<Decision> {
         let body = event.content.trim();
         let Some(from) = event.sender.as_deref().filter(|s| s.starts_with('+')) else {
-            return Ok(Processed::new(
+            return Ok(Decision::Settled(Processed::new(
                 WebhookStatus::Ignored,
                 Some("invalid_sender"),
-            ));
+            )));
         };
         let accounts = {
             let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
@@ -265,12 +327,16 @@ impl MessagingService {
         };
         let french = language.as_deref() != Some("en");
         if let Some(keyword) = inbound::keyword(body) {
-            return self.opt(from, keyword, account.map(|a| a.0), french).await;
+            return Ok(Decision::Opt {
+                keyword,
+                account: account.map(|a| a.0),
+                french,
+            });
         }
         if body.is_empty() {
             let mut p = Processed::new(WebhookStatus::Ignored, Some("no_text"));
             p.related_user = account.map(|a| a.0);
-            return Ok(p);
+            return Ok(Decision::Settled(p));
         }
         let to_assistant = self.config.assistant_number.is_some()
             && event.recipient == self.config.assistant_number;
@@ -278,22 +344,24 @@ impl MessagingService {
         // number (the assistant's answer starts with them too).
         let codes = crate::red_flags::detector().codes(body);
         let emergency = (!codes.is_empty()).then(|| crate::red_flags::advice(&codes, french));
-        let mut processed = match (accounts.len(), account) {
+        let mut ignored = match (accounts.len(), account) {
             (0, _) if to_assistant => {
-                let mut p = Processed::new(WebhookStatus::Processed, Some("anonymous"));
-                p.reply = Some(self.answer(None, from, body, french).await?);
-                return Ok(p);
+                return Ok(Decision::Answer {
+                    patient: None,
+                    french,
+                });
             }
             (0, _) => Processed::new(WebhookStatus::Ignored, Some("unknown_sender")),
             (1, Some((id, Role::Patient))) => {
                 let patient = Principal::cli(id, Role::Patient).entering(Door::Messaging, None);
-                if to_assistant {
-                    let mut p = Processed::new(WebhookStatus::Processed, None);
-                    p.related_user = Some(id);
-                    p.reply = Some(self.answer(Some(&patient), from, body, french).await?);
-                    return Ok(p);
-                }
-                self.to_thread(&patient, event.kind, body).await?
+                return Ok(if to_assistant {
+                    Decision::Answer {
+                        patient: Some(patient),
+                        french,
+                    }
+                } else {
+                    Decision::Thread { patient, emergency }
+                });
             }
             (1, Some((id, _))) => {
                 let mut p = Processed::new(WebhookStatus::Ignored, Some("not_a_patient"));
@@ -302,10 +370,38 @@ impl MessagingService {
             }
             _ => Processed::new(WebhookStatus::Ignored, Some("ambiguous_sender")),
         };
-        if processed.reply.is_none() {
-            processed.reply = emergency;
+        ignored.reply = emergency;
+        Ok(Decision::Settled(ignored))
+    }
+
+    /// Carries out what was decided for the recorded `event`.
+    async fn act(&self, event: &Stored, decision: Decision) -> DomainResult<Processed> {
+        let from = event.sender.as_deref().unwrap_or_default();
+        let body = event.content.trim();
+        match decision {
+            Decision::Settled(processed) => Ok(processed),
+            Decision::Opt {
+                keyword,
+                account,
+                french,
+            } => self.opt(from, keyword, account, french).await,
+            Decision::Answer { patient, french } => {
+                let mut p = Processed::new(
+                    WebhookStatus::Processed,
+                    patient.is_none().then_some("anonymous"),
+                );
+                p.related_user = patient.as_ref().map(|p| p.user_id);
+                p.reply = Some(self.answer(patient.as_ref(), from, body, french).await?);
+                Ok(p)
+            }
+            Decision::Thread { patient, emergency } => {
+                let mut p = self.to_thread(&patient, event.kind, body).await?;
+                if p.reply.is_none() {
+                    p.reply = emergency;
+                }
+                Ok(p)
+            }
         }
-        Ok(processed)
     }
 
     /// STOP / START.

@@ -136,11 +136,9 @@ impl MessagingService {
             move |events: Vec<Received>| {
                 let db = writer.clone();
                 async move {
+                    let events: Vec<_> = events.iter().map(Received::as_new).collect();
                     let mut tx = db.begin_write().await?;
-                    let mut ids = Vec::with_capacity(events.len());
-                    for event in &events {
-                        ids.push(webhooks::record(&mut tx, &event.as_new()).await?);
-                    }
+                    let ids = webhooks::record_many(&mut tx, &events).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(ids)
                 }

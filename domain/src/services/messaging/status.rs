@@ -49,6 +49,7 @@ impl MessagingService {
                 ),
                 status: event_status,
                 reason: why,
+                related_user: None,
             },
         )
         .await?;
