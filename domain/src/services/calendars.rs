@@ -25,13 +25,38 @@ pub const ICS_WEEKS: i32 = 12;
 pub struct IcsFile {
     pub filename: String,
     pub body: String,
+    /// A strong entity tag of `body` (quoted): the same exactly when the
+    /// body is.
+    pub etag: String,
+    /// Since when the body is what it is (as far as this process knows).
+    pub last_modified: Timestamp,
 }
+
+/// Availability calendars are computed for the end of the current quarter
+/// hour: slots, notice and horizon on the quarter-hour grid come out as they
+/// would at any instant of it, and one rendering serves the whole quarter.
+const RENDER_STEP_SECONDS: i64 = 15 * 60;
+
+/// Most availability calendars one process keeps.
+const KEPT_CALENDARS: usize = 256;
+
+/// A rendered availability calendar and what it was computed from: the
+/// doctor's schedule version, the clinic settings' version and the quarter
+/// hour.
+struct Kept {
+    key: (i64, i64, i64),
+    file: std::sync::Arc<IcsFile>,
+}
+
+/// Rendered availability calendars by doctor.
+type KeptCalendars = std::sync::Arc<std::sync::Mutex<HashMap<UserId, Kept>>>;
 
 /// Calendar operations.
 #[derive(Clone)]
 pub struct CalendarService {
     db: Db,
     scheduling: SchedulingService,
+    kept: KeptCalendars,
 }
 
 fn kind_fr(kind: crate::scheduling::ConsultationType) -> &'static str {
@@ -44,7 +69,11 @@ fn kind_fr(kind: crate::scheduling::ConsultationType) -> &'static str {
 
 impl CalendarService {
     pub(crate) fn new(db: Db, scheduling: SchedulingService) -> Self {
-        Self { db, scheduling }
+        Self {
+            db,
+            scheduling,
+            kept: KeptCalendars::default(),
+        }
     }
 
     async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
@@ -55,12 +84,16 @@ impl CalendarService {
     /// name the doctor), saved as `disponibilites_dr_<username>.ics`: one event
     /// per run of free slots of a weekly range on a day, with its free places,
     /// and busy events for full slots (see [`availability::events`]).
+    ///
+    /// Computed for the end of `now`'s quarter hour and kept while the
+    /// doctor's schedule version (read first, from the database, so every
+    /// instance sees each change) and the clinic's settings stay the same.
     pub async fn availability_ics(
         &self,
         actor: &Principal,
         doctor_id: Option<UserId>,
         now: Timestamp,
-    ) -> DomainResult<IcsFile> {
+    ) -> DomainResult<std::sync::Arc<IcsFile>> {
         let doctor_id = match (actor.role, doctor_id) {
             (Role::Doctor, None) => actor.user_id,
             (Role::Doctor, Some(id)) if id == actor.user_id => id,
@@ -74,6 +107,48 @@ impl CalendarService {
             }
             _ => return Err(DomainError::Forbidden),
         };
+        let version =
+            crate::store::availability::schedule_version(&mut *self.conn().await?, doctor_id)
+                .await?;
+        let quarter = now
+            .as_second()
+            .div_euclid(RENDER_STEP_SECONDS)
+            .saturating_add(1)
+            .saturating_mul(RENDER_STEP_SECONDS);
+        let key = (version, self.scheduling.settings().version(), quarter);
+        let before = {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            match kept.get(&doctor_id) {
+                Some(k) if k.key == key => return Ok(k.file.clone()),
+                Some(k) => Some(k.file.clone()),
+                None => None,
+            }
+        };
+        let at = Timestamp::from_second(quarter).map_err(DomainError::internal)?;
+        let mut file = self.render_availability(doctor_id, at).await?;
+        if let Some(before) = before.filter(|b| b.etag == file.etag) {
+            file.last_modified = before.last_modified;
+        }
+        let file = std::sync::Arc::new(file);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT_CALENDARS && !kept.contains_key(&doctor_id) {
+            kept.clear();
+        }
+        kept.insert(
+            doctor_id,
+            Kept {
+                key,
+                file: file.clone(),
+            },
+        );
+        Ok(file)
+    }
+
+    async fn render_availability(
+        &self,
+        doctor_id: UserId,
+        now: Timestamp,
+    ) -> DomainResult<IcsFile> {
         let doctor = doctors::doctor(&mut *self.conn().await?, doctor_id)
             .await?
             .ok_or(DomainError::NotFound("doctor"))?;
@@ -92,9 +167,12 @@ impl CalendarService {
             "Disponibilités — Dr {} {}",
             doctor.first_name, doctor.last_name
         );
+        let body = render(&name, &events, now)?;
         Ok(IcsFile {
             filename: format!("disponibilites_dr_{}.ics", doctor.username),
-            body: render(&name, &events, now)?,
+            etag: entity_tag(&body),
+            body,
+            last_modified: Timestamp::now(),
         })
     }
 
@@ -203,4 +281,12 @@ impl CalendarService {
         }
         render(&format!("MedPlat — {}", user.full_name()), &events, now)
     }
+}
+
+/// A strong entity tag of `body`: its SHA-256, shortened to 128 bits, quoted.
+fn entity_tag(body: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(body.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
 }

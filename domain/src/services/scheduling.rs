@@ -54,6 +54,11 @@ impl SchedulingService {
         &self.db
     }
 
+    /// The platform's settings this service applies.
+    pub(crate) fn settings(&self) -> &crate::services::SettingsService {
+        &self.settings
+    }
+
     pub(crate) async fn conn(&self) -> DomainResult<sqlx::pool::PoolConnection<sqlx::Any>> {
         self.db.pool().acquire().await.map_err(db_error)
     }

@@ -190,6 +190,11 @@ impl SettingsService {
         self.shared.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The version of the settings in force (0: none stored).
+    pub fn version(&self) -> i64 {
+        self.read().version
+    }
+
     /// The settings in force.
     pub fn current(&self) -> Arc<PlatformSettings> {
         self.read().current.clone()

@@ -383,3 +383,16 @@ pub async fn delete_exception(conn: &mut AnyConnection, id: i64) -> DomainResult
         .map(drop)
         .map_err(db_error)
 }
+
+/// The doctor's schedule version: bumped (by triggers) in every transaction
+/// that changes what their free slots or availability calendar are computed
+/// from; 0 before any such change.
+pub async fn schedule_version(conn: &mut AnyConnection, doctor_id: UserId) -> DomainResult<i64> {
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM schedule_versions WHERE doctor_id = $1")
+            .bind(doctor_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(db_error)?;
+    Ok(version.unwrap_or(0))
+}

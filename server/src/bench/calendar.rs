@@ -112,16 +112,33 @@ pub(super) async fn run(services: &Services, username: &str, runs: usize) -> any
         bytes: 0,
         times: Vec::with_capacity(runs),
     };
+    let mut kept = Figures {
+        events: 0,
+        bytes: 0,
+        times: Vec::with_capacity(runs),
+    };
     let name = "Disponibilités";
-    for _ in 0..runs {
+    let step = jiff::SignedDuration::from_mins(15);
+    for run in 0..runs {
+        // Each run a quarter hour later: computed again (cold).
+        let at = now + step * i32::try_from(run).unwrap_or(i32::MAX);
         let started = Instant::now();
         let file = services
             .calendars
-            .availability_ics(&actor, None, now)
+            .availability_ics(&actor, None, at)
             .await?;
         merged.times.push(started.elapsed());
         merged.bytes = file.body.len();
         merged.events = file.body.matches("BEGIN:VEVENT").count();
+        // Asked again within the quarter hour, nothing changed (warm).
+        let started = Instant::now();
+        let file = services
+            .calendars
+            .availability_ics(&actor, None, at)
+            .await?;
+        kept.times.push(started.elapsed());
+        kept.bytes = file.body.len();
+        kept.events = merged.events;
 
         let started = Instant::now();
         let slots = services
@@ -147,7 +164,8 @@ pub(super) async fn run(services: &Services, username: &str, runs: usize) -> any
     println!(
         "calendar  {username}, {ICS_WEEKS} weeks from today, {runs} runs each (query + render)"
     );
-    println!("          {}", merged.line("export (availability_ics)"));
+    println!("          {}", merged.line("export, computed (cold)"));
+    println!("          {}", kept.line("export, kept (warm)"));
     println!("          {}", per_slot.line("one event per slot"));
     println!("          {}", seed.line("one per free slot (seed)"));
     Ok(())

@@ -45,11 +45,12 @@ pub struct IcsQuery {
 /// The next 12 weeks of the calling doctor's slots as an iCalendar file
 /// (`disponibilites_dr_<username>.ics`).
 #[utoipa::path(get, path = "/api/v1/availabilities/calendar-ics/", tag = "availability", params(IcsQuery), security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 403, body = ErrorBody), (status = 404, description = "No such doctor", body = ErrorBody)))]
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 304, description = "Not modified since the client's copy (If-None-Match, If-Modified-Since)"), (status = 403, body = ErrorBody), (status = 404, description = "No such doctor", body = ErrorBody)))]
 pub async fn availability_ics(
     State(state): State<AppState>,
     CurrentUser(principal): CurrentUser,
     ApiQuery(query): ApiQuery<IcsQuery>,
+    request: HeaderMap,
 ) -> Result<Response, ApiError> {
     let file = state
         .services
@@ -57,12 +58,51 @@ pub async fn availability_ics(
         .availability_ics(&principal, query.doctor_id, Timestamp::now())
         .await?;
     let mut headers = HeaderMap::new();
+    // A person's calendar: kept by their client only, asked again each time.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&file.etag) {
+        headers.insert(header::ETAG, value);
+    }
+    let modified = file
+        .last_modified
+        .strftime("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(value) = HeaderValue::from_str(&modified) {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
+    if unchanged(&request, &file.etag, file.last_modified) {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ICS));
     let disposition = format!("attachment; filename=\"{}\"", file.filename);
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok((headers, file.body).into_response())
+    Ok((headers, file.body.clone()).into_response())
+}
+
+/// Whether the client's copy is current (RFC 9110 §13.1): `If-None-Match`
+/// names the entity tag (compared weakly, as that header is), or, without
+/// it, `If-Modified-Since` is not before the last change.
+fn unchanged(request: &HeaderMap, etag: &str, last_modified: Timestamp) -> bool {
+    if let Some(tags) = request.get(header::IF_NONE_MATCH) {
+        let Ok(tags) = tags.to_str() else {
+            return false;
+        };
+        let ours = etag.trim_start_matches("W/");
+        return tags
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours);
+    }
+    request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| jiff::fmt::rfc2822::parse(v).ok())
+        .is_some_and(|since| since.timestamp().as_second() >= last_modified.as_second())
 }
 
 /// The caller's private feed.

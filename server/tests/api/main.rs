@@ -11,6 +11,7 @@ mod assistant_actions;
 mod assistant_llm;
 mod backups;
 mod bounds;
+mod calendar_cache;
 mod chat;
 mod chat_red_flags;
 mod chatbot;
