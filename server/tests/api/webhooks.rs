@@ -84,6 +84,31 @@ async fn with_mobile(app: &TestApp, patient: &Actor, mobile: &str) {
     assert_eq!(sent.status, 200, "{}", sent.text);
 }
 
+/// A consultation record open for `patient` with `doctor` (an accepted
+/// appointment, then the record); its id.
+async fn a_record_open(app: &TestApp, doctor: &Actor, patient: &Actor) -> i64 {
+    open_every_day(app, doctor).await;
+    let start = free_starts(app, doctor, patient).await[0].clone();
+    let appointment = book(app, patient, doctor, &start, "").await;
+    let accepted = post(
+        app,
+        doctor,
+        &format!("/api/v1/appointments/{appointment}/accept/"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    let created = post(
+        app,
+        patient,
+        "/api/v1/consultations/",
+        json!({"appointment_id": appointment, "intake": {"reason": "Toux"}}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.body["id"].as_i64().unwrap()
+}
+
 #[tokio::test]
 async fn signatures_are_checked_as_twilio_computes_them() {
     let twilio = Twilio::start().await.unwrap();
@@ -195,26 +220,7 @@ async fn senders_are_matched_by_number_in_any_form_and_a_retry_is_processed_once
     with_mobile(&app, &mbuyi, "+243 81 234 5678").await;
 
     // A record open for Claire, with her doctor.
-    open_every_day(&app, &doctor).await;
-    let start = free_starts(&app, &doctor, &claire).await[0].clone();
-    let appointment = book(&app, &claire, &doctor, &start, "").await;
-    let accepted = post(
-        &app,
-        &doctor,
-        &format!("/api/v1/appointments/{appointment}/accept/"),
-        json!({}),
-    )
-    .await;
-    assert_eq!(accepted.status, 200, "{}", accepted.text);
-    let created = post(
-        &app,
-        &claire,
-        "/api/v1/consultations/",
-        json!({"appointment_id": appointment, "intake": {"reason": "Toux"}}),
-    )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let record = created.body["id"].as_i64().unwrap();
+    let record = a_record_open(&app, &doctor, &claire).await;
 
     for (i, from) in [
         "+33612345678",
@@ -349,25 +355,7 @@ async fn retries_arriving_at_once_are_recorded_and_acted_on_once() {
     let doctor = actor(&app, Role::Doctor, "dr.house").await;
     let claire = actor(&app, Role::Patient, "claire").await;
     with_mobile(&app, &claire, "06 12 34 56 78").await;
-    open_every_day(&app, &doctor).await;
-    let start = free_starts(&app, &doctor, &claire).await[0].clone();
-    let appointment = book(&app, &claire, &doctor, &start, "").await;
-    post(
-        &app,
-        &doctor,
-        &format!("/api/v1/appointments/{appointment}/accept/"),
-        json!({}),
-    )
-    .await;
-    let created = post(
-        &app,
-        &claire,
-        "/api/v1/consultations/",
-        json!({"appointment_id": appointment, "intake": {"reason": "Toux"}}),
-    )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let record = created.body["id"].as_i64().unwrap();
+    let record = a_record_open(&app, &doctor, &claire).await;
 
     // From a number no account has, with emergency words: ignored, and the
     // emergency numbers answered to one of the posts.
