@@ -9,6 +9,7 @@ mod assistant;
 mod calendar;
 mod chat;
 mod exports;
+mod hot;
 mod load;
 mod measure;
 mod messaging;
@@ -146,6 +147,21 @@ pub struct BenchArgs {
     /// local Twilio, instead of the booking run.
     #[arg(long)]
     pub messaging: bool,
+    /// The hot paths over HTTP against the platform served by this process
+    /// with the demo data: the availability calendar of `--calendar-doctor`,
+    /// computed and kept, whole and 304, sequential and from
+    /// `--hot-connections` at once.
+    #[arg(long)]
+    pub hot: bool,
+    /// Sequential requests of each kind with `--hot`.
+    #[arg(long, default_value_t = 200)]
+    pub hot_requests: usize,
+    /// Concurrent connections of `--hot`'s throughput runs.
+    #[arg(long, default_value_t = 16)]
+    pub hot_connections: usize,
+    /// Seconds of each of `--hot`'s throughput runs.
+    #[arg(long, default_value_t = 10)]
+    pub hot_seconds: u64,
     /// Seconds of signed webhook requests with `--messaging`.
     #[arg(long, default_value_t = 10)]
     pub webhook_seconds: u64,
@@ -265,6 +281,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             );
         }
         let outcome = messaging::run(&target, &plan).await;
+        target.clean_up(args.keep);
+        return outcome;
+    }
+    if args.hot {
+        db.close().await;
+        let plan = hot::HotPlan {
+            requests: args.hot_requests,
+            connections: args.hot_connections,
+            seconds: args.hot_seconds,
+            doctor: args.calendar_doctor.clone(),
+        };
+        let outcome = hot::run(&target, &plan).await;
         target.clean_up(args.keep);
         return outcome;
     }
