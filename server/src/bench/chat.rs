@@ -66,34 +66,16 @@ pub async fn run(target: &Target, plan: &ChatPlan) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let data_dir = std::env::temp_dir().join(format!("medplat-bench-chat-{}", std::process::id()));
-    let secret = String::from_utf8(auth_config().jwt_secret)?;
-    let vars = [
-        ("DATABASE_URL", target.url.clone()),
-        ("DATA_DIR", data_dir.to_string_lossy().to_string()),
-        ("JWT_SECRET", secret),
-        ("DEMO_DATA", "false".into()),
-        // Each writer speaks for many people at once: no per-socket rate.
+    // Each writer speaks for many people at once: no per-socket rate.
+    let vars = vec![
         ("WS_PEOPLE_RATE", "10000".into()),
         ("WS_PEOPLE_BURST", "10000".into()),
     ];
-    let settings = crate::config::Settings::from_lookup(|k| {
-        vars.iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.clone())
-    })?;
-    let state = crate::build_state(settings).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("ws://{}", listener.local_addr()?);
-    let server = tokio::spawn(crate::serve(
-        listener,
-        crate::router(state.clone()),
-        std::future::pending(),
-    ));
+    let platform = super::InProcess::start(target, "chat", false, vars).await?;
+    let base = format!("ws://{}", platform.addr);
 
     let outcome = measure(&base, &rooms, plan).await;
-    server.abort();
-    let _ = std::fs::remove_dir_all(&data_dir);
+    platform.stop();
     let sent = outcome?;
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM chat_messages")
         .fetch_one(db.pool())

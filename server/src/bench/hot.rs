@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::Target;
 use super::measure::Latencies;
-use super::{Target, auth_config};
 
 /// Options of `--hot`.
 #[derive(Debug, Clone)]
@@ -42,33 +42,14 @@ pub async fn run(target: &Target, plan: &HotPlan) -> anyhow::Result<()> {
         super::build_kind(),
         target.name
     );
-    let data_dir = std::env::temp_dir().join(format!("medplat-bench-hot-{}", std::process::id()));
-    let secret = String::from_utf8(auth_config().jwt_secret)?;
-    let vars: Vec<(&str, String)> = vec![
-        ("DATABASE_URL", target.url.clone()),
-        ("DATA_DIR", data_dir.to_string_lossy().to_string()),
-        ("JWT_SECRET", secret),
-        ("DEMO_DATA", "true".into()),
-    ];
-    let settings = crate::config::Settings::from_lookup(|k| {
-        vars.iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.clone())
-    })?;
-    let state = crate::build_state(settings).await?;
+    let platform = super::InProcess::start(target, "hot", true, Vec::new()).await?;
+    let state = platform.state.clone();
     domain::demo::load_if_empty(&state.services)
         .await
         .context("loading the demo data")?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(crate::serve(
-        listener,
-        crate::router(state.clone()),
-        std::future::pending(),
-    ));
+    let base = format!("http://{}", platform.addr);
     let outcome = calendar(&state, &base, plan).await;
-    server.abort();
-    let _ = std::fs::remove_dir_all(&data_dir);
+    platform.stop();
     outcome
 }
 

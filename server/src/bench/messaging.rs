@@ -25,8 +25,8 @@ use domain::scheduling::appointments::Action;
 use domain::store::Db;
 use jiff::{SignedDuration, Timestamp};
 
+use super::Target;
 use super::measure::Latencies;
-use super::{Target, auth_config};
 use crate::stand_in::{CLINIC_NUMBER, TOKEN, Twilio};
 
 /// Options of `--messaging`.
@@ -53,31 +53,12 @@ pub async fn run(target: &Target, plan: &MessagingPlan) -> anyhow::Result<()> {
         target.name
     );
     let twilio = Twilio::start().await?;
-    let data_dir =
-        std::env::temp_dir().join(format!("medplat-bench-messaging-{}", std::process::id()));
-    let secret = String::from_utf8(auth_config().jwt_secret)?;
     let mut vars: Vec<(&str, String)> = twilio.settings();
-    vars.extend([
-        ("DATABASE_URL", target.url.clone()),
-        ("DATA_DIR", data_dir.to_string_lossy().to_string()),
-        ("JWT_SECRET", secret),
-        ("DEMO_DATA", "false".into()),
-        ("JOBS_POLL", "250ms".into()),
-    ]);
-    let settings = crate::config::Settings::from_lookup(|k| {
-        vars.iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.clone())
-    })?;
-    let public = settings.messaging.public_base_url.clone();
-    let state = crate::build_state(settings).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(crate::serve(
-        listener,
-        crate::router(state.clone()),
-        std::future::pending(),
-    ));
+    vars.push(("JOBS_POLL", "250ms".into()));
+    let platform = super::InProcess::start(target, "messaging", false, vars).await?;
+    let state = platform.state.clone();
+    let public = state.settings.messaging.public_base_url.clone();
+    let base = format!("http://{}", platform.addr);
 
     let outcome = async {
         baseline(&base, plan).await?;
@@ -93,8 +74,7 @@ pub async fn run(target: &Target, plan: &MessagingPlan) -> anyhow::Result<()> {
         result
     }
     .await;
-    server.abort();
-    let _ = std::fs::remove_dir_all(&data_dir);
+    platform.stop();
     outcome
 }
 
