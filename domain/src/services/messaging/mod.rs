@@ -7,6 +7,7 @@
 //! quiet hours and see what was sent to them; doctors and administrators
 //! see the webhook log and the outbox.
 
+mod decide;
 mod inbound;
 mod outbox;
 pub mod providers;
