@@ -98,6 +98,14 @@ impl std::fmt::Debug for AuthConfig {
     }
 }
 
+/// Argon2id's cost as passwords are hashed: memory in KiB, passes and
+/// lanes. These are OWASP's first recommended setting (19 MiB, 2 passes, 1
+/// lane); a test keeps them from going below it.
+pub fn password_cost() -> (u32, u32, u32) {
+    let params = Argon2::default().params().clone();
+    (params.m_cost(), params.t_cost(), params.p_cost())
+}
+
 /// Hashes a password with Argon2id (off the async runtime).
 pub async fn hash_password(password: String) -> DomainResult<String> {
     tokio::task::spawn_blocking(move || {
@@ -253,6 +261,15 @@ impl LoginThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_cost_at_least_what_owasp_recommends() {
+        let (memory, passes, lanes) = password_cost();
+        assert!(memory >= 19 * 1024 && passes >= 2 && lanes >= 1);
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = Argon2::default().hash_password(b"x", &salt).unwrap();
+        assert_eq!(hash.algorithm.as_str(), "argon2id");
+    }
 
     fn claims(kind: TokenKind, exp_offset: i64) -> Claims {
         let now = jiff::Timestamp::now().as_second();

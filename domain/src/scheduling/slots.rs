@@ -134,7 +134,7 @@ fn first_instant(tz: &TimeZone, local: DateTime) -> Option<Timestamp> {
 /// start and end, with the buffer around the slot), with a place left
 /// (`taken`: places taken per start) unless `include_full`.
 pub fn open_among<'a>(
-    all: Vec<Slot>,
+    all: impl IntoIterator<Item = &'a Slot> + 'a,
     rules: &super::appointments::BookingRules,
     now: Timestamp,
     kind: Option<ConsultationType>,
@@ -163,7 +163,7 @@ pub fn open_among<'a>(
         .filter_map(move |slot| {
             let used = taken.get(&slot.starts_at).copied().unwrap_or(0);
             let remaining = slot.capacity - used;
-            (include_full || remaining > 0).then_some((slot, remaining.max(0)))
+            (include_full || remaining > 0).then(|| (slot.clone(), remaining.max(0)))
         })
 }
 

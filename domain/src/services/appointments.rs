@@ -93,6 +93,12 @@ impl AppointmentService {
             ConsultationType::Both => booking.consultation_type,
             offered => offered,
         };
+        // Read before taking the write turn: a patient's own name.
+        let patient_name = name_of(
+            &mut *self.db.pool().acquire().await.map_err(db_error)?,
+            actor.user_id,
+        )
+        .await?;
         let mut tx = self.db.begin_write().await?;
         claim(&mut tx, self.db.dialect(), actor.user_id, &free, None).await?;
         let appointment = store::insert(
@@ -108,7 +114,6 @@ impl AppointmentService {
             },
         )
         .await?;
-        let patient_name = name_of(&mut tx, actor.user_id).await?;
         notifications::push(
             &mut tx,
             booking.doctor_id,

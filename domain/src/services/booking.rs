@@ -29,13 +29,22 @@ pub(crate) async fn claim(
     let slot = &free.slot;
     store::lock_patient(tx, dialect, patient_id).await?;
     store::lock_doctor(tx, dialect, free.doctor_id).await?;
-    if store::patient_busy(tx, patient_id, slot.starts_at, slot.ends_at, except).await? {
+    let (patient, doctor) = store::busy(
+        tx,
+        patient_id,
+        free.doctor_id,
+        slot.starts_at,
+        slot.ends_at,
+        except,
+    )
+    .await?;
+    if patient {
         return Err(patient_busy());
     }
     if !store::take_place(tx, free.doctor_id, slot.starts_at, slot.capacity).await? {
         return Err(slot_full());
     }
-    if store::doctor_busy(tx, free.doctor_id, slot.starts_at, slot.ends_at, except).await? {
+    if doctor {
         return Err(doctor_busy());
     }
     Ok(())

@@ -31,6 +31,7 @@ pub mod stats;
 pub mod symptoms;
 pub mod trail;
 pub mod treatments;
+mod unrolled;
 pub mod vitals;
 pub mod waitlist;
 pub mod wards;

@@ -20,6 +20,8 @@ use crate::store::availability::{self, DoctorSchedule, StoredException};
 use crate::store::openings;
 use crate::store::{Db, db_error};
 
+use super::unrolled::{Held, KeptSlots, Unrolled};
+
 /// Longest span of one free-slot search, in days (the last day at most this
 /// many days after the first).
 pub const MAX_SEARCH_DAYS: i64 = bounds::MAX_SPAN_DAYS;
@@ -39,6 +41,8 @@ pub struct SchedulingService {
     db: Db,
     /// The platform's settings (clinic-wide notice, horizon and buffer).
     settings: crate::services::SettingsService,
+    /// Doctors' slots kept between searches.
+    kept: KeptSlots,
 }
 
 fn not_found() -> DomainError {
@@ -47,7 +51,11 @@ fn not_found() -> DomainError {
 
 impl SchedulingService {
     pub(crate) fn new(db: Db, settings: crate::services::SettingsService) -> Self {
-        Self { db, settings }
+        Self {
+            db,
+            settings,
+            kept: KeptSlots::default(),
+        }
     }
 
     pub(crate) fn db(&self) -> &Db {
@@ -201,8 +209,11 @@ impl SchedulingService {
         let last = last
             .map(|d| bounds::date_in_range("date_end", d))
             .transpose()?;
-        let today = now.to_zoned(zone(&self.schedule(doctor_id).await?)?).date();
-        let first = first.unwrap_or(today);
+        let today = match first {
+            Some(_) => None,
+            None => Some(now.to_zoned(zone(&self.schedule(doctor_id).await?)?).date()),
+        };
+        let first = first.or(today).ok_or_else(not_found)?;
         let last = match last {
             Some(last) => last,
             None => bounds::add_days("date_start", first, 6)?.min(bounds::LAST_DAY),
@@ -251,55 +262,44 @@ impl SchedulingService {
         bounds::date_in_range("date_start", first)?;
         bounds::date_in_range("date_end", last)?;
         bounds::day_span(first, last, "date_end")?;
-        let schedule = self.schedule(doctor_id).await?;
-        let tz = zone(&schedule)?;
         let mut conn = self.conn().await?;
-        let from = day_start(&tz, first)?;
-        let to = day_start(&tz, bounds::add_days("date_end", last, 1)?)?;
-        let ranges = availability::ranges_of(&mut conn, doctor_id).await?;
-        let exceptions: Vec<Exception> =
-            availability::exceptions_of(&mut conn, doctor_id, from, to)
-                .await?
-                .into_iter()
-                .map(|s| s.exception)
-                .collect();
-        let extra = openings::of_doctor(&mut conn, doctor_id, from, to).await?;
-        let taken: std::collections::HashMap<Timestamp, i32> =
-            store::places_taken(&mut conn, doctor_id, from, to)
-                .await?
-                .into_iter()
-                .collect();
-        let rules = self.effective(schedule.rules);
-        let buffer = bounds::minutes(rules.buffer_minutes);
+        let (unrolled, held) = match self.kept.of(&mut conn, doctor_id, now).await? {
+            Some((unrolled, held)) if unrolled.covers(first, last) => (unrolled, held),
+            Some((kept, _)) => {
+                // Days outside the window a patient may book in (the past,
+                // beyond the horizon): read for this search only.
+                let unrolled =
+                    Unrolled::read(&mut conn, kept.schedule.clone(), first, last).await?;
+                let held = Held::read(&mut conn, &unrolled).await?;
+                (std::sync::Arc::new(unrolled), std::sync::Arc::new(held))
+            }
+            None => return Err(not_found()),
+        };
+        drop(conn);
+        let rules = self.effective(unrolled.schedule.rules);
+        let on_days = unrolled.on_days(first, last)?;
+        let (from, to) = match (on_days.first(), on_days.last()) {
+            (Some(a), Some(b)) => (a.starts_at, b.ends_at),
+            _ => return Ok(Vec::new()),
+        };
         // Appointments held in other slots: no slot overlapping one (or its
         // buffer) is offered.
-        let holding: Vec<(Timestamp, Timestamp)> = store::doctor_holding(
-            &mut conn,
+        let holding = held.near(from, to, bounds::minutes(rules.buffer_minutes));
+        Ok(slots::open_among(
+            on_days,
+            &rules,
+            now,
+            kind,
+            &holding,
+            &held.taken,
+            include_full,
+        )
+        .map(|(slot, remaining)| FreeSlot {
             doctor_id,
-            bounds::shift(from, -buffer),
-            bounds::shift(to, buffer),
-        )
-        .await?
-        .into_iter()
-        .map(|a| (a.starts_at, a.ends_at))
-        .collect();
-        drop(conn);
-        let all = slots::with_openings(
-            slots::expand(&ranges, &exceptions, &tz, first, last),
-            extra,
-            &exceptions,
-            &tz,
-        );
-        Ok(
-            slots::open_among(all, &rules, now, kind, &holding, &taken, include_full)
-                .into_iter()
-                .map(|(slot, remaining)| FreeSlot {
-                    doctor_id,
-                    slot,
-                    remaining,
-                })
-                .collect(),
-        )
+            slot,
+            remaining,
+        })
+        .collect())
     }
 
     /// A doctor's rules under the clinic's limits, which hold whatever a
@@ -355,7 +355,7 @@ impl SchedulingService {
             bounds::shift(from, bounds::days(-1)),
             bounds::shift(to, bounds::days(1)),
         );
-        for (doctor, start, end) in store::all_holding(&mut conn, wide_from, wide_to).await? {
+        for (doctor, start, end) in store::holding(&mut conn, None, wide_from, wide_to).await? {
             holding.entry(doctor).or_default().push((start, end));
         }
         drop(conn);
@@ -381,7 +381,7 @@ impl SchedulingService {
             );
             let rules = self.effective(schedule.rules);
             let mut open = slots::open_among(
-                all,
+                &all,
                 &rules,
                 now,
                 None,

@@ -186,12 +186,14 @@ impl WaitlistService {
         appointments::lock_patient(&mut tx, dialect, actor.user_id).await?;
         appointments::lock_doctor(&mut tx, dialect, entry.doctor_id).await?;
         let (from, to) = (offer.starts_at, offer.ends_at);
-        if appointments::patient_busy(&mut tx, actor.user_id, from, to, None).await? {
-            return Err(booking::patient_busy());
-        }
         // The place itself is held for this patient; another slot of the
         // doctor may not be held at that time.
-        if appointments::doctor_busy(&mut tx, entry.doctor_id, from, to, None).await? {
+        let (patient, doctor) =
+            appointments::busy(&mut tx, actor.user_id, entry.doctor_id, from, to, None).await?;
+        if patient {
+            return Err(booking::patient_busy());
+        }
+        if doctor {
             return Err(booking::doctor_busy());
         }
         let appointment = appointments::insert(

@@ -137,25 +137,32 @@ pub async fn all_places_taken(
         .collect()
 }
 
-/// Every doctor's appointments that hold a place and overlap `[from, to)`:
-/// doctor, start, end.
-pub async fn all_holding(
+/// The appointments that hold a place and overlap `[from, to)`: the
+/// doctor's, or every doctor's when `doctor` is `None`; doctor, start, end.
+pub async fn holding(
     conn: &mut AnyConnection,
+    doctor: Option<UserId>,
     from: Timestamp,
     to: Timestamp,
 ) -> DomainResult<Vec<(UserId, Timestamp, Timestamp)>> {
+    let whose = if doctor.is_some() {
+        "doctor_id = $4 AND"
+    } else {
+        ""
+    };
     let sql = format!(
-        "SELECT doctor_id, starts_at, ends_at FROM appointments WHERE status IN {HOLDING} \
-         AND starts_at < $2 AND ends_at > $1 AND starts_at >= $3"
+        "SELECT doctor_id, starts_at, ends_at FROM appointments WHERE {whose} status IN {HOLDING} \
+         AND starts_at < $2 AND ends_at > $1 AND starts_at >= $3 ORDER BY starts_at"
     );
     // No appointment lasts a day: earlier starts cannot reach `from`.
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(from.as_millisecond())
         .bind(to.as_millisecond())
-        .bind(from.as_millisecond() - 86_400_000)
-        .fetch_all(conn)
-        .await
-        .map_err(db_error)?;
+        .bind(from.as_millisecond() - 86_400_000);
+    if let Some(doctor) = doctor {
+        query = query.bind(doctor);
+    }
+    let rows = query.fetch_all(conn).await.map_err(db_error)?;
     let instant = |ms: i64| {
         Timestamp::from_millisecond(ms)
             .map_err(|_| DomainError::internal("stored instant is invalid"))
@@ -204,82 +211,33 @@ async fn lock_user(conn: &mut AnyConnection, dialect: Dialect, id: UserId) -> Do
     Ok(())
 }
 
-/// Whether the doctor holds an appointment overlapping `[from, to)` in another
-/// slot (one starting at another time), other than `except`. Appointments of
-/// the slot starting at `from` share it up to its capacity ([`take_place`]).
-pub async fn doctor_busy(
+/// Who is busy over `[from, to)`, in one read: whether the patient holds an
+/// appointment overlapping it, and whether the doctor holds one in another
+/// slot (one starting at another time; appointments of the slot starting at
+/// `from` share it up to its capacity, [`take_place`]); `except` aside.
+pub async fn busy(
     conn: &mut AnyConnection,
+    patient_id: UserId,
     doctor_id: UserId,
     from: Timestamp,
     to: Timestamp,
     except: Option<i64>,
-) -> DomainResult<bool> {
-    holds_overlap(
-        conn,
-        "doctor_id = $1 AND starts_at <> $2",
-        doctor_id,
-        from,
-        to,
-        except,
-    )
-    .await
-}
-
-/// Whether the patient holds an appointment overlapping `[from, to)`, other than `except`.
-pub async fn patient_busy(
-    conn: &mut AnyConnection,
-    patient_id: UserId,
-    from: Timestamp,
-    to: Timestamp,
-    except: Option<i64>,
-) -> DomainResult<bool> {
-    holds_overlap(conn, "patient_id = $1", patient_id, from, to, except).await
-}
-
-/// Whether an appointment that holds a place, matching `whose` (a fixed
-/// condition on `$1` and `$2`), overlaps `[from, to)`, other than `except`.
-async fn holds_overlap(
-    conn: &mut AnyConnection,
-    whose: &'static str,
-    person: UserId,
-    from: Timestamp,
-    to: Timestamp,
-    except: Option<i64>,
-) -> DomainResult<bool> {
+) -> DomainResult<(bool, bool)> {
+    let overlap = format!("status IN {HOLDING} AND starts_at < $4 AND ends_at > $3 AND id <> $5");
     let sql = format!(
-        "SELECT COUNT(*) FROM appointments WHERE {whose} AND status IN {HOLDING} \
-         AND starts_at < $3 AND ends_at > $2 AND id <> $4"
+        "SELECT (SELECT COUNT(*) FROM appointments WHERE patient_id = $1 AND {overlap}), \
+         (SELECT COUNT(*) FROM appointments WHERE doctor_id = $2 AND starts_at <> $3 AND {overlap})"
     );
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(person)
+    let (patient, doctor): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(patient_id)
+        .bind(doctor_id)
         .bind(from.as_millisecond())
         .bind(to.as_millisecond())
         .bind(except.unwrap_or(-1))
         .fetch_one(conn)
         .await
         .map_err(db_error)?;
-    Ok(count > 0)
-}
-
-/// A doctor's appointments that hold a place and overlap `[from, to)`.
-pub async fn doctor_holding(
-    conn: &mut AnyConnection,
-    doctor_id: UserId,
-    from: Timestamp,
-    to: Timestamp,
-) -> DomainResult<Vec<AppointmentRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM appointments WHERE doctor_id = $1 AND status IN {HOLDING} \
-         AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(doctor_id)
-        .bind(from.as_millisecond())
-        .bind(to.as_millisecond())
-        .fetch_all(conn)
-        .await
-        .map_err(db_error)?;
-    rows.iter().map(from_row).collect()
+    Ok((patient > 0, doctor > 0))
 }
 
 /// Fields of a new appointment.

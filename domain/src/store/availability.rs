@@ -396,3 +396,16 @@ pub async fn schedule_version(conn: &mut AnyConnection, doctor_id: UserId) -> Do
             .map_err(db_error)?;
     Ok(version.unwrap_or(0))
 }
+
+/// The doctor's two versions: of everything (as [`schedule_version`]) and of
+/// what their slots are unrolled from only (weekly ranges, time off, one-off
+/// slots, the profile), which bookings leave alone; 0 before any change.
+pub async fn versions(conn: &mut AnyConnection, doctor_id: UserId) -> DomainResult<(i64, i64)> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT version, slots_version FROM schedule_versions WHERE doctor_id = $1")
+            .bind(doctor_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(db_error)?;
+    Ok(row.unwrap_or((0, 0)))
+}

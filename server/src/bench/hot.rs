@@ -5,11 +5,10 @@
 //! requests, p50/p99, computed ("cold": the first request after a change)
 //! and kept ("warm": nothing changed), whole (200) and asked again with
 //! `If-None-Match` (304); then requests per second from 16 connections at
-//! once, warm, whole and 304.
+//! once, warm, whole and 304. Then the free-slot search, booking and
+//! sign-in on the seed's data shape (`hot_paths`).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 
@@ -42,13 +41,21 @@ pub async fn run(target: &Target, plan: &HotPlan) -> anyhow::Result<()> {
         super::build_kind(),
         target.name
     );
-    let platform = super::InProcess::start(target, "hot", true, Vec::new()).await?;
+    // Sign-in is measured, not throttled.
+    let unthrottled = vec![
+        ("LOGIN_ATTEMPTS_PER_ACCOUNT", "1000000".to_owned()),
+        ("LOGIN_ATTEMPTS_PER_ADDRESS", "1000000".to_owned()),
+    ];
+    let platform = super::InProcess::start(target, "hot", true, unthrottled).await?;
     let state = platform.state.clone();
     domain::demo::load_if_empty(&state.services)
         .await
         .context("loading the demo data")?;
     let base = format!("http://{}", platform.addr);
-    let outcome = calendar(&state, &base, plan).await;
+    let mut outcome = calendar(&state, &base, plan).await;
+    if outcome.is_ok() {
+        outcome = super::hot_paths::run(&state, &base, plan).await;
+    }
     platform.stop();
     outcome
 }
@@ -193,26 +200,15 @@ async fn throughput(
     etag: Option<&str>,
     plan: &HotPlan,
 ) -> anyhow::Result<f64> {
-    let answered = Arc::new(AtomicU64::new(0));
-    let until = Instant::now() + Duration::from_secs(plan.seconds);
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(plan.connections);
-    for _ in 0..plan.connections {
-        let (client, url, token) = (client.clone(), url.to_owned(), token.to_owned());
-        let (etag, answered) = (etag.map(str::to_owned), answered.clone());
-        tasks.push(tokio::spawn(async move {
-            while Instant::now() < until {
-                if ask(&client, &url, &token, etag.as_deref())
-                    .await
-                    .is_ok_and(|(status, _)| status == 200 || status == 304)
-                {
-                    answered.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    for task in tasks {
-        task.await?;
-    }
-    Ok(answered.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+    let (client, url, token) = (client.clone(), url.to_owned(), token.to_owned());
+    let etag = etag.map(str::to_owned);
+    super::hot_paths::rate(plan.connections, plan.seconds, move |_, _| {
+        let (client, url, token, etag) = (client.clone(), url.clone(), token.clone(), etag.clone());
+        async move {
+            ask(&client, &url, &token, etag.as_deref())
+                .await
+                .is_ok_and(|(status, _)| status == 200 || status == 304)
+        }
+    })
+    .await
 }

@@ -10,6 +10,7 @@ mod calendar;
 mod chat;
 mod exports;
 mod hot;
+mod hot_paths;
 mod load;
 mod measure;
 mod messaging;

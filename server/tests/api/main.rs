@@ -34,6 +34,7 @@ mod portal_policy;
 mod scheduling;
 mod seed_routes;
 mod settings;
+mod slot_cache;
 mod socket_limits;
 mod statistics;
 mod symptoms;
