@@ -127,6 +127,33 @@ pub fn training_examples() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The folds of a `folds`-fold cross-validation on the training part: each
+/// is an assistant trained without one fold (on the other folds' one-intent
+/// questions and `training.tsv`) and the questions of the fold it left out,
+/// every `folds`-th question. Nothing of the test part is read.
+pub fn folds(
+    folds: usize,
+    settings: super::classifier::Settings,
+) -> crate::error::DomainResult<Vec<(Assistant, Vec<Question>)>> {
+    let training = part(Part::Training);
+    (0..folds)
+        .map(|fold| {
+            let (held, kept): (Vec<(usize, &Question)>, Vec<(usize, &Question)>) = training
+                .iter()
+                .enumerate()
+                .partition(|(i, _)| i % folds == fold);
+            let extra: Vec<(&str, &str)> = kept
+                .iter()
+                .filter(|(_, q)| !q.is_emergency() && !q.label.contains('+'))
+                .map(|(_, q)| (q.text, q.label))
+                .chain(extra_examples())
+                .collect();
+            let model = Assistant::builtin_with(&extra, settings)?;
+            Ok((model, held.into_iter().map(|(_, q)| *q).collect()))
+        })
+        .collect()
+}
+
 /// Right and asked, for a share.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use domain::assistant::Assistant;
 use domain::assistant::classifier::Settings;
-use domain::assistant::evaluation::{self, Part, Question, evaluate, extra_examples, fresh, part};
+use domain::assistant::evaluation::{self, Part, evaluate, fresh, part};
 
 use super::measure::Latencies;
 
@@ -94,7 +94,6 @@ pub fn run(rounds: usize) -> anyhow::Result<()> {
 
 /// Chooses both thresholds by cross-validation on the training part.
 fn thresholds(current: f32, current_topic: f32) -> anyhow::Result<()> {
-    let training = part(Part::Training);
     let plain: Vec<f32> = (1..=10).map(|i| i as f32 * 0.05).collect();
     let topic: Vec<f32> = (4..=9).map(|i| i as f32 * 0.1).collect();
     let mut right = vec![vec![0usize; topic.len()]; plain.len()];
@@ -102,20 +101,7 @@ fn thresholds(current: f32, current_topic: f32) -> anyhow::Result<()> {
     // Held-out answers at the thresholds in use: where to look for more
     // training data without looking at the test part.
     let mut held_out = evaluation::Report::default();
-    for fold in 0..FOLDS {
-        let (held, kept): (Vec<(usize, &Question)>, Vec<(usize, &Question)>) = training
-            .iter()
-            .enumerate()
-            .partition(|(i, _)| i % FOLDS == fold);
-        let extra: Vec<(&str, &str)> = kept
-            .iter()
-            .filter(|(_, q)| !q.is_emergency() && !q.label.contains('+'))
-            .map(|(_, q)| (q.text, q.label))
-            .chain(extra_examples())
-            .collect();
-        let model =
-            Assistant::builtin_with(&extra, Settings::default()).context("training a fold")?;
-        let held: Vec<Question> = held.into_iter().map(|(_, q)| *q).collect();
+    for (model, held) in evaluation::folds(FOLDS, Settings::default())? {
         asked += held.len();
         let in_use = model
             .clone()
