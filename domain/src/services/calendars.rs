@@ -48,8 +48,52 @@ struct Kept {
     file: std::sync::Arc<IcsFile>,
 }
 
-/// Rendered availability calendars by doctor.
+/// Rendered calendars by person: availability by doctor (key: schedule
+/// version, settings version, quarter hour) and private feeds by owner (key:
+/// feed version, day, 0).
 type KeptCalendars = std::sync::Arc<std::sync::Mutex<HashMap<UserId, Kept>>>;
+
+/// Keeps `file` for `owner` under `key` in `kept`, with the previous copy's
+/// `last_modified` when the body is the same.
+fn keep(
+    kept: &KeptCalendars,
+    owner: UserId,
+    key: (i64, i64, i64),
+    mut file: IcsFile,
+    before: Option<std::sync::Arc<IcsFile>>,
+) -> std::sync::Arc<IcsFile> {
+    if let Some(before) = before.filter(|b| b.etag == file.etag) {
+        file.last_modified = before.last_modified;
+    }
+    let file = std::sync::Arc::new(file);
+    let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= KEPT_CALENDARS && !kept.contains_key(&owner) {
+        kept.clear();
+    }
+    kept.insert(
+        owner,
+        Kept {
+            key,
+            file: file.clone(),
+        },
+    );
+    file
+}
+
+/// What `kept` holds for `owner`: the file when its key is `key`
+/// (`Ok`), else the previous copy if any (`Err`).
+fn kept_for(
+    kept: &KeptCalendars,
+    owner: UserId,
+    key: (i64, i64, i64),
+) -> Result<std::sync::Arc<IcsFile>, Option<std::sync::Arc<IcsFile>>> {
+    let kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    match kept.get(&owner) {
+        Some(k) if k.key == key => Ok(k.file.clone()),
+        Some(k) => Err(Some(k.file.clone())),
+        None => Err(None),
+    }
+}
 
 /// Calendar operations.
 #[derive(Clone)]
@@ -57,6 +101,7 @@ pub struct CalendarService {
     db: Db,
     scheduling: SchedulingService,
     kept: KeptCalendars,
+    feeds: KeptCalendars,
 }
 
 fn kind_fr(kind: crate::scheduling::ConsultationType) -> &'static str {
@@ -73,6 +118,7 @@ impl CalendarService {
             db,
             scheduling,
             kept: KeptCalendars::default(),
+            feeds: KeptCalendars::default(),
         }
     }
 
@@ -116,32 +162,13 @@ impl CalendarService {
             .saturating_add(1)
             .saturating_mul(RENDER_STEP_SECONDS);
         let key = (version, self.scheduling.settings().version(), quarter);
-        let before = {
-            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-            match kept.get(&doctor_id) {
-                Some(k) if k.key == key => return Ok(k.file.clone()),
-                Some(k) => Some(k.file.clone()),
-                None => None,
-            }
+        let before = match kept_for(&self.kept, doctor_id, key) {
+            Ok(file) => return Ok(file),
+            Err(before) => before,
         };
         let at = Timestamp::from_second(quarter).map_err(DomainError::internal)?;
-        let mut file = self.render_availability(doctor_id, at).await?;
-        if let Some(before) = before.filter(|b| b.etag == file.etag) {
-            file.last_modified = before.last_modified;
-        }
-        let file = std::sync::Arc::new(file);
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= KEPT_CALENDARS && !kept.contains_key(&doctor_id) {
-            kept.clear();
-        }
-        kept.insert(
-            doctor_id,
-            Kept {
-                key,
-                file: file.clone(),
-            },
-        );
-        Ok(file)
+        let file = self.render_availability(doctor_id, at).await?;
+        Ok(keep(&self.kept, doctor_id, key, file, before))
     }
 
     async fn render_availability(
@@ -202,14 +229,40 @@ impl CalendarService {
         tx.commit().await.map_err(db_error)
     }
 
-    /// The appointments of the feed's owner from 30 days ago on (cancelled and
-    /// refused ones marked so, for calendars to drop them). Unknown or revoked
-    /// tokens are not found.
-    pub async fn feed(&self, token: &str, now: Timestamp) -> DomainResult<String> {
+    /// The appointments of the feed's owner from 30 days before today (UTC)
+    /// on (cancelled and refused ones marked so, for calendars to drop them).
+    /// Unknown or revoked tokens are not found.
+    ///
+    /// Rendered for the start of the day and kept while the owner's feed
+    /// version (read from the database on each request, after the token)
+    /// stays the same: any change to their appointments, to their name or to
+    /// the names and zones of the people on the other side moves it.
+    pub async fn feed(&self, token: &str, now: Timestamp) -> DomainResult<std::sync::Arc<IcsFile>> {
         let mut conn = self.conn().await?;
         let owner = feeds::owner(&mut conn, token)
             .await?
             .ok_or(DomainError::NotFound("calendar feed"))?;
+        let version = feeds::version(&mut conn, owner).await?;
+        drop(conn);
+        let day = now.as_second().div_euclid(86_400);
+        let key = (version, day, 0);
+        let before = match kept_for(&self.feeds, owner, key) {
+            Ok(file) => return Ok(file),
+            Err(before) => before,
+        };
+        let at = Timestamp::from_second(day * 86_400).map_err(DomainError::internal)?;
+        let body = self.render_feed(owner, at).await?;
+        let file = IcsFile {
+            filename: "medplat.ics".to_owned(),
+            etag: entity_tag(&body),
+            body,
+            last_modified: Timestamp::now(),
+        };
+        Ok(keep(&self.feeds, owner, key, file, before))
+    }
+
+    async fn render_feed(&self, owner: UserId, now: Timestamp) -> DomainResult<String> {
+        let mut conn = self.conn().await?;
         let user = users::by_id(&mut conn, owner)
             .await?
             .ok_or(DomainError::NotFound("calendar feed"))?;

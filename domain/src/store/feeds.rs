@@ -55,3 +55,15 @@ pub async fn revoke(conn: &mut AnyConnection, user_id: UserId) -> DomainResult<b
         .map(|done| done.rows_affected() > 0)
         .map_err(db_error)
 }
+
+/// The person's feed version: bumped (by triggers) in every transaction that
+/// changes what their feed is computed from; 0 before any such change.
+pub async fn version(conn: &mut AnyConnection, user_id: UserId) -> DomainResult<i64> {
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM feed_versions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(db_error)?;
+    Ok(version.unwrap_or(0))
+}

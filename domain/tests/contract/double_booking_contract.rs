@@ -40,7 +40,8 @@ async fn the_store_refuses_a_second_slot_of_the_doctor_at_once(s: &Services) {
         (busy("2030-01-14T08:00:00Z", "2030-01-14T08:30:00Z"), false), // its own slot
         (busy("2030-01-14T08:30:00Z", "2030-01-14T09:00:00Z"), false),
     ] {
-        let found = appointments::doctor_busy(&mut tx, doctor.user_id, from, to, None)
+        // (No patient 0: only the doctor's side can be busy.)
+        let (_, found) = appointments::busy(&mut tx, 0, doctor.user_id, from, to, None)
             .await
             .unwrap();
         assert_eq!(found, expected, "{from}–{to}");

@@ -361,7 +361,7 @@ async fn calendars_export_availability_and_private_feeds(s: &Services) {
     let token = s.calendars.renew_feed(&marie).await.unwrap();
     assert_eq!(token.len(), 64);
     let feed = s.calendars.feed(&token, now()).await.unwrap();
-    let parsed: icalendar::Calendar = feed.parse().unwrap();
+    let parsed: icalendar::Calendar = feed.body.parse().unwrap();
     let events: Vec<_> = parsed
         .components
         .iter()
@@ -379,6 +379,7 @@ async fn calendars_export_availability_and_private_feeds(s: &Services) {
             .feed(&doctor_token, now())
             .await
             .unwrap()
+            .body
             .contains("Consultation — First Last")
     );
     let renewed = s.calendars.renew_feed(&marie).await.unwrap();

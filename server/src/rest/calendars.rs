@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::services::calendars::IcsFile;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -57,12 +58,26 @@ pub async fn availability_ics(
         .calendars
         .availability_ics(&principal, query.doctor_id, Timestamp::now())
         .await?;
-    let mut headers = HeaderMap::new();
     // A person's calendar: kept by their client only, asked again each time.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
+    Ok(answer(
+        &request,
+        &file,
+        "private, no-cache",
+        Some(&file.filename),
+    ))
+}
+
+/// A kept calendar as an answer: its entity tag and last change, and 304
+/// without a body when the client's copy is current; `download` names the
+/// file to save it as.
+fn answer(
+    request: &HeaderMap,
+    file: &IcsFile,
+    cache: &'static str,
+    download: Option<&str>,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Ok(value) = HeaderValue::from_str(&file.etag) {
         headers.insert(header::ETAG, value);
     }
@@ -73,15 +88,16 @@ pub async fn availability_ics(
     if let Ok(value) = HeaderValue::from_str(&modified) {
         headers.insert(header::LAST_MODIFIED, value);
     }
-    if unchanged(&request, &file.etag, file.last_modified) {
-        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    if unchanged(request, &file.etag, file.last_modified) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ICS));
-    let disposition = format!("attachment; filename=\"{}\"", file.filename);
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    if let Some(name) = download
+        && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok((headers, file.body.clone()).into_response())
+    (headers, file.body.clone()).into_response()
 }
 
 /// Whether the client's copy is current (RFC 9110 §13.1): `If-None-Match`
@@ -155,22 +171,13 @@ pub async fn revoke(
 pub async fn feed(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
+    request: HeaderMap,
 ) -> Result<Response, ApiError> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
-    let body = state
+    let file = state
         .services
         .calendars
         .feed(token, Timestamp::now())
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(ICS)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=300"),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(answer(&request, &file, "private, max-age=300", None))
 }

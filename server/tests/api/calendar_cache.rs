@@ -171,3 +171,80 @@ async fn the_calendar_is_kept_until_it_changes_and_every_change_shows() {
             .unwrap();
     assert!(version >= 8, "{version}");
 }
+
+/// Asks for a private feed (no credentials), with `etag` as
+/// `If-None-Match`: the status, the tag and the body.
+async fn ask_feed(app: &TestApp, path: &str, etag: Option<&str>) -> (u16, String, String) {
+    let mut request = app.client.get(app.url(path));
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let tag = response
+        .headers()
+        .get("etag")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, tag, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_private_feed_is_kept_until_its_owner_sees_a_change() {
+    let app = spawn_app().await;
+    let doctor = actor(&app, Role::Doctor, "dr.house").await;
+    let marie = actor(&app, Role::Patient, "marie").await;
+    let paul = actor(&app, Role::Patient, "paul").await;
+    let sent = post(
+        &app,
+        &doctor,
+        "/api/v1/availabilities/",
+        json!({"day_of_week": 2, "start_time": "09:00", "end_time": "12:00",
+            "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1}),
+    )
+    .await;
+    assert_eq!(sent.status, 201, "{}", sent.text);
+    let sent = post(&app, &marie, "/api/v1/calendar-feed/", json!({})).await;
+    assert_eq!(sent.status, 201, "{}", sent.text);
+    let path = sent.body["path"].as_str().unwrap().to_owned();
+    let starts = free_starts(&app, &doctor, &marie).await;
+
+    let (status, tag, body) = ask_feed(&app, &path, None).await;
+    assert_eq!(status, 200);
+    assert!(tag.starts_with('"'), "{tag}");
+    assert_eq!(
+        ask_feed(&app, &path, None).await,
+        (200, tag.clone(), body.clone())
+    );
+    let (status, same, empty) = ask_feed(&app, &path, Some(&tag)).await;
+    assert_eq!(
+        (status, same.as_str(), empty.as_str()),
+        (304, tag.as_str(), "")
+    );
+
+    // Another patient's booking with her doctor is not in her feed.
+    book(&app, &paul, &doctor, &starts[1], "").await;
+    assert_eq!(
+        ask_feed(&app, &path, Some(&tag)).await.0,
+        304,
+        "paul's booking"
+    );
+
+    // Her booking is; then her doctor's new name is.
+    book(&app, &marie, &doctor, &starts[0], "").await;
+    let (status, tag, booked) = ask_feed(&app, &path, Some(&tag)).await;
+    assert_eq!(status, 200, "her booking");
+    assert!(booked.contains("À confirmer") && booked != body, "{booked}");
+    let renamed = app
+        .client
+        .patch(app.url("/api/v1/auth/me/settings/"))
+        .bearer_auth(&doctor.token)
+        .json(&json!({"first_name": "Gregory", "last_name": "Houseman", "email": "house@example.org", "language": "fr", "timezone": "Europe/Paris"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let (status, _, named) = ask_feed(&app, &path, Some(&tag)).await;
+    assert_eq!(status, 200, "her doctor's new name");
+    assert!(named.contains("Houseman"), "{named}");
+}
