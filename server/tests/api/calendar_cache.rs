@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::medical::{Actor, actor, book, free_starts, post};
+use common::medical::{Actor, actor, add_weekly, book, free_starts, next_weekday, post};
 use common::{TestApp, spawn_app};
 use domain::accounts::Role;
 use serde_json::json;
@@ -16,7 +16,16 @@ const ICS: &str = "/api/v1/availabilities/calendar-ics/";
 /// Asks for the doctor's calendar, with `etag` as `If-None-Match`: the
 /// status, the tag and the body.
 async fn ask(app: &TestApp, doctor: &Actor, etag: Option<&str>) -> (u16, String, String) {
-    let mut request = app.client.get(app.url(ICS)).bearer_auth(&doctor.token);
+    read(
+        app.client.get(app.url(ICS)).bearer_auth(&doctor.token),
+        etag,
+    )
+    .await
+}
+
+/// Sends `request` with `etag` as `If-None-Match`: the status, the tag and
+/// the body (a 304 carries its last change and no content type).
+async fn read(mut request: reqwest::RequestBuilder, etag: Option<&str>) -> (u16, String, String) {
     if let Some(etag) = etag {
         request = request.header("if-none-match", etag);
     }
@@ -53,16 +62,9 @@ async fn changed(
     (tag, body)
 }
 
-/// The next `weekday` (Monday 1 … Sunday 7) at least a week away, as a date.
+/// The next `weekday` (Monday 1 … Sunday 7) at least 7 days away.
 fn a_week_on(weekday: i8) -> jiff::civil::Date {
-    let today = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
-        .date();
-    let mut day = today.checked_add(jiff::Span::new().days(7)).unwrap();
-    while day.weekday().to_monday_one_offset() != weekday {
-        day = day.tomorrow().unwrap();
-    }
-    day
+    next_weekday(weekday, 7)
 }
 
 #[tokio::test]
@@ -71,13 +73,8 @@ async fn the_calendar_is_kept_until_it_changes_and_every_change_shows() {
     let doctor = actor(&app, Role::Doctor, "dr.house").await;
     let other = actor(&app, Role::Doctor, "dr.wilson").await;
     let marie = actor(&app, Role::Patient, "marie").await;
-    let weekly = |day: i64| {
-        json!({"day_of_week": day, "start_time": "09:00", "end_time": "11:00",
-            "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1})
-    };
     for day in [0, 2] {
-        let sent = post(&app, &doctor, "/api/v1/availabilities/", weekly(day)).await;
-        assert_eq!(sent.status, 201, "{}", sent.text);
+        add_weekly(&app, &doctor, day, "09:00", "11:00").await;
     }
 
     // Kept: the same tag and content, then 304 without a body.
@@ -99,13 +96,11 @@ async fn the_calendar_is_kept_until_it_changes_and_every_change_shows() {
     let mut last = (tag, body);
 
     // Another doctor's hours change nothing here.
-    let sent = post(&app, &other, "/api/v1/availabilities/", weekly(0)).await;
-    assert_eq!(sent.status, 201, "{}", sent.text);
+    add_weekly(&app, &other, 0, "09:00", "11:00").await;
     assert_eq!(ask(&app, &doctor, Some(&last.0)).await.0, 304);
 
     // Weekly hours.
-    let sent = post(&app, &doctor, "/api/v1/availabilities/", weekly(4)).await;
-    assert_eq!(sent.status, 201, "{}", sent.text);
+    add_weekly(&app, &doctor, 4, "09:00", "11:00").await;
     last = changed(&app, &doctor, &last, "weekly hours added").await;
 
     // Time off: a Monday morning a week or more away.
@@ -175,18 +170,7 @@ async fn the_calendar_is_kept_until_it_changes_and_every_change_shows() {
 /// Asks for a private feed (no credentials), with `etag` as
 /// `If-None-Match`: the status, the tag and the body.
 async fn ask_feed(app: &TestApp, path: &str, etag: Option<&str>) -> (u16, String, String) {
-    let mut request = app.client.get(app.url(path));
-    if let Some(etag) = etag {
-        request = request.header("if-none-match", etag);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let tag = response
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, tag, response.text().await.unwrap())
+    read(app.client.get(app.url(path)), etag).await
 }
 
 #[tokio::test]
@@ -195,15 +179,7 @@ async fn a_private_feed_is_kept_until_its_owner_sees_a_change() {
     let doctor = actor(&app, Role::Doctor, "dr.house").await;
     let marie = actor(&app, Role::Patient, "marie").await;
     let paul = actor(&app, Role::Patient, "paul").await;
-    let sent = post(
-        &app,
-        &doctor,
-        "/api/v1/availabilities/",
-        json!({"day_of_week": 2, "start_time": "09:00", "end_time": "12:00",
-            "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1}),
-    )
-    .await;
-    assert_eq!(sent.status, 201, "{}", sent.text);
+    add_weekly(&app, &doctor, 2, "09:00", "12:00").await;
     let sent = post(&app, &marie, "/api/v1/calendar-feed/", json!({})).await;
     assert_eq!(sent.status, 201, "{}", sent.text);
     let path = sent.body["path"].as_str().unwrap().to_owned();

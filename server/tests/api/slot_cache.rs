@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::medical::{Actor, actor, book, post};
+use common::medical::{Actor, actor, add_weekly, book, next_weekday, post};
 use common::{TestApp, spawn_with};
 use domain::accounts::Role;
 use serde_json::json;
@@ -38,16 +38,9 @@ async fn both(a: &TestApp, b: &TestApp, doctor: &Actor, asking: &Actor, what: &s
     here
 }
 
-/// The next `weekday` (Monday 1 … Sunday 7) at least two days away.
+/// The next `weekday` (Monday 1 … Sunday 7) at least 2 days away.
 fn next(weekday: i8) -> jiff::civil::Date {
-    let today = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
-        .date();
-    let mut day = today.checked_add(jiff::Span::new().days(2)).unwrap();
-    while day.weekday().to_monday_one_offset() != weekday {
-        day = day.tomorrow().unwrap();
-    }
-    day
+    next_weekday(weekday, 2)
 }
 
 /// Whether a slot starts on `day` (UTC date of its start; the test's
@@ -73,14 +66,9 @@ async fn every_change_shows_in_the_next_search_on_both_instances() {
     .await;
     let doctor = actor(&a, Role::Doctor, "dr.house").await;
     let marie = actor(&a, Role::Patient, "marie").await;
-    let weekly = |day: i64| {
-        json!({"day_of_week": day, "start_time": "08:00", "end_time": "10:00",
-            "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1})
-    };
     // Monday and Wednesday mornings (days from Monday 0).
     for day in [0, 2] {
-        let sent = post(&a, &doctor, "/api/v1/availabilities/", weekly(day)).await;
-        assert_eq!(sent.status, 201, "{}", sent.text);
+        add_weekly(&a, &doctor, day, "08:00", "10:00").await;
     }
     let (monday, thursday) = (next(1), next(4));
     let start = both(&a, &b, &doctor, &marie, "weekly hours").await;
@@ -90,8 +78,7 @@ async fn every_change_shows_in_the_next_search_on_both_instances() {
 
     // Weekly hours added on one instance show on the other.
     assert_eq!(on(&start, thursday), 0);
-    let sent = post(&a, &doctor, "/api/v1/availabilities/", weekly(3)).await;
-    assert_eq!(sent.status, 201, "{}", sent.text);
+    add_weekly(&a, &doctor, 3, "08:00", "10:00").await;
     let now = both(&a, &b, &doctor, &marie, "weekly hours added").await;
     assert_eq!(on(&now, thursday), 4, "{now:?}");
 

@@ -233,15 +233,32 @@ pub async fn actor(app: &TestApp, role: Role, username: &'static str) -> Actor {
     }
 }
 
+/// The first `weekday` (Monday 1 … Sunday 7) at least `days` days after
+/// today in Paris.
+pub fn next_weekday(weekday: i8, days: i64) -> jiff::civil::Date {
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .date();
+    let mut day = today.checked_add(jiff::Span::new().days(days)).unwrap();
+    while day.weekday().to_monday_one_offset() != weekday {
+        day = day.tomorrow().unwrap();
+    }
+    day
+}
+
+/// The doctor adds weekly hours on `day` (Monday 0) from `start` to `end`:
+/// 30-minute slots of one place, either kind of consultation.
+pub async fn add_weekly(app: &TestApp, doctor: &Actor, day: i64, start: &str, end: &str) {
+    let body = json!({"day_of_week": day, "start_time": start, "end_time": end,
+        "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1});
+    let sent = post(app, doctor, "/api/v1/availabilities/", body).await;
+    assert_eq!(sent.status, 201, "{}", sent.text);
+}
+
 /// A doctor open every day 07:00–21:00, 30-minute slots of one place.
 pub async fn open_every_day(app: &TestApp, doctor: &Actor) {
     for day in 0..7 {
-        let body = json!({"day_of_week": day, "start_time": "07:00", "end_time": "21:00",
-            "consultation_type": "both", "duration_minutes": 30, "max_consultations": 1});
-        let response = app
-            .post_auth("/api/v1/availabilities/", &doctor.token, body)
-            .await;
-        assert_eq!(response.status(), 201);
+        add_weekly(app, doctor, day, "07:00", "21:00").await;
     }
 }
 
