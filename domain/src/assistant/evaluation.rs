@@ -138,7 +138,7 @@ pub fn folds(
     let training = part(Part::Training);
     (0..folds)
         .map(|fold| {
-            let (held, kept): (Vec<(usize, &Question)>, Vec<(usize, &Question)>) = training
+            let (held, kept): (Vec<_>, Vec<_>) = training
                 .iter()
                 .enumerate()
                 .partition(|(i, _)| i % folds == fold);
