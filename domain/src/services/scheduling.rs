@@ -209,11 +209,11 @@ impl SchedulingService {
         let last = last
             .map(|d| bounds::date_in_range("date_end", d))
             .transpose()?;
-        let today = match first {
-            Some(_) => None,
-            None => Some(now.to_zoned(zone(&self.schedule(doctor_id).await?)?).date()),
+        // Without a first day: today in the doctor's zone.
+        let first = match first {
+            Some(first) => first,
+            None => now.to_zoned(zone(&self.schedule(doctor_id).await?)?).date(),
         };
-        let first = first.or(today).ok_or_else(not_found)?;
         let last = match last {
             Some(last) => last,
             None => bounds::add_days("date_start", first, 6)?.min(bounds::LAST_DAY),
