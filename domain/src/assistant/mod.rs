@@ -387,6 +387,15 @@ impl Assistant {
         if tokens(question).iter().any(|w| self.elsewhere.contains(w)) {
             return Understood::Unknown(0.0);
         }
+        // Signs told as absent or over ("no chest pain", "fainted once last
+        // summer, fine since") are not what is asked: the request is read
+        // without them.
+        let masked = text::without_words(question, &detector().quiet_signs(question));
+        let question = if tokens(&masked).is_empty() {
+            question
+        } else {
+            masked.as_str()
+        };
         // Two topics: each part of the message classified on its own.
         let mut topics: Vec<Topic> = Vec::new();
         for part in self.parts(question) {

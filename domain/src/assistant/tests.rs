@@ -155,6 +155,17 @@ fn politeness_dates_and_verbs_do_not_mislead() {
         "missed_dose"
     );
     assert_eq!(intent("what time do you close on fridays"), "opening_hours");
+    // Signs told as absent or over are context, not the request.
+    assert_eq!(
+        intent("I fainted at a wedding two years ago, fine since then, can I book a check-up?"),
+        "book"
+    );
+    assert_eq!(
+        intent(
+            "je me suis évanoui l'été dernier, ça va mieux depuis, je voudrais un rdv pour un bilan"
+        ),
+        "book"
+    );
     assert_eq!(intent("who won the football last night"), UNKNOWN);
     assert_eq!(intent("tu connais une bonne recette de crêpes ?"), UNKNOWN);
 }

@@ -1,4 +1,5 @@
-//! Which language a question is written in.
+//! Which language a question is written in, and a question without some
+//! of its words.
 
 /// Whether the text reads as French rather than English (by their little
 /// words and accents); `None` when nothing tells.
@@ -27,6 +28,34 @@ pub fn looks_french(text: &str) -> Option<bool> {
     }
 }
 
+/// `text` without the words of `quiet` (folded), its punctuation kept.
+pub fn without_words(text: &str, quiet: &[String]) -> String {
+    if quiet.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let folded = crate::symptoms::triage::fold(word);
+            if !quiet.iter().any(|q| *q == folded) {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +68,15 @@ mod tests {
         );
         assert_eq!(looks_french("How do I cancel my appointment?"), Some(false));
         assert_eq!(looks_french("ok"), None);
+    }
+
+    #[test]
+    fn words_leave_with_their_accents_and_case() {
+        let quiet = ["douleur".to_owned(), "poitrine".to_owned()];
+        assert_eq!(
+            without_words("Pas de Douleur à la poitrine, un rdv ?", &quiet),
+            "Pas de  à la , un rdv ?"
+        );
+        assert_eq!(without_words("rien à enlever", &[]), "rien à enlever");
     }
 }

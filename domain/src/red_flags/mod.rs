@@ -247,6 +247,42 @@ impl Detector {
             .collect()
     }
 
+    /// The words of signs `text` tells that raise no flag: every phrase of
+    /// a rule held whole by a clause, which a negation, "it is over" or the
+    /// distance between its parts defeated ("no chest pain", "fainted once
+    /// last summer, fine since"). They say what the message is not about:
+    /// the assistant reads the request without them. Folded, lower case.
+    pub fn quiet_signs(&self, text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for words in clauses(text, &self.breaks) {
+            let clause = Clause::read(self.without_ignored(words), &self.vocabulary);
+            let mut seen = self.vocabulary.nothing();
+            for hits in &clause.hits {
+                seen.add(hits);
+            }
+            for category in &self.categories {
+                for groups in &category.rules {
+                    if !possible(groups, &seen)
+                        || self.rule_matches(groups, &clause, category.window)
+                    {
+                        continue;
+                    }
+                    let spans: Vec<Vec<(usize, usize)>> =
+                        groups.iter().map(|g| occurrences(g, &clause)).collect();
+                    if spans.iter().any(Vec::is_empty) {
+                        continue;
+                    }
+                    for &(a, b) in spans.iter().flatten() {
+                        out.extend(clause.words[a..=b].iter().cloned());
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// A clause without the phrases read as if absent.
     fn without_ignored(&self, clause: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(clause.len());

@@ -146,3 +146,22 @@ fn the_emergency_list_is_replayed_whole() {
         wrong_category.join("\n")
     );
 }
+
+#[test]
+fn signs_told_as_absent_or_over_are_named_quiet() {
+    let d = detector();
+    let quiet = d.quiet_signs("je n'ai pas de douleur à la poitrine, juste un certificat");
+    assert!(
+        quiet.contains(&"douleur".to_owned()) && quiet.contains(&"poitrine".to_owned()),
+        "{quiet:?}"
+    );
+    assert!(!quiet.contains(&"certificat".to_owned()), "{quiet:?}");
+    let quiet = d.quiet_signs("I fainted at a wedding two years ago, fine since then");
+    assert!(quiet.contains(&"fainted".to_owned()), "{quiet:?}");
+    // A sign that raises its flag is not quiet, nor are words of no sign.
+    assert!(d.quiet_signs("j'ai une douleur à la poitrine").is_empty());
+    assert!(
+        d.quiet_signs("what time do you open on saturday")
+            .is_empty()
+    );
+}

@@ -18,8 +18,9 @@ use super::measure::Latencies;
 /// Folds of the threshold's cross-validation.
 const FOLDS: usize = 5;
 
-/// Replays the test part `rounds` times (latency) and prints the report.
-pub fn run(rounds: usize) -> anyhow::Result<()> {
+/// Replays the test part `rounds` times (latency) and prints the report;
+/// `tuning` leaves the test part out (what settings may be chosen on).
+pub fn run(rounds: usize, tuning: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let assistant = Assistant::builtin().context("loading the intents")?;
     println!(
@@ -27,8 +28,17 @@ pub fn run(rounds: usize) -> anyhow::Result<()> {
         assistant.intents().count(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    if !tuning {
+        test_part(&assistant, rounds);
+    }
+    fresh_sample(&assistant);
+    thresholds(assistant.threshold(), assistant.topic_threshold())
+}
+
+/// The figures on the test part, and the latency over it.
+fn test_part(assistant: &Assistant, rounds: usize) {
     let test = part(Part::Test);
-    let report = evaluate(&assistant, &test);
+    let report = evaluate(assistant, &test);
     println!(
         "test part: {} questions of {} (never learnt from; the fixed rule of evaluation.rs)",
         test.len(),
@@ -55,8 +65,25 @@ pub fn run(rounds: usize) -> anyhow::Result<()> {
             println!("  [{} → {got}] {}", q.label, q.text);
         }
     }
+    let mut times = Vec::with_capacity(test.len() * rounds);
+    for _ in 0..rounds {
+        for q in &test {
+            let t = Instant::now();
+            std::hint::black_box(assistant.understand(q.text));
+            times.push(t.elapsed());
+        }
+    }
+    println!(
+        "understanding latency over {} questions: {}",
+        times.len(),
+        Latencies::new(times).summary()
+    );
+}
+
+/// The figures on the fresh sample.
+fn fresh_sample(assistant: &Assistant) {
     let sample = fresh();
-    let later = evaluate(&assistant, &sample);
+    let later = evaluate(assistant, &sample);
     println!(
         "fresh sample (fresh.tsv, {} questions written after the tuning, never adjusted to):",
         sample.len()
@@ -76,20 +103,6 @@ pub fn run(rounds: usize) -> anyhow::Result<()> {
             println!("    [{} → {got}] {}", q.label, q.text);
         }
     }
-    let mut times = Vec::with_capacity(test.len() * rounds);
-    for _ in 0..rounds {
-        for q in &test {
-            let t = Instant::now();
-            std::hint::black_box(assistant.understand(q.text));
-            times.push(t.elapsed());
-        }
-    }
-    println!(
-        "understanding latency over {} questions: {}",
-        times.len(),
-        Latencies::new(times).summary()
-    );
-    thresholds(assistant.threshold(), assistant.topic_threshold())
 }
 
 /// Chooses both thresholds by cross-validation on the training part.

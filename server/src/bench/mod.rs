@@ -124,6 +124,11 @@ pub struct BenchArgs {
     /// database.
     #[arg(long)]
     pub assistant: bool,
+    /// With `--assistant`: only what choosing the classifier's settings may
+    /// look at (the cross-validation of the training part and the fresh
+    /// sample); the test part is not read.
+    #[arg(long)]
+    pub assistant_tuning: bool,
     /// Rounds of `--assistant` latency over the test part.
     #[arg(long, default_value_t = 20)]
     pub assistant_rounds: usize,
@@ -209,7 +214,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     init_logs();
     if args.assistant {
         println!("offline assistant ({} build)", build_kind());
-        return assistant::run(args.assistant_rounds.max(1));
+        return assistant::run(args.assistant_rounds.max(1), args.assistant_tuning);
     }
     if args.doctors == 0 || args.contenders == 0 || args.rounds == 0 || args.searches == 0 {
         bail!("--doctors, --searches, --contenders and --rounds must be at least 1");
