@@ -38,7 +38,7 @@ pub fn without_words(text: &str, quiet: &[String]) -> String {
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
             let folded = crate::symptoms::triage::fold(word);
-            if !quiet.iter().any(|q| *q == folded) {
+            if !quiet.contains(&folded) {
                 out.push_str(word);
             }
             word.clear();
