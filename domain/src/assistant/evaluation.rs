@@ -21,6 +21,11 @@ pub const TRAINING: &str = include_str!("../../data/assistant/training.tsv");
 /// bench only: a check on questions nothing was ever adjusted to.
 pub const FRESH: &str = include_str!("../../data/assistant/fresh.tsv");
 
+/// A development sample of the hard kinds (two topics, long, negated,
+/// third person), written without reading the judged files: what the
+/// classifier's settings may be compared on, with the cross-validation.
+pub const DEV: &str = include_str!("../../data/assistant/dev.tsv");
+
 /// Which part of the questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
@@ -81,6 +86,11 @@ pub fn questions() -> Vec<Question> {
 /// Every question of `fresh.tsv`.
 pub fn fresh() -> Vec<Question> {
     read(FRESH)
+}
+
+/// Every question of `dev.tsv`.
+pub fn dev() -> Vec<Question> {
+    read(DEV)
 }
 
 fn read(text: &'static str) -> Vec<Question> {

@@ -30,6 +30,34 @@ fn every_label_of_the_questions_exists() {
 }
 
 #[test]
+fn the_development_sample_is_apart_and_its_labels_exist() {
+    let assistant = Assistant::builtin().unwrap();
+    let names: Vec<&str> = assistant.intents().collect();
+    let dev = evaluation::dev();
+    assert!(dev.len() >= 100, "{} questions", dev.len());
+    let elsewhere: Vec<String> = questions()
+        .iter()
+        .chain(&evaluation::fresh())
+        .map(|q| q.text.to_lowercase())
+        .chain(
+            training_examples()
+                .into_iter()
+                .map(|(t, _)| t.to_lowercase()),
+        )
+        .collect();
+    for q in &dev {
+        assert!(
+            q.label.split('+').all(|l| names.contains(&l)),
+            "{}: {}",
+            q.text,
+            q.label
+        );
+        assert!(["fr", "en"].contains(&q.lang), "{}", q.text);
+        assert!(!elsewhere.contains(&q.text.to_lowercase()), "{}", q.text);
+    }
+}
+
+#[test]
 fn the_split_is_fixed_and_the_test_part_never_trains() {
     let test = part(Part::Test);
     let all = questions().len();

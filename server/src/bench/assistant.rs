@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use domain::assistant::Assistant;
 use domain::assistant::classifier::Settings;
-use domain::assistant::evaluation::{self, Part, evaluate, fresh, part};
+use domain::assistant::evaluation::{self, Part, dev, evaluate, fresh, part};
 
 use super::measure::Latencies;
 
@@ -32,6 +32,7 @@ pub fn run(rounds: usize, tuning: bool) -> anyhow::Result<()> {
         test_part(&assistant, rounds);
     }
     fresh_sample(&assistant);
+    dev_sample(&assistant);
     thresholds(assistant.threshold(), assistant.topic_threshold())
 }
 
@@ -100,6 +101,35 @@ fn fresh_sample(assistant: &Assistant) {
     if !later.misses.is_empty() {
         println!("  misses:");
         for (q, got) in &later.misses {
+            println!("    [{} → {got}] {}", q.label, q.text);
+        }
+    }
+}
+
+/// The figures on the development sample, per language and per kind.
+fn dev_sample(assistant: &Assistant) {
+    let sample = dev();
+    let report = evaluate(assistant, &sample);
+    println!(
+        "development sample (dev.tsv, {} questions of the hard kinds, for choosing settings):",
+        sample.len()
+    );
+    for (lang, tally) in &report.by_language {
+        println!("  right answer, {lang}: {tally}");
+    }
+    let mut by_kind: std::collections::BTreeMap<(&str, &str), evaluation::Tally> =
+        std::collections::BTreeMap::new();
+    for q in &sample {
+        let missed = report.misses.iter().any(|(m, _)| m.text == q.text);
+        let tally = by_kind.entry((q.lang, q.kind)).or_default();
+        tally.right += usize::from(!missed);
+        tally.asked += 1;
+    }
+    for ((lang, kind), tally) in &by_kind {
+        println!("  {lang} {kind:<14} {tally}");
+    }
+    if std::env::var_os("MEDPLAT_BENCH_MISSES").is_some() {
+        for (q, got) in &report.misses {
             println!("    [{} → {got}] {}", q.label, q.text);
         }
     }
