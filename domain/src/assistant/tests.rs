@@ -194,6 +194,13 @@ fn politeness_dates_and_verbs_do_not_mislead() {
         ),
         "book"
     );
+    // A long message: the clause that asks.
+    assert_eq!(
+        intent(
+            "my dad is 90 and doesn't do computers, honestly it's a nightmare with him, can I book him a check-up with a GP on friday"
+        ),
+        "book"
+    );
     assert_eq!(intent("who won the football last night"), UNKNOWN);
     assert_eq!(intent("tu connais une bonne recette de crêpes ?"), UNKNOWN);
 }

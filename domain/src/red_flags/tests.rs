@@ -165,3 +165,21 @@ fn signs_told_as_absent_or_over_are_named_quiet() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_sign_never_seen_since_is_over() {
+    let d = detector();
+    assert!(
+        d.codes("mon fils a fait une convulsion bébé, jamais depuis, il faut quel papier pour la crèche ?")
+            .is_empty()
+    );
+    assert!(
+        d.codes("had one seizure as a teenager, none since, do I need to tell the new doctor")
+            .is_empty()
+    );
+    // Still raised when it is happening.
+    assert!(
+        !d.codes("mon fils fait une convulsion, il ne répond plus")
+            .is_empty()
+    );
+}

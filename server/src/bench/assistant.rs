@@ -117,6 +117,7 @@ fn dev_sample(assistant: &Assistant) {
     for (lang, tally) in &report.by_language {
         println!("  right answer, {lang}: {tally}");
     }
+    println!("  false alarms: {}", report.false_alarms);
     let mut by_kind: std::collections::BTreeMap<(&str, &str), evaluation::Tally> =
         std::collections::BTreeMap::new();
     for q in &sample {
