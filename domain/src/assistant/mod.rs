@@ -18,6 +18,7 @@ pub mod clinic;
 pub mod conversation;
 pub mod entities;
 pub mod evaluation;
+mod parts;
 mod precedence;
 mod text;
 pub mod when;
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::Role;
 use crate::error::{DomainError, DomainResult};
-use crate::red_flags::detector;
+use crate::red_flags::{Reading, detector};
 use classifier::{Classifier, Settings, tokens};
 use clinic::Clinic;
 use precedence::{Precedence, PrecedenceRule};
@@ -320,25 +321,6 @@ impl Assistant {
         text::looks_french(question).unwrap_or(french_default)
     }
 
-    /// `words` without the politeness around them.
-    fn unwrapped<'a>(&self, mut words: &'a [String]) -> &'a [String] {
-        'strip: loop {
-            for phrase in &self.politeness {
-                if words.len() > phrase.len() || words.len() == phrase.len() {
-                    if words.starts_with(phrase) {
-                        words = &words[phrase.len()..];
-                        continue 'strip;
-                    }
-                    if words.ends_with(phrase) {
-                        words = &words[..words.len() - phrase.len()];
-                        continue 'strip;
-                    }
-                }
-            }
-            return words;
-        }
-    }
-
     /// The likeliest intent of `text` and its probability.
     fn classify(&self, text: &str) -> Option<(usize, f32)> {
         let p = self.classifier.probabilities(text)?;
@@ -355,72 +337,21 @@ impl Assistant {
         Some((self.precedence.rank(words, i), p))
     }
 
-    /// The parts of a message where it passes from one topic to another:
-    /// sentences and `topic_breaks`, and with `commas` its clauses too.
-    fn parts(&self, question: &str, commas: bool) -> Vec<Vec<String>> {
-        let mut parts = Vec::new();
-        let ends = |c: char| matches!(c, '.' | '?' | '!' | ';' | '\n') || (commas && c == ',');
-        for sentence in question.split(ends) {
-            let words = tokens(sentence);
-            let mut current: Vec<String> = Vec::new();
-            let mut i = 0;
-            'words: while i < words.len() {
-                for phrase in &self.breaks {
-                    if words[i..].starts_with(phrase) {
-                        if !current.is_empty() {
-                            parts.push(std::mem::take(&mut current));
-                        }
-                        i += phrase.len();
-                        continue 'words;
-                    }
-                }
-                current.push(words[i].clone());
-                i += 1;
-            }
-            if !current.is_empty() {
-                parts.push(current);
-            }
-        }
-        parts
-    }
-
-    /// The clause of `question` most surely of an intent that can be a
-    /// topic (from the topic threshold), if one: (intent, probability,
-    /// its words).
-    fn surest_clause(&self, question: &str) -> Option<(usize, f32, String)> {
-        let mut best: Option<(usize, f32, String)> = None;
-        for part in self.parts(question, true) {
-            let words = self.unwrapped(&part);
-            if words.len() < 3 {
-                continue;
-            }
-            let Some((j, q)) = self.decide(words) else {
-                continue;
-            };
-            let intent = &self.intents[j];
-            let topic = !intent.social
-                && intent.name != OFF_TOPIC
-                && !NOT_A_TOPIC.contains(&intent.name.as_str());
-            if topic && q >= self.topic_threshold && best.as_ref().is_none_or(|b| q > b.1) {
-                best = Some((j, q, words.join(" ")));
-            }
-        }
-        best
-    }
-
     /// What `question` is understood as.
     pub fn understand(&self, question: &str) -> Understood {
-        let codes = detector().codes(question);
-        if !codes.is_empty() {
-            return Understood::Emergency(codes.into_iter().map(str::to_owned).collect());
-        }
+        let quiet = match detector().reading(question) {
+            Reading::Flags(codes) => {
+                return Understood::Emergency(codes.into_iter().map(str::to_owned).collect());
+            }
+            Reading::Quiet(words) => words,
+        };
         if tokens(question).iter().any(|w| self.elsewhere.contains(w)) {
             return Understood::Unknown(0.0);
         }
         // Signs told as absent or over ("no chest pain", "fainted once last
         // summer, fine since") are not what is asked: the request is read
         // without them.
-        let masked = text::without_words(question, &detector().quiet_signs(question));
+        let masked = text::without_words(question, &quiet);
         let question = if tokens(&masked).is_empty() {
             question
         } else {

@@ -86,6 +86,18 @@ pub struct Category {
     rules: Vec<Vec<Vec<Phrase>>>,
 }
 
+/// What a text says to the detector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading<'a> {
+    /// The codes of the categories it raises.
+    Flags(Vec<&'a str>),
+    /// No flag; the words of the signs it tells as absent or over ("no
+    /// chest pain", "fainted once last summer, fine since"), folded: what
+    /// the message is not about, so the assistant reads the request
+    /// without them.
+    Quiet(Vec<String>),
+}
+
 /// The detector, read from its data.
 #[derive(Debug, Clone)]
 pub struct Detector {
@@ -214,12 +226,20 @@ impl Detector {
         &self.vocabulary
     }
 
-    /// The categories `text` raises (each once, in the file's order).
-    pub fn flags(&self, text: &str) -> Vec<&Category> {
-        let clauses: Vec<Clause> = clauses(text, &self.breaks)
+    /// The clauses of `text` as the rules read them.
+    fn read_clauses(&self, text: &str) -> Vec<Clause> {
+        clauses(text, &self.breaks)
             .into_iter()
             .map(|c| Clause::read(self.without_ignored(c), &self.vocabulary))
-            .collect();
+            .collect()
+    }
+
+    /// The categories `text` raises (each once, in the file's order).
+    pub fn flags(&self, text: &str) -> Vec<&Category> {
+        self.flags_in(&self.read_clauses(text))
+    }
+
+    fn flags_in(&self, clauses: &[Clause]) -> Vec<&Category> {
         // What the text holds at all: a rule one of whose groups has no
         // phrase made of words the text holds cannot match anywhere.
         let mut seen = self.vocabulary.nothing();
@@ -247,15 +267,24 @@ impl Detector {
             .collect()
     }
 
-    /// The words of signs `text` tells that raise no flag: every phrase of
-    /// a rule held whole by a clause, which a negation, "it is over" or the
-    /// distance between its parts defeated ("no chest pain", "fainted once
-    /// last summer, fine since"). They say what the message is not about:
-    /// the assistant reads the request without them. Folded, lower case.
-    pub fn quiet_signs(&self, text: &str) -> Vec<String> {
+    /// `text` read once: the codes it raises, or, when it raises none, its
+    /// quiet signs.
+    pub fn reading(&self, text: &str) -> Reading<'_> {
+        let clauses = self.read_clauses(text);
+        let flags = self.flags_in(&clauses);
+        if flags.is_empty() {
+            Reading::Quiet(self.quiet_in(&clauses))
+        } else {
+            Reading::Flags(flags.into_iter().map(|c| c.code.as_str()).collect())
+        }
+    }
+
+    /// The words of signs the clauses tell that raise no flag: every phrase
+    /// of a rule held whole by a clause, which a negation, "it is over" or
+    /// the distance between its parts defeated.
+    fn quiet_in(&self, clauses: &[Clause]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for words in clauses(text, &self.breaks) {
-            let clause = Clause::read(self.without_ignored(words), &self.vocabulary);
+        for clause in clauses {
             let mut seen = self.vocabulary.nothing();
             for hits in &clause.hits {
                 seen.add(hits);
@@ -263,12 +292,12 @@ impl Detector {
             for category in &self.categories {
                 for groups in &category.rules {
                     if !possible(groups, &seen)
-                        || self.rule_matches(groups, &clause, category.window)
+                        || self.rule_matches(groups, clause, category.window)
                     {
                         continue;
                     }
                     let spans: Vec<Vec<(usize, usize)>> =
-                        groups.iter().map(|g| occurrences(g, &clause)).collect();
+                        groups.iter().map(|g| occurrences(g, clause)).collect();
                     if spans.iter().any(Vec::is_empty) {
                         continue;
                     }
