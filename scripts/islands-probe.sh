@@ -4,8 +4,9 @@
 # browser bundle as the platform's is built (the wasm-release profile,
 # erase_components, wasm-bindgen, npm binaryen's wasm-opt -Oz) and prints its
 # size raw, with Brotli and with gzip; then the same page hydrated whole
-# (without islands), for comparison. Needs scripts/setup.sh to have run
-# (the wasm32 target, wasm-bindgen-cli, node_modules).
+# (without islands), for comparison; then serves the page with islands and
+# uses it in Chromium (check.mjs). Needs scripts/setup.sh to have run
+# (the wasm32 target, wasm-bindgen-cli, node_modules; Chromium with --test).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/scripts/islands-probe"
@@ -33,6 +34,17 @@ for variant in islands whole; do
     "$target/wasm32-unknown-unknown/wasm-release/islands_probe.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$pkg/${variant}_bg.wasm" -o "$pkg/${variant}_bg.wasm"
-  weigh "$pkg/${variant}_bg.wasm" "$pkg/${variant}.js"
+    "$pkg/${variant}_bg.wasm" -o "$pkg/${variant}.wasm"
+  rm "$pkg/${variant}_bg.wasm"
+  weigh "$pkg/${variant}.wasm" "$pkg/${variant}.js"
 done
+
+# The page with islands served, then used in Chromium (scripts/islands-probe/check.mjs).
+RUSTFLAGS="--cfg erase_components" cargo build --quiet --features ssr --bin islands-probe \
+  --target-dir "$target"
+port=${PROBE_PORT:-3100}
+"$target/debug/islands-probe" "$port" islands &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
+node check.mjs "http://127.0.0.1:$port/"
