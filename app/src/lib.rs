@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
+pub mod islands;
 pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -21,7 +22,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::assistant::AssistantWidget;
 use crate::components::layout::Header;
-use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::i18n::{initial_lang, initial_zone, provide_i18n, use_i18n};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::routes::{
@@ -64,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The reader's texts, fetched by the bundle before it hydrates.
                 <link rel="preload" href={texts_href} as="fetch" crossorigin="anonymous" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {bundle_scripts(options)}
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
@@ -74,43 +75,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The language the page starts in: on the server, what the request asks for;
-/// in the browser, what the server rendered (so hydration matches).
-fn initial_lang() -> Lang {
-    #[cfg(feature = "ssr")]
-    {
-        session::current_request_lang()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .document_element()
-            .and_then(|root| root.get_attribute("lang"))
-            .and_then(|tag| Lang::from_tag(&tag))
-            .unwrap_or_default()
-    }
+/// The scripts that load the browser bundle: the islands' loader, or Leptos'
+/// script hydrating the whole page.
+#[cfg(feature = "islands")]
+fn bundle_scripts(options: LeptosOptions) -> impl IntoView {
+    view! { <islands::IslandScripts options /> }
 }
 
-/// The reader's time zone the page starts in: on the server, the request's;
-/// in the browser, what the server rendered with (so hydration matches).
-fn initial_zone() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        session::current_reader_zone()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .document_element()
-            .and_then(|root| root.get_attribute("data-tz"))
-            .unwrap_or_else(|| time::CLINIC_ZONE.to_owned())
-    }
+#[cfg(not(feature = "islands"))]
+fn bundle_scripts(options: LeptosOptions) -> impl IntoView {
+    view! { <HydrationScripts options /> }
 }
 
 /// The application: header and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Hydrated whole, an island is an ordinary component: no `<leptos-island>`
+    // element around it (Leptos' whole-page hydration does not step out of one).
+    #[cfg(not(feature = "islands"))]
+    provide_context(leptos::reactive::owner::IsHydrating(true));
     #[cfg(feature = "ssr")]
     provide_context(session::RenderReads::default());
     provide_i18n(initial_lang(), &initial_zone());

@@ -4,7 +4,7 @@
 // on the suggested specialty, then chest pain makes it an emergency.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, openHydrated as open, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, newPage, openHydrated as open, signedIn as signIn, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -59,7 +59,9 @@ test('a patient adds treatments, ticks a dose and is warned of a shared ingredie
   const due = page.locator('[data-testid="dose"][data-status="none"]').first();
   await due.waitFor();
   await due.locator('[data-testid="dose-taken"]').click();
+  // Noted, the page is loaded again.
   await page.waitForSelector('[data-testid="dose"][data-status="taken"]');
+  await waitHydrated(page);
   assert.match(await page.locator('[data-testid="adherence-figure"]').first().innerText(), /1 prises sur 1/);
 
   // A second paracetamol: the warning names the ingredient.

@@ -3,7 +3,7 @@
 // WebAssembly has loaded).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage as openPage } from '../support.mjs';
+import { BASE, launch, newPage as openPage, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -48,9 +48,9 @@ test('a patient signs up, lands on the portal, switches language, signs out and 
   assert.match(await text(page, '[data-testid="dashboard-greeting"]'), /Bonjour, Awa/);
   assert.match(await page.locator('[data-testid="portal-title"]').textContent(), /Espace patient/);
 
-  // Switch to English without reloading, then check the choice survives a reload.
-  await page.click('[data-testid="language-switch"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid="portal-title"]').textContent.includes('Patient space'));
+  // Switch to English: the page comes back in English, and the choice survives a reload.
+  await Promise.all([page.waitForEvent('load'), page.click('[data-testid="language-switch"]')]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="portal-title"]')?.textContent.includes('Patient space'));
   assert.match(await page.locator('[data-testid="dashboard-greeting"]').textContent(), /Hello, Awa/);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.waitForTimeout(300);
@@ -64,10 +64,12 @@ test('a patient signs up, lands on the portal, switches language, signs out and 
   assert.match(html, /Awa Diallo/);
 
   // Sign out: the portal is closed again.
-  await clickUntil(page, '[data-testid="sign-out"]', () => location.pathname === '/login' || !document.querySelector('[data-testid="sign-out"]'));
-  await page.waitForURL(`${BASE}/login`);
+  // (Signed out, the page is loaded again, and a portal's page leads to the sign-in page.)
+  await waitHydrated(page);
+  await Promise.all([page.waitForURL(`${BASE}/login`), page.click('[data-testid="sign-out"]')]);
   await page.goto(`${BASE}/patient`);
   await page.waitForURL(`${BASE}/login`);
+  await waitHydrated(page);
 
   // Wrong password: a translated error, no session.
   await page.fill('#login', username);

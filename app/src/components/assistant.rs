@@ -10,7 +10,6 @@
 //! pages are read without ever opening it.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -46,7 +45,7 @@ fn pairs(value: &Value, a: &str, b: &str) -> Vec<(String, String)> {
 }
 
 /// The button and its panel.
-#[component]
+#[island]
 pub fn AssistantWidget() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
@@ -246,12 +245,9 @@ fn Line(
                 <div class="flex flex-wrap gap-2">
                     {entry.links.into_iter().map(|(label, href)| {
                         let class = "rounded-full bg-white px-3 py-1 text-xs font-medium text-teal-800 underline ring-1 ring-slate-200";
-                        // Portal links move within the page; `tel:` ones dial.
-                        if href.starts_with('/') {
-                            view! { <A href=href attr:class=class>{label}</A> }.into_any()
-                        } else {
-                            view! { <a href=href class=class>{label}</a> }.into_any()
-                        }
+                        // Portal links open the page (within the hydrated
+                        // app, the router takes them); `tel:` ones dial.
+                        view! { <a href=href class=class>{label}</a> }
                     }).collect_view()}
                 </div>
             })}

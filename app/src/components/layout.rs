@@ -3,38 +3,23 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::auth::SetLanguage;
+use crate::api::auth::{SignOut, set_language};
 use crate::i18n::use_i18n;
 use crate::session_state::use_session;
 
-/// Switches between French and English without reloading, and remembers the
-/// choice in a cookie for the next server-rendered page.
-#[component]
+/// Switches between French and English: remembers the choice in a cookie,
+/// then loads the page again in the other language.
+#[island]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SetLanguage>::new();
-    let apply = move |next: crate::i18n::Lang| {
-        i18n.set(next);
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", next.tag());
-        }
-        save.dispatch(SetLanguage {
-            lang: next.tag().into(),
-        });
-    };
     let switch = move |_| {
         let next = i18n.lang_untracked().other();
-        // The browser holds one language's texts until the other is asked for.
-        #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match crate::i18n::texts::load(next).await {
-                Ok(()) => apply(next),
-                Err(error) => leptos::logging::error!("{error}"),
+            match set_language(next.tag().into()).await {
+                Ok(()) => crate::islands::reload(),
+                Err(error) => leptos::logging::error!("{error:?}"),
             }
         });
-        #[cfg(not(feature = "hydrate"))]
-        apply(next);
     };
     view! {
         <button
@@ -49,12 +34,28 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// Signs out, then loads the page again (a portal's page then leads to the
+/// sign-in page).
+#[island]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    crate::islands::reload_after(sign_out);
+    view! {
+        <button type="button" data-testid="sign-out" class=LINK on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+            {move || i18n.t(|t| t.sign_out)}
+        </button>
+    }
+}
+
+const LINK: &str = "rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100";
+
 /// The top bar of every page.
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let link = "rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100";
+    let link = LINK;
     let primary =
         "rounded-lg bg-teal-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-teal-800";
     view! {
@@ -72,9 +73,7 @@ pub fn Header() -> impl IntoView {
                                 Ok(Some(user)) => view! {
                                     <A href=user.role.home_path() attr:class=link>{move || i18n.t(|t| t.open_portal)}</A>
                                     <span data-testid="signed-in-as" class="hidden text-sm text-slate-500 sm:inline">{user.full_name()}</span>
-                                    <button type="button" data-testid="sign-out" class=link on:click=move |_| { session.sign_out.dispatch(crate::api::auth::SignOut {}); }>
-                                        {move || i18n.t(|t| t.sign_out)}
-                                    </button>
+                                    <SignOutButton />
                                 }.into_any(),
                                 _ => view! {
                                     <A href="/login" attr:class=link>{move || i18n.t(|t| t.sign_in)}</A>

@@ -117,15 +117,12 @@ pub fn Empty(text: fn(&Sched) -> &'static str) -> impl IntoView {
 #[component]
 pub fn NotificationsPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let read = ServerAction::<ReadNotifications>::new();
-    let inbox = Resource::new(move || read.version().get(), |_| my_notifications());
+    let inbox = Resource::new(|| (), |_| my_notifications());
     view! {
         <section class=format!("mt-6 {CARD}") data-testid="notifications">
             <div class="flex items-center justify-between gap-3">
                 <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.s.notifications_title)}</h2>
-                <button type="button" class=SECONDARY on:click=move |_| { read.dispatch(ReadNotifications {}); }>
-                    {move || i18n.t(|t| t.s.mark_all_read)}
-                </button>
+                <MarkAllRead />
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -149,6 +146,20 @@ pub fn NotificationsPanel() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Marks every notification read; the page is loaded again.
+#[island]
+fn MarkAllRead() -> impl IntoView {
+    let i18n = use_i18n();
+    let read = ServerAction::<ReadNotifications>::new();
+    crate::islands::reload_after(read);
+    view! {
+        <button type="button" class=SECONDARY data-testid="mark-all-read" disabled=move || read.pending().get()
+            on:click=move |_| { read.dispatch(ReadNotifications {}); }>
+            {move || i18n.t(|t| t.s.mark_all_read)}
+        </button>
     }
 }
 

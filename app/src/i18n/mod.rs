@@ -366,12 +366,46 @@ pub fn provide_i18n(initial: Lang, zone: &str) -> I18n {
     i18n
 }
 
-/// The interface language from context.
+/// The interface language from context; inside an island hydrated on its own
+/// (no context crosses into it), the language and zone the page was rendered in.
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n {
-        lang: RwSignal::new(Lang::Fr),
-        zone: RwSignal::new(crate::time::CLINIC_ZONE.into()),
+        lang: RwSignal::new(initial_lang()),
+        zone: RwSignal::new(initial_zone().into()),
     })
+}
+
+/// The language the page starts in: on the server, what the request asks for;
+/// in the browser, what the server rendered (so hydration matches).
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::session::current_request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// The reader's time zone the page starts in: on the server, the request's;
+/// in the browser, what the server rendered with (so hydration matches).
+pub fn initial_zone() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::session::current_reader_zone()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("data-tz"))
+            .unwrap_or_else(|| crate::time::CLINIC_ZONE.to_owned())
+    }
 }
 
 #[cfg(test)]

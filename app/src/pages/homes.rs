@@ -13,10 +13,12 @@ use crate::api::appointments::{
     ActOnAppointment, AnswerWaitlist, AppointmentView, ListQuery, list_appointments, my_waitlist,
 };
 use crate::api::chat::chat_unread;
-use crate::api::clinical::{TickDose, read_treatments};
+use crate::api::clinical::read_treatments;
 use crate::api::records::list_records;
 use crate::api::vitals::{care_board, vital_alerts, vitals_overview};
 use crate::components::confirm::ConfirmButton;
+use crate::components::forms::ErrorBanner;
+use crate::islands::reload_after;
 use crate::components::sched::{CARD, NotificationsPanel, PRIMARY, SECONDARY, StatusBadge};
 use crate::components::vitals::{CARD_ORDER, alert_title, value_text, vital_name};
 use crate::error::UiError;
@@ -61,12 +63,9 @@ pub(super) fn today(i18n: I18n) -> String {
 #[component]
 pub fn PatientHomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let act = ServerAction::<ActOnAppointment>::new();
-    let answer = ServerAction::<AnswerWaitlist>::new();
-    let tick = ServerAction::<TickDose>::new();
     let from = today(i18n);
     let coming = Resource::new(
-        move || (act.version().get(), answer.version().get()),
+        || (),
         move |_| {
             list_appointments(ListQuery {
                 status: String::new(),
@@ -75,8 +74,8 @@ pub fn PatientHomePage() -> impl IntoView {
             })
         },
     );
-    let waitlist = Resource::new(move || answer.version().get(), |_| my_waitlist());
-    let doses = Resource::new(move || tick.version().get(), |_| read_treatments(None));
+    let waitlist = Resource::new(|| (), |_| my_waitlist());
+    let doses = Resource::new(|| (), |_| read_treatments(None));
     let vitals = Resource::new(|| (), |_| vitals_overview(None, "hour".into()));
     let alerts = Resource::new(|| (), |_| vital_alerts(None));
     let unread = Resource::new(|| (), |_| chat_unread());
@@ -91,7 +90,7 @@ pub fn PatientHomePage() -> impl IntoView {
                             .filter(|a| matches!(a.status.as_str(), "pending" | "confirmed") && !a.started)
                             .min_by_key(|a| a.start.at);
                         match next {
-                            Some(a) => view! { <NextAppointment a act /> }.into_any(),
+                            Some(a) => view! { <NextAppointment a /> }.into_any(),
                             None => view! {
                                 <Nothing text=|t| t.u.no_coming_appointment />
                                 <A href="/patient/doctors" attr:class=format!("mt-2 inline-block {PRIMARY}")>{move || i18n.t(|t| t.s.nav_find_doctor)}</A>
@@ -110,10 +109,7 @@ pub fn PatientHomePage() -> impl IntoView {
                                         "Dr " {w.doctor_name.clone()} ", " {move || at.map(|at| i18n.moment(at)).unwrap_or_default()}
                                         " (" {move || i18n.t(|t| t.s.offer_until)} " " {move || until.map(|u| i18n.moment(u)).unwrap_or_default()} ")"
                                     </p>
-                                    <button type="button" class=format!("mt-2 min-h-11 {PRIMARY}") data-testid="home-accept-offer"
-                                        on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
-                                        {move || i18n.t(|t| t.s.accept_offer)}
-                                    </button>
+                                    <AcceptOffer id />
                                 </div>
                             }
                         }).collect_view()
@@ -128,7 +124,7 @@ pub fn PatientHomePage() -> impl IntoView {
                                 let day = o.day.day.to_string();
                                 view! {
                                     <ul class="divide-y divide-slate-100">
-                                        {o.day.doses.into_iter().map(|d| view! { <DoseRow d day=day.clone() patient=true tick /> }).collect_view()}
+                                        {o.day.doses.into_iter().map(|d| view! { <DoseRow d day=day.clone() patient=true /> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }
@@ -216,24 +212,48 @@ fn MessagesCard(href: &'static str, unread: Resource<Result<i64, UiError>>) -> i
 
 /// The next appointment with its actions.
 #[component]
-fn NextAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -> impl IntoView {
+fn NextAppointment(a: AppointmentView) -> impl IntoView {
     let i18n = use_i18n();
     let (id, at) = (a.id, a.start.at);
     let reschedule = format!("/patient/doctors/{}?reschedule={id}", a.doctor_id);
     let doctor = a.doctor_name.clone();
-    let what = {
-        let doctor = doctor.clone();
-        Signal::derive(move || format!("{} — Dr {doctor}", i18n.moment(at)))
-    };
+    let what = format!("{} — Dr {doctor}", i18n.moment(at));
     view! {
         <p class="text-xl font-semibold" data-testid="home-next-when">{move || i18n.moment(at)}</p>
         <p class="flex flex-wrap items-center gap-2 text-sm text-slate-600">"Dr " {doctor} <StatusBadge status=a.status.clone() /></p>
         <div class="mt-3 flex flex-wrap items-center gap-2">
             <A href=reschedule attr:class=format!("inline-flex min-h-11 items-center {SECONDARY}")>{move || i18n.t(|t| t.s.reschedule)}</A>
-            <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
-                yes=|t| t.u.cancel_appointment_yes testid="home-cancel" what=what
-                confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
+            <CancelAppointment id what />
         </div>
+    }
+}
+
+/// Cancels an appointment after the one confirmation; `what` names it.
+#[island]
+fn CancelAppointment(id: i64, what: String) -> impl IntoView {
+    let act = ServerAction::<ActOnAppointment>::new();
+    reload_after(act);
+    view! {
+        <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
+            yes=|t| t.u.cancel_appointment_yes testid="home-cancel" what=Signal::stored(what)
+            confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
+        <ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) />
+    }
+}
+
+/// Takes the place a waiting list offers.
+#[island]
+fn AcceptOffer(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = ServerAction::<AnswerWaitlist>::new();
+    reload_after(answer);
+    view! {
+        <button type="button" class=format!("mt-2 min-h-11 {PRIMARY}") data-testid="home-accept-offer"
+            disabled=move || answer.pending().get()
+            on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
+            {move || i18n.t(|t| t.s.accept_offer)}
+        </button>
+        <ErrorBanner error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
     }
 }
 

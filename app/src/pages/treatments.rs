@@ -46,7 +46,6 @@ pub struct Treatments {
     patient_id: Signal<Option<UserId>>,
     add: ServerAction<AddTreatment>,
     remove: ServerAction<DeleteTreatment>,
-    tick: ServerAction<TickDose>,
     overview: Resource<Result<TreatmentsOverview, crate::error::UiError>>,
 }
 
@@ -67,14 +66,12 @@ impl Treatments {
     {
         let add = ServerAction::<AddTreatment>::new();
         let remove = ServerAction::<DeleteTreatment>::new();
-        let tick = ServerAction::<TickDose>::new();
         let overview = Resource::new(
             move || {
                 (
                     patient_id.get(),
                     add.version().get(),
                     remove.version().get(),
-                    tick.version().get(),
                 )
             },
             move |(patient_id, ..)| fetch(patient_id),
@@ -83,7 +80,6 @@ impl Treatments {
             patient_id,
             add,
             remove,
-            tick,
             overview,
         }
     }
@@ -97,22 +93,15 @@ pub fn TreatmentsSection(data: Treatments) -> impl IntoView {
         patient_id,
         add,
         remove,
-        tick,
         overview,
     } = data;
-    let error = Signal::derive(move || {
-        remove
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| tick.value().get().and_then(Result::err))
-    });
+    let error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
         <div class="mt-3"><ErrorBanner error /></div>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <Overview o patient=patient_id.get_untracked().is_none() remove tick /> }.into_any(),
+                    Ok(o) => view! { <Overview o patient=patient_id.get_untracked().is_none() remove /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
@@ -126,7 +115,6 @@ fn Overview(
     o: TreatmentsOverview,
     patient: bool,
     remove: ServerAction<DeleteTreatment>,
-    tick: ServerAction<TickDose>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let TreatmentsOverview { treatments, day } = o;
@@ -160,7 +148,7 @@ fn Overview(
                     let day = day_text.clone();
                     view! {
                         <ul class="mt-2 divide-y divide-slate-100">
-                            {doses.into_iter().map(|d| view! { <DoseRow d day=day.clone() patient tick /> }).collect_view()}
+                            {doses.into_iter().map(|d| view! { <DoseRow d day=day.clone() patient /> }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
@@ -225,13 +213,9 @@ fn status_text(lang: Lang, d: &PlannedDose) -> &'static str {
     }
 }
 
+/// One planned dose; the patient's own have the buttons to tick it.
 #[component]
-pub(crate) fn DoseRow(
-    d: PlannedDose,
-    day: String,
-    patient: bool,
-    tick: ServerAction<TickDose>,
-) -> impl IntoView {
+pub(crate) fn DoseRow(d: PlannedDose, day: String, patient: bool) -> impl IntoView {
     let i18n = use_i18n();
     let chip = match d.status {
         Some(DoseStatus::Taken) => "bg-teal-100 text-teal-900",
@@ -239,33 +223,44 @@ pub(crate) fn DoseRow(
         None if d.due => "bg-amber-100 text-amber-900",
         None => "bg-slate-100 text-slate-600",
     };
-    let (id, time) = (d.treatment_id, d.time.clone());
+    let status = d.status.map(DoseStatus::as_str).unwrap_or("none");
+    let label = status_text(i18n.lang(), &d);
+    let (treatment_id, time) = (d.treatment_id, d.time.clone());
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="dose" data-status=status>
+            <span><span class="font-mono">{d.time.clone()}</span> " " <span class="font-medium">{d.medocs_name.clone()}</span></span>
+            <span class="flex flex-wrap items-center gap-2">
+                <span class=format!("rounded-full px-2 py-0.5 text-xs font-semibold {chip}")>{label}</span>
+                {patient.then(|| view! { <TickButtons treatment_id day time /> })}
+            </span>
+        </li>
+    }
+}
+
+/// Taken / skipped for one dose; the page is loaded again once it is noted.
+#[island]
+fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = ServerAction::<TickDose>::new();
+    crate::islands::reload_after(tick);
     let send = move |status: &'static str| {
         let (day, time) = (day.clone(), time.clone());
         move |_| {
             tick.dispatch(TickDose {
-                treatment_id: id,
+                treatment_id,
                 day: day.clone(),
                 time: time.clone(),
                 status: status.into(),
             });
         }
     };
-    let status = d.status.map(DoseStatus::as_str).unwrap_or("none");
-    let label = status_text(i18n.lang(), &d);
+    let error = Signal::derive(move || tick.value().get().and_then(Result::err));
     view! {
-        <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="dose" data-status=status>
-            <span><span class="font-mono">{d.time.clone()}</span> " " <span class="font-medium">{d.medocs_name.clone()}</span></span>
-            <span class="flex items-center gap-2">
-                <span class=format!("rounded-full px-2 py-0.5 text-xs font-semibold {chip}")>{label}</span>
-                {patient.then(|| view! {
-                    <button type="button" class=PRIMARY data-testid="dose-taken" on:click=send("taken")
-                        disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_taken)}</button>
-                    <button type="button" class=SECONDARY data-testid="dose-skipped" on:click=send("skipped")
-                        disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_skipped)}</button>
-                })}
-            </span>
-        </li>
+        <button type="button" class=PRIMARY data-testid="dose-taken" on:click=send("taken")
+            disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_taken)}</button>
+        <button type="button" class=SECONDARY data-testid="dose-skipped" on:click=send("skipped")
+            disabled=move || tick.pending().get()>{move || i18n.t(|t| t.m.mark_skipped)}</button>
+        <span class="basis-full empty:hidden"><ErrorBanner error /></span>
     }
 }
 
