@@ -11,7 +11,9 @@
 //! over 80 of them, one round trip after another), and a dozen groups by
 //! topic still made 264. Each role's frame and home page are a group (where a
 //! signed-in person arrives), the role's other pages another. Unsplit builds
-//! (the `cargo leptos watch` loop, the server) run the same routes eagerly.
+//! (the `cargo leptos watch` loop, the server) run the same routes eagerly, and
+//! so does a build hydrated island by island (`islands`): there the routes are
+//! only rendered on the server, and the bundle carries the islands alone.
 //!
 //! A new page gets a line in a group of [`page_groups!`] and is routed with
 //! `view={Lazy::<ItsRoute>::new()}`.
@@ -37,7 +39,7 @@ macro_rules! page_groups {
 
         $(
             $(#[$doc])*
-            #[cfg(feature = "hydrate")]
+            #[cfg(all(feature = "hydrate", not(feature = "islands")))]
             #[::leptos::wasm_split::wasm_split(
                 $group,
                 wasm_split_path = ::leptos::wasm_split,
@@ -51,10 +53,11 @@ macro_rules! page_groups {
             }
 
             $(#[$doc])*
-            #[cfg(not(feature = "hydrate"))]
+            #[cfg(not(all(feature = "hydrate", not(feature = "islands"))))]
             async fn $group(page: Page) -> AnyView {
-                // The server names the group's module in the page's `<head>`.
-                #[cfg(feature = "ssr")]
+                // The server names the group's module in the page's `<head>`
+                // (hydrated island by island, pages have no module).
+                #[cfg(all(feature = "ssr", not(feature = "islands")))]
                 ::leptos::prefetch_lazy_fn_on_server(stringify!($group));
                 match page {
                     $(Page::$route => $page().into_any(),)+
@@ -62,7 +65,7 @@ macro_rules! page_groups {
                 }
             }
 
-            #[cfg(not(feature = "hydrate"))]
+            #[cfg(not(all(feature = "hydrate", not(feature = "islands"))))]
             async fn $preload() {}
 
             $(
