@@ -4,7 +4,8 @@
 // error (CSP included), uncaught error or failed request: the landing page
 // and its language switch, a wrong then a right password on the sign-in page,
 // then the patient's home on a phone — the menu, a dose ticked, the
-// notifications marked read, the assistant answering — and signing out.
+// notifications marked read, the assistant answering —, the patient's live
+// vital signs, and signing out.
 import assert from 'node:assert/strict';
 import { BASE, launch, newPage, waitHydrated } from './support.mjs';
 
@@ -90,6 +91,15 @@ try {
     await input.fill('Quels sont vos horaires ?');
     await input.press('Enter');
     await page.locator('[data-testid="assistant-log"] [data-mine="false"]').first().waitFor();
+  });
+
+  await step("the patient's vitals: the monitor (a lazy island with its data) hydrates and goes live", async () => {
+    await page.goto(`${BASE}/patient/vitals`);
+    await waitHydrated(page);
+    await page.waitForSelector('[data-testid="link-status"][data-state="live"]');
+    assert.ok(await page.locator('[data-testid="vital-spo2"]').count() === 1, 'the demo patient has a SpO2 card');
+    await page.click('button:has-text("24 heures")');
+    await page.waitForSelector('[data-testid="chart-spo2"] svg');
   });
 
   await step('sign-out leads to the sign-in page', async () => {

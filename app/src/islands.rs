@@ -5,8 +5,20 @@
 //! hydrated on its own. When it has changed something the server renders, it
 //! loads the page again ([`reload`], [`go_to`]).
 //!
-//! Without the `islands` feature the same islands are ordinary components of
-//! a page hydrated whole, so each part can move over on its own.
+//! An island is declared for both builds:
+//!
+//! ```ignore
+//! #[cfg_attr(feature = "islands", island)]
+//! #[cfg_attr(not(feature = "islands"), component)]
+//! fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView
+//! ```
+//!
+//! With the `islands` feature it is hydrated on its own (`#[island(lazy)]`
+//! for a large one: its code is fetched when a page shows it). Without it, it
+//! is an ordinary component of a page hydrated whole: Leptos' whole-page
+//! hydration cannot step out of an island's element, and an island's hydration
+//! entry point would keep its code in the main module. So each part can move
+//! over on its own while the whole-page build stays the default.
 
 use leptos::prelude::*;
 
@@ -36,6 +48,12 @@ pub fn reload() {
 /// the texts are there.
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // What the server renders outside islands is never hydrated: its resources
+    // are not sent, and only an island's are numbered for the browser (as
+    // Leptos' own islands script does).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let (js, wasm) = bundle_names(&options);
     let pkg = format!("/{}", options.site_pkg_dir);
     let nonce = leptos::nonce::use_nonce();

@@ -91,10 +91,6 @@ fn bundle_scripts(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Hydrated whole, an island is an ordinary component: no `<leptos-island>`
-    // element around it (Leptos' whole-page hydration does not step out of one).
-    #[cfg(not(feature = "islands"))]
-    provide_context(leptos::reactive::owner::IsHydrating(true));
     #[cfg(feature = "ssr")]
     provide_context(session::RenderReads::default());
     provide_i18n(initial_lang(), &initial_zone());

@@ -45,7 +45,8 @@ fn pairs(value: &Value, a: &str, b: &str) -> Vec<(String, String)> {
 }
 
 /// The button and its panel.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn AssistantWidget() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);

@@ -9,7 +9,8 @@ use crate::session_state::use_session;
 
 /// Switches between French and English: remembers the choice in a cookie,
 /// then loads the page again in the other language.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let switch = move |_| {
@@ -36,7 +37,8 @@ pub fn LanguageSwitch() -> impl IntoView {
 
 /// Signs out, then loads the page again (a portal's page then leads to the
 /// sign-in page).
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn SignOutButton() -> impl IntoView {
     let i18n = use_i18n();
     let sign_out = ServerAction::<SignOut>::new();

@@ -150,7 +150,8 @@ pub fn NotificationsPanel() -> impl IntoView {
 }
 
 /// Marks every notification read; the page is loaded again.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn MarkAllRead() -> impl IntoView {
     let i18n = use_i18n();
     let read = ServerAction::<ReadNotifications>::new();

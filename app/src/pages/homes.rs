@@ -229,7 +229,8 @@ fn NextAppointment(a: AppointmentView) -> impl IntoView {
 }
 
 /// Cancels an appointment after the one confirmation; `what` names it.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn CancelAppointment(id: i64, what: String) -> impl IntoView {
     let act = ServerAction::<ActOnAppointment>::new();
     reload_after(act);
@@ -242,7 +243,8 @@ fn CancelAppointment(id: i64, what: String) -> impl IntoView {
 }
 
 /// Takes the place a waiting list offers.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn AcceptOffer(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerWaitlist>::new();

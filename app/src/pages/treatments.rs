@@ -238,7 +238,8 @@ pub(crate) fn DoseRow(d: PlannedDose, day: String, patient: bool) -> impl IntoVi
 }
 
 /// Taken / skipped for one dose; the page is loaded again once it is noted.
-#[island]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView {
     let i18n = use_i18n();
     let tick = ServerAction::<TickDose>::new();

@@ -55,8 +55,11 @@ pub fn PatientVitalsPage() -> impl IntoView {
     }
 }
 
-/// A patient's latest values, NEWS2, charts and alerts, live.
-#[component]
+/// A patient's latest values, NEWS2, charts and alerts, live: an island
+/// throughout (its resources travel with the page, its socket is its own),
+/// whose code the browser fetches when a page shows it.
+#[cfg_attr(feature = "islands", island(lazy))]
+#[cfg_attr(not(feature = "islands"), component)]
 fn VitalsMonitor(patient: Option<UserId>, can_acknowledge: bool) -> impl IntoView {
     let i18n = use_i18n();
     let window = RwSignal::new(ChartWindow::Hour);
