@@ -94,7 +94,10 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
             .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
             .and_then(|path| std::fs::read_to_string(path).ok())
             .unwrap_or_default();
-        for (file, hash) in hashes.lines().filter_map(|line| line.trim().split_once(':')) {
+        for (file, hash) in hashes
+            .lines()
+            .filter_map(|line| line.trim().split_once(':'))
+        {
             match file {
                 "js" => js.push_str(&format!(".{}", hash.trim())),
                 "wasm" => wasm.push_str(&format!(".{}", hash.trim())),

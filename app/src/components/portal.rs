@@ -138,14 +138,22 @@ fn PortalNav(links: Vec<NavLink>, texts: NavTexts, path: String, unread: i64) ->
         .find(|link| link.href == path)
         .map_or_else(|| texts.title.clone(), |link| link.label.clone());
     let any_badge = links.iter().any(|link| link.badge);
-    let NavTexts { title, menu, close_menu, unread: unread_text, .. } = texts;
+    let NavTexts {
+        title,
+        menu,
+        close_menu,
+        unread: unread_text,
+        ..
+    } = texts;
     let badge = move |testid: &'static str| {
         let unread_text = unread_text.clone();
-        move || (unread.get() > 0).then(|| view! {
+        move || {
+            (unread.get() > 0).then(|| view! {
             <span data-testid=testid class="relative rounded-full bg-rose-600 px-2 py-0.5 text-xs font-semibold text-white">
                 {unread.get()}<span class="sr-only">" "{unread_text.clone()}</span>
             </span>
         })
+        }
     };
     view! {
         <p data-testid="portal-title" class="mb-2 text-xs font-semibold uppercase tracking-wide text-teal-700 md:mb-3">

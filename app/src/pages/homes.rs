@@ -18,11 +18,11 @@ use crate::api::records::list_records;
 use crate::api::vitals::{care_board, vital_alerts, vitals_overview};
 use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
-use crate::islands::reload_after;
 use crate::components::sched::{CARD, NotificationsPanel, PRIMARY, SECONDARY, StatusBadge};
 use crate::components::vitals::{CARD_ORDER, alert_title, value_text, vital_name};
 use crate::error::UiError;
 use crate::i18n::{I18n, Tr, use_i18n};
+use crate::islands::reload_after;
 
 /// A home card: a title linking to the full page, and its content.
 #[component]

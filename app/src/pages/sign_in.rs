@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
 
-use crate::components::forms::{ErrorBanner, PasswordField, SubmitButton, TextField};
 use crate::api::auth::SignIn;
+use crate::components::forms::{ErrorBanner, PasswordField, SubmitButton, TextField};
 use crate::i18n::use_i18n;
 use crate::session_state::use_session;
 

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::sign_in::RedirectWhenSignedIn;
+use crate::api::auth::SignUp;
 use crate::components::forms::{ErrorBanner, PasswordField, SubmitButton, TextField};
 use crate::i18n::use_i18n;
-use crate::api::auth::SignUp;
 
 /// A patient creates their account and is signed in.
 #[component]
