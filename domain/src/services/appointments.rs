@@ -343,6 +343,7 @@ impl AppointmentService {
         };
         let schedule = self.scheduling.schedule(appointment.doctor_id).await?;
         let mut tx = self.db.begin_write().await?;
+        store::lock_doctor(&mut tx, self.db.dialect(), appointment.doctor_id).await?;
         if !store::set_status(
             &mut tx,
             id,

@@ -94,6 +94,7 @@ impl SchedulingService {
     pub async fn delete_availability(&self, actor: &Principal, id: i64) -> DomainResult<()> {
         self.own_range(actor, id).await?;
         let mut tx = self.db().begin_write().await?;
+        lock_doctor(&mut tx, self.db().dialect(), actor.user_id).await?;
         availability::delete_range(&mut tx, id).await?;
         log_change(&mut tx, actor, "weekly_hours:removed").await?;
         tx.commit().await.map_err(db_error)
@@ -109,10 +110,10 @@ impl SchedulingService {
         tz: &TimeZone,
         range: &WeeklyRange,
     ) -> DomainResult<()> {
+        lock_doctor(tx, self.db().dialect(), doctor_id).await?;
         if !range.active {
             return Ok(());
         }
-        lock_doctor(tx, self.db().dialect(), doctor_id).await?;
         let existing = availability::ranges_of(tx, doctor_id).await?;
         check_no_overlap(range, &existing)?;
         let now = Timestamp::now();

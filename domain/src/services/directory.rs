@@ -142,6 +142,7 @@ impl DirectoryService {
         let current = self.my_profile(actor).await?;
         let fields = form.apply(&current.profile())?;
         let mut tx = self.db.begin_write().await?;
+        crate::store::appointments::lock_doctor(&mut tx, self.db.dialect(), actor.user_id).await?;
         let specialty_id =
             match &fields.specialty {
                 None => None,

@@ -16,6 +16,7 @@ use crate::scheduling::forms::{ExceptionForm, ScheduleForm};
 use crate::scheduling::slots::{self, Slot};
 use crate::scheduling::{ConsultationType, Exception};
 use crate::store::appointments as store;
+use crate::store::appointments::lock_doctor;
 use crate::store::availability::{self, DoctorSchedule, StoredException};
 use crate::store::openings;
 use crate::store::{Db, db_error};
@@ -93,6 +94,7 @@ impl SchedulingService {
             rules,
         };
         let mut tx = self.db.begin_write().await?;
+        lock_doctor(&mut tx, self.db.dialect(), schedule.doctor_id).await?;
         availability::save_schedule(&mut tx, &schedule).await?;
         log_change(&mut tx, actor, "booking_rules:changed").await?;
         tx.commit().await.map_err(db_error)?;
@@ -135,6 +137,7 @@ impl SchedulingService {
         actor.require(Role::Doctor)?;
         let (exception, reason) = form.parse()?;
         let mut tx = self.db.begin_write().await?;
+        lock_doctor(&mut tx, self.db.dialect(), actor.user_id).await?;
         let id =
             availability::insert_exception(&mut tx, actor.user_id, &exception, &reason).await?;
         log_change(&mut tx, actor, "time_off:added").await?;
@@ -157,6 +160,7 @@ impl SchedulingService {
         let (exception, reason) = form.parse()?;
         let exception = Exception { id, ..exception };
         let mut tx = self.db.begin_write().await?;
+        lock_doctor(&mut tx, self.db.dialect(), actor.user_id).await?;
         availability::update_exception(&mut tx, &exception, &reason).await?;
         log_change(&mut tx, actor, "time_off:changed").await?;
         tx.commit().await.map_err(db_error)?;
@@ -187,6 +191,7 @@ impl SchedulingService {
     pub async fn delete_exception(&self, actor: &Principal, id: i64) -> DomainResult<()> {
         self.exception(actor, id).await?;
         let mut tx = self.db.begin_write().await?;
+        lock_doctor(&mut tx, self.db.dialect(), actor.user_id).await?;
         availability::delete_exception(&mut tx, id).await?;
         log_change(&mut tx, actor, "time_off:removed").await?;
         tx.commit().await.map_err(db_error)

@@ -7,6 +7,7 @@ use crate::support;
 
 use domain::accounts::Role;
 use domain::scheduling::ConsultationType;
+use domain::scheduling::appointments::{Action, AppointmentStatus};
 use domain::scheduling::forms::AvailabilityForm;
 use domain::services::Services;
 use domain::store::appointments::{self as appointments, NewAppointmentRow};
@@ -181,9 +182,111 @@ async fn concurrent_bookings_of_legacy_overlapping_slots_keep_one(s: &Services) 
     assert_eq!(times, ["2030-01-14T08:00:00Z", "2030-01-14T08:30:00Z"]);
 }
 
+/// Patients book and cancel the same places while the doctor accepts and
+/// refuses them and edits a range: every transaction changing the doctor's
+/// calendar takes the doctor's lock first, so none waits on another in a
+/// cycle (PostgreSQL would abort one with a deadlock, an internal error here).
+async fn bookings_cancellations_and_answers_racing_never_deadlock(s: &Services) {
+    let doctor = principal(s, Role::Doctor, "dr.racing").await;
+    let range = s
+        .scheduling
+        .add_availability(&doctor, &monday("09:00", "10:00"))
+        .await
+        .unwrap();
+    let mut patients = Vec::new();
+    for i in 0..6 {
+        patients.push(principal(s, Role::Patient, &format!("racer{i}")).await);
+    }
+    let expected = [
+        "slot_unavailable",
+        "slot_full",
+        "doctor_overlap",
+        "patient_overlap",
+        "status_changed",
+        "invalid_transition",
+        "not_found",
+    ];
+    let mut tasks: Vec<tokio::task::JoinHandle<()>> = patients
+        .iter()
+        .enumerate()
+        .map(|(i, patient)| {
+            let (s, patient) = (s.clone(), patient.clone());
+            let wanted = booking(
+                &doctor,
+                ["2030-01-14T08:00:00Z", "2030-01-14T08:30:00Z"][i % 2],
+            );
+            tokio::spawn(async move {
+                for _ in 0..6 {
+                    match s.appointments.book(&patient, &wanted, now()).await {
+                        Ok(booked) => {
+                            if let Err(err) = s
+                                .appointments
+                                .act(&patient, booked.id, Action::Cancel, None, now())
+                                .await
+                            {
+                                assert!(expected.contains(&err.code()), "{err:?}");
+                            }
+                        }
+                        Err(err) => assert!(expected.contains(&err.code()), "{err:?}"),
+                    }
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    // The doctor answers whatever waits, and edits the range meanwhile.
+    tasks.push({
+        let (s, doctor) = (s.clone(), doctor.clone());
+        tokio::spawn(async move {
+            for round in 0..12 {
+                let waiting = s
+                    .appointments
+                    .appointments(&doctor, Default::default())
+                    .await
+                    .unwrap();
+                for a in waiting
+                    .iter()
+                    .filter(|a| a.status == AppointmentStatus::Pending)
+                {
+                    let answer = if round % 2 == 0 {
+                        Action::Accept
+                    } else {
+                        Action::Refuse
+                    };
+                    if let Err(err) = s.appointments.act(&doctor, a.id, answer, None, now()).await {
+                        assert!(expected.contains(&err.code()), "{err:?}");
+                    }
+                }
+                let location = AvailabilityForm {
+                    location: Some(format!("Cabinet {round}")),
+                    ..AvailabilityForm::default()
+                };
+                s.scheduling
+                    .update_availability(&doctor, range.id, location, true)
+                    .await
+                    .unwrap();
+                tokio::task::yield_now().await;
+            }
+        })
+    });
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let held: Vec<_> = s
+        .appointments
+        .appointments(&doctor, Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.status.holds_place())
+        .collect();
+    assert!(held.len() <= 2, "two places at most: {held:?}");
+}
+
 support::contract!(
     the_store_refuses_a_second_slot_of_the_doctor_at_once,
     bookings_racing_range_edits_never_overlap,
+    bookings_cancellations_and_answers_racing_never_deadlock,
     concurrent_bookings_of_legacy_overlapping_slots_keep_one,
 );
 
