@@ -1,7 +1,8 @@
-// Prints what each group of lazy pages costs on top of the main bundle: the
-// WebAssembly files its first page fetches (its own module and the chunks it
-// shares with other groups) and their Brotli size, from the split build's
-// manifest in target/site/pkg. Run by scripts/measure.sh.
+// Prints what each lazy module costs on top of the main bundle (a lazy
+// island, `#[island(lazy)]`, or the assistant's panel): the WebAssembly files
+// it fetches (its own and the chunks it shares with other modules) and their
+// Brotli size, from the split build's manifest in target/site/pkg. Run by
+// scripts/measure.sh.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,8 +21,10 @@ const manifest = JSON.parse(readFileSync(join(pkg, manifestFile), 'utf8'));
 const main = brotli('medplat');
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(`main bundle: ${kb(main)} Brotli; ${files.filter((f) => f.endsWith('.wasm')).length} WebAssembly files in all`);
-console.log(`${'group of pages'.padEnd(22)}${'files'.padStart(6)}${'Brotli'.padStart(11)}${'with main'.padStart(12)}`);
-const rows = Object.entries(manifest).map(([group, list]) => {
+console.log(`${'lazy module'.padEnd(22)}${'files'.padStart(6)}${'Brotli'.padStart(11)}${'with main'.padStart(12)}`);
+// A lazy island's split point is named `<island>_loader_<hash>`.
+const rows = Object.entries(manifest).map(([split, list]) => {
+  const group = split.replace(/_loader_\d+$/, '');
   const bytes = list.reduce((sum, path) => sum + brotli(path.split('/').pop().split('.')[0]), 0);
   return { group, count: list.length, bytes };
 });

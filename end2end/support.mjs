@@ -23,10 +23,20 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/** The console errors and uncaught errors of each page, told when it fails to hydrate. */
+const troubles = new WeakMap();
+function watch(page) {
+  if (troubles.has(page)) return;
+  const seen = [];
+  troubles.set(page, seen);
+  page.on('console', (msg) => { if (msg.type() === 'error') seen.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`));
+}
+
 /** A new page signed in as `login`, landed on `home` (`options` as for `newPage`). */
 export async function signedIn(browser, login, password, home, options = {}) {
   const page = await newPage(browser, options);
-  await page.goto(`${BASE}/login`);
+  await openHydrated(page, '/login');
   await page.fill('#login', login);
   await page.fill('#password', password);
   await page.click('[data-testid="sign-in-form"] button[type="submit"]');
@@ -36,6 +46,7 @@ export async function signedIn(browser, login, password, home, options = {}) {
 
 /** Opens `path` and waits until the page's WebAssembly has hydrated it; returns the navigation's response. */
 export async function openHydrated(page, path) {
+  watch(page);
   const response = await page.goto(`${BASE}${path}`);
   await waitHydrated(page);
   return response;
@@ -43,7 +54,14 @@ export async function openHydrated(page, path) {
 
 /** Waits until the page's WebAssembly has hydrated it (`<html data-hydrated>`, set by frontend/). */
 export async function waitHydrated(page, timeout = 30000) {
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout });
+  watch(page);
+  try {
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout });
+  } catch (error) {
+    const seen = troubles.get(page) ?? [];
+    error.message += `\n${page.url()} did not hydrate; the page said:\n${seen.slice(-10).join('\n') || '(nothing)'}`;
+    throw error;
+  }
 }
 
 /** The signed-in account (the browser's cookies authenticate the REST API too). */

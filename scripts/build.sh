@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the release site and server: the browser bundle split into one
-# WebAssembly chunk per page (lazy routes), optimised by wasm-opt, its files
-# content-hashed and precompressed (Brotli, gzip); the server in target/release.
+# Builds the release site and server: the browser bundle (the islands; each
+# lazy island and the assistant's panel split into a module of its own),
+# optimised by wasm-opt, its files content-hashed and precompressed (Brotli,
+# gzip); the server in target/release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"

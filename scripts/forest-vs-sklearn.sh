@@ -8,12 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/ml-venv
-if [ ! -x "$venv/bin/python" ] || [ scripts/ml/requirements.txt -nt "$venv/.installed" ]; then
-  echo "Installing scikit-learn into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/ml/requirements.txt
-  touch "$venv/.installed"
-fi
+scripts/venv.sh "$venv" scripts/ml/requirements.txt
 datasets="${MEDPLAT_DATASETS:-$PWD/../shared/datasets}"
 exec "$venv/bin/python" scripts/ml/forest_vs_sklearn.py \
   --medplat "${MEDPLAT_BIN:-target/release/medplat}" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the size of the release bundle (raw, Brotli, gzip, as served), what
-# each group of lazy pages adds to the main bundle (end2end/bundle.mjs), and, in
+# each lazy module (a lazy island, the assistant's panel) adds to the main
+# bundle (end2end/bundle.mjs), and, in
 # Chromium on DevTools' "Slow 4G" profile, the bytes transferred and the time to
 # a hydrated page (on Slow 4G, and on Slow 4G with the CPU 4x slower) for the
 # landing page, the sign-in page, a signed-in patient's home and a doctor's page

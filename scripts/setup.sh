@@ -22,27 +22,17 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
-  # A build tool run a few times: compiled at opt-level 1 in parallel codegen
-  # units, without its release profile's fat LTO, which halves the install on
-  # 2 cores; its compressors (Brotli, gzip), which run on every file of the site,
-  # stay at opt-level 3.
-  fast=()
-  for crate in brotli brotli-decompressor alloc-no-stdlib alloc-stdlib libflate libflate_lz77 \
-    crc32fast adler32 rle-decode-fast dary_heap; do
-    fast+=(--config "profile.release.package.$crate.opt-level=3")
-  done
-  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads \
-    --config profile.release.opt-level=1 --config profile.release.lto=false \
-    --config profile.release.codegen-units=16 "${fast[@]}"
+# System packages and npm (mostly downloads) install in the background while
+# the two Rust tools compile; their output follows once they are done.
+packages_log=$(mktemp)
+trap 'rm -f "$packages_log"' EXIT
+# sudo asks here, in the foreground, if a system package is missing.
+if [ "$(id -u)" != 0 ] && { ! command -v npm >/dev/null \
+  || { $want_test_tools && { ! command -v chromium >/dev/null \
+    || ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; }; }; }; then
+  sudo -v
 fi
-
-if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
-  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
-fi
-
+(
 if ! command -v npm >/dev/null; then
   say "Installing Node.js and npm"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
@@ -68,3 +58,46 @@ if $want_test_tools && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; th
   say "Installing Python's venv module for the API contract check"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
 fi
+) >"$packages_log" 2>&1 &
+packages=$!
+
+# wasm-bindgen-cli compiles beside cargo-leptos (each leaves the other's idle
+# moments to it).
+bindgen_log=$(mktemp)
+trap 'rm -f "$packages_log" "$bindgen_log"' EXIT
+bindgen=""
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once, in the background)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" >"$bindgen_log" 2>&1 &
+  bindgen=$!
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
+  # A build tool run a few times: compiled at opt-level 1 in parallel codegen
+  # units, without its release profile's fat LTO, which halves the install on
+  # 2 cores; its compressors (Brotli, gzip), which run on every file of the site,
+  # stay at opt-level 3.
+  fast=()
+  for crate in brotli brotli-decompressor alloc-no-stdlib alloc-stdlib libflate libflate_lz77 \
+    crc32fast adler32 rle-decode-fast dary_heap; do
+    fast+=(--config "profile.release.package.$crate.opt-level=3")
+  done
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads \
+    --config profile.release.opt-level=1 --config profile.release.lto=false \
+    --config profile.release.codegen-units=16 "${fast[@]}"
+fi
+
+
+if [ -n "$bindgen" ] && ! wait "$bindgen"; then
+  cat "$bindgen_log"
+  echo "installing wasm-bindgen-cli failed" >&2
+  exit 1
+fi
+
+if ! wait "$packages"; then
+  cat "$packages_log"
+  echo "installing the system packages or npm's failed" >&2
+  exit 1
+fi
+cat "$packages_log"

@@ -5,10 +5,4 @@
 # find it there, or at MEDPLAT_TEST_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/test-venv
-if [ ! -x "$venv/bin/python" ] || [ scripts/test-python/requirements.txt -nt "$venv/.installed" ]; then
-  echo "Installing the API tests' Python tools into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/test-python/requirements.txt
-  touch "$venv/.installed"
-fi
+exec scripts/venv.sh target/test-venv scripts/test-python/requirements.txt

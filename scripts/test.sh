@@ -28,12 +28,21 @@ if [ -z "${MEDPLAT_DATASETS:-}" ]; then
   exit 1
 fi
 
+# The outside checks' Python tools install (mostly downloads) while the build
+# compiles; each step below waits for them first.
+venv_log=$(mktemp)
+trap 'rm -f "$venv_log"' EXIT
+(scripts/venv.sh target/test-venv scripts/test-python/requirements.txt \
+  && scripts/venv.sh target/ml-venv scripts/ml/requirements.txt \
+  && scripts/venv.sh target/contract-venv end2end/contract/requirements.txt) >"$venv_log" 2>&1 &
+venvs=$!
+
 scripts/build.sh
 
 say "Compiling the tests (cargo test --release --no-run)"
 packages=(-p domain -p app -p server)
 compile_log=$(mktemp)
-trap 'rm -f "$compile_log"' EXIT
+trap 'rm -f "$compile_log" "$venv_log"' EXIT
 cargo test --release "${packages[@]}" --no-run 2>&1 | tee "$compile_log"
 # The shared dependencies must be fresh here; if axum, Leptos or sqlx compile
 # again, the server and the tests resolved different features (see the
@@ -42,8 +51,9 @@ if grep -qE '^ *Compiling (axum|leptos|leptos_axum|hyper|tokio|sqlx-core) v' "$c
   echo "note: cargo test compiled shared dependencies again; their features differ from the server build"
 fi
 
-say "Python for the API tests' outside checks (Twilio's validator, aiosmtpd, pandas, pyarrow, openpyxl, fhir.resources, fhirclient)"
-scripts/test-venv.sh
+say "Python for the outside checks (Twilio's validator, aiosmtpd, pandas, pyarrow, openpyxl, fhir.resources, fhirclient; scikit-learn; Schemathesis)"
+wait "$venvs" || { cat "$venv_log"; exit 1; }
+cat "$venv_log"
 export MEDPLAT_TEST_PYTHON="$PWD/target/test-venv/bin/python"
 
 say "Unit, integration and storage contract tests"

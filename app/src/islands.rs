@@ -5,20 +5,8 @@
 //! hydrated on its own. When it has changed something the server renders, it
 //! loads the page again ([`reload`], [`go_to`]).
 //!
-//! An island is declared for both builds:
-//!
-//! ```ignore
-//! #[cfg_attr(feature = "islands", island)]
-//! #[cfg_attr(not(feature = "islands"), component)]
-//! fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView
-//! ```
-//!
-//! With the `islands` feature it is hydrated on its own (`#[island(lazy)]`
-//! for a large one: its code is fetched when a page shows it). Without it, it
-//! is an ordinary component of a page hydrated whole: Leptos' whole-page
-//! hydration cannot step out of an island's element, and an island's hydration
-//! entry point would keep its code in the main module. So each part can move
-//! over on its own while the whole-page build stays the default.
+//! A large island is `#[island(lazy)]`: its code is a module of its own,
+//! fetched when a page shows it (the build is split, `--split`).
 
 use leptos::prelude::*;
 
@@ -40,10 +28,10 @@ pub fn reload() {
     }
 }
 
-/// In the page's `<head>` when islands are on, instead of Leptos' hydration
+/// In the page's `<head>`, instead of Leptos' hydration
 /// script: loads the bundle, waits for its `hydrate` (which fetches the
-/// reader's texts first), then hydrates each island in document order and
-/// marks the document (`data-hydrated`) for tests and styles. Leptos' own
+/// reader's texts first), then hydrates every island (the lazy ones' modules
+/// load side by side) and marks the document (`data-hydrated`) for tests and styles. Leptos' own
 /// islands script hydrates the islands without waiting for `hydrate`, before
 /// the texts are there.
 #[component]
@@ -70,16 +58,15 @@ const LOADER: &str = r#"async (pkg, js, wasm) => {
   const mod = await import(`${pkg}/${js}.js`);
   await mod.default({ module_or_path: `${pkg}/${wasm}.wasm` });
   try { await mod.hydrate(); } catch (error) { console.error(error); return; }
-  const walk = async (node) => {
-    for (const el of node.children) {
-      if (el.localName === "leptos-island") {
-        const island = mod[el.dataset.component];
-        if (island) { await island(el); } else { console.error(`no island ${el.dataset.component}`); }
-      }
-      await walk(el);
-    }
-  };
-  await walk(document.body);
+  // Every island at once: a lazy one's module loads while the others hydrate.
+  // One failing leaves the others working (and says so).
+  const islands = [...document.querySelectorAll("leptos-island")]
+    .filter((el) => !el.parentElement.closest("leptos-island"));
+  await Promise.all(islands.map(async (el) => {
+    const island = mod[el.dataset.component];
+    if (!island) { console.error(`no island ${el.dataset.component}`); return; }
+    try { await island(el); } catch (error) { console.error(error); }
+  }));
   document.documentElement.setAttribute("data-hydrated", "");
 }"#;
 

@@ -16,27 +16,42 @@ pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::assistant::AssistantWidget;
 use crate::components::layout::Header;
 use crate::i18n::{initial_lang, initial_zone, provide_i18n, use_i18n};
+use crate::pages::access_trail::{AuditTrailPage, MyAccessPage};
+use crate::pages::account::{AccountPage, ResetPasswordPage};
+use crate::pages::accounts_admin::AccountsPage;
+use crate::pages::activity_log::ActivityLogPage;
+use crate::pages::agenda::{AgendaPage, AllAppointmentsPage, SpecialtiesPage};
+use crate::pages::care_team::{AdminCarePage, CareTeamPage};
+use crate::pages::devices::DevicesPage;
+use crate::pages::doctor_calendar::DoctorCalendarPage;
+use crate::pages::doctor_profile::DoctorProfilePage;
+use crate::pages::exports::ExportsPage;
+use crate::pages::find_doctor::{DoctorPage, FindDoctorPage};
 use crate::pages::home::HomePage;
+use crate::pages::medical_profile::PatientProfilePage;
+use crate::pages::messages::MessagesPage;
+use crate::pages::messaging::SmsLogPage;
+use crate::pages::my_appointments::{MyAppointmentsPage, WaitlistPage};
+use crate::pages::my_patients::{MyPatientsPage, PatientFilePage};
 use crate::pages::not_found::NotFound;
-use crate::pages::routes::{
-    AccountRoute, AccountsRoute, ActivityLogRoute, AdminCareRoute, AdminHomeRoute,
-    AdminPortalRoute, AgendaRoute, AllAppointmentsRoute, AuditTrailRoute, CareTeamRoute,
-    DevicesRoute, DoctorCalendarRoute, DoctorHomeRoute, DoctorPageRoute, DoctorPortalRoute,
-    DoctorProfileRoute, DoctorRecordRoute, DoctorRecordsRoute, ExportsRoute, FindDoctorRoute,
-    MessagesRoute, MonitoringRoute, MyAccessRoute, MyAppointmentsRoute, MyPatientsRoute,
-    MyVitalsRoute, PatientFileRoute, PatientHomeRoute, PatientPortalRoute, PatientProfileRoute,
-    PatientRecordRoute, PatientRecordsRoute, PatientVitalsRoute, PlatformSettingsRoute,
-    ResetPasswordRoute, SignUpRoute, SmsLogRoute, SpecialtiesRoute, StatisticsRoute, SymptomsRoute,
-    TreatmentsRoute, WaitlistRoute,
+use crate::pages::platform_settings::PlatformSettingsPage;
+use crate::pages::portals::{
+    AdminHome, AdminPortal, DoctorHome, DoctorPortal, PatientHome, PatientPortal,
 };
+use crate::pages::record::{DoctorRecordPage, PatientRecordPage};
+use crate::pages::records::{DoctorRecordsPage, PatientRecordsPage};
 use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_up::SignUpPage;
+use crate::pages::statistics::StatisticsPage;
+use crate::pages::symptoms::SymptomsPage;
+use crate::pages::treatments::TreatmentsPage;
+use crate::pages::vitals::{MonitoringPage, MyVitalsPage, PatientVitalsPage};
 
 /// Where the shell links the site's stylesheet. The server provides it in
 /// context: a release build names the file after a hash of its content.
@@ -65,7 +80,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The reader's texts, fetched by the bundle before it hydrates.
                 <link rel="preload" href={texts_href} as="fetch" crossorigin="anonymous" />
                 <AutoReload options=options.clone() />
-                {bundle_scripts(options)}
+                <islands::IslandScripts options />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
@@ -73,18 +88,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The scripts that load the browser bundle: the islands' loader, or Leptos'
-/// script hydrating the whole page.
-#[cfg(feature = "islands")]
-fn bundle_scripts(options: LeptosOptions) -> impl IntoView {
-    view! { <islands::IslandScripts options /> }
-}
-
-#[cfg(not(feature = "islands"))]
-fn bundle_scripts(options: LeptosOptions) -> impl IntoView {
-    view! { <HydrationScripts options /> }
 }
 
 /// The application: header and routes.
@@ -107,56 +110,56 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone() />
                     <Route path=path!("/login") view=SignInPage ssr=async_mode.clone() />
-                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=async_mode.clone() />
-                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=async_mode.clone() />
-                    <ParentRoute path=path!("/patient") view={Lazy::<PatientPortalRoute>::new()} ssr=async_mode.clone()>
-                        <Route path=path!("") view={Lazy::<PatientHomeRoute>::new()} />
-                        <Route path=path!("doctors") view={Lazy::<FindDoctorRoute>::new()} />
-                        <Route path=path!("doctors/:id") view={Lazy::<DoctorPageRoute>::new()} />
-                        <Route path=path!("appointments") view={Lazy::<MyAppointmentsRoute>::new()} />
-                        <Route path=path!("waitlist") view={Lazy::<WaitlistRoute>::new()} />
-                        <Route path=path!("profile") view={Lazy::<PatientProfileRoute>::new()} />
-                        <Route path=path!("care-team") view={Lazy::<CareTeamRoute>::new()} />
-                        <Route path=path!("access") view={Lazy::<MyAccessRoute>::new()} />
-                        <Route path=path!("vitals") view={Lazy::<MyVitalsRoute>::new()} />
-                        <Route path=path!("treatments") view={Lazy::<TreatmentsRoute>::new()} />
-                        <Route path=path!("symptoms") view={Lazy::<SymptomsRoute>::new()} />
-                        <Route path=path!("consultations") view={Lazy::<PatientRecordsRoute>::new()} />
-                        <Route path=path!("consultations/:id") view={Lazy::<PatientRecordRoute>::new()} />
-                        <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
-                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/signup") view=SignUpPage ssr=async_mode.clone() />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=async_mode.clone() />
+                    <ParentRoute path=path!("/patient") view=PatientPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=PatientHome />
+                        <Route path=path!("doctors") view=FindDoctorPage />
+                        <Route path=path!("doctors/:id") view=DoctorPage />
+                        <Route path=path!("appointments") view=MyAppointmentsPage />
+                        <Route path=path!("waitlist") view=WaitlistPage />
+                        <Route path=path!("profile") view=PatientProfilePage />
+                        <Route path=path!("care-team") view=CareTeamPage />
+                        <Route path=path!("access") view=MyAccessPage />
+                        <Route path=path!("vitals") view=MyVitalsPage />
+                        <Route path=path!("treatments") view=TreatmentsPage />
+                        <Route path=path!("symptoms") view=SymptomsPage />
+                        <Route path=path!("consultations") view=PatientRecordsPage />
+                        <Route path=path!("consultations/:id") view=PatientRecordPage />
+                        <Route path=path!("messages") view=MessagesPage />
+                        <Route path=path!("account") view=AccountPage />
                     </ParentRoute>
-                    <ParentRoute path=path!("/doctor") view={Lazy::<DoctorPortalRoute>::new()} ssr=async_mode.clone()>
-                        <Route path=path!("") view={Lazy::<DoctorHomeRoute>::new()} />
-                        <Route path=path!("agenda") view={Lazy::<AgendaRoute>::new()} />
-                        <Route path=path!("calendar") view={Lazy::<DoctorCalendarRoute>::new()} />
-                        <Route path=path!("patients") view={Lazy::<MyPatientsRoute>::new()} />
-                        <Route path=path!("patients/:id") view={Lazy::<PatientFileRoute>::new()} />
-                        <Route path=path!("patients/:id/vitals") view={Lazy::<PatientVitalsRoute>::new()} />
-                        <Route path=path!("monitoring") view={Lazy::<MonitoringRoute>::new()} />
-                        <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
-                        <Route path=path!("consultations") view={Lazy::<DoctorRecordsRoute>::new()} />
-                        <Route path=path!("consultations/:id") view={Lazy::<DoctorRecordRoute>::new()} />
-                        <Route path=path!("messages") view={Lazy::<MessagesRoute>::new()} />
-                        <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
-                        <Route path=path!("stats") view={Lazy::<StatisticsRoute>::new()} />
-                        <Route path=path!("profile") view={Lazy::<DoctorProfileRoute>::new()} />
-                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
+                    <ParentRoute path=path!("/doctor") view=DoctorPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=DoctorHome />
+                        <Route path=path!("agenda") view=AgendaPage />
+                        <Route path=path!("calendar") view=DoctorCalendarPage />
+                        <Route path=path!("patients") view=MyPatientsPage />
+                        <Route path=path!("patients/:id") view=PatientFilePage />
+                        <Route path=path!("patients/:id/vitals") view=PatientVitalsPage />
+                        <Route path=path!("monitoring") view=MonitoringPage />
+                        <Route path=path!("devices") view=DevicesPage />
+                        <Route path=path!("consultations") view=DoctorRecordsPage />
+                        <Route path=path!("consultations/:id") view=DoctorRecordPage />
+                        <Route path=path!("messages") view=MessagesPage />
+                        <Route path=path!("sms") view=SmsLogPage />
+                        <Route path=path!("stats") view=StatisticsPage />
+                        <Route path=path!("profile") view=DoctorProfilePage />
+                        <Route path=path!("account") view=AccountPage />
                     </ParentRoute>
-                    <ParentRoute path=path!("/admin") view={Lazy::<AdminPortalRoute>::new()} ssr=async_mode.clone()>
-                        <Route path=path!("") view={Lazy::<AdminHomeRoute>::new()} />
-                        <Route path=path!("stats") view={Lazy::<StatisticsRoute>::new()} />
-                        <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()} />
-                        <Route path=path!("specialties") view={Lazy::<SpecialtiesRoute>::new()} />
-                        <Route path=path!("appointments") view={Lazy::<AllAppointmentsRoute>::new()} />
-                        <Route path=path!("trail") view={Lazy::<AuditTrailRoute>::new()} />
-                        <Route path=path!("activity") view={Lazy::<ActivityLogRoute>::new()} />
-                        <Route path=path!("care") view={Lazy::<AdminCareRoute>::new()} />
-                        <Route path=path!("exports") view={Lazy::<ExportsRoute>::new()} />
-                        <Route path=path!("devices") view={Lazy::<DevicesRoute>::new()} />
-                        <Route path=path!("sms") view={Lazy::<SmsLogRoute>::new()} />
-                        <Route path=path!("settings") view={Lazy::<PlatformSettingsRoute>::new()} />
-                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
+                    <ParentRoute path=path!("/admin") view=AdminPortal ssr=async_mode.clone()>
+                        <Route path=path!("") view=AdminHome />
+                        <Route path=path!("stats") view=StatisticsPage />
+                        <Route path=path!("accounts") view=AccountsPage />
+                        <Route path=path!("specialties") view=SpecialtiesPage />
+                        <Route path=path!("appointments") view=AllAppointmentsPage />
+                        <Route path=path!("trail") view=AuditTrailPage />
+                        <Route path=path!("activity") view=ActivityLogPage />
+                        <Route path=path!("care") view=AdminCarePage />
+                        <Route path=path!("exports") view=ExportsPage />
+                        <Route path=path!("devices") view=DevicesPage />
+                        <Route path=path!("sms") view=SmsLogPage />
+                        <Route path=path!("settings") view=PlatformSettingsPage />
+                        <Route path=path!("account") view=AccountPage />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The API contract, checked from outside: Schemathesis reads the served OpenAPI
 # document and throws generated requests (valid and invalid) at every operation
-# with every check (`--checks all`), once as a demo patient, once as a doctor and
-# once as an administrator, each against a fresh server with the demo data.
+# with every check (`--checks all`), as a demo patient, a doctor and an
+# administrator at once, each against a fresh server with the demo data.
 # As the doctor, pypdf then reads the printed records back (pdf_check.py).
 #
 # Installs Schemathesis (pinned in requirements.txt) into target/contract-venv.
@@ -15,12 +15,7 @@ here=end2end/contract
 bin="${MEDPLAT_BIN:-target/release/medplat}"
 venv=target/contract-venv
 
-if [ ! -x "$venv/bin/schemathesis" ] || [ "$here/requirements.txt" -nt "$venv/.installed" ]; then
-  echo "Installing Schemathesis into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  touch "$venv/.installed"
-fi
+scripts/venv.sh "$venv" "$here/requirements.txt"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -65,8 +60,21 @@ check_as() {
   return "$status"
 }
 
+# The three roles at once (each its own server, port and data); their
+# reports follow in order.
+logs=$(mktemp -d)
+check_as marie rendez-vous-2026 >"$logs/1" 2>&1 &
+pids=($!)
+sleep 1
+PDF_CHECK=1 check_as dr.dupont consultation-2026 >"$logs/2" 2>&1 &
+pids+=($!)
+sleep 1
+check_as admin 'gestion-2026!' >"$logs/3" 2>&1 &
+pids+=($!)
 failed=0
-check_as marie rendez-vous-2026 || failed=1
-PDF_CHECK=1 check_as dr.dupont consultation-2026 || failed=1
-check_as admin 'gestion-2026!' || failed=1
+for i in 1 2 3; do
+  wait "${pids[$((i - 1))]}" || failed=1
+  cat "$logs/$i"
+done
+rm -rf "$logs"
 exit "$failed"

@@ -51,6 +51,7 @@ test('a patient books a slot and the doctor accepts it', async () => {
   // Book it.
   await firstSlot.click();
   await patient.waitForSelector('[data-testid="booking-form"]');
+  await hydrated(patient);
   const weekUrl = patient.url().replace(/&slot=[^&]+/, '');
   assert.match(await patient.locator('[data-testid="booking-when"]').innerText(), /lun\. \d\d\/\d\d 09:00 – 09:30/);
   await patient.fill('[data-testid="booking-form"] input[name="reason"]', 'Renouvellement d’ordonnance');

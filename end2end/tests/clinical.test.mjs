@@ -55,7 +55,9 @@ test('a patient adds treatments, ticks a dose and is warned of a shared ingredie
 
   // From midnight today, a dose a minute past midnight is due now.
   await addTreatment(page, { name: 'Doliprane 1000 mg', frequency: 2, times: '00:01, 23:59' });
+  // Saved, the page is loaded again.
   await page.waitForSelector('[data-testid="running-treatments"] [data-testid="treatment"]');
+  await waitHydrated(page);
   const due = page.locator('[data-testid="dose"][data-status="none"]').first();
   await due.waitFor();
   await due.locator('[data-testid="dose-taken"]').click();

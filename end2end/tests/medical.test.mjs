@@ -6,7 +6,7 @@
 // depends on the demo's care relationships or on other tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, me, newPage, openHydrated as open, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, me, newPage, openHydrated as open, signedIn as signIn, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -79,7 +79,10 @@ test('a doctor of the care team reads the file, the patient sees it and withdraw
   const assigned = admin.locator(`[data-testid="care-running"] [data-testid="care-relationship"][data-patient-id="${patientId}"]`);
   await assigned.waitFor();
   assert.match(await assigned.innerText(), /Dr Jean Dupont → Léa Moreau/);
-  // Twice is refused, with the reason.
+  // Twice is refused, with the reason (the page was loaded again, empty).
+  await waitHydrated(admin);
+  await admin.fill('#doctor_id', String(doctorId));
+  await admin.fill('#patient_id', String(patientId));
   await admin.click('[data-testid="assign-submit"]');
   await admin.waitForSelector('[role="alert"][data-error-code="already_in_care"]');
   await admin.context().close();

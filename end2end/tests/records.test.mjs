@@ -5,7 +5,7 @@
 // prints it; the patient then reads it read-only, with her message read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openHydrated as open, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, openHydrated as open, signedIn as signIn, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -32,6 +32,7 @@ test('a record goes from the patient to the doctor and back, with its thread', a
   await patient.waitForURL(/\/patient\/consultations\/\d+$/);
   const id = patient.url().split('/').pop();
   await patient.waitForSelector('[data-testid="record-status"][data-status="draft"]');
+  await waitHydrated(patient);
 
   // Sending without a reason: the error is under the reason field.
   await patient.click('[data-testid="record-submit"]');
@@ -45,6 +46,7 @@ test('a record goes from the patient to the doctor and back, with its thread', a
   await patient.waitForSelector('[data-testid="save-state"]:has-text("Enregistré")');
   await patient.click('[data-testid="record-submit"]');
   await patient.waitForSelector('[data-testid="record-status"][data-status="submitted"]');
+  await waitHydrated(patient);
   // In analysis: her fields are read-only now.
   assert.equal(await patient.locator('#intake-symptoms-dizziness').count(), 0);
 
@@ -73,6 +75,7 @@ test('a record goes from the patient to the doctor and back, with its thread', a
   await doctor.click('[data-testid="record-validate"]');
   await doctor.waitForSelector('[data-testid="record-status"][data-status="validated"]');
   await doctor.waitForSelector('[data-testid="validated-note"]');
+  await waitHydrated(doctor);
   const pdf = await doctor.request.get(BASE + await doctor.locator('[data-testid="record-pdf"]').getAttribute('href'));
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');

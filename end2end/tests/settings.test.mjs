@@ -3,7 +3,7 @@
 // history in words, and the assistant gives the new number at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openHydrated as open, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, openHydrated as open, signedIn as signIn, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -42,6 +42,7 @@ test('an administrator changes settings that apply at once, with their history',
   assert.doesNotMatch(await admin.locator('[data-testid="settings-history"]').innerText(), /\[|clinic_phone|UTC/);
 
   // The assistant answers with the new number.
+  await waitHydrated(admin);
   await admin.click('[data-testid="assistant-toggle"]');
   const panel = admin.locator('[data-testid="assistant-panel"]');
   await panel.locator('[data-testid="link-status"][data-state="live"]').waitFor();

@@ -186,6 +186,7 @@ test('on a phone: the portal menu fits, a picked slot brings the booking form in
   const slot = page.locator('[data-testid="day-column"] [data-testid="slot"]').first();
   await slot.click();
   await page.waitForSelector('[data-testid="booking-form"]');
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.waitForFunction(() => {
     const r = document.querySelector('[data-testid="booking-form"]').getBoundingClientRect();
     return r.top >= -1 && r.top < window.innerHeight - 120;

@@ -152,6 +152,18 @@ pub async fn assign_care(
         .await?)
 }
 
+/// Until when (ms) the calling doctor's emergency access to the patient
+/// runs, if one is open.
+#[server]
+pub async fn emergency_until(patient_id: UserId) -> Result<Option<i64>, UiError> {
+    use crate::session::{require_principal, services};
+    Ok(services()?
+        .care
+        .my_emergency_access(&require_principal()?, patient_id, jiff::Timestamp::now())
+        .await?
+        .map(|grant| grant.expires_at))
+}
+
 /// A doctor outside the care team opens emergency access, giving a reason.
 #[server]
 pub async fn break_glass(patient_id: UserId, reason: String) -> Result<EmergencyGrant, UiError> {

@@ -31,6 +31,9 @@ struct Entry {
 
 /// Session-storage key of the transcript.
 const KEPT: &str = "medplat.assistant";
+/// Session-storage key saying the panel was open (it opens again on the next
+/// page).
+const KEPT_OPEN: &str = "medplat.assistant.open";
 
 fn pairs(value: &Value, a: &str, b: &str) -> Vec<(String, String)> {
     value
@@ -45,14 +48,13 @@ fn pairs(value: &Value, a: &str, b: &str) -> Vec<(String, String)> {
 }
 
 /// The button and its panel.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn AssistantWidget() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     let started = RwSignal::new(false);
     let entries = RwSignal::new(Vec::<Entry>::new());
-    restore(entries);
+    restore(entries, open, started);
     let toggle = move |_| {
         open.update(|o| *o = !*o);
         started.set(true);
@@ -82,8 +84,9 @@ pub fn AssistantWidget() -> impl IntoView {
     }
 }
 
-/// Loads the tab's transcript once hydrated, and keeps it as it grows.
-fn restore(entries: RwSignal<Vec<Entry>>) {
+/// Loads the tab's transcript once hydrated, and keeps it as it grows; the
+/// panel opens again on the next page if it was open when the reader left.
+fn restore(entries: RwSignal<Vec<Entry>>, open: RwSignal<bool>, started: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     {
         let storage = || web_sys::window().and_then(|w| w.session_storage().ok().flatten());
@@ -92,15 +95,35 @@ fn restore(entries: RwSignal<Vec<Entry>>) {
         {
             entries.set(kept);
         }
+        // Once hydrated (the server drew it closed).
+        Effect::new(move |_| {
+            if storage()
+                .and_then(|s| s.get_item(KEPT_OPEN).ok().flatten())
+                .as_deref()
+                == Some("1")
+            {
+                open.set(true);
+                started.set(true);
+            }
+        });
         Effect::new(move |_| {
             let list = entries.get();
             if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
                 let _ = s.set_item(KEPT, &text);
             }
         });
+        // Kept on each change (not when first drawn, before the above).
+        Effect::new(move |drawn: Option<()>| {
+            let shown = if open.get() { "1" } else { "0" };
+            if drawn.is_some()
+                && let Some(s) = storage()
+            {
+                let _ = s.set_item(KEPT_OPEN, shown);
+            }
+        });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (entries, KEPT);
+    let _ = (entries, open, started, KEPT, KEPT_OPEN);
 }
 
 /// The panel's content, once its code is loaded.

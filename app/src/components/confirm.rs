@@ -55,3 +55,67 @@ pub fn ConfirmButton(
         </Show>
     }
 }
+
+/// What a [`RemoveButton`] removes: each names its texts, its `data-testid`
+/// and the server function removing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Removal {
+    Treatment,
+    Specialty,
+    WeeklyRange,
+    TimeOff,
+}
+
+impl Removal {
+    fn testid(self) -> &'static str {
+        match self {
+            Self::Treatment => "delete-treatment",
+            Self::Specialty => "delete-specialty",
+            Self::WeeklyRange => "delete-range",
+            Self::TimeOff => "delete-exception",
+        }
+    }
+
+    /// The button's label, the question and the yes.
+    fn texts(self) -> (Text, Text, Text) {
+        match self {
+            Self::Treatment => (
+                |t| t.m.delete_treatment,
+                |t| t.m.delete_treatment_question,
+                |t| t.m.delete_treatment_confirm,
+            ),
+            _ => (|t| t.s.delete, |t| t.u.delete_question, |t| t.u.delete_yes),
+        }
+    }
+
+    async fn run(self, id: i64) -> Result<(), crate::error::UiError> {
+        use crate::api::calendar_admin::{delete_exception, delete_range, delete_specialty};
+        match self {
+            Self::Treatment => crate::api::clinical::delete_treatment(id).await,
+            Self::Specialty => delete_specialty(id).await,
+            Self::WeeklyRange => delete_range(id).await,
+            Self::TimeOff => delete_exception(id).await,
+        }
+    }
+}
+
+/// Removes one thing after the one confirmation (`what` names it); the page
+/// is loaded again once it is gone.
+#[island(lazy)]
+pub fn RemoveButton(removal: Removal, id: i64, what: String) -> impl IntoView {
+    let remove = Action::new(move |(): &()| removal.run(id));
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            crate::islands::reload();
+        }
+    });
+    let (label, question, yes) = removal.texts();
+    let error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    view! {
+        <span class="flex flex-col items-end gap-1">
+            <ConfirmButton label question yes testid=removal.testid() what=Signal::stored(what)
+                confirm=Callback::new(move |()| { remove.dispatch(()); }) />
+            <crate::components::forms::ErrorBanner error />
+        </span>
+    }
+}

@@ -9,8 +9,7 @@ use crate::session_state::use_session;
 
 /// Switches between French and English: remembers the choice in a cookie,
 /// then loads the page again in the other language.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let switch = move |_| {
@@ -37,8 +36,7 @@ pub fn LanguageSwitch() -> impl IntoView {
 
 /// Signs out, then loads the page again (a portal's page then leads to the
 /// sign-in page).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn SignOutButton() -> impl IntoView {
     let i18n = use_i18n();
     let sign_out = ServerAction::<SignOut>::new();

@@ -110,8 +110,7 @@ fn unread_chat(
 /// The portal's navigation: a list beside the page on wide screens, a menu on
 /// phones. The unread count is asked again every 30 seconds while the page
 /// stays open.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn PortalNav(links: Vec<NavLink>, texts: NavTexts, path: String, unread: i64) -> impl IntoView {
     let open = RwSignal::new(false);
     let unread = RwSignal::new(unread);

@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::appointments::{ManageFeed, ReadNotifications, feed_path, my_notifications};
+use crate::api::appointments::{
+    ActOnAppointment, AnswerWaitlist, ManageFeed, ReadNotifications, feed_path, my_notifications,
+};
+use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
 use crate::i18n::{I18n, Lang, Sched, use_i18n};
 
@@ -150,8 +153,7 @@ pub fn NotificationsPanel() -> impl IntoView {
 }
 
 /// Marks every notification read; the page is loaded again.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn MarkAllRead() -> impl IntoView {
     let i18n = use_i18n();
     let read = ServerAction::<ReadNotifications>::new();
@@ -161,6 +163,46 @@ fn MarkAllRead() -> impl IntoView {
             on:click=move |_| { read.dispatch(ReadNotifications {}); }>
             {move || i18n.t(|t| t.s.mark_all_read)}
         </button>
+    }
+}
+
+/// Cancels an appointment after the one confirmation (`what` names it),
+/// then loads the page again. `on_home`: the patient home's card.
+#[island]
+pub fn CancelAppointment(id: i64, what: String, on_home: bool) -> impl IntoView {
+    let act = ServerAction::<ActOnAppointment>::new();
+    crate::islands::reload_after(act);
+    let testid = if on_home {
+        "home-cancel"
+    } else {
+        "cancel-appointment"
+    };
+    view! {
+        <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
+            yes=|t| t.u.cancel_appointment_yes testid what=Signal::stored(what)
+            confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
+        <ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) />
+    }
+}
+
+/// Takes the place a waiting list offers, then loads the page again.
+#[island]
+pub fn AcceptOffer(id: i64, on_home: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = ServerAction::<AnswerWaitlist>::new();
+    crate::islands::reload_after(answer);
+    let (class, testid) = if on_home {
+        (format!("mt-2 min-h-11 {PRIMARY}"), "home-accept-offer")
+    } else {
+        (PRIMARY.to_string(), "accept-offer")
+    };
+    view! {
+        <button type="button" class=class data-testid=testid
+            disabled=move || answer.pending().get()
+            on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
+            {move || i18n.t(|t| t.s.accept_offer)}
+        </button>
+        <ErrorBanner error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
     }
 }
 
@@ -283,36 +325,58 @@ pub fn notice_text(i18n: I18n, notice: &domain::notifications::Notice) -> String
 #[component]
 pub fn FeedCard() -> impl IntoView {
     let i18n = use_i18n();
-    let manage = ServerAction::<ManageFeed>::new();
-    let path = Resource::new(move || manage.version().get(), |_| feed_path());
-    let error = Signal::derive(move || manage.value().get().and_then(Result::err));
+    let path = Resource::new(|| (), |_| feed_path());
     view! {
         <section class=format!("mt-6 {CARD}") data-testid="feed-card">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.s.feed_title)}</h2>
             <p class="mt-1 text-sm text-slate-600">{move || i18n.t(|t| t.s.feed_text)}</p>
-            <ErrorBanner error />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match path.await.ok().flatten() {
-                        Some(path) => view! {
-                            <p class="mt-3 break-all rounded-lg bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="feed-path">{path}</p>
-                            <div class="mt-3 flex flex-wrap gap-2">
-                                <button type="button" class=SECONDARY on:click=move |_| { manage.dispatch(ManageFeed { revoke: false }); }>
-                                    {move || i18n.t(|t| t.s.feed_renew)}
-                                </button>
-                                <crate::components::confirm::ConfirmButton label=|t| t.s.feed_revoke question=|t| t.u.revoke_feed_question
-                                    yes=|t| t.s.feed_revoke testid="revoke-feed"
-                                    confirm=Callback::new(move |()| { manage.dispatch(ManageFeed { revoke: true }); }) />
-                            </div>
-                        }.into_any(),
-                        None => view! {
-                            <button type="button" class=format!("mt-3 {PRIMARY}") on:click=move |_| { manage.dispatch(ManageFeed { revoke: false }); }>
-                                {move || i18n.t(|t| t.s.feed_create)}
-                            </button>
-                        }.into_any(),
-                    }
+                    let path = path.await.ok().flatten();
+                    view! { <FeedControls path /> }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The feed's address and buttons; the address is shown anew after each.
+#[island(lazy)]
+fn FeedControls(path: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let manage = ServerAction::<ManageFeed>::new();
+    let path = RwSignal::new(path);
+    let fetch = Action::new(|(): &()| feed_path());
+    Effect::new(move |_| {
+        if matches!(manage.value().get(), Some(Ok(()))) {
+            fetch.dispatch(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = fetch.value().get() {
+            path.set(fresh);
+        }
+    });
+    let error = Signal::derive(move || manage.value().get().and_then(Result::err));
+    view! {
+        <ErrorBanner error />
+        {move || match path.get() {
+            Some(path) => view! {
+                <p class="mt-3 break-all rounded-lg bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="feed-path">{path}</p>
+                <div class="mt-3 flex flex-wrap gap-2">
+                    <button type="button" class=SECONDARY on:click=move |_| { manage.dispatch(ManageFeed { revoke: false }); }>
+                        {move || i18n.t(|t| t.s.feed_renew)}
+                    </button>
+                    <ConfirmButton label=|t| t.s.feed_revoke question=|t| t.u.revoke_feed_question
+                        yes=|t| t.s.feed_revoke testid="revoke-feed"
+                        confirm=Callback::new(move |()| { manage.dispatch(ManageFeed { revoke: true }); }) />
+                </div>
+            }.into_any(),
+            None => view! {
+                <button type="button" class=format!("mt-3 {PRIMARY}") on:click=move |_| { manage.dispatch(ManageFeed { revoke: false }); }>
+                    {move || i18n.t(|t| t.s.feed_create)}
+                </button>
+            }.into_any(),
+        }}
     }
 }

@@ -232,7 +232,6 @@ crate::texts! {
         pub instructions_label: &'static str,
         pub add_treatment: &'static str,
         pub prescribe: &'static str,
-        pub treatment_added: &'static str,
         pub err_count_mismatch: &'static str,
         pub err_not_a_dose_time: &'static str,
         pub err_outside_treatment: &'static str,

@@ -225,7 +225,6 @@ pub const MEDICAL_EN: Medical = Medical {
     instructions_label: "Instructions",
     add_treatment: "Add",
     prescribe: "Prescribe",
-    treatment_added: "Treatment saved.",
     err_count_mismatch: "Give one different time per dose.",
     err_not_a_dose_time: "This is not a dose time of this treatment.",
     err_outside_treatment: "The treatment does not run that day.",

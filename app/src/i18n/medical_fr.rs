@@ -225,7 +225,6 @@ pub const MEDICAL_FR: Medical = Medical {
     instructions_label: "Consignes",
     add_treatment: "Ajouter",
     prescribe: "Prescrire",
-    treatment_added: "Traitement enregistré.",
     err_count_mismatch: "Donnez une heure différente par prise.",
     err_not_a_dose_time: "Ce n'est pas une heure de prise de ce traitement.",
     err_outside_treatment: "Le traitement ne court pas ce jour-là.",

@@ -148,10 +148,10 @@ pub fn AuditTrailPage() -> impl IntoView {
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.trail_intro)}</p>
         <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-4 {CARD}") attr:data-testid="trail-search">
             <label class=LABEL><span>{move || i18n.t(|t| t.m.user_id_label)}</span>
-                <input name="user_id" inputmode="numeric" list="user-options" autocomplete="off" class=INPUT prop:value=move || param("user_id") />
+                <input name="user_id" inputmode="numeric" list="user-options" autocomplete="off" class=INPUT value=param("user_id") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.m.patient_id_label)}</span>
-                <input name="patient_id" inputmode="numeric" list="patient-options" autocomplete="off" class=INPUT prop:value=move || param("patient_id") />
+                <input name="patient_id" inputmode="numeric" list="patient-options" autocomplete="off" class=INPUT value=param("patient_id") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.m.action_label)}</span>
                 <select name="action" class=INPUT>
@@ -172,13 +172,13 @@ pub fn AuditTrailPage() -> impl IntoView {
                 </select>
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.s.from_label)}</span>
-                <input type="date" name="from" class=INPUT prop:value=move || param("from") />
+                <input type="date" name="from" class=INPUT value=param("from") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.s.to_label)}</span>
-                <input type="date" name="to" class=INPUT prop:value=move || param("to") />
+                <input type="date" name="to" class=INPUT value=param("to") />
             </label>
             <label class="flex items-center gap-2 self-end pb-2 text-sm text-slate-700">
-                <input type="checkbox" name="refused_only" value="true" prop:checked=move || param("refused_only") == "true" />
+                <input type="checkbox" name="refused_only" value="true" checked=param("refused_only") == "true" />
                 {move || i18n.t(|t| t.m.refused_only_label)}
             </label>
             <div class="flex items-end"><button type="submit" class=PRIMARY data-testid="trail-search-submit">{move || i18n.t(|t| t.s.search)}</button></div>

@@ -4,13 +4,13 @@
 
 use domain::accounts::User;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account_settings::{ChangePassword, ResetPassword, SaveMyAccount, my_account};
 use crate::components::forms::{ErrorBanner, INPUT_CLASS, PasswordField, SubmitButton};
 use crate::components::medical::FieldError;
 use crate::i18n::{Lang, use_i18n};
+use crate::islands::reload;
 
 /// Zones offered in the time zone field (any IANA name may be typed).
 const ZONES: &[&str] = &[
@@ -88,19 +88,7 @@ pub fn SettingsFields(
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveMyAccount>::new();
-    let password = ServerAction::<ChangePassword>::new();
     let me = Resource::new(|| (), |_| my_account());
-    let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let password_error = Signal::derive(move || password.value().get().and_then(Result::err));
-    // The interface follows a language saved to the account at once.
-    Effect::new(move |_| {
-        if let Some(Ok(user)) = save.value().get() {
-            if let Some(lang) = user.language.as_deref().and_then(Lang::from_tag) {
-                i18n.set(lang);
-            }
-        }
-    });
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.u.account_title)}</h1>
         <section class="mt-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -113,17 +101,7 @@ pub fn AccountPage() -> impl IntoView {
                                 {move || i18n.t(|t| t.username_label)}{move || i18n.t(|t| t.colon)}<strong>{user.username.clone()}</strong>
                                 " · " {move || i18n.tr().role(user.role)}
                             </p>
-                            <ActionForm action=save attr:class="mt-3 grid gap-3 sm:grid-cols-2" attr:data-testid="account-form">
-                                <SettingsFields user=user.clone() error=save_error />
-                                <div class="flex items-center gap-3 sm:col-span-2">
-                                    <button type="submit" class="min-h-11 rounded-lg bg-teal-700 px-4 py-2 font-semibold text-white hover:bg-teal-800" data-testid="save-account">
-                                        {move || i18n.t(|t| t.s.save)}
-                                    </button>
-                                    <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
-                                        <span role="status" class="text-sm text-teal-800" data-testid="account-saved">{move || i18n.t(|t| t.s.saved)}</span>
-                                    </Show>
-                                </div>
-                            </ActionForm>
+                            <AccountForm user=user.clone() />
                         }.into_any(),
                         Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                     }
@@ -133,28 +111,79 @@ pub fn AccountPage() -> impl IntoView {
         <section class="mt-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.u.password_title)}</h2>
             <p class="mt-1 text-sm text-slate-600">{move || i18n.t(|t| t.u.password_intro)}</p>
-            <ActionForm action=password attr:class="mt-3 grid gap-3 sm:max-w-md" attr:data-testid="password-form">
-                <PasswordField name="current_password" label=|t| t.u.current_password />
-                <FieldError error=password_error name="current_password" />
-                <PasswordField name="new_password" label=|t| t.u.new_password autocomplete="new-password" hint=|t| t.password_hint />
-                <FieldError error=password_error name="new_password" />
-                <FieldError error=password_error name="password" />
-                <SubmitButton label=|t| t.u.change_password busy_label=|t| t.loading busy=password.pending() />
-                <Show when=move || matches!(password.value().get(), Some(Ok(())))>
-                    <p role="status" class="text-sm text-teal-800" data-testid="password-changed">{move || i18n.t(|t| t.u.password_changed)}</p>
-                </Show>
-            </ActionForm>
+            <PasswordForm />
         </section>
         <super::messaging::MessagingSettings />
+    }
+}
+
+/// The account's names, e-mail, language and time zone. A new language or
+/// zone loads the page again, in it.
+#[island(lazy)]
+fn AccountForm(user: User) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveMyAccount>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let before = (user.language.clone(), user.timezone.clone());
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            if (saved.language.clone(), saved.timezone.clone()) != before {
+                if let Some(lang) = saved.language.as_deref().and_then(Lang::from_tag) {
+                    i18n.set(lang);
+                }
+                reload();
+            }
+        }
+    });
+    view! {
+        <ActionForm action=save attr:class="mt-3 grid gap-3 sm:grid-cols-2" attr:data-testid="account-form">
+            <SettingsFields user error />
+            <div class="flex items-center gap-3 sm:col-span-2">
+                <button type="submit" class="min-h-11 rounded-lg bg-teal-700 px-4 py-2 font-semibold text-white hover:bg-teal-800" data-testid="save-account">
+                    {move || i18n.t(|t| t.s.save)}
+                </button>
+                <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
+                    <span role="status" class="text-sm text-teal-800" data-testid="account-saved">{move || i18n.t(|t| t.s.saved)}</span>
+                </Show>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// Changing one's password (the current one asked first).
+#[island(lazy)]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let password = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || password.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=password attr:class="mt-3 grid gap-3 sm:max-w-md" attr:data-testid="password-form">
+            <PasswordField name="current_password" label=|t| t.u.current_password />
+            <FieldError error name="current_password" />
+            <PasswordField name="new_password" label=|t| t.u.new_password autocomplete="new-password" hint=|t| t.password_hint />
+            <FieldError error name="new_password" />
+            <FieldError error name="password" />
+            <SubmitButton label=|t| t.u.change_password busy_label=|t| t.loading busy=password.pending() />
+            <Show when=move || matches!(password.value().get(), Some(Ok(())))>
+                <p role="status" class="text-sm text-teal-800" data-testid="password-changed">{move || i18n.t(|t| t.u.password_changed)}</p>
+            </Show>
+        </ActionForm>
     }
 }
 
 /// `/reset-password?token=…`: the owner of a reset link chooses a new password.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let i18n = use_i18n();
     let query = use_query_map();
-    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let token = query.with_untracked(|q| q.get("token").unwrap_or_default());
+    view! { <ResetForm token /> }
+}
+
+/// The new password's form, for the link's `token`.
+#[island(lazy)]
+fn ResetForm(token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let token = StoredValue::new(token);
     let reset = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || reset.value().get().and_then(Result::err));
     let done = move || matches!(reset.value().get(), Some(Ok(())));
@@ -165,7 +194,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.u.reset_intro)}</p>
                 <ActionForm action=reset attr:class="mt-6 space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" attr:data-testid="reset-form">
                     <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("new_password") && e.field.as_deref() != Some("password"))) />
-                    <input type="hidden" name="token" value=token />
+                    <input type="hidden" name="token" value=token.get_value() />
                     <PasswordField name="new_password" label=|t| t.u.new_password autocomplete="new-password" hint=|t| t.password_hint />
                     <FieldError error name="new_password" />
                     <FieldError error name="password" />
@@ -173,7 +202,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 </ActionForm>
             }>
                 <p role="status" class="mt-4 rounded-lg bg-teal-50 px-3 py-2 text-teal-900" data-testid="reset-done">{move || i18n.t(|t| t.u.reset_done)}</p>
-                <A href="/login" attr:class="mt-4 inline-block rounded-lg bg-teal-700 px-4 py-2 font-semibold text-white">{move || i18n.t(|t| t.sign_in)}</A>
+                <a href="/login" class="mt-4 inline-block rounded-lg bg-teal-700 px-4 py-2 font-semibold text-white">{move || i18n.t(|t| t.sign_in)}</a>
             </Show>
         </div>
     }

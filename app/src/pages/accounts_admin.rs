@@ -2,7 +2,7 @@
 //! account (patients too), changes, one-time password reset links,
 //! deactivation (confirmed) and reactivation.
 
-use domain::accounts::{Role, User};
+use domain::accounts::{Role, Specialty, User};
 use leptos::prelude::*;
 
 use super::account::SettingsFields;
@@ -29,6 +29,28 @@ struct Actions {
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let accounts = Resource::new(|| (), |_| list_accounts(Some(String::new())));
+    let specialties = Resource::new(|| (), |_| list_specialties());
+    view! {
+        <h1 class="text-2xl font-bold text-slate-900">{move || i18n.t(|t| t.accounts_title)}</h1>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let specialties = specialties.await.unwrap_or_default();
+                match accounts.await {
+                    Ok(initial) => view! { <AccountsAdmin initial specialties /> }.into_any(),
+                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Everything the page acts on: creating an account, the role filter and
+/// the accounts with their changes, reset links, deactivation and
+/// reactivation; the list is read again after each.
+#[island(lazy)]
+fn AccountsAdmin(initial: Vec<User>, specialties: Vec<Specialty>) -> impl IntoView {
+    let i18n = use_i18n();
     let create = ServerAction::<CreateStaff>::new();
     let actions = Actions {
         deactivate: ServerAction::new(),
@@ -38,19 +60,24 @@ pub fn AccountsPage() -> impl IntoView {
         editing: RwSignal::new(None),
     };
     let role_filter = RwSignal::new(String::new());
-    let accounts = Resource::new(
-        move || {
-            (
-                role_filter.get(),
-                create.version().get(),
-                actions.deactivate.version().get(),
-                actions.reactivate.version().get(),
-                actions.save.version().get(),
-            )
-        },
-        |(role, ..)| list_accounts(Some(role)),
-    );
-    let specialties = Resource::new(|| (), |_| list_specialties());
+    let accounts = RwSignal::new(initial);
+    let refresh = Action::new(|role: &String| list_accounts(Some(role.clone())));
+    // Read again on a filter or after an action (not when first drawn).
+    Effect::new(move |drawn: Option<()>| {
+        let role = role_filter.get();
+        create.version().track();
+        actions.deactivate.version().track();
+        actions.reactivate.version().track();
+        actions.save.version().track();
+        if drawn.is_some() {
+            refresh.dispatch(role);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = refresh.value().get() {
+            accounts.set(list);
+        }
+    });
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let created = move || matches!(create.value().get(), Some(Ok(_)));
     let list_error = Signal::derive(move || {
@@ -71,8 +98,6 @@ pub fn AccountsPage() -> impl IntoView {
     let select = "w-full rounded-lg border border-slate-300 bg-white px-3 py-2";
 
     view! {
-        <h1 class="text-2xl font-bold text-slate-900">{move || i18n.t(|t| t.accounts_title)}</h1>
-
         <details class="mt-6 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
             <summary class="cursor-pointer font-semibold text-slate-900">{move || i18n.t(|t| t.create_staff_title)}</summary>
             <ActionForm action=create attr:class="mt-4 grid gap-4 sm:grid-cols-2" attr:data-testid="create-staff-form">
@@ -92,14 +117,10 @@ pub fn AccountsPage() -> impl IntoView {
                     <span class="text-sm font-medium text-slate-700">{move || i18n.t(|t| t.specialty_label)}</span>
                     <select name="specialty" class=select>
                         <option value="">{move || i18n.t(|t| t.no_specialty)}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                specialties.await.unwrap_or_default().into_iter().map(|s| {
-                                    let code = s.code.clone();
-                                    view! { <option value=code>{move || if i18n.lang() == Lang::Fr { s.name_fr.clone() } else { s.name_en.clone() }}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
+                        {specialties.into_iter().map(|s| {
+                            let code = s.code.clone();
+                            view! { <option value=code>{move || if i18n.lang() == Lang::Fr { s.name_fr.clone() } else { s.name_en.clone() }}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label class="block space-y-1" for="timezone">
@@ -135,17 +156,17 @@ pub fn AccountsPage() -> impl IntoView {
         <div class="mt-3"><ErrorBanner error=list_error /></div>
         <ResetLink reset=actions.reset />
 
-        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match accounts.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="mt-6 rounded-2xl border border-dashed border-slate-300 p-8 text-center text-slate-500">{move || i18n.t(|t| t.accounts_empty)}</p>
-                    }.into_any(),
-                    Ok(list) => view! { <AccountsList accounts=list actions /> }.into_any(),
-                    Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || {
+            let list = accounts.get();
+            if list.is_empty() {
+                view! {
+                    <p class="mt-6 rounded-2xl border border-dashed border-slate-300 p-8 text-center text-slate-500">{move || i18n.t(|t| t.accounts_empty)}</p>
+                }.into_any()
+            } else {
+                view! { <AccountsList accounts=list actions /> }.into_any()
+            }
+        }}
+        <ErrorBanner error=Signal::derive(move || refresh.value().get().and_then(Result::err)) />
     }
 }
 

@@ -57,7 +57,7 @@ pub fn ActivityLogPage() -> impl IntoView {
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.activity_intro)}</p>
         <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-3 {CARD}") attr:data-testid="activity-search">
             <label class=LABEL><span>{move || i18n.t(|t| t.m.user_id_label)}</span>
-                <input name="user_id" inputmode="numeric" list="user-options" autocomplete="off" class=INPUT prop:value=move || param("user_id") />
+                <input name="user_id" inputmode="numeric" list="user-options" autocomplete="off" class=INPUT value=param("user_id") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.m.action_label)}</span>
                 <select name="action" class=INPUT>
@@ -78,10 +78,10 @@ pub fn ActivityLogPage() -> impl IntoView {
                 </select>
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.s.from_label)}</span>
-                <input type="date" name="from" class=INPUT prop:value=move || param("from") />
+                <input type="date" name="from" class=INPUT value=param("from") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.s.to_label)}</span>
-                <input type="date" name="to" class=INPUT prop:value=move || param("to") />
+                <input type="date" name="to" class=INPUT value=param("to") />
             </label>
             <div class="flex items-end"><button type="submit" class=PRIMARY data-testid="activity-search-submit">{move || i18n.t(|t| t.s.search)}</button></div>
             <AccountOptions id="user-options" role="" />

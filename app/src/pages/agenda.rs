@@ -7,13 +7,14 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::list_specialties;
 use crate::api::appointments::{ActOnAppointment, AppointmentView, ListQuery, list_appointments};
-use crate::api::calendar_admin::{AddSpecialty, DeleteSpecialty};
-use crate::components::confirm::ConfirmButton;
+use crate::api::calendar_admin::AddSpecialty;
+use crate::components::confirm::{ConfirmButton, Removal, RemoveButton};
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{
     CARD, DANGER, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, StatusBadge, kind_label,
 };
 use crate::i18n::{Lang, use_i18n};
+use crate::islands::reload_after;
 
 /// Today's date in the reader's zone, the same on the server and in the browser.
 fn today(i18n: crate::i18n::I18n) -> String {
@@ -42,9 +43,8 @@ pub fn AgendaPage() -> impl IntoView {
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| today(i18n))
     };
-    let act = ServerAction::<ActOnAppointment>::new();
     let pending = Resource::new(
-        move || act.version().get(),
+        || (),
         |_| {
             list_appointments(ListQuery {
                 status: "pending".into(),
@@ -53,8 +53,8 @@ pub fn AgendaPage() -> impl IntoView {
         },
     );
     let agenda = Resource::new(
-        move || (act.version().get(), date(), week()),
-        |(_, date, week)| {
+        move || (date(), week()),
+        |(date, week)| {
             let to = if week { shift(&date, 6) } else { date.clone() };
             list_appointments(ListQuery {
                 from: date,
@@ -63,18 +63,16 @@ pub fn AgendaPage() -> impl IntoView {
             })
         },
     );
-    let error = Signal::derive(move || act.value().get().and_then(Result::err));
     let link = move |view: &str, date: String| format!("?view={view}&date={date}");
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.agenda_title)}</h1>
-        <ErrorBanner error />
         <section class=format!("mt-4 {CARD}") data-testid="pending-requests">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.s.pending_title)}</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match pending.await {
                         Ok(list) if list.is_empty() => view! { <div class="mt-3"><Empty text=|s| s.pending_empty /></div> }.into_any(),
-                        Ok(list) => list.into_iter().map(|a| view! { <DoctorAppointment a act answer=true /> }).collect_view().into_any(),
+                        Ok(list) => list.into_iter().map(|a| view! { <DoctorAppointment a answer=true /> }).collect_view().into_any(),
                         Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                     }
                 })}
@@ -97,7 +95,7 @@ pub fn AgendaPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <div class="mt-3"><Empty text=|s| s.agenda_empty /></div> }.into_any(),
                     Ok(list) => view! {
                         <div class="mt-3 space-y-2" data-testid="agenda">
-                            {list.into_iter().map(|a| view! { <DoctorAppointment a act answer=false /> }).collect_view()}
+                            {list.into_iter().map(|a| view! { <DoctorAppointment a answer=false /> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
@@ -109,29 +107,14 @@ pub fn AgendaPage() -> impl IntoView {
 }
 
 #[component]
-fn DoctorAppointment(
-    a: AppointmentView,
-    act: ServerAction<ActOnAppointment>,
-    answer: bool,
-) -> impl IntoView {
+fn DoctorAppointment(a: AppointmentView, answer: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = a.id;
-    let message = RwSignal::new(String::new());
-    let send = move |action: &'static str| {
-        act.dispatch(ActOnAppointment {
-            id,
-            action: action.into(),
-            message: message.get_untracked(),
-        });
-    };
     let start = a.start.clone();
     let kind = a.consultation_type.clone();
     let confirmed = a.status == "confirmed";
     let started = a.started;
-    let what = {
-        let (at, patient) = (a.start.at, a.patient_name.clone());
-        Signal::derive(move || format!("{} — {patient}", i18n.moment(at)))
-    };
+    let what = format!("{} — {}", i18n.moment(a.start.at), a.patient_name);
     view! {
         <article class="mt-3 rounded-xl border border-slate-200 bg-white p-3" data-testid="doctor-appointment" data-id=id>
             <div class="flex flex-wrap items-center justify-between gap-2">
@@ -142,27 +125,57 @@ fn DoctorAppointment(
                 </div>
                 <StatusBadge status=a.status.clone() />
             </div>
-            <Show when=move || answer>
-                <div class="mt-2 flex flex-wrap items-center gap-2">
-                    <input class=format!("min-w-0 basis-full sm:flex-1 sm:basis-auto {INPUT}") placeholder=move || i18n.t(|t| t.s.message_label)
-                        on:input=move |ev| message.set(event_target_value(&ev)) />
-                    <button type="button" class=PRIMARY data-testid="accept" on:click=move |_| send("accept")>{move || i18n.t(|t| t.s.accept)}</button>
-                    <button type="button" class=DANGER data-testid="refuse" on:click=move |_| send("refuse")>{move || i18n.t(|t| t.s.refuse)}</button>
-                </div>
-            </Show>
-            <Show when=move || !answer && confirmed>
-                <div class="mt-2 flex flex-wrap gap-2">
-                    <Show when=move || started fallback=move || view! {
-                        <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
-                            yes=|t| t.u.cancel_appointment_yes testid="doctor-cancel" what=what
-                            confirm=Callback::new(move |()| send("cancel")) />
-                    }>
-                        <button type="button" class=SECONDARY on:click=move |_| send("complete")>{move || i18n.t(|t| t.s.complete)}</button>
-                        <button type="button" class=SECONDARY on:click=move |_| send("no_show")>{move || i18n.t(|t| t.s.no_show)}</button>
-                    </Show>
-                </div>
-            </Show>
+            {(answer || confirmed).then(|| view! { <AppointmentControls id answer started what /> })}
         </article>
+    }
+}
+
+/// What the doctor does with an appointment: answer a request (with a
+/// message), or cancel, close or mark missed a confirmed one. The page is
+/// loaded again once done.
+#[island(lazy)]
+fn AppointmentControls(id: i64, answer: bool, started: bool, what: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let act = ServerAction::<ActOnAppointment>::new();
+    reload_after(act);
+    let message = RwSignal::new(String::new());
+    let send = move |action: &'static str| {
+        act.dispatch(ActOnAppointment {
+            id,
+            action: action.into(),
+            message: message.get_untracked(),
+        });
+    };
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let controls = if answer {
+        view! {
+            <div class="mt-2 flex flex-wrap items-center gap-2">
+                <input class=format!("min-w-0 basis-full sm:flex-1 sm:basis-auto {INPUT}") placeholder=move || i18n.t(|t| t.s.message_label)
+                    aria-label=move || i18n.t(|t| t.s.message_label)
+                    on:input=move |ev| message.set(event_target_value(&ev)) />
+                <button type="button" class=PRIMARY data-testid="accept" disabled=move || act.pending().get() on:click=move |_| send("accept")>{move || i18n.t(|t| t.s.accept)}</button>
+                <button type="button" class=DANGER data-testid="refuse" disabled=move || act.pending().get() on:click=move |_| send("refuse")>{move || i18n.t(|t| t.s.refuse)}</button>
+            </div>
+        }.into_any()
+    } else if started {
+        view! {
+            <div class="mt-2 flex flex-wrap gap-2">
+                <button type="button" class=SECONDARY on:click=move |_| send("complete")>{move || i18n.t(|t| t.s.complete)}</button>
+                <button type="button" class=SECONDARY on:click=move |_| send("no_show")>{move || i18n.t(|t| t.s.no_show)}</button>
+            </div>
+        }.into_any()
+    } else {
+        view! {
+            <div class="mt-2 flex flex-wrap gap-2">
+                <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
+                    yes=|t| t.u.cancel_appointment_yes testid="doctor-cancel" what=Signal::stored(what)
+                    confirm=Callback::new(move |()| send("cancel")) />
+            </div>
+        }.into_any()
+    };
+    view! {
+        {controls}
+        <ErrorBanner error />
     }
 }
 
@@ -170,25 +183,10 @@ fn DoctorAppointment(
 #[component]
 pub fn SpecialtiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let add = ServerAction::<AddSpecialty>::new();
-    let delete = ServerAction::<DeleteSpecialty>::new();
-    let list = Resource::new(
-        move || (add.version().get(), delete.version().get()),
-        |_| list_specialties(),
-    );
-    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
-    let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
-    let label = "block space-y-1 text-sm font-medium text-slate-700";
+    let list = Resource::new(|| (), |_| list_specialties());
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.specialties_title)}</h1>
-        <ActionForm action=add attr:class=format!("mt-4 grid gap-3 sm:grid-cols-4 {CARD}") attr:data-testid="specialty-form">
-            <div class="sm:col-span-4"><ErrorBanner error=add_error /></div>
-            <label class=label><span>{move || i18n.t(|t| t.s.code_label)}</span><input name="code" class=INPUT required /></label>
-            <label class=label><span>{move || i18n.t(|t| t.s.name_fr_label)}</span><input name="name_fr" class=INPUT required /></label>
-            <label class=label><span>{move || i18n.t(|t| t.s.name_en_label)}</span><input name="name_en" class=INPUT required /></label>
-            <div class="flex items-end"><button type="submit" class=PRIMARY>{move || i18n.t(|t| t.s.add_specialty)}</button></div>
-        </ActionForm>
-        <div class="mt-3"><ErrorBanner error=delete_error /></div>
+        <SpecialtyForm />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let items = list.await.unwrap_or_default();
@@ -199,14 +197,12 @@ pub fn SpecialtiesPage() -> impl IntoView {
                     <ul class=format!("mt-4 divide-y divide-slate-100 {CARD}") data-testid="specialties">
                         {items.into_iter().map(|sp| {
                             let id = sp.id;
-                            let (name_fr, name_en) = (sp.name_fr.clone(), sp.name_en.clone());
+                            let name = if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() };
                             view! {
                                 <li class="flex items-center justify-between gap-2 py-2 text-sm">
                                     <span><strong>{move || if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() }}</strong>
                                         " · " <code>{sp.code.clone()}</code></span>
-                                    <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
-                                        testid="delete-specialty" what=Signal::derive(move || if i18n.lang() == Lang::Fr { name_fr.clone() } else { name_en.clone() })
-                                        confirm=Callback::new(move |()| { delete.dispatch(DeleteSpecialty { id }); }) />
+                                    <RemoveButton removal=Removal::Specialty id what=name />
                                 </li>
                             }
                         }).collect_view()}
@@ -223,17 +219,9 @@ pub fn AllAppointmentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
-    let act = ServerAction::<ActOnAppointment>::new();
     let list = Resource::new(
-        move || {
-            (
-                param("status"),
-                param("from"),
-                param("to"),
-                act.version().get(),
-            )
-        },
-        |(status, from, to, _)| list_appointments(ListQuery { status, from, to }),
+        move || (param("status"), param("from"), param("to")),
+        |(status, from, to)| list_appointments(ListQuery { status, from, to }),
     );
     let statuses = [
         "pending",
@@ -256,11 +244,10 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label class=label><span>{move || i18n.t(|t| t.s.from_label)}</span><input type="date" name="from" class=INPUT prop:value=move || param("from") /></label>
-            <label class=label><span>{move || i18n.t(|t| t.s.to_label)}</span><input type="date" name="to" class=INPUT prop:value=move || param("to") /></label>
+            <label class=label><span>{move || i18n.t(|t| t.s.from_label)}</span><input type="date" name="from" class=INPUT value=param("from") /></label>
+            <label class=label><span>{move || i18n.t(|t| t.s.to_label)}</span><input type="date" name="to" class=INPUT value=param("to") /></label>
             <div class="flex items-end"><button type="submit" class=PRIMARY>{move || i18n.t(|t| t.s.filter)}</button></div>
         </Form>
-        <div class="mt-3"><ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) /></div>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match list.await {
@@ -281,10 +268,7 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                                         let start = a.start.clone();
                                         let kind = a.consultation_type.clone();
                                         let open = matches!(a.status.as_str(), "pending" | "confirmed") && !a.started;
-                                        let what = {
-                                            let (at, patient, doctor) = (a.start.at, a.patient_name.clone(), a.doctor_name.clone());
-                                            Signal::derive(move || format!("{} — {patient}, Dr {doctor}", i18n.moment(at)))
-                                        };
+                                        let what = format!("{} — {}, Dr {}", i18n.moment(a.start.at), a.patient_name, a.doctor_name);
                                         let id = a.id;
                                         view! { <tr data-testid="admin-appointment" data-id=id>
                                             <td class="whitespace-nowrap px-3 py-2">{move || i18n.moment(start.at)}</td>
@@ -292,7 +276,7 @@ pub fn AllAppointmentsPage() -> impl IntoView {
                                             <td class="px-3 py-2">"Dr " {a.doctor_name.clone()}</td>
                                             <td class="px-3 py-2">{move || kind_label(i18n.tr().s, &kind)}</td>
                                             <td class="px-3 py-2"><StatusBadge status=a.status.clone() /></td>
-                                            <td class="px-3 py-2">{open.then(|| view! { <AdminCancel id what act /> })}</td>
+                                            <td class="px-3 py-2">{open.then(|| view! { <AdminCancel id what /> })}</td>
                                         </tr> }
                                     }).collect_view()}
                                 </tbody>
@@ -308,13 +292,11 @@ pub fn AllAppointmentsPage() -> impl IntoView {
 
 /// An administrator cancels an appointment: the reason is required, and the
 /// second step names the appointment; both sides are notified.
-#[component]
-fn AdminCancel(
-    id: i64,
-    what: Signal<String>,
-    act: ServerAction<ActOnAppointment>,
-) -> impl IntoView {
+#[island(lazy)]
+fn AdminCancel(id: i64, what: String) -> impl IntoView {
     let i18n = use_i18n();
+    let act = ServerAction::<ActOnAppointment>::new();
+    reload_after(act);
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     view! {
@@ -326,7 +308,7 @@ fn AdminCancel(
             <div role="alertdialog" data-testid="admin-cancel-question"
                 class="flex min-w-64 flex-col gap-2 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-950">
                 <p><strong>{move || i18n.t(|t| t.u.cancel_appointment_question)}</strong>
-                    <span class="block">{move || what.get()}</span></p>
+                    <span class="block">{what.clone()}</span></p>
                 <label class="block space-y-1">
                     <span>{move || i18n.t(|t| t.u.cancel_reason)}</span>
                     <input class=INPUT data-testid="admin-cancel-reason" maxlength="1000"
@@ -347,5 +329,25 @@ fn AdminCancel(
                 </div>
             </div>
         </Show>
+        <ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) />
+    }
+}
+
+/// Adds a specialty; the page is loaded again.
+#[island(lazy)]
+fn SpecialtyForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddSpecialty>::new();
+    reload_after(add);
+    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let label = "block space-y-1 text-sm font-medium text-slate-700";
+    view! {
+        <ActionForm action=add attr:class=format!("mt-4 grid gap-3 sm:grid-cols-4 {CARD}") attr:data-testid="specialty-form">
+            <div class="sm:col-span-4"><ErrorBanner error=add_error /></div>
+            <label class=label><span>{move || i18n.t(|t| t.s.code_label)}</span><input name="code" class=INPUT required /></label>
+            <label class=label><span>{move || i18n.t(|t| t.s.name_fr_label)}</span><input name="name_fr" class=INPUT required /></label>
+            <label class=label><span>{move || i18n.t(|t| t.s.name_en_label)}</span><input name="name_en" class=INPUT required /></label>
+            <div class="flex items-end"><button type="submit" class=PRIMARY disabled=move || add.pending().get()>{move || i18n.t(|t| t.s.add_specialty)}</button></div>
+        </ActionForm>
     }
 }

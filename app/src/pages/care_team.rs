@@ -12,6 +12,7 @@ use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL, MedText, Relationship, specialty_text};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
+use crate::islands::go_to;
 
 /// A dashed box saying there is nothing to show.
 #[component]
@@ -33,16 +34,13 @@ fn split(list: Vec<CareRelationship>) -> (Vec<CareRelationship>, Vec<CareRelatio
 #[component]
 pub fn CareTeamPage() -> impl IntoView {
     let i18n = use_i18n();
-    let end = ServerAction::<EndCare>::new();
-    let team = Resource::new(move || end.version().get(), |_| care_relationships(true));
+    let team = Resource::new(|| (), |_| care_relationships(true));
     let specialties = Resource::new(|| (), |_| list_specialties());
-    let error = Signal::derive(move || end.value().get().and_then(Result::err));
-    let withdrawn = move || matches!(end.value().get(), Some(Ok(_)));
+    let withdrawn = done("withdrawn");
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.care_team_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.care_team_intro)}</p>
-        <div class="mt-3"><ErrorBanner error /></div>
-        <Show when=withdrawn>
+        <Show when=move || withdrawn>
             <p role="status" data-testid="withdrawn-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
                 {move || i18n.t(|t| t.m.withdrawn_notice)}
             </p>
@@ -53,7 +51,7 @@ pub fn CareTeamPage() -> impl IntoView {
                 match team.await {
                     Ok(list) => {
                         let (running, ended) = split(list);
-                        view! { <TeamLists running ended specialties end /> }.into_any()
+                        view! { <TeamLists running ended specialties /> }.into_any()
                     }
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
@@ -67,7 +65,6 @@ fn TeamLists(
     running: Vec<CareRelationship>,
     ended: Vec<CareRelationship>,
     specialties: Vec<Specialty>,
-    end: ServerAction<EndCare>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let specialties = StoredValue::new(specialties);
@@ -88,13 +85,13 @@ fn TeamLists(
                     let specialty = specialty(&r);
                     view! {
                         <Relationship r show_doctor=true show_patient=false detail=specialty>
-                            <ConfirmButton label=|t| t.m.withdraw question=|t| t.m.withdraw_question yes=|t| t.m.withdraw_confirm
-                                testid="withdraw" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
+                            <EndCareButton id by_admin=false />
                         </Relationship>
                     }
                 }).collect_view()}
             </ul>
-        }.into_any()
+        }
+        .into_any()
     };
     view! {
         <section class=format!("mt-4 {CARD}")>
@@ -137,47 +134,20 @@ pub fn AccountOptions(id: &'static str, role: &'static str) -> impl IntoView {
 #[component]
 pub fn AdminCarePage() -> impl IntoView {
     let i18n = use_i18n();
-    let assign = ServerAction::<AssignCare>::new();
-    let end = ServerAction::<EndCare>::new();
-    let list = Resource::new(
-        move || (assign.version().get(), end.version().get()),
-        |_| care_relationships(true),
-    );
-    let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
-    let general = Signal::derive(move || {
-        assign_error
-            .get()
-            .filter(|e| !matches!(e.field.as_deref(), Some("doctor_id" | "patient_id")))
-    });
-    let assigned = move || matches!(assign.value().get(), Some(Ok(_)));
-    let end_error = Signal::derive(move || end.value().get().and_then(Result::err));
-    let ended = move || matches!(end.value().get(), Some(Ok(_)));
+    let list = Resource::new(|| (), |_| care_relationships(true));
+    let (assigned, ended) = (done("assigned"), done("ended"));
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.care_admin_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.care_admin_intro)}</p>
-        <ActionForm action=assign attr:class=format!("mt-4 grid gap-3 sm:grid-cols-3 {CARD}") attr:data-testid="assign-form">
-            <h2 class="text-lg font-semibold sm:col-span-3">{move || i18n.t(|t| t.m.assign_title)}</h2>
-            <div class="sm:col-span-3"><ErrorBanner error=general /></div>
-            <Show when=assigned>
-                <p role="status" data-testid="assigned-notice" class="sm:col-span-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
-                    {move || i18n.t(|t| t.m.assigned_notice)}
-                </p>
-            </Show>
-            <label class=LABEL><span>{move || i18n.t(|t| t.m.doctor_id_label)}</span>
-                <input id="doctor_id" name="doctor_id" inputmode="numeric" list="doctor-options" autocomplete="off" required class=INPUT />
-                <FieldError name="doctor_id" error=assign_error />
-            </label>
-            <label class=LABEL><span>{move || i18n.t(|t| t.m.patient_id_label)}</span>
-                <input id="patient_id" name="patient_id" inputmode="numeric" list="patient-options" autocomplete="off" required class=INPUT />
-                <FieldError name="patient_id" error=assign_error />
-            </label>
-            <div class="flex items-end"><button type="submit" class=PRIMARY data-testid="assign-submit">{move || i18n.t(|t| t.m.assign)}</button></div>
-            <p class="text-xs text-slate-500 sm:col-span-3">{move || i18n.t(|t| t.m.ids_hint)}</p>
-            <AccountOptions id="doctor-options" role="doctor" />
-            <AccountOptions id="patient-options" role="patient" />
-        </ActionForm>
-        <div class="mt-3"><ErrorBanner error=end_error /></div>
-        <Show when=ended>
+        <Show when=move || assigned>
+            <p role="status" data-testid="assigned-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
+                {move || i18n.t(|t| t.m.assigned_notice)}
+            </p>
+        </Show>
+        <AssignForm />
+        <AccountOptions id="doctor-options" role="doctor" />
+        <AccountOptions id="patient-options" role="patient" />
+        <Show when=move || ended>
             <p role="status" data-testid="ended-notice" class="mt-3 rounded-lg bg-teal-50 px-3 py-2 text-sm text-teal-900">
                 {move || i18n.t(|t| t.m.ended_notice)}
             </p>
@@ -189,8 +159,8 @@ pub fn AdminCarePage() -> impl IntoView {
                     Ok(list) => {
                         let (running, ended) = split(list);
                         view! {
-                            <AdminList title=|m| m.care_admin_running running=true list=running end />
-                            <AdminList title=|m| m.care_admin_ended running=false list=ended end />
+                            <AdminList title=|m| m.care_admin_running running=true list=running />
+                            <AdminList title=|m| m.care_admin_ended running=false list=ended />
                         }.into_any()
                     }
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
@@ -201,12 +171,7 @@ pub fn AdminCarePage() -> impl IntoView {
 }
 
 #[component]
-fn AdminList(
-    title: MedText,
-    running: bool,
-    list: Vec<CareRelationship>,
-    end: ServerAction<EndCare>,
-) -> impl IntoView {
+fn AdminList(title: MedText, running: bool, list: Vec<CareRelationship>) -> impl IntoView {
     let i18n = use_i18n();
     (!list.is_empty()).then(|| view! {
         <section class=format!("mt-4 {CARD}")>
@@ -216,14 +181,84 @@ fn AdminList(
                     let id = r.id;
                     view! {
                         <Relationship r show_doctor=true show_patient=true detail=Signal::derive(String::new)>
-                            {running.then(|| view! {
-                                <ConfirmButton label=|t| t.m.end_relationship question=|t| t.m.end_question yes=|t| t.m.end_relationship
-                                    testid="end-relationship" confirm=Callback::new(move |()| { end.dispatch(EndCare { id }); }) />
-                            })}
+                            {running.then(|| view! { <EndCareButton id by_admin=true /> })}
                         </Relationship>
                     }
                 }).collect_view()}
             </ul>
         </section>
     })
+}
+
+/// Whether the page was loaded again after `what` was done (`?<what>=1`).
+fn done(what: &str) -> bool {
+    use leptos_router::hooks::use_query_map;
+    use_query_map().with_untracked(|q| q.get(what).is_some())
+}
+
+/// Assigns a doctor to a patient; the page is loaded again, saying so.
+#[island(lazy)]
+fn AssignForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let assign = ServerAction::<AssignCare>::new();
+    let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        assign_error
+            .get()
+            .filter(|e| !matches!(e.field.as_deref(), Some("doctor_id" | "patient_id")))
+    });
+    Effect::new(move |_| {
+        if matches!(assign.value().get(), Some(Ok(_))) {
+            go_to("?assigned=1");
+        }
+    });
+    view! {
+        <ActionForm action=assign attr:class=format!("mt-4 grid gap-3 sm:grid-cols-3 {CARD}") attr:data-testid="assign-form">
+            <h2 class="text-lg font-semibold sm:col-span-3">{move || i18n.t(|t| t.m.assign_title)}</h2>
+            <div class="sm:col-span-3"><ErrorBanner error=general /></div>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.doctor_id_label)}</span>
+                <input id="doctor_id" name="doctor_id" inputmode="numeric" list="doctor-options" autocomplete="off" required class=INPUT />
+                <FieldError name="doctor_id" error=assign_error />
+            </label>
+            <label class=LABEL><span>{move || i18n.t(|t| t.m.patient_id_label)}</span>
+                <input id="patient_id" name="patient_id" inputmode="numeric" list="patient-options" autocomplete="off" required class=INPUT />
+                <FieldError name="patient_id" error=assign_error />
+            </label>
+            <div class="flex items-end"><button type="submit" class=PRIMARY data-testid="assign-submit">{move || i18n.t(|t| t.m.assign)}</button></div>
+            <p class="text-xs text-slate-500 sm:col-span-3">{move || i18n.t(|t| t.m.ids_hint)}</p>
+        </ActionForm>
+    }
+}
+
+/// Ends a running relationship after the one confirmation: a patient
+/// withdraws a doctor, an administrator ends it. The page is loaded again,
+/// saying so.
+#[island(lazy)]
+fn EndCareButton(id: i64, by_admin: bool) -> impl IntoView {
+    let end = ServerAction::<EndCare>::new();
+    Effect::new(move |_| {
+        if matches!(end.value().get(), Some(Ok(_))) {
+            go_to(if by_admin { "?ended=1" } else { "?withdrawn=1" });
+        }
+    });
+    let confirm = Callback::new(move |()| {
+        end.dispatch(EndCare { id });
+    });
+    let error = Signal::derive(move || end.value().get().and_then(Result::err));
+    view! {
+        <span class="flex flex-col items-end gap-1">
+            {if by_admin {
+                view! {
+                    <ConfirmButton label=|t| t.m.end_relationship question=|t| t.m.end_question yes=|t| t.m.end_relationship
+                        testid="end-relationship" confirm />
+                }.into_any()
+            } else {
+                view! {
+                    <ConfirmButton label=|t| t.m.withdraw question=|t| t.m.withdraw_question yes=|t| t.m.withdraw_confirm
+                        testid="withdraw" confirm />
+                }.into_any()
+            }}
+            <ErrorBanner error />
+        </span>
+    }
 }

@@ -111,8 +111,9 @@ impl Live {
     }
 }
 
-/// The chosen conversation.
-#[component]
+/// The chosen conversation, live over its socket (its code is fetched when
+/// a conversation is open).
+#[island(lazy)]
 pub fn ChatPane(room: ChatRoom, me: UserId, patient: bool) -> impl IntoView {
     let i18n = use_i18n();
     let live = Live::new();

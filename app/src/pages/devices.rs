@@ -39,28 +39,60 @@ fn state_name(v: &Vitals, device: &Device) -> &'static str {
 #[component]
 pub fn DevicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let register = ServerAction::<RegisterDevice>::new();
-    let revoke = ServerAction::<RevokeDevice>::new();
-    let devices = Resource::new(
-        move || (register.version().get(), revoke.version().get()),
-        |_| device_registry(),
-    );
+    let devices = Resource::new(|| (), |_| device_registry());
+    let patients = Resource::new(|| (), |_| care_relationships(false));
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.v.devices_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.v.devices_intro)}</p>
-        <ErrorBanner error=Signal::derive(move || revoke.value().get().and_then(Result::err)) />
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
+                let mut patients = patients.await.unwrap_or_default();
+                patients.sort_by(|a, b| a.patient_name.cmp(&b.patient_name));
+                patients.dedup_by_key(|r| r.patient_id);
+                let patients: Vec<(i64, String)> =
+                    patients.into_iter().map(|r| (r.patient_id, r.patient_name)).collect();
                 match devices.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class=format!("mt-4 {CARD} text-slate-600") data-testid="devices-empty">{move || i18n.t(|t| t.v.devices_empty)}</p>
-                    }.into_any(),
-                    Ok(list) => view! { <DeviceTable list revoke /> }.into_any(),
+                    Ok(list) => view! { <DeviceRegistry list patients /> }.into_any(),
                     Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }
             })}
         </Transition>
-        <RegisterForm register />
+    }
+}
+
+/// The devices and the registration form: the list is read again after a
+/// registration (whose token shows once, here) or a revocation.
+#[island(lazy)]
+fn DeviceRegistry(list: Vec<Device>, patients: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let register = ServerAction::<RegisterDevice>::new();
+    let revoke = ServerAction::<RevokeDevice>::new();
+    let devices = RwSignal::new(list);
+    let refresh = Action::new(|(): &()| device_registry());
+    Effect::new(move |_| {
+        let changed = register.version().get() + revoke.version().get();
+        if changed > 0 {
+            refresh.dispatch(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = refresh.value().get() {
+            devices.set(list);
+        }
+    });
+    view! {
+        <ErrorBanner error=Signal::derive(move || revoke.value().get().and_then(Result::err)) />
+        {move || {
+            let list = devices.get();
+            if list.is_empty() {
+                view! {
+                    <p class=format!("mt-4 {CARD} text-slate-600") data-testid="devices-empty">{move || i18n.t(|t| t.v.devices_empty)}</p>
+                }.into_any()
+            } else {
+                view! { <DeviceTable list revoke /> }.into_any()
+            }
+        }}
+        <RegisterForm register patients />
     }
 }
 
@@ -146,9 +178,11 @@ fn DeviceLine(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVi
 }
 
 #[component]
-fn RegisterForm(register: ServerAction<RegisterDevice>) -> impl IntoView {
+fn RegisterForm(
+    register: ServerAction<RegisterDevice>,
+    patients: Vec<(i64, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let patients = Resource::new(|| (), |_| care_relationships(false));
     let error = Signal::derive(move || register.value().get().and_then(Result::err));
     let general = Signal::derive(move || {
         error.get().filter(|e| {
@@ -190,16 +224,9 @@ fn RegisterForm(register: ServerAction<RegisterDevice>) -> impl IntoView {
                 <label class=LABEL><span>{move || i18n.t(|t| t.v.device_patient)}</span>
                     <select name="patient" required class=INPUT>
                         <option value="">{move || i18n.t(|t| t.v.choose_patient)}</option>
-                        <Transition>
-                            {move || Suspend::new(async move {
-                                let mut list = patients.await.unwrap_or_default();
-                                list.sort_by(|a, b| a.patient_name.cmp(&b.patient_name));
-                                list.dedup_by_key(|r| r.patient_id);
-                                list.into_iter().map(|r| view! {
-                                    <option value=r.patient_id.to_string()>{r.patient_name}</option>
-                                }).collect_view()
-                            })}
-                        </Transition>
+                        {patients.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string()>{name}</option>
+                        }).collect_view()}
                     </select>
                     <FieldError name="patient" error />
                 </label>

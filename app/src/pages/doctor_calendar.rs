@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 
 use crate::api::calendar_admin::{
-    AddException, AddRange, DeleteException, DeleteRange, SaveRules, ScheduleSettings, my_schedule,
+    AddException, AddRange, SaveRules, ScheduleSettings, my_schedule,
 };
-use crate::components::confirm::ConfirmButton;
+use crate::components::confirm::{Removal, RemoveButton};
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{CARD, Empty, FeedCard, INPUT, PRIMARY, SECONDARY, kind_label};
 use crate::i18n::{Sched, use_i18n};
+use crate::islands::reload_after;
 
 const LABEL: &str = "block space-y-1 text-sm font-medium text-slate-700";
 
@@ -27,30 +28,7 @@ fn exception_label(s: &Sched, kind: &str) -> &'static str {
 #[component]
 pub fn DoctorCalendarPage() -> impl IntoView {
     let i18n = use_i18n();
-    let add_range = ServerAction::<AddRange>::new();
-    let delete_range = ServerAction::<DeleteRange>::new();
-    let add_exception = ServerAction::<AddException>::new();
-    let delete_exception = ServerAction::<DeleteException>::new();
-    let rules = ServerAction::<SaveRules>::new();
-    let schedule = Resource::new(
-        move || {
-            (
-                add_range.version().get(),
-                delete_range.version().get(),
-                add_exception.version().get(),
-                delete_exception.version().get(),
-                rules.version().get(),
-            )
-        },
-        |_| my_schedule(),
-    );
-    let list_error = Signal::derive(move || {
-        delete_range
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete_exception.value().get().and_then(Result::err))
-    });
+    let schedule = Resource::new(|| (), |_| my_schedule());
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.calendar_title)}</h1>
@@ -58,26 +36,25 @@ pub fn DoctorCalendarPage() -> impl IntoView {
                 {move || i18n.t(|t| t.s.download_ics)}
             </a>
         </div>
-        <ErrorBanner error=list_error />
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match schedule.await {
-                    Ok(s) => view! { <Ranges s delete=delete_range /> }.into_any(),
+                    Ok(s) => view! { <Ranges s /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
         </Transition>
-        <RangeForm action=add_range />
+        <RangeForm />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                schedule.await.ok().map(|s| view! { <Exceptions s delete=delete_exception /> })
+                schedule.await.ok().map(|s| view! { <Exceptions s /> })
             })}
         </Transition>
-        <ExceptionForm action=add_exception />
+        <ExceptionForm />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 schedule.await.ok().map(|s| view! {
-                    <Rules s action=rules />
+                    <Rules s />
                 })
             })}
         </Transition>
@@ -86,7 +63,7 @@ pub fn DoctorCalendarPage() -> impl IntoView {
 }
 
 #[component]
-fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoView {
+fn Ranges(s: ScheduleSettings) -> impl IntoView {
     let i18n = use_i18n();
     let empty = s.ranges.is_empty();
     view! {
@@ -98,7 +75,12 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
                     let id = r.id;
                     let day = usize::from(r.weekday);
                     let kind = r.consultation_type.clone();
-                    let what = format!("{}–{}", r.start, r.end);
+                    let what = format!(
+                        "{} {}–{}",
+                        i18n.tr().s.weekdays.get(day).copied().unwrap_or_default(),
+                        r.start,
+                        r.end
+                    );
                     view! {
                         <li class="flex items-center justify-between gap-2 py-2 text-sm" data-testid="range">
                             <span>
@@ -107,9 +89,7 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
                                 {r.capacity} " × · " {move || kind_label(i18n.tr().s, &kind)}
                                 {r.location.clone().map(|l| format!(" · {l}"))}
                             </span>
-                            <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
-                                testid="delete-range" what=Signal::derive(move || format!("{} {what}", i18n.tr().s.weekdays.get(day).copied().unwrap_or_default()))
-                                confirm=Callback::new(move |()| { delete.dispatch(DeleteRange { id }); }) />
+                            <RemoveButton removal=Removal::WeeklyRange id what />
                         </li>
                     }
                 }).collect_view()}
@@ -118,9 +98,12 @@ fn Ranges(s: ScheduleSettings, delete: ServerAction<DeleteRange>) -> impl IntoVi
     }
 }
 
-#[component]
-fn RangeForm(action: ServerAction<AddRange>) -> impl IntoView {
+/// Adds a weekly range; the page is loaded again.
+#[island(lazy)]
+fn RangeForm() -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<AddRange>::new();
+    reload_after(action);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <details class=format!("mt-3 {CARD}")>
@@ -151,7 +134,7 @@ fn RangeForm(action: ServerAction<AddRange>) -> impl IntoView {
 }
 
 #[component]
-fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> impl IntoView {
+fn Exceptions(s: ScheduleSettings) -> impl IntoView {
     let i18n = use_i18n();
     let empty = s.exceptions.is_empty();
     view! {
@@ -162,8 +145,12 @@ fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> imp
                 {s.exceptions.into_iter().map(|e| {
                     let id = e.id;
                     let kind = e.kind.clone();
-                    let kind2 = e.kind.clone();
-                    let what = format!("{} → {}", e.start, e.end);
+                    let what = format!(
+                        "{} {} → {}",
+                        exception_label(i18n.tr().s, &e.kind),
+                        e.start,
+                        e.end
+                    );
                     let recurring = e.recurring;
                     view! {
                         <li class="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
@@ -172,9 +159,7 @@ fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> imp
                                 {move || if recurring { format!(" · {}", i18n.t(|t| t.s.recurring_label)) } else { String::new() }}
                                 " " {e.reason.clone()}
                             </span>
-                            <ConfirmButton label=|t| t.s.delete question=|t| t.u.delete_question yes=|t| t.u.delete_yes
-                                testid="delete-exception" what=Signal::derive(move || format!("{} {what}", exception_label(i18n.tr().s, &kind2)))
-                                confirm=Callback::new(move |()| { delete.dispatch(DeleteException { id }); }) />
+                            <RemoveButton removal=Removal::TimeOff id what />
                         </li>
                     }
                 }).collect_view()}
@@ -183,9 +168,12 @@ fn Exceptions(s: ScheduleSettings, delete: ServerAction<DeleteException>) -> imp
     }
 }
 
-#[component]
-fn ExceptionForm(action: ServerAction<AddException>) -> impl IntoView {
+/// Adds time off; the page is loaded again.
+#[island(lazy)]
+fn ExceptionForm() -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<AddException>::new();
+    reload_after(action);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let kinds = ["vacation", "training", "emergency", "busy", "unavailable"];
     view! {
@@ -208,9 +196,11 @@ fn ExceptionForm(action: ServerAction<AddException>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Rules(s: ScheduleSettings, action: ServerAction<SaveRules>) -> impl IntoView {
+/// The booking rules; the form stays as typed once saved.
+#[island(lazy)]
+fn Rules(s: ScheduleSettings) -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<SaveRules>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     let field = move |name: &'static str, label: fn(&Sched) -> &'static str, value: i32| {

@@ -17,17 +17,17 @@ const LABEL: &str = "block space-y-1 text-sm font-medium text-slate-700";
 #[component]
 pub fn DoctorProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SaveProfile>::new();
-    // Both resources are made before any Suspense (same order on the server
-    // and in the browser).
-    let schedule = Resource::new(move || action.version().get(), |_| my_schedule());
+    let schedule = Resource::new(|| (), |_| my_schedule());
     let specialties = Resource::new(|| (), |_| list_specialties());
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.u.nav_profile)}</h1>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match schedule.await {
-                    Ok(s) => view! { <Offered s=s.clone() /> <Profile s action specialties /> }.into_any(),
+                    Ok(s) => {
+                        let specialties = specialties.await.unwrap_or_default();
+                        view! { <Offered s=s.clone() /> <Profile s specialties /> }.into_any()
+                    }
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
@@ -61,13 +61,11 @@ fn Offered(s: ScheduleSettings) -> impl IntoView {
     }
 }
 
-#[component]
-fn Profile(
-    s: ScheduleSettings,
-    action: ServerAction<SaveProfile>,
-    specialties: Resource<Result<Vec<domain::accounts::Specialty>, crate::error::UiError>>,
-) -> impl IntoView {
+/// The profile's form; it stays as typed once saved.
+#[island(lazy)]
+fn Profile(s: ScheduleSettings, specialties: Vec<domain::accounts::Specialty>) -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<SaveProfile>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     let current = s.specialty.clone().unwrap_or_default();
@@ -79,14 +77,10 @@ fn Profile(
                 <label class=LABEL><span>{move || i18n.t(|t| t.specialty_label)}</span>
                     <select name="specialty" class=INPUT>
                         <option value="">{move || i18n.t(|t| t.no_specialty)}</option>
-                        <Transition fallback=|| ()>
-                            {let current = current.clone(); move || { let current = current.clone(); Suspend::new(async move {
-                                specialties.await.unwrap_or_default().into_iter().map(|sp| {
-                                    let selected = sp.code == current;
-                                    view! { <option value=sp.code.clone() selected=selected>{move || if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() }}</option> }
-                                }).collect_view()
-                            })}}
-                        </Transition>
+                        {specialties.into_iter().map(|sp| {
+                            let selected = sp.code == current;
+                            view! { <option value=sp.code.clone() selected=selected>{move || if i18n.lang() == Lang::Fr { sp.name_fr.clone() } else { sp.name_en.clone() }}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label class=LABEL><span>{move || i18n.t(|t| t.s.phone_label)}</span><input name="phone" value=s.phone.clone() class=INPUT /></label>

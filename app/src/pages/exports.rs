@@ -4,8 +4,9 @@
 //! list is read again every two seconds while a job runs), downloads the
 //! file, and stops or removes a job after confirming.
 
+use domain::accounts::Specialty;
 use domain::exports::{
-    Dataset, DatePrecision, ExportFilters, Format, NewExport, Preview, Sex, statuses,
+    Dataset, DatePrecision, ExportFilters, ExportJob, Format, NewExport, Preview, Sex, statuses,
 };
 use jiff::civil::Date;
 use leptos::prelude::*;
@@ -203,6 +204,28 @@ fn check(
 #[component]
 pub fn ExportsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let jobs = Resource::new(|| (), |()| list_exports());
+    let specialties = Resource::new(|| (), |()| list_specialties());
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.x.title)}</h1>
+        <p class="mt-1 max-w-3xl text-slate-600">{move || i18n.t(|t| t.x.intro)}</p>
+        <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let specialties = specialties.await.unwrap_or_default();
+                match jobs.await {
+                    Ok(jobs) => view! { <ExportDesk jobs specialties /> }.into_any(),
+                    Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The export form (preview, create) and the jobs, read again after each
+/// act and every two seconds while one is not over.
+#[island(lazy)]
+fn ExportDesk(jobs: Vec<ExportJob>, specialties: Vec<Specialty>) -> impl IntoView {
+    let i18n = use_i18n();
     let today = civil_in(&i18n.zone(), jiff::Timestamp::now()).date();
     let fields = Fields::new(today);
     let typed_error = RwSignal::new(None::<UiError>);
@@ -231,17 +254,24 @@ pub fn ExportsPage() -> impl IntoView {
 
     // The jobs, read again every two seconds while one is not over.
     let tick = RwSignal::new(0u32);
-    let jobs = Resource::new(
-        move || (tick.get(), ask.version().get(), remove.version().get()),
-        |_| list_exports(),
-    );
+    let jobs = RwSignal::new(jobs);
+    let refresh = Action::new(|(): &()| list_exports());
+    Effect::new(move |drawn: Option<()>| {
+        tick.track();
+        ask.version().track();
+        remove.version().track();
+        if drawn.is_some() {
+            refresh.dispatch(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = refresh.value().get() {
+            jobs.set(list);
+        }
+    });
     #[cfg(feature = "hydrate")]
     {
-        let active = Memo::new(move |_| {
-            jobs.get()
-                .and_then(Result::ok)
-                .is_some_and(|jobs| jobs.iter().any(|j| !j.status.is_over()))
-        });
+        let active = Memo::new(move |_| jobs.with(|jobs| jobs.iter().any(|j| !j.status.is_over())));
         if let Ok(handle) = set_interval_with_handle(
             move || {
                 if active.get_untracked() {
@@ -253,11 +283,8 @@ pub fn ExportsPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     }
-    let specialties = Resource::new(|| (), |()| list_specialties());
 
     view! {
-        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.x.title)}</h1>
-        <p class="mt-1 max-w-3xl text-slate-600">{move || i18n.t(|t| t.x.intro)}</p>
         <section class=format!("mt-4 {CARD}") data-testid="export-form">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.x.new_title)}</h2>
             <div class="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
@@ -297,17 +324,12 @@ pub fn ExportsPage() -> impl IntoView {
                     <span>{move || i18n.t(|t| t.x.specialty_label)}</span>
                     <select id="filters.specialty" class=INPUT on:change:target=move |ev| fields.specialty.set(ev.target().value())>
                         <option value="">{move || i18n.t(|t| t.x.any)}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let lang = i18n.lang();
-                                specialties.await.unwrap_or_default().into_iter().map(|s| {
-                                    let name = if lang == Lang::Fr { s.name_fr } else { s.name_en };
-                                    let code = s.code;
-                                    let selected = fields.specialty.get_untracked() == code;
-                                    view! { <option value=code selected=selected>{name}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
+                        {specialties.into_iter().map(|s| {
+                            let name = if i18n.lang() == Lang::Fr { s.name_fr } else { s.name_en };
+                            let code = s.code;
+                            let selected = fields.specialty.get_untracked() == code;
+                            view! { <option value=code selected=selected>{name}</option> }
+                        }).collect_view()}
                     </select>
                     <FieldError name="filters.specialty" error />
                 </label>
@@ -360,21 +382,20 @@ pub fn ExportsPage() -> impl IntoView {
         <section class=format!("mt-4 {CARD}") data-testid="export-jobs">
             <h2 class="text-lg font-semibold">{move || i18n.t(|t| t.x.jobs_title)}</h2>
             <ErrorBanner error=Signal::derive(move || remove.value().get().and_then(Result::err)) />
-            <Transition fallback=move || view! { <p class="text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match jobs.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="mt-1 text-sm text-slate-600" data-testid="jobs-empty">{move || i18n.t(|t| t.x.jobs_empty)}</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="mt-2 divide-y divide-slate-100">
-                                {list.into_iter().map(|job| view! { <JobItem job remove=Callback::new(move |id| { remove.dispatch(id); }) /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || {
+                let list = jobs.get();
+                if list.is_empty() {
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600" data-testid="jobs-empty">{move || i18n.t(|t| t.x.jobs_empty)}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-2 divide-y divide-slate-100">
+                            {list.into_iter().map(|job| view! { <JobItem job remove=Callback::new(move |id| { remove.dispatch(id); }) /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }

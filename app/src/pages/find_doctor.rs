@@ -15,6 +15,7 @@ use crate::api::scheduling::{
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{CARD, Empty, INPUT, PRIMARY, SECONDARY, date_text, language_name};
 use crate::i18n::{Lang, use_i18n};
+use crate::islands::go_to;
 
 /// `/patient/doctors`: the search form and its results.
 #[component]
@@ -40,7 +41,7 @@ pub fn FindDoctorPage() -> impl IntoView {
         <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-5 {CARD}") attr:data-testid="doctor-search">
             <label class=label>
                 <span>{move || i18n.t(|t| t.specialty_label)}</span>
-                <select name="specialty" class=INPUT prop:value=move || param("specialty")>
+                <select name="specialty" class=INPUT>
                     <option value="">{move || i18n.t(|t| t.s.any_specialty)}</option>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -58,19 +59,19 @@ pub fn FindDoctorPage() -> impl IntoView {
             </label>
             <label class=label>
                 <span>{move || i18n.t(|t| t.s.name_label)}</span>
-                <input name="q" class=INPUT prop:value=move || param("q") />
+                <input name="q" class=INPUT value=param("q") />
             </label>
             <label class=label>
                 <span>{move || i18n.t(|t| t.s.type_label)}</span>
-                <select name="consultation_type" class=INPUT prop:value=move || param("consultation_type")>
+                <select name="consultation_type" class=INPUT>
                     <option value="">{move || i18n.t(|t| t.s.type_any)}</option>
-                    <option value="in_person">{move || i18n.t(|t| t.s.type_in_person)}</option>
-                    <option value="remote">{move || i18n.t(|t| t.s.type_remote)}</option>
+                    <option value="in_person" selected=param("consultation_type") == "in_person">{move || i18n.t(|t| t.s.type_in_person)}</option>
+                    <option value="remote" selected=param("consultation_type") == "remote">{move || i18n.t(|t| t.s.type_remote)}</option>
                 </select>
             </label>
             <label class=label>
                 <span>{move || i18n.t(|t| t.s.available_by_label)}</span>
-                <input type="date" name="available_by" class=INPUT prop:value=move || param("available_by") />
+                <input type="date" name="available_by" class=INPUT value=param("available_by") />
             </label>
             <div class="flex items-end">
                 <button type="submit" class=format!("w-full {PRIMARY}")>{move || i18n.t(|t| t.s.search)}</button>
@@ -251,7 +252,8 @@ fn DayColumn(day: DayView, doctor_id: i64, carry: String) -> impl IntoView {
     }
 }
 
-#[component]
+/// Joins the waiting list of a full day.
+#[island(lazy)]
 fn JoinWaitlistButton(doctor_id: i64, date: String) -> impl IntoView {
     let i18n = use_i18n();
     let join = ServerAction::<JoinWaitlist>::new();
@@ -278,7 +280,9 @@ fn JoinWaitlistButton(doctor_id: i64, date: String) -> impl IntoView {
     }
 }
 
-#[component]
+/// Books the chosen slot (then opens the patient's appointments), or moves
+/// the appointment being rescheduled to it.
+#[island(lazy)]
 fn BookingForm(
     doctor_id: i64,
     start: String,
@@ -295,6 +299,13 @@ fn BookingForm(
             .or_else(|| moving.value().get().and_then(Result::err))
     });
     let moved = move || matches!(moving.value().get(), Some(Ok(_)));
+    // The server answers a booking with a redirect; an island follows it
+    // itself (no router in the page).
+    Effect::new(move |_| {
+        if matches!(book.value().get(), Some(Ok(_))) {
+            go_to("/patient/appointments?booked=1");
+        }
+    });
     let slot = start;
     let offered = chosen
         .as_ref()
@@ -334,7 +345,7 @@ fn BookingForm(
                     view! {
                     <Show when=moved fallback=form>
                         <p role="status" class="mt-3 text-sm text-teal-800">{move || i18n.t(|t| t.s.booked_notice)}</p>
-                        <A href="/patient/appointments" attr:class=SECONDARY>{move || i18n.t(|t| t.s.my_appointments_title)}</A>
+                        <a href="/patient/appointments" class=SECONDARY>{move || i18n.t(|t| t.s.my_appointments_title)}</a>
                     </Show>
                     }.into_any()
                 }

@@ -9,20 +9,17 @@ use leptos_router::components::A;
 use super::dashboard::Greeting;
 use super::record::StatusBadge as RecordBadge;
 use super::treatments::DoseRow;
-use crate::api::appointments::{
-    ActOnAppointment, AnswerWaitlist, AppointmentView, ListQuery, list_appointments, my_waitlist,
-};
+use crate::api::appointments::{AppointmentView, ListQuery, list_appointments, my_waitlist};
 use crate::api::chat::chat_unread;
 use crate::api::clinical::read_treatments;
 use crate::api::records::list_records;
 use crate::api::vitals::{care_board, vital_alerts, vitals_overview};
-use crate::components::confirm::ConfirmButton;
-use crate::components::forms::ErrorBanner;
-use crate::components::sched::{CARD, NotificationsPanel, PRIMARY, SECONDARY, StatusBadge};
+use crate::components::sched::{
+    AcceptOffer, CARD, CancelAppointment, NotificationsPanel, PRIMARY, SECONDARY, StatusBadge,
+};
 use crate::components::vitals::{CARD_ORDER, alert_title, value_text, vital_name};
 use crate::error::UiError;
 use crate::i18n::{I18n, Tr, use_i18n};
-use crate::islands::reload_after;
 
 /// A home card: a title linking to the full page, and its content.
 #[component]
@@ -109,7 +106,7 @@ pub fn PatientHomePage() -> impl IntoView {
                                         "Dr " {w.doctor_name.clone()} ", " {move || at.map(|at| i18n.moment(at)).unwrap_or_default()}
                                         " (" {move || i18n.t(|t| t.s.offer_until)} " " {move || until.map(|u| i18n.moment(u)).unwrap_or_default()} ")"
                                     </p>
-                                    <AcceptOffer id />
+                                    <AcceptOffer id on_home=true />
                                 </div>
                             }
                         }).collect_view()
@@ -223,39 +220,8 @@ fn NextAppointment(a: AppointmentView) -> impl IntoView {
         <p class="flex flex-wrap items-center gap-2 text-sm text-slate-600">"Dr " {doctor} <StatusBadge status=a.status.clone() /></p>
         <div class="mt-3 flex flex-wrap items-center gap-2">
             <A href=reschedule attr:class=format!("inline-flex min-h-11 items-center {SECONDARY}")>{move || i18n.t(|t| t.s.reschedule)}</A>
-            <CancelAppointment id what />
+            <CancelAppointment id what on_home=true />
         </div>
-    }
-}
-
-/// Cancels an appointment after the one confirmation; `what` names it.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
-fn CancelAppointment(id: i64, what: String) -> impl IntoView {
-    let act = ServerAction::<ActOnAppointment>::new();
-    reload_after(act);
-    view! {
-        <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
-            yes=|t| t.u.cancel_appointment_yes testid="home-cancel" what=Signal::stored(what)
-            confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
-        <ErrorBanner error=Signal::derive(move || act.value().get().and_then(Result::err)) />
-    }
-}
-
-/// Takes the place a waiting list offers.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
-fn AcceptOffer(id: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let answer = ServerAction::<AnswerWaitlist>::new();
-    reload_after(answer);
-    view! {
-        <button type="button" class=format!("mt-2 min-h-11 {PRIMARY}") data-testid="home-accept-offer"
-            disabled=move || answer.pending().get()
-            on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
-            {move || i18n.t(|t| t.s.accept_offer)}
-        </button>
-        <ErrorBanner error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
     }
 }
 

@@ -70,7 +70,8 @@ pub fn PatientProfilePage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The form itself; a refused save keeps what was typed.
+#[island(lazy)]
 fn ProfileEditor(p: MedicalProfile) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveMedicalProfile>::new();

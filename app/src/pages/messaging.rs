@@ -4,7 +4,9 @@
 //! webhook log) and what the platform sent (the outbox), with filters.
 
 use domain::accounts::Role;
-use domain::messaging::{OutboundMessage, OutboundStatus, WebhookEvent, WebhookStatus};
+use domain::messaging::{
+    OutboundMessage, OutboundStatus, Preferences, WebhookEvent, WebhookStatus,
+};
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
@@ -79,9 +81,7 @@ fn SentItem(message: OutboundMessage, #[prop(optional)] staff: bool) -> impl Int
 #[component]
 pub fn MessagingSettings() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveMessaging>::new();
-    let mine = Resource::new(move || save.version().get(), |_| my_messaging());
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let mine = Resource::new(|| (), |_| my_messaging());
     let session = use_session();
     view! {
         <section class=format!("mt-4 {CARD}") data-testid="messaging-settings">
@@ -92,50 +92,7 @@ pub fn MessagingSettings() -> impl IntoView {
                     let patient = session.user.await.ok().flatten().is_some_and(|u| u.role == Role::Patient);
                     match mine.await {
                         Ok((p, sent)) => view! {
-                            <ActionForm action=save attr:class="mt-3 space-y-3" attr:data-testid="messaging-form">
-                                <fieldset class="flex flex-wrap gap-x-6 gap-y-2">
-                                    <legend class="sr-only">{move || i18n.t(|t| t.o.prefs_title)}</legend>
-                                    {[("sms", p.sms, (|t| t.o.sms) as fn(&crate::i18n::Tr) -> &'static str),
-                                      ("whatsapp", p.whatsapp, |t| t.o.whatsapp),
-                                      ("email", p.email, |t| t.o.email)]
-                                        .into_iter()
-                                        .map(|(name, on, text)| view! {
-                                            <label class="flex min-h-11 items-center gap-2 text-sm font-medium text-slate-800">
-                                                <input type="checkbox" name=name value="on" checked=on class="h-5 w-5 accent-teal-700" />
-                                                {move || i18n.t(text)}
-                                            </label>
-                                        })
-                                        .collect_view()}
-                                </fieldset>
-                                {patient.then(|| view! {
-                                    <label class="flex min-h-11 items-center gap-2 text-sm font-medium text-slate-800">
-                                        <input type="checkbox" name="reminders" value="on" checked=p.reminders class="h-5 w-5 accent-teal-700" />
-                                        {move || i18n.t(|t| t.o.reminders)}
-                                    </label>
-                                    <p class="text-xs text-slate-500">{move || i18n.t(|t| t.o.phone_hint)}</p>
-                                })}
-                                {(!patient).then(|| view! { <input type="hidden" name="reminders" value=if p.reminders { "on" } else { "" } /> })}
-                                <fieldset class="grid gap-3 sm:max-w-md sm:grid-cols-2">
-                                    <legend class="text-sm font-semibold text-slate-800">{move || i18n.t(|t| t.o.quiet_title)}</legend>
-                                    <label class=LABEL for="quiet_start">
-                                        <span>{move || i18n.t(|t| t.o.quiet_from)}</span>
-                                        <input id="quiet_start" name="quiet_start" type="time" value=p.quiet_hours.as_ref().map(|q| q.start.clone()).unwrap_or_default() class=INPUT />
-                                        <FieldError error name="quiet_start" />
-                                    </label>
-                                    <label class=LABEL for="quiet_end">
-                                        <span>{move || i18n.t(|t| t.o.quiet_to)}</span>
-                                        <input id="quiet_end" name="quiet_end" type="time" value=p.quiet_hours.as_ref().map(|q| q.end.clone()).unwrap_or_default() class=INPUT />
-                                        <FieldError error name="quiet_end" />
-                                    </label>
-                                    <p class="text-xs text-slate-500 sm:col-span-2">{move || i18n.t(|t| t.o.quiet_hint)}</p>
-                                </fieldset>
-                                <div class="flex items-center gap-3">
-                                    <button type="submit" class=format!("min-h-11 {PRIMARY}") data-testid="save-messaging">{move || i18n.t(|t| t.s.save)}</button>
-                                    <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
-                                        <span role="status" class="text-sm text-teal-800" data-testid="messaging-saved">{move || i18n.t(|t| t.s.saved)}</span>
-                                    </Show>
-                                </div>
-                            </ActionForm>
+                            <MessagingForm p patient />
                             <h3 class="mt-5 font-semibold">{move || i18n.t(|t| t.o.sent_title)}</h3>
                             {if sent.is_empty() {
                                 view! { <p class="mt-1 text-sm text-slate-600" data-testid="sent-empty">{move || i18n.t(|t| t.o.sent_empty)}</p> }.into_any()
@@ -148,6 +105,60 @@ pub fn MessagingSettings() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The messaging preferences' form (`patient`: with the reminders' choice).
+#[island(lazy)]
+fn MessagingForm(p: Preferences, patient: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveMessaging>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=save attr:class="mt-3 space-y-3" attr:data-testid="messaging-form">
+            <fieldset class="flex flex-wrap gap-x-6 gap-y-2">
+                <legend class="sr-only">{move || i18n.t(|t| t.o.prefs_title)}</legend>
+                {[("sms", p.sms, (|t| t.o.sms) as fn(&crate::i18n::Tr) -> &'static str),
+                  ("whatsapp", p.whatsapp, |t| t.o.whatsapp),
+                  ("email", p.email, |t| t.o.email)]
+                    .into_iter()
+                    .map(|(name, on, text)| view! {
+                        <label class="flex min-h-11 items-center gap-2 text-sm font-medium text-slate-800">
+                            <input type="checkbox" name=name value="on" checked=on class="h-5 w-5 accent-teal-700" />
+                            {move || i18n.t(text)}
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+            {patient.then(|| view! {
+                <label class="flex min-h-11 items-center gap-2 text-sm font-medium text-slate-800">
+                    <input type="checkbox" name="reminders" value="on" checked=p.reminders class="h-5 w-5 accent-teal-700" />
+                    {move || i18n.t(|t| t.o.reminders)}
+                </label>
+                <p class="text-xs text-slate-500">{move || i18n.t(|t| t.o.phone_hint)}</p>
+            })}
+            {(!patient).then(|| view! { <input type="hidden" name="reminders" value=if p.reminders { "on" } else { "" } /> })}
+            <fieldset class="grid gap-3 sm:max-w-md sm:grid-cols-2">
+                <legend class="text-sm font-semibold text-slate-800">{move || i18n.t(|t| t.o.quiet_title)}</legend>
+                <label class=LABEL for="quiet_start">
+                    <span>{move || i18n.t(|t| t.o.quiet_from)}</span>
+                    <input id="quiet_start" name="quiet_start" type="time" value=p.quiet_hours.as_ref().map(|q| q.start.clone()).unwrap_or_default() class=INPUT />
+                    <FieldError error name="quiet_start" />
+                </label>
+                <label class=LABEL for="quiet_end">
+                    <span>{move || i18n.t(|t| t.o.quiet_to)}</span>
+                    <input id="quiet_end" name="quiet_end" type="time" value=p.quiet_hours.as_ref().map(|q| q.end.clone()).unwrap_or_default() class=INPUT />
+                    <FieldError error name="quiet_end" />
+                </label>
+                <p class="text-xs text-slate-500 sm:col-span-2">{move || i18n.t(|t| t.o.quiet_hint)}</p>
+            </fieldset>
+            <div class="flex items-center gap-3">
+                <button type="submit" class=format!("min-h-11 {PRIMARY}") data-testid="save-messaging">{move || i18n.t(|t| t.s.save)}</button>
+                <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
+                    <span role="status" class="text-sm text-teal-800" data-testid="messaging-saved">{move || i18n.t(|t| t.s.saved)}</span>
+                </Show>
+            </div>
+        </ActionForm>
     }
 }
 

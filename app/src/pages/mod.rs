@@ -29,7 +29,6 @@ pub mod record;
 mod record_sections;
 mod record_thread;
 pub mod records;
-pub mod routes;
 pub mod sign_in;
 pub mod sign_up;
 pub mod statistics;

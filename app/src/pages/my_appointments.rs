@@ -6,16 +6,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::appointments::{
-    ActOnAppointment, AnswerWaitlist, AppointmentView, ListQuery, appointment_history,
-    list_appointments, my_waitlist,
+    AnswerWaitlist, AppointmentView, ListQuery, appointment_history, list_appointments, my_waitlist,
 };
 use crate::api::records::OpenRecord;
 use crate::components::confirm::ConfirmButton;
 use crate::components::forms::ErrorBanner;
 use crate::components::sched::{
-    CARD, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge, date_text, kind_label, status_label,
+    AcceptOffer, CARD, CancelAppointment, Empty, FeedCard, PRIMARY, SECONDARY, StatusBadge,
+    date_text, kind_label, status_label,
 };
 use crate::i18n::{Tr, use_i18n};
+use crate::islands::{go_to, reload_after};
 
 /// `/patient/appointments`.
 #[component]
@@ -23,12 +24,7 @@ pub fn MyAppointmentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let booked = move || query.with(|q| q.get("booked").is_some());
-    let act = ServerAction::<ActOnAppointment>::new();
-    let list = Resource::new(
-        move || act.version().get(),
-        |_| list_appointments(ListQuery::default()),
-    );
-    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let list = Resource::new(|| (), |_| list_appointments(ListQuery::default()));
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.my_appointments_title)}</h1>
         <Show when=booked>
@@ -36,7 +32,6 @@ pub fn MyAppointmentsPage() -> impl IntoView {
                 {move || i18n.t(|t| t.s.booked_notice)}
             </p>
         </Show>
-        <div class="mt-3"><ErrorBanner error /></div>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -46,7 +41,7 @@ pub fn MyAppointmentsPage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <ul class="mt-4 space-y-3" data-testid="my-appointments">
-                            {list.into_iter().rev().map(|a| view! { <li><PatientAppointment a act /></li> }).collect_view()}
+                            {list.into_iter().rev().map(|a| view! { <li><PatientAppointment a /></li> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
@@ -58,7 +53,7 @@ pub fn MyAppointmentsPage() -> impl IntoView {
 }
 
 #[component]
-fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -> impl IntoView {
+fn PatientAppointment(a: AppointmentView) -> impl IntoView {
     let i18n = use_i18n();
     let open = matches!(a.status.as_str(), "pending" | "confirmed") && !a.started;
     let id = a.id;
@@ -66,10 +61,7 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
     let start = a.start.clone();
     let kind = a.consultation_type.clone();
     let message = a.doctor_message.clone();
-    let what = {
-        let (at, doctor) = (a.start.at, a.doctor_name.clone());
-        Signal::derive(move || format!("{} — Dr {doctor}", i18n.moment(at)))
-    };
+    let what = format!("{} — Dr {}", i18n.moment(a.start.at), a.doctor_name);
     view! {
         <article class=CARD data-testid="appointment" data-id=id>
             <div class="flex flex-wrap items-center justify-between gap-2">
@@ -77,6 +69,9 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
                     <p class="font-semibold">{move || i18n.moment(start.at)} " – " {a.end_time.clone()}</p>
                     <p class="text-sm text-slate-600">"Dr " {a.doctor_name.clone()} " · " {move || kind_label(i18n.tr().s, &kind)}</p>
                     {a.location.clone().map(|l| view! { <p class="text-sm text-slate-500">{l}</p> })}
+                    <Show when={let r = a.reason.clone(); move || !r.is_empty()}>
+                        <p class="text-sm text-slate-500" data-testid="appointment-reason">{a.reason.clone()}</p>
+                    </Show>
                 </div>
                 <StatusBadge status=a.status.clone() />
             </div>
@@ -86,44 +81,41 @@ fn PatientAppointment(a: AppointmentView, act: ServerAction<ActOnAppointment>) -
             <div class="mt-3 flex flex-wrap gap-2">
                 <Show when=move || open>
                     <A href=reschedule.clone() attr:class=SECONDARY>{move || i18n.t(|t| t.s.reschedule)}</A>
-                    <ConfirmButton label=|t| t.s.cancel_appointment question=|t| t.u.cancel_appointment_question
-                        yes=|t| t.u.cancel_appointment_yes testid="cancel-appointment" what=what
-                        confirm=Callback::new(move |()| { act.dispatch(ActOnAppointment { id, action: "cancel".into(), message: String::new() }); }) />
+                    <CancelAppointment id what=what.clone() on_home=false />
                 </Show>
                 <Show when=move || open>
                     <PrepareRecord appointment_id=id />
                 </Show>
-                <History id />
+                <AppointmentHistory id />
             </div>
         </article>
     }
 }
 
-/// Opens (or reopens) the consultation record of an appointment.
-#[component]
+/// Opens (or reopens) the consultation record of an appointment, and goes
+/// to it.
+#[island(lazy)]
 fn PrepareRecord(appointment_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let prepare = ServerAction::<OpenRecord>::new();
-    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = prepare.value().get() {
-            navigate(&format!("/patient/consultations/{id}"), Default::default());
+            go_to(&format!("/patient/consultations/{id}"));
         }
     });
     let error = Signal::derive(move || prepare.value().get().and_then(Result::err));
     view! {
-        <ActionForm action=prepare>
-            <input type="hidden" name="other_id" value="" />
-            <input type="hidden" name="appointment_id" value=appointment_id.to_string() />
-            <button type="submit" class=SECONDARY data-testid="prepare-record">{move || i18n.t(|t| t.r.prepare_appointment)}</button>
-        </ActionForm>
+        <button type="button" class=SECONDARY data-testid="prepare-record" disabled=move || prepare.pending().get()
+            on:click=move |_| { prepare.dispatch(OpenRecord { other_id: String::new(), appointment_id: Some(appointment_id) }); }>
+            {move || i18n.t(|t| t.r.prepare_appointment)}
+        </button>
         <ErrorBanner error />
     }
 }
 
 /// A toggle showing an appointment's status history.
-#[component]
-pub fn History(id: i64) -> impl IntoView {
+#[island(lazy)]
+pub fn AppointmentHistory(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
     // Loaded on demand in the browser (an action, not a resource): cards are
@@ -155,12 +147,9 @@ pub fn History(id: i64) -> impl IntoView {
 #[component]
 pub fn WaitlistPage() -> impl IntoView {
     let i18n = use_i18n();
-    let answer = ServerAction::<AnswerWaitlist>::new();
-    let entries = Resource::new(move || answer.version().get(), |_| my_waitlist());
-    let error = Signal::derive(move || answer.value().get().and_then(Result::err));
+    let entries = Resource::new(|| (), |_| my_waitlist());
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.s.waitlist_title)}</h1>
-        <div class="mt-3"><ErrorBanner error /></div>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match entries.await {
@@ -187,15 +176,10 @@ pub fn WaitlistPage() -> impl IntoView {
                                         })}
                                         <div class="mt-3 flex gap-2">
                                             <Show when=move || offered>
-                                                <button type="button" class=PRIMARY data-testid="accept-offer"
-                                                    on:click=move |_| { answer.dispatch(AnswerWaitlist { id, accept: true }); }>
-                                                    {move || i18n.t(|t| t.s.accept_offer)}
-                                                </button>
+                                                <AcceptOffer id on_home=false />
                                             </Show>
                                             <Show when=move || active>
-                                                <ConfirmButton label=if offered { |t: &Tr| t.s.decline_offer } else { |t: &Tr| t.s.leave_queue }
-                                                    question=|t| t.u.leave_queue_question yes=|t| t.u.leave_yes testid="leave-queue"
-                                                    confirm=Callback::new(move |()| { answer.dispatch(AnswerWaitlist { id, accept: false }); }) />
+                                                <LeaveQueue id offered />
                                             </Show>
                                         </div>
                                     </li>
@@ -207,6 +191,24 @@ pub fn WaitlistPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Leaves a waiting list, or turns its offer down, after the one
+/// confirmation; the page is loaded again.
+#[island(lazy)]
+fn LeaveQueue(id: i64, offered: bool) -> impl IntoView {
+    let answer = ServerAction::<AnswerWaitlist>::new();
+    reload_after(answer);
+    let label = if offered {
+        |t: &Tr| t.s.decline_offer
+    } else {
+        |t: &Tr| t.s.leave_queue
+    };
+    view! {
+        <ConfirmButton label question=|t| t.u.leave_queue_question yes=|t| t.u.leave_yes testid="leave-queue"
+            confirm=Callback::new(move |()| { answer.dispatch(AnswerWaitlist { id, accept: false }); }) />
+        <ErrorBanner error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
     }
 }
 

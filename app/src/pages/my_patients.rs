@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::care_team::EmptyMedical;
 use super::treatments::{Treatments, TreatmentsSection};
-use crate::api::medical::{BreakGlass, care_relationships, read_medical_profile};
+use crate::api::medical::{BreakGlass, care_relationships, emergency_until, read_medical_profile};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL, ProfileView, Relationship};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
@@ -77,14 +77,11 @@ pub fn PatientFilePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let glass = ServerAction::<BreakGlass>::new();
-    let profile = Resource::new(
-        move || (id(), glass.version().get()),
-        |(id, _)| read_medical_profile(Some(id)),
-    );
+    let profile = Resource::new(id, |id| read_medical_profile(Some(id)));
     // The doctor's running relationships: the patient's name, and whether a
     // readable file is read under emergency access rather than as carer.
-    let team = Resource::new(move || glass.version().get(), |_| care_relationships(false));
+    let team = Resource::new(|| (), |_| care_relationships(false));
+    let until = Resource::new(id, emergency_until);
     // Made here, before the Suspense that shows it (see `Treatments`).
     let treatments = Treatments::new(Signal::derive(move || Some(id())));
     view! {
@@ -99,11 +96,12 @@ pub fn PatientFilePage() -> impl IntoView {
                     |r| r.patient_name.clone(),
                 );
                 let in_care = carer.is_some();
+                let until_ms = until.await.ok().flatten();
                 match profile.await {
                     Ok(p) => view! {
                         <h1 class="mt-2 text-2xl font-bold" data-testid="patient-name">{name}</h1>
                         <p class="text-slate-600">{move || i18n.t(|t| t.m.file_title)}</p>
-                        {(!in_care).then(|| view! { <EmergencyBanner glass /> })}
+                        {(!in_care).then(|| view! { <EmergencyBanner until=until_ms /> })}
                         <A href=format!("/doctor/patients/{patient_id}/vitals") attr:class=format!("mt-3 inline-block {PRIMARY}") attr:data-testid="open-vitals">
                             {move || i18n.t(|t| t.v.open_vitals)}
                         </A>
@@ -115,7 +113,7 @@ pub fn PatientFilePage() -> impl IntoView {
                     }.into_any(),
                     Err(err) if err.code == "permission_denied" => view! {
                         <h1 class="mt-2 text-2xl font-bold" data-testid="patient-name">{name}</h1>
-                        <BreakGlassForm patient_id glass />
+                        <BreakGlassForm patient_id />
                     }.into_any(),
                     Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }
@@ -124,30 +122,26 @@ pub fn PatientFilePage() -> impl IntoView {
     }
 }
 
-/// The file is read under emergency access: say so (and until when, when the
-/// access was opened just now).
+/// The file is read under emergency access: say so, and until when.
 #[component]
-fn EmergencyBanner(glass: ServerAction<BreakGlass>) -> impl IntoView {
+fn EmergencyBanner(until: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let until = move || {
-        glass
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|g| g.expires_at)
-    };
     view! {
         <p role="status" data-testid="emergency-access" class="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
             <span class="mr-2 rounded-full bg-amber-200 px-2 py-0.5 text-xs font-semibold">{move || i18n.t(|t| t.m.emergency_badge)}</span>
             {move || i18n.t(|t| t.m.emergency_banner)}
-            {move || until().map(|at| format!(" {} {}.", i18n.t(|t| t.m.emergency_until), i18n.moment_ms(at)))}
+            {move || until.map(|at| format!(" {} {}.", i18n.t(|t| t.m.emergency_until), i18n.moment_ms(at)))}
         </p>
     }
 }
 
-#[component]
-fn BreakGlassForm(patient_id: i64, glass: ServerAction<BreakGlass>) -> impl IntoView {
+/// A doctor outside the care team says why they open the file in an
+/// emergency; once granted, the page is loaded again.
+#[island(lazy)]
+fn BreakGlassForm(patient_id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let glass = ServerAction::<BreakGlass>::new();
+    crate::islands::reload_after(glass);
     let error = Signal::derive(move || glass.value().get().and_then(Result::err));
     let general =
         Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("reason")));

@@ -11,14 +11,14 @@ use crate::components::medical::{FieldError, LABEL, TH};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::error::UiError;
 use crate::i18n::{Tr, use_i18n};
+use crate::islands::go_to;
 
 /// The page.
 #[component]
 pub fn PlatformSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SavePlatformSettings>::new();
-    let page = Resource::new(move || save.version().get(), |_| platform_settings());
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let page = Resource::new(|| (), |_| platform_settings());
+    let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("saved").is_some());
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.p.title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.p.intro)}</p>
@@ -26,22 +26,40 @@ pub fn PlatformSettingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! {
-                        <ActionForm action=save attr:class="mt-4 space-y-4" attr:data-testid="settings-form">
-                            <SettingsFields s=p.settings.clone() llm=p.llm_available error />
-                            <div class="flex flex-wrap items-center gap-3">
-                                <button type="submit" class=PRIMARY data-testid="settings-save">{move || i18n.t(|t| t.s.save)}</button>
-                                <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
-                                    <span role="status" class="text-sm text-teal-800" data-testid="settings-saved">{move || i18n.t(|t| t.p.applied)}</span>
-                                </Show>
-                            </div>
-                            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.field.is_none())) />
-                        </ActionForm>
+                        <SettingsForm s=p.settings.clone() llm=p.llm_available saved />
                         <History changes=p.history.clone() />
                     }.into_any(),
                     Err(err) => view! { <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The settings' form; once saved, the page is loaded again (`saved`) to
+/// show them and their history.
+#[island(lazy)]
+fn SettingsForm(s: PlatformSettings, llm: bool, saved: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SavePlatformSettings>::new();
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            go_to("?saved=1");
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let shown = move || saved && save.value().with(Option::is_none);
+    view! {
+        <ActionForm action=save attr:class="mt-4 space-y-4" attr:data-testid="settings-form">
+            <SettingsFields s llm error />
+            <div class="flex flex-wrap items-center gap-3">
+                <button type="submit" class=PRIMARY data-testid="settings-save" disabled=move || save.pending().get()>{move || i18n.t(|t| t.s.save)}</button>
+                <Show when=shown>
+                    <span role="status" class="text-sm text-teal-800" data-testid="settings-saved">{move || i18n.t(|t| t.p.applied)}</span>
+                </Show>
+            </div>
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.field.is_none())) />
+        </ActionForm>
     }
 }
 

@@ -12,7 +12,6 @@ use leptos_router::hooks::use_params_map;
 use super::record_sections::{ExaminationStep, INTAKE_STEPS, IntakeStep, STEPS};
 use super::record_thread::{Thread, ThreadData};
 use super::treatments::AddForm;
-use crate::api::clinical::AddTreatment;
 use crate::api::records::{AddAddendum, RecordStep, SaveRecord, read_record};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
@@ -20,6 +19,7 @@ use crate::components::sched::{CARD, DANGER, INPUT, PRIMARY, SECONDARY};
 use crate::components::vitals::{vital_label, vital_value_text};
 use crate::error::UiError;
 use crate::i18n::{Lang, use_i18n};
+use crate::islands::reload_after;
 
 /// A patient's record.
 #[component]
@@ -72,26 +72,26 @@ fn RecordPage(doctor: bool) -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let step = ServerAction::<RecordStep>::new();
-    let addendum = ServerAction::<AddAddendum>::new();
-    let add = ServerAction::<AddTreatment>::new();
     let thread = ThreadData::new(id);
-    let record = Resource::new(
-        move || {
-            (
-                id(),
-                step.version().get(),
-                addendum.version().get(),
-                add.version().get(),
-            )
-        },
-        |(id, ..)| read_record(id),
-    );
+    let record = Resource::new(id, read_record);
     view! {
         <Transition fallback=move || view! { <p class="text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <Editor r doctor step addendum add thread /> }.into_any(),
+                    Ok(r) => {
+                        let other = if doctor {
+                            r.patient.name.clone()
+                        } else {
+                            format!("Dr {}", r.doctor.name)
+                        };
+                        view! {
+                            <Editor r=r.clone() doctor />
+                            <Attachments r=r.clone() />
+                            <Prescriptions r=r.clone() doctor />
+                            <Addenda r=r.clone() doctor />
+                            <Thread id=r.id other data=thread />
+                        }.into_any()
+                    }
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
@@ -120,16 +120,14 @@ fn step_of(field: &str) -> Option<usize> {
     Some(if exam { INTAKE_STEPS } else { INTAKE_STEPS + 1 })
 }
 
-#[component]
-fn Editor(
-    r: Consultation,
-    doctor: bool,
-    step: ServerAction<RecordStep>,
-    addendum: ServerAction<AddAddendum>,
-    add: ServerAction<AddTreatment>,
-    thread: ThreadData,
-) -> impl IntoView {
+/// The record's steps, saved field by field, and its status actions: a step
+/// refused opens the editor on the field named; one done loads the page
+/// again.
+#[island(lazy)]
+fn Editor(r: Consultation, doctor: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let step = ServerAction::<RecordStep>::new();
+    reload_after(step);
     let id = r.id;
     let status = r.status;
     let open = matches!(
@@ -155,7 +153,6 @@ fn Editor(
         };
         save.dispatch(SaveRecord { id, changes });
     });
-    let step_error = step.value().get_untracked().and_then(Result::err);
     let error: Signal<Option<UiError>> = Signal::derive(move || {
         save.value()
             .get()
@@ -168,17 +165,17 @@ fn Editor(
             .filter(|e| e.field.as_deref().and_then(step_of).is_none())
     });
     let steps = if doctor { STEPS.len() } else { INTAKE_STEPS };
-    let first = step_error
-        .and_then(|e| e.field.as_deref().and_then(step_of))
-        .filter(|s| *s < steps)
-        .unwrap_or(0);
-    let current = RwSignal::new(first);
+    let current = RwSignal::new(0);
+    Effect::new(move |_| {
+        let refused = step.value().get().and_then(Result::err);
+        if let Some(n) = refused
+            .and_then(|e| e.field.as_deref().and_then(step_of))
+            .filter(|n| *n < steps)
+        {
+            current.set(n);
+        }
+    });
     let lang = i18n.lang();
-    let other = if doctor {
-        r.patient.name.clone()
-    } else {
-        format!("Dr {}", r.doctor.name)
-    };
     let saved = move || match (save.pending().get(), save.value().get()) {
         (true, _) => Some(i18n.t(|t| t.r.saving)),
         (false, Some(Ok(_))) => Some(i18n.t(|t| t.r.saved)),
@@ -224,10 +221,6 @@ fn Editor(
             </div>
         </section>
         <Actions status doctor id step />
-        <Attachments r=r.clone() />
-        <Prescriptions r=r.clone() doctor add />
-        <Addenda r=r.clone() doctor addendum />
-        <Thread id other data=thread />
     }
 }
 
@@ -348,7 +341,7 @@ fn Attachments(r: Consultation) -> impl IntoView {
 
 /// Treatments prescribed from the record; the doctor prescribes here.
 #[component]
-fn Prescriptions(r: Consultation, doctor: bool, add: ServerAction<AddTreatment>) -> impl IntoView {
+fn Prescriptions(r: Consultation, doctor: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = r.id;
     let patient = r.patient.id;
@@ -368,15 +361,14 @@ fn Prescriptions(r: Consultation, doctor: bool, add: ServerAction<AddTreatment>)
                 </a>
             })}
         </section>
-        {doctor.then(|| view! { <AddForm patient_id=Some(patient) add consultation_id=id /> })}
+        {doctor.then(|| view! { <AddForm patient_id=Some(patient) consultation_id=Some(id) /> })}
     }
 }
 
 /// Addenda of a validated record; the doctor adds one.
 #[component]
-fn Addenda(r: Consultation, doctor: bool, addendum: ServerAction<AddAddendum>) -> impl IntoView {
+fn Addenda(r: Consultation, doctor: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let error = Signal::derive(move || addendum.value().get().and_then(Result::err));
     let validated = r.status == ConsultationStatus::Validated;
     (validated || !r.addenda.is_empty()).then(|| view! {
         <section class=format!("mt-4 {CARD}") data-testid="addenda">
@@ -386,16 +378,29 @@ fn Addenda(r: Consultation, doctor: bool, addendum: ServerAction<AddAddendum>) -
                     <li data-testid="addendum"><p class="text-xs text-slate-500">{i18n.moment(a.created_at)} " — Dr " {a.author.name}</p><p class="whitespace-pre-line">{a.body}</p></li>
                 }).collect_view()}
             </ol>
-            {(doctor && validated).then(|| view! {
-                <ActionForm action=addendum attr:class="mt-3 space-y-2">
-                    <input type="hidden" name="id" value=r.id.to_string() />
-                    <label class=LABEL for="addendum-body"><span>{move || i18n.t(|t| t.r.add_addendum)}</span>
-                        <textarea id="addendum-body" name="body" rows="2" maxlength="4000" required class=INPUT></textarea>
-                        <FieldError name="body" error />
-                    </label>
-                    <button type="submit" class=PRIMARY data-testid="add-addendum">{move || i18n.t(|t| t.r.add_addendum)}</button>
-                </ActionForm>
-            })}
+            {(doctor && validated).then(|| view! { <AddendumForm id=r.id /> })}
         </section>
     })
+}
+
+/// The doctor adds an addendum to a validated record; the page is loaded
+/// again.
+#[island(lazy)]
+fn AddendumForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let addendum = ServerAction::<AddAddendum>::new();
+    reload_after(addendum);
+    let error = Signal::derive(move || addendum.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=addendum attr:class="mt-3 space-y-2">
+            <input type="hidden" name="id" value=id.to_string() />
+            <label class=LABEL for="addendum-body"><span>{move || i18n.t(|t| t.r.add_addendum)}</span>
+                <textarea id="addendum-body" name="body" rows="2" maxlength="4000" required class=INPUT></textarea>
+                <FieldError name="body" error />
+            </label>
+            <button type="submit" class=PRIMARY data-testid="add-addendum" disabled=move || addendum.pending().get()>
+                {move || i18n.t(|t| t.r.add_addendum)}
+            </button>
+        </ActionForm>
+    }
 }

@@ -11,24 +11,20 @@ use crate::components::medical::FieldError;
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
 
-/// The thread of a record and the action writing in it, made where the
-/// page starts (not inside its Suspense), so that the server and the
-/// browser create their resources in the same order.
+/// The thread of a record, made where the page starts (not inside its
+/// Suspense), so that the server and the browser create their resources in
+/// the same order.
 #[derive(Clone, Copy)]
 pub struct ThreadData {
-    pub post: ServerAction<PostRecordMessage>,
     pub thread: Resource<Result<Vec<ThreadMessage>, crate::error::UiError>>,
 }
 
 impl ThreadData {
     /// The thread of the record `id()` names.
     pub fn new(id: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
-        let post = ServerAction::<PostRecordMessage>::new();
-        let thread = Resource::new(
-            move || (id(), post.version().get()),
-            |(id, _)| read_thread(id),
-        );
-        Self { post, thread }
+        Self {
+            thread: Resource::new(id, read_thread),
+        }
     }
 }
 
@@ -36,17 +32,7 @@ impl ThreadData {
 #[component]
 pub fn Thread(id: i64, other: String, data: ThreadData) -> impl IntoView {
     let i18n = use_i18n();
-    let ThreadData { post, thread } = data;
-    let error = Signal::derive(move || post.value().get().and_then(Result::err));
-    let general =
-        Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("body")));
-    // Clears the box once a message is sent.
-    let draft = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if matches!(post.value().get(), Some(Ok(_))) {
-            draft.set(String::new());
-        }
-    });
+    let ThreadData { thread } = data;
     view! {
         <section class=format!("mt-6 {CARD}") data-testid="thread" aria-labelledby="thread-title">
             <h2 id="thread-title" class="text-lg font-semibold">{move || i18n.t(|t| t.r.thread_title)} " " {other}</h2>
@@ -65,18 +51,31 @@ pub fn Thread(id: i64, other: String, data: ThreadData) -> impl IntoView {
                     }
                 })}
             </Transition>
-            <ActionForm action=post attr:class="mt-4 space-y-2" attr:data-testid="thread-form">
-                <ErrorBanner error=general />
-                <input type="hidden" name="id" value=id.to_string() />
-                <label class="block text-sm font-medium text-slate-700" for="thread-body">{move || i18n.t(|t| t.r.message_label)}</label>
-                <textarea id="thread-body" name="body" rows="2" maxlength="4000" required class=INPUT
-                    prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
-                <FieldError name="body" error />
-                <button type="submit" class=PRIMARY data-testid="thread-send" disabled=move || post.pending().get()>
-                    {move || i18n.t(|t| t.r.send)}
-                </button>
-            </ActionForm>
+            <ThreadForm id />
         </section>
+    }
+}
+
+/// Writing in the thread; the page is loaded again once the message is sent.
+#[island(lazy)]
+fn ThreadForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let post = ServerAction::<PostRecordMessage>::new();
+    crate::islands::reload_after(post);
+    let error = Signal::derive(move || post.value().get().and_then(Result::err));
+    let general =
+        Signal::derive(move || error.get().filter(|e| e.field.as_deref() != Some("body")));
+    view! {
+        <ActionForm action=post attr:class="mt-4 space-y-2" attr:data-testid="thread-form">
+            <ErrorBanner error=general />
+            <input type="hidden" name="id" value=id.to_string() />
+            <label class="block text-sm font-medium text-slate-700" for="thread-body">{move || i18n.t(|t| t.r.message_label)}</label>
+            <textarea id="thread-body" name="body" rows="2" maxlength="4000" required class=INPUT></textarea>
+            <FieldError name="body" error />
+            <button type="submit" class=PRIMARY data-testid="thread-send" disabled=move || post.pending().get()>
+                {move || i18n.t(|t| t.r.send)}
+            </button>
+        </ActionForm>
     }
 }
 

@@ -5,7 +5,6 @@
 use domain::consultations::{ConsultationStatus, ConsultationSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use super::record::StatusBadge;
 use crate::api::medical::care_relationships;
@@ -14,6 +13,7 @@ use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
 use crate::components::sched::{CARD, INPUT, PRIMARY};
 use crate::i18n::use_i18n;
+use crate::islands::go_to;
 
 /// `/patient/consultations`.
 #[component]
@@ -113,26 +113,7 @@ fn List(
 #[component]
 fn NewRecord(doctor: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let open = ServerAction::<OpenRecord>::new();
     let team = Resource::new(|| (), |_| care_relationships(false));
-    let error = Signal::derive(move || open.value().get().and_then(Result::err));
-    let general = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e.field.as_deref(), Some("doctor_id" | "patient_id")))
-    });
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = open.value().get() {
-            let base = if doctor {
-                "/doctor/consultations"
-            } else {
-                "/patient/consultations"
-            };
-            navigate(&format!("{base}/{id}"), Default::default());
-        }
-    });
-    let field = if doctor { "patient_id" } else { "doctor_id" };
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -140,25 +121,50 @@ fn NewRecord(doctor: bool) -> impl IntoView {
                 if team.is_empty() && !doctor {
                     return view! { <p class="mt-4 rounded-lg bg-slate-50 p-3 text-sm text-slate-600" data-testid="no-care-team">{move || i18n.t(|t| t.r.no_care_team)}</p> }.into_any();
                 }
-                view! {
-                    <ActionForm action=open attr:class=format!("mt-4 flex flex-wrap items-end gap-3 {CARD}") attr:data-testid="new-record">
-                        <ErrorBanner error=general />
-                        <label class=LABEL for="other_id">
-                            <span>{move || if doctor { i18n.t(|t| t.r.choose_patient) } else { i18n.t(|t| t.r.choose_doctor) }}</span>
-                            <select id="other_id" name="other_id" class=INPUT required>
-                                {team.into_iter().map(|c| {
-                                    let (value, name) = if doctor { (c.patient_id, c.patient_name) } else { (c.doctor_id, format!("Dr {}", c.doctor_name)) };
-                                    view! { <option value=value.to_string()>{name}</option> }
-                                }).collect_view()}
-                            </select>
-                            <FieldError name=field error />
-                        </label>
-                        <button type="submit" class=PRIMARY data-testid="open-record" disabled=move || open.pending().get()>
-                            {move || if doctor { i18n.t(|t| t.r.new_record_doctor) } else { i18n.t(|t| t.r.new_record) }}
-                        </button>
-                    </ActionForm>
-                }.into_any()
+                let others = team.into_iter().map(|c| {
+                    if doctor { (c.patient_id, c.patient_name) } else { (c.doctor_id, format!("Dr {}", c.doctor_name)) }
+                }).collect::<Vec<_>>();
+                view! { <NewRecordForm doctor others /> }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// The form opening a draft with one of `others` (id, name).
+#[island(lazy)]
+fn NewRecordForm(doctor: bool, others: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = ServerAction::<OpenRecord>::new();
+    let error = Signal::derive(move || open.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e.field.as_deref(), Some("doctor_id" | "patient_id")))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = open.value().get() {
+            let base = if doctor {
+                "/doctor/consultations"
+            } else {
+                "/patient/consultations"
+            };
+            go_to(&format!("{base}/{id}"));
+        }
+    });
+    let field = if doctor { "patient_id" } else { "doctor_id" };
+    view! {
+        <ActionForm action=open attr:class=format!("mt-4 flex flex-wrap items-end gap-3 {CARD}") attr:data-testid="new-record">
+            <ErrorBanner error=general />
+            <label class=LABEL for="other_id">
+                <span>{move || if doctor { i18n.t(|t| t.r.choose_patient) } else { i18n.t(|t| t.r.choose_doctor) }}</span>
+                <select id="other_id" name="other_id" class=INPUT required>
+                    {others.into_iter().map(|(value, name)| view! { <option value=value.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <FieldError name=field error />
+            </label>
+            <button type="submit" class=PRIMARY data-testid="open-record" disabled=move || open.pending().get()>
+                {move || if doctor { i18n.t(|t| t.r.new_record_doctor) } else { i18n.t(|t| t.r.new_record) }}
+            </button>
+        </ActionForm>
     }
 }

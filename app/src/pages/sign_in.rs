@@ -41,8 +41,7 @@ pub fn SignInPage() -> impl IntoView {
 /// The sign-in form; signed in, the browser loads the portal of the account's
 /// role (rendered in the account's language and zone, which the sign-in's
 /// cookies carry).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn SignInForm() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || sign_in.value().get().and_then(Result::err));

@@ -27,8 +27,7 @@ pub fn SignUpPage() -> impl IntoView {
 
 /// The sign-up form; once the account is made (and signed in), the browser
 /// loads the patient's portal.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn SignUpForm() -> impl IntoView {
     let sign_up = ServerAction::<SignUp>::new();
     let error = Signal::derive(move || sign_up.value().get().and_then(Result::err));

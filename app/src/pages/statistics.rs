@@ -129,10 +129,10 @@ pub fn StatisticsPage() -> impl IntoView {
         <p class="mt-1 text-slate-600">{move || if admin { i18n.t(|t| t.g.intro_admin) } else { i18n.t(|t| t.g.intro_doctor) }}</p>
         <Form method="GET" action="" attr:class=format!("mt-4 grid gap-3 sm:grid-cols-2 xl:grid-cols-5 {CARD}") attr:data-testid="stats-filter">
             <label class=LABEL><span>{move || i18n.t(|t| t.s.from_label)}</span>
-                <input type="date" name="from" class=INPUT prop:value=move || param("from") />
+                <input type="date" name="from" class=INPUT value=param("from") />
             </label>
             <label class=LABEL><span>{move || i18n.t(|t| t.s.to_label)}</span>
-                <input type="date" name="to" class=INPUT prop:value=move || param("to") />
+                <input type="date" name="to" class=INPUT value=param("to") />
             </label>
             {admin.then(|| view! {
                 <label class=LABEL><span>{move || i18n.t(|t| t.g.specialty)}</span>

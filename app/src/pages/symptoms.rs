@@ -6,7 +6,6 @@
 
 use domain::symptoms::check::{SymptomAnswer, Urgency};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::clinical::CheckSymptoms;
 use crate::api::records::{AttachCheck, list_records};
@@ -20,6 +19,18 @@ use domain::consultations::ConsultationStatus;
 /// `/patient/symptoms`.
 #[component]
 pub fn SymptomsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.symptoms_title)}</h1>
+        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.symptoms_intro)}</p>
+        <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900">{move || i18n.t(|t| t.m.symptoms_emergency_hint)}</p>
+        <SymptomsChecker />
+    }
+}
+
+/// The symptoms' form and its answer, which may be attached to a record.
+#[island(lazy)]
+fn SymptomsChecker() -> impl IntoView {
     let i18n = use_i18n();
     let check = ServerAction::<CheckSymptoms>::new();
     let error = Signal::derive(move || check.value().get().and_then(Result::err));
@@ -38,9 +49,6 @@ pub fn SymptomsPage() -> impl IntoView {
         }
     };
     view! {
-        <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.m.symptoms_title)}</h1>
-        <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.m.symptoms_intro)}</p>
-        <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900">{move || i18n.t(|t| t.m.symptoms_emergency_hint)}</p>
         <ActionForm action=check attr:class=format!("mt-4 grid gap-4 sm:grid-cols-2 {CARD}") attr:data-testid="symptoms-form">
             <div class="sm:col-span-2"><ErrorBanner error=general /></div>
             <input type="hidden" name="lang" value=move || i18n.lang().tag() />
@@ -127,9 +135,9 @@ fn Answer(a: SymptomAnswer) -> impl IntoView {
             </ul>
             <p class="mt-4 text-sm italic text-slate-600" data-testid="notice">{a.notice.clone()}</p>
             <p class="mt-4 text-sm">{move || i18n.t(|t| t.m.see_specialty)} " " <strong>{a.specialty.name.clone()}</strong></p>
-            <A href=search attr:class=format!("mt-2 inline-block {PRIMARY}") attr:data-testid="find-specialist">
+            <a href=search class=format!("mt-2 inline-block {PRIMARY}") data-testid="find-specialist">
                 {move || i18n.t(|t| t.m.find_specialist)}
-            </A>
+            </a>
             <p class="mt-3 text-xs text-slate-500">{move || i18n.t(|t| t.m.model_version)} " " {a.model_version.clone()}</p>
             <AttachToRecord check_id=a.check_id />
         </section>

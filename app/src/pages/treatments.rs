@@ -7,13 +7,14 @@ use domain::treatments::{DoseStatus, PlannedDose, Treatment, TreatmentsOverview}
 use leptos::prelude::*;
 
 use super::care_team::EmptyMedical;
-use crate::api::clinical::{AddTreatment, DeleteTreatment, TickDose, read_treatments};
-use crate::components::confirm::ConfirmButton;
+use crate::api::clinical::{AddTreatment, TickDose, read_treatments};
+use crate::components::confirm::{Removal, RemoveButton};
 use crate::components::forms::ErrorBanner;
 use crate::components::medical::{FieldError, LABEL};
 use crate::components::meters::Bar;
 use crate::components::sched::{CARD, INPUT, PRIMARY, SECONDARY, date_text};
 use crate::i18n::{Lang, use_i18n};
+use crate::islands::reload_after;
 
 /// Form fields whose errors show under them.
 const FIELDS: &[&str] = &[
@@ -44,8 +45,6 @@ pub fn TreatmentsPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct Treatments {
     patient_id: Signal<Option<UserId>>,
-    add: ServerAction<AddTreatment>,
-    remove: ServerAction<DeleteTreatment>,
     overview: Resource<Result<TreatmentsOverview, crate::error::UiError>>,
 }
 
@@ -64,22 +63,9 @@ impl Treatments {
             + Send
             + 'static,
     {
-        let add = ServerAction::<AddTreatment>::new();
-        let remove = ServerAction::<DeleteTreatment>::new();
-        let overview = Resource::new(
-            move || {
-                (
-                    patient_id.get(),
-                    add.version().get(),
-                    remove.version().get(),
-                )
-            },
-            move |(patient_id, ..)| fetch(patient_id),
-        );
+        let overview = Resource::new(move || patient_id.get(), fetch);
         Self {
             patient_id,
-            add,
-            remove,
             overview,
         }
     }
@@ -91,31 +77,23 @@ pub fn TreatmentsSection(data: Treatments) -> impl IntoView {
     let i18n = use_i18n();
     let Treatments {
         patient_id,
-        add,
-        remove,
         overview,
     } = data;
-    let error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
-        <div class="mt-3"><ErrorBanner error /></div>
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <Overview o patient=patient_id.get_untracked().is_none() remove /> }.into_any(),
+                    Ok(o) => view! { <Overview o patient=patient_id.get_untracked().is_none() /> }.into_any(),
                     Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                 }
             })}
         </Transition>
-        {move || view! { <AddForm patient_id=patient_id.get() add /> }}
+        {move || view! { <AddForm patient_id=patient_id.get() consultation_id=None /> }}
     }
 }
 
 #[component]
-fn Overview(
-    o: TreatmentsOverview,
-    patient: bool,
-    remove: ServerAction<DeleteTreatment>,
-) -> impl IntoView {
+fn Overview(o: TreatmentsOverview, patient: bool) -> impl IntoView {
     let i18n = use_i18n();
     let TreatmentsOverview { treatments, day } = o;
     let day_text = day.day.to_string();
@@ -187,7 +165,7 @@ fn Overview(
             } else {
                 view! {
                     <ul class="mt-2 divide-y divide-slate-100" data-testid="running-treatments">
-                        {running.into_iter().map(|t| view! { <TreatmentRow t remove /> }).collect_view()}
+                        {running.into_iter().map(|t| view! { <TreatmentRow t /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -196,7 +174,7 @@ fn Overview(
             <section class=format!("mt-4 {CARD}")>
                 <h2 class="text-lg font-semibold text-slate-600">{move || i18n.t(|t| t.m.other_treatments)}</h2>
                 <ul class="mt-2 divide-y divide-slate-100 text-slate-600" data-testid="other-treatments">
-                    {others.into_iter().map(|t| view! { <TreatmentRow t remove /> }).collect_view()}
+                    {others.into_iter().map(|t| view! { <TreatmentRow t /> }).collect_view()}
                 </ul>
             </section>
         })}
@@ -238,12 +216,11 @@ pub(crate) fn DoseRow(d: PlannedDose, day: String, patient: bool) -> impl IntoVi
 }
 
 /// Taken / skipped for one dose; the page is loaded again once it is noted.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView {
     let i18n = use_i18n();
     let tick = ServerAction::<TickDose>::new();
-    crate::islands::reload_after(tick);
+    reload_after(tick);
     let send = move |status: &'static str| {
         let (day, time) = (day.clone(), time.clone());
         move |_| {
@@ -266,10 +243,10 @@ fn TickButtons(treatment_id: i64, day: String, time: String) -> impl IntoView {
 }
 
 #[component]
-fn TreatmentRow(t: Treatment, remove: ServerAction<DeleteTreatment>) -> impl IntoView {
+fn TreatmentRow(t: Treatment) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
-    let id = t.id;
+    let (id, name) = (t.id, t.medocs_name.clone());
     let who = match &t.prescribed_by {
         Some(p) => format!("{} {}", lang.tr().m.prescribed_by, p.name),
         None => lang.tr().m.added_by_patient.to_owned(),
@@ -290,28 +267,25 @@ fn TreatmentRow(t: Treatment, remove: ServerAction<DeleteTreatment>) -> impl Int
                     <p class="text-xs text-slate-500">{move || i18n.t(|t| t.m.contains)} " " {t.active_ingredients.join(", ")}</p>
                 })}
             </div>
-            <ConfirmButton label=|t| t.m.delete_treatment question=|t| t.m.delete_treatment_question yes=|t| t.m.delete_treatment_confirm
-                testid="delete-treatment" confirm=Callback::new(move |()| { remove.dispatch(DeleteTreatment { id }); }) />
+            <RemoveButton removal=Removal::Treatment id what=name />
         </li>
     }
 }
 
 /// Adding a treatment (a patient) or prescribing one (a doctor, for
-/// `patient_id`, from the record `consultation_id` when given).
-#[component]
-pub fn AddForm(
-    patient_id: Option<UserId>,
-    add: ServerAction<AddTreatment>,
-    #[prop(optional)] consultation_id: Option<i64>,
-) -> impl IntoView {
+/// `patient_id`, from the record `consultation_id` when given); the page is
+/// loaded again once it is saved.
+#[island(lazy)]
+pub fn AddForm(patient_id: Option<UserId>, consultation_id: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
+    let add = ServerAction::<AddTreatment>::new();
+    reload_after(add);
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     let general = Signal::derive(move || {
         error
             .get()
             .filter(|e| !e.field.as_deref().is_some_and(|f| FIELDS.contains(&f)))
     });
-    let saved = move || matches!(add.value().get(), Some(Ok(_)));
     let doctor = patient_id.is_some();
     view! {
         <ActionForm action=add attr:class=format!("mt-4 grid gap-3 sm:grid-cols-2 {CARD}") attr:data-testid="add-treatment">
@@ -350,9 +324,6 @@ pub fn AddForm(
                 <button type="submit" class=PRIMARY data-testid="add-treatment-submit" disabled=move || add.pending().get()>
                     {move || if doctor { i18n.t(|t| t.m.prescribe) } else { i18n.t(|t| t.m.add_treatment) }}
                 </button>
-                <Show when=saved>
-                    <span role="status" data-testid="treatment-saved" class="text-sm text-teal-800">{move || i18n.t(|t| t.m.treatment_added)}</span>
-                </Show>
             </div>
         </ActionForm>
     }

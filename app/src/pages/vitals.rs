@@ -58,8 +58,7 @@ pub fn PatientVitalsPage() -> impl IntoView {
 /// A patient's latest values, NEWS2, charts and alerts, live: an island
 /// throughout (its resources travel with the page, its socket is its own),
 /// whose code the browser fetches when a page shows it.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 fn VitalsMonitor(patient: Option<UserId>, can_acknowledge: bool) -> impl IntoView {
     let i18n = use_i18n();
     let window = RwSignal::new(ChartWindow::Hour);
@@ -262,7 +261,9 @@ fn sort_board(rows: &mut [BoardRow]) {
     rows.sort_by(|a, b| b.urgency().cmp(&a.urgency()).then(a.name.cmp(&b.name)));
 }
 
-#[component]
+/// The board, live over the doctor's socket (its code is fetched when the
+/// page shows it).
+#[island(lazy)]
 fn LiveBoard(rows: Vec<BoardRow>) -> impl IntoView {
     let i18n = use_i18n();
     let rows = RwSignal::new(rows);
@@ -328,9 +329,9 @@ fn LiveBoard(rows: Vec<BoardRow>) -> impl IntoView {
                 <LevelBadge level=a.niveau />
                 <span class="font-semibold">{a.patient_name.clone()}</span>
                 <span>{let shown = a.clone(); move || alert_title(i18n, &shown)}</span>
-                <A href=format!("/doctor/patients/{}/vitals", a.patient) attr:class="ml-auto text-sm font-semibold underline">
+                <a href=format!("/doctor/patients/{}/vitals", a.patient) class="ml-auto text-sm font-semibold underline">
                     {move || i18n.t(|t| t.v.open_vitals)}
-                </A>
+                </a>
             </div>
         })}
         <Show when=move || rows.with(|r| !r.is_empty()) fallback=move || view! {
@@ -370,7 +371,7 @@ fn BoardLine(row: BoardRow) -> impl IntoView {
     view! {
         <tr data-testid="board-row" data-patient=row.patient>
             <td class="px-3 py-2 font-medium">
-                <A href=format!("/doctor/patients/{}/vitals", row.patient) attr:class="text-teal-800 underline">{row.name.clone()}</A>
+                <a href=format!("/doctor/patients/{}/vitals", row.patient) class="text-teal-800 underline">{row.name.clone()}</a>
             </td>
             <td class="px-3 py-2"><News2Badge news2=Signal::stored(news2) /></td>
             <td class="px-3 py-2" data-testid="board-alerts" data-count=row.active_alerts>

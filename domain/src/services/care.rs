@@ -239,6 +239,21 @@ impl CareService {
         self.relationship(id).await
     }
 
+    /// The emergency access the calling doctor holds to a patient's data,
+    /// still open at `now` (none for anyone else).
+    pub async fn my_emergency_access(
+        &self,
+        actor: &Principal,
+        patient_id: UserId,
+        now: Timestamp,
+    ) -> DomainResult<Option<EmergencyGrant>> {
+        if actor.role != Role::Doctor {
+            return Ok(None);
+        }
+        let mut conn = self.db.pool().acquire().await.map_err(db_error)?;
+        store::open_emergency(&mut conn, actor.user_id, patient_id, now.as_millisecond()).await
+    }
+
     /// A doctor outside the care team opens emergency access to a patient's
     /// data, giving a reason: granted for [`EMERGENCY_ACCESS_MINUTES`], flagged
     /// in the trail, and the patient is notified.
