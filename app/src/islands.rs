@@ -30,8 +30,8 @@ pub fn reload() {
 
 /// In the page's `<head>`, instead of Leptos' hydration
 /// script: loads the bundle, waits for its `hydrate` (which fetches the
-/// reader's texts first), then hydrates every island (the lazy ones' modules
-/// load side by side) and marks the document (`data-hydrated`) for tests and styles. Leptos' own
+/// reader's texts first), then hydrates the islands in the page's order and
+/// marks the document (`data-hydrated`) for tests and styles. Leptos' own
 /// islands script hydrates the islands without waiting for `hydrate`, before
 /// the texts are there.
 #[component]
@@ -58,15 +58,18 @@ const LOADER: &str = r#"async (pkg, js, wasm) => {
   const mod = await import(`${pkg}/${js}.js`);
   await mod.default({ module_or_path: `${pkg}/${wasm}.wasm` });
   try { await mod.hydrate(); } catch (error) { console.error(error); return; }
-  // Every island at once: a lazy one's module loads while the others hydrate.
-  // One failing leaves the others working (and says so).
+  // One island after the other, in the page's order, as the server rendered
+  // them: resources and suspense boundaries are numbered in that order on
+  // both sides, so an island hydrated out of turn (a lazy one whose module
+  // came late) would read another's data and fail to hydrate. One failing
+  // leaves the others working (and says so).
   const islands = [...document.querySelectorAll("leptos-island")]
     .filter((el) => !el.parentElement.closest("leptos-island"));
-  await Promise.all(islands.map(async (el) => {
+  for (const el of islands) {
     const island = mod[el.dataset.component];
-    if (!island) { console.error(`no island ${el.dataset.component}`); return; }
+    if (!island) { console.error(`no island ${el.dataset.component}`); continue; }
     try { await island(el); } catch (error) { console.error(error); }
-  }));
+  }
   document.documentElement.setAttribute("data-hydrated", "");
 }"#;
 

@@ -80,15 +80,22 @@ pub fn age_text(v: &Vitals, now: Timestamp, at: Timestamp) -> String {
 }
 
 /// The current time, ticking every ten seconds in the browser (ages of
-/// values stay true while a page stays open).
-pub fn use_clock() -> ReadSignal<Timestamp> {
-    let (now, set_now) = signal(Timestamp::now());
+/// values stay true while a page stays open). It starts at `rendered_at`,
+/// the time the server rendered the page (an island's prop, so the same on
+/// both sides): what depends on the time (which values NEWS2 still counts,
+/// their ages) hydrates exactly as the server drew it, and the browser's
+/// own clock takes over once hydration is done.
+pub fn use_clock(rendered_at: Timestamp) -> ReadSignal<Timestamp> {
+    let (now, set_now) = signal(rendered_at);
     #[cfg(feature = "hydrate")]
-    if let Ok(handle) = set_interval_with_handle(
-        move || set_now.set(Timestamp::now()),
-        std::time::Duration::from_secs(10),
-    ) {
-        on_cleanup(move || handle.clear());
+    {
+        Effect::new(move |_| set_now.set(Timestamp::now()));
+        if let Ok(handle) = set_interval_with_handle(
+            move || set_now.set(Timestamp::now()),
+            std::time::Duration::from_secs(10),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = set_now;

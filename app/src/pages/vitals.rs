@@ -36,7 +36,7 @@ pub fn MyVitalsPage() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-bold">{move || i18n.t(|t| t.v.vitals_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.v.vitals_intro_patient)}</p>
-        <VitalsMonitor patient=None can_acknowledge=false />
+        <VitalsMonitor patient=None can_acknowledge=false rendered_at=Timestamp::now() />
     }
 }
 
@@ -51,15 +51,20 @@ pub fn PatientVitalsPage() -> impl IntoView {
         <A href=format!("/doctor/patients/{id}") attr:class="text-sm text-teal-700 underline">{move || i18n.t(|t| t.m.open_file)}</A>
         <h1 class="mt-2 text-2xl font-bold">{move || i18n.t(|t| t.v.vitals_title)}</h1>
         <p class="mt-1 text-slate-600">{move || i18n.t(|t| t.v.vitals_intro_doctor)}</p>
-        <VitalsMonitor patient=Some(id) can_acknowledge=true />
+        <VitalsMonitor patient=Some(id) can_acknowledge=true rendered_at=Timestamp::now() />
     }
 }
 
 /// A patient's latest values, NEWS2, charts and alerts, live: an island
 /// throughout (its resources travel with the page, its socket is its own),
-/// whose code the browser fetches when a page shows it.
+/// whose code the browser fetches when a page shows it. `rendered_at` starts
+/// its clock (see `use_clock`).
 #[island(lazy)]
-fn VitalsMonitor(patient: Option<UserId>, can_acknowledge: bool) -> impl IntoView {
+fn VitalsMonitor(
+    patient: Option<UserId>,
+    can_acknowledge: bool,
+    rendered_at: Timestamp,
+) -> impl IntoView {
     let i18n = use_i18n();
     let window = RwSignal::new(ChartWindow::Hour);
     let overview = Resource::new(
@@ -71,7 +76,7 @@ fn VitalsMonitor(patient: Option<UserId>, can_acknowledge: bool) -> impl IntoVie
         <Transition fallback=move || view! { <p class="mt-4 text-slate-500">{move || i18n.t(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match (overview.await, alerts.await) {
-                    (Ok(overview), Ok(alerts)) => view! { <Live overview alerts can_acknowledge window /> }.into_any(),
+                    (Ok(overview), Ok(alerts)) => view! { <Live overview alerts can_acknowledge window rendered_at /> }.into_any(),
                     (Err(err), _) | (_, Err(err)) => view! {
                         <div class="mt-4"><ErrorBanner error=Signal::derive(move || Some(err.clone())) /></div>
                     }.into_any(),
@@ -133,9 +138,10 @@ fn Live(
     alerts: Vec<VitalAlert>,
     can_acknowledge: bool,
     window: RwSignal<ChartWindow>,
+    rendered_at: Timestamp,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let now = use_clock();
+    let now = use_clock(rendered_at);
     let shown = overview.window;
     let patient = overview.patient;
     let latest = RwSignal::new(overview.latest);
