@@ -27,5 +27,12 @@ done
 
 status=0
 BASE_URL="http://127.0.0.1:$port" "$@" || status=$?
-if [ "$status" != 0 ]; then echo "--- server log ---"; tail -50 "$log"; fi
+if [ "$status" != 0 ]; then
+  # The errors and warnings of the whole run first (a failure's cause is
+  # rarely in the last lines), then the end of the log.
+  echo "--- server log: errors and warnings ---"
+  grep -aE '(ERROR|WARN)' "$log" | tail -40 || true
+  echo "--- server log: last lines ---"
+  tail -30 "$log"
+fi
 exit "$status"

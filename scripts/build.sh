@@ -3,8 +3,45 @@
 # lazy island and the assistant's panel split into a module of its own),
 # optimised by wasm-opt, its files content-hashed and precompressed (Brotli,
 # gzip); the server in target/release.
+#
+# The bundle and the server build side by side, as two cargo-leptos runs
+# (`--frontend-only`, `--server-only`; separate target directories, so
+# neither waits for the other's lock): the bundle spends minutes on one core
+# (its link-time optimisation, wasm-split, wasm-bindgen, Brotli) and the
+# server's compilation fills the other. With either flag, only that half is
+# built (scripts/test.sh compiles the tests beside the bundle that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "Building (cargo leptos build --release --split --precompress)"
-exec cargo leptos build --release --split --precompress "$@"
+# cargo-leptos runs node_modules/.bin/wasm-opt: scripts/bin/wasm-opt stands
+# there (it leaves the smallest split modules alone, then runs binaryen's).
+if [ -x node_modules/binaryen/bin/wasm-opt ] \
+  && [ "$(readlink node_modules/.bin/wasm-opt)" != ../../scripts/bin/wasm-opt ]; then
+  ln -sfn ../../scripts/bin/wasm-opt node_modules/.bin/wasm-opt || true
+fi
+say() { printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "$*"; }
+build=(cargo leptos build --release --split --precompress)
+
+for arg in "$@"; do
+  case "$arg" in
+    --frontend-only | --server-only)
+      say "Building (${build[*]} $*)"
+      exec "${build[@]}" "$@"
+      ;;
+  esac
+done
+
+# Stops a process and everything it started.
+stop_tree() { local child; for child in $(pgrep -P "$1"); do stop_tree "$child"; done; kill "$1" 2>/dev/null || true; }
+
+say "Building the bundle and the server side by side (${build[*]}, --frontend-only and --server-only)"
+# Each half's lines carry its name; a subshell so that its status is cargo's.
+(set -o pipefail; "${build[@]}" --frontend-only "$@" 2>&1 | sed -u 's/^/[bundle] /') &
+bundle=$!
+if ! (set -o pipefail; "${build[@]}" --server-only "$@" 2>&1 | sed -u 's/^/[server] /'); then
+  stop_tree "$bundle"
+  echo "the server build failed" >&2
+  exit 1
+fi
+wait "$bundle" || { echo "the browser bundle's build failed" >&2; exit 1; }
+say "Built: target/site (the bundle) and target/release/medplat (the server)"

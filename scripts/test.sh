@@ -37,13 +37,19 @@ trap 'rm -f "$venv_log"' EXIT
   && scripts/venv.sh target/contract-venv end2end/contract/requirements.txt) >"$venv_log" 2>&1 &
 venvs=$!
 
-scripts/build.sh
+# The browser bundle builds beside the server and then the tests (see
+# scripts/build.sh): its one-core stretches leave the other core to them.
+(set -o pipefail; scripts/build.sh --frontend-only 2>&1 | sed -u 's/^/[bundle] /') &
+bundle=$!
+scripts/build.sh --server-only
 
-say "Compiling the tests (cargo test --release --no-run)"
+say "Compiling the tests (cargo test --release --no-run), beside the bundle"
 packages=(-p domain -p app -p server)
 compile_log=$(mktemp)
 trap 'rm -f "$compile_log" "$venv_log"' EXIT
 cargo test --release "${packages[@]}" --no-run 2>&1 | tee "$compile_log"
+say "Waiting for the browser bundle"
+wait "$bundle" || { echo "the browser bundle's build failed" >&2; exit 1; }
 # The shared dependencies must be fresh here; if axum, Leptos or sqlx compile
 # again, the server and the tests resolved different features (see the
 # feature list in server/Cargo.toml).
