@@ -13,12 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# cargo-leptos runs node_modules/.bin/wasm-opt: scripts/bin/wasm-opt stands
-# there (it leaves the smallest split modules alone, then runs binaryen's).
-if [ -x node_modules/binaryen/bin/wasm-opt ] \
-  && [ "$(readlink node_modules/.bin/wasm-opt)" != ../../scripts/bin/wasm-opt ]; then
-  ln -sfn ../../scripts/bin/wasm-opt node_modules/.bin/wasm-opt || true
-fi
 say() { printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "$*"; }
 build=(cargo leptos build --release --split --precompress)
 
