@@ -6,9 +6,10 @@
 #
 # The bundle and the server build side by side, as two cargo-leptos runs
 # (`--frontend-only`, `--server-only`; separate target directories, so
-# neither waits for the other's lock): the bundle spends minutes on one core
-# (its link-time optimisation, wasm-split, wasm-bindgen, Brotli) and the
-# server's compilation fills the other. With either flag, only that half is
+# neither waits for the other's lock): the bundle's one-core stretches
+# (wasm-split, wasm-bindgen, wasm-opt's calls, Brotli) overlap the server's
+# compilation. On 2 cores the build as a whole took about as long as one
+# half after the other (README, "What the first run installs"). With either flag, only that half is
 # built (scripts/test.sh compiles the tests beside the bundle that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -38,7 +38,7 @@ trap 'rm -f "$venv_log"' EXIT
 venvs=$!
 
 # The browser bundle builds beside the server and then the tests (see
-# scripts/build.sh): its one-core stretches leave the other core to them.
+# scripts/build.sh): its one-core stretches overlap their compilation.
 (set -o pipefail; scripts/build.sh --frontend-only 2>&1 | sed -u 's/^/[bundle] /') &
 bundle=$!
 scripts/build.sh --server-only
