@@ -17,14 +17,31 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1;36m==> [%3ds] %s\033[0m\n' "$SECONDS" "$*"; }
 build=(cargo leptos build --release --split --precompress)
 
+# cargo-leptos calls node_modules/.bin/wasm-opt once per module of the bundle
+# (hundreds): scripts/bin/wasm-opt stands there and hands each call to
+# binaryen's wasm-opt loaded once, in the workers of scripts/wasm-opt/server.cjs
+# (they stop when this build does).
+wasm_opt_workers() {
+  [ -x node_modules/binaryen/bin/wasm-opt ] || return 0
+  ln -sfn ../../scripts/bin/wasm-opt node_modules/.bin/wasm-opt
+  local port_file
+  port_file=$(mktemp)
+  node scripts/wasm-opt/server.cjs "$port_file" $$ >/dev/null 2>&1 &
+  for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
+  if [ -s "$port_file" ]; then export MEDPLAT_WASM_OPT_PORT="$(cat "$port_file")"; fi
+  rm -f "$port_file"
+}
+
 for arg in "$@"; do
   case "$arg" in
     --frontend-only | --server-only)
+      [ "$arg" = --server-only ] || wasm_opt_workers
       say "Building (${build[*]} $*)"
       exec "${build[@]}" "$@"
       ;;
   esac
 done
+wasm_opt_workers
 
 # Stops a process and everything it started.
 stop_tree() { local child; for child in $(pgrep -P "$1"); do stop_tree "$child"; done; kill "$1" 2>/dev/null || true; }
