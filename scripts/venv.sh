@@ -6,9 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=$1
 requirements=$2
-if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; then
+# A virtual environment names its own folder in its scripts: one made in
+# another checkout (moved or copied here) is made again.
+home=$(realpath -m "$venv")
+made_here() { [ "$(cat "$venv/.installed" 2>/dev/null)" = "$home" ]; }
+if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ] || ! made_here; then
   echo "Installing $requirements into $venv"
+  rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
-  touch "$venv/.installed"
+  echo "$home" >"$venv/.installed"
 fi
