@@ -75,14 +75,15 @@ fi
 if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
   say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
   # A build tool run a few times: compiled unoptimised in parallel codegen
-  # units, without its release profile's fat LTO, which halves the install (on
-  # 2 cores, alone: 15 min 42 s at opt-level 1, 8 min 9 s at 0). What it runs
-  # on every file of the site stays at opt-level 3: the compressors (Brotli,
-  # gzip), the content hash and wasm-split's reading and writing of modules.
+  # units, without its release profile's fat LTO, which nearly halves the
+  # install (README). What it runs on every file of the site stays at
+  # opt-level 3: the compressors (Brotli, gzip), the content hash, wasm-split's
+  # reading and writing of modules, and the tool's own crate, where the
+  # compressors' generic code is compiled.
   fast=()
   for crate in brotli brotli-decompressor alloc-no-stdlib alloc-stdlib libflate libflate_lz77 \
     crc32fast adler32 rle-decode-fast dary_heap flate2 miniz_oxide seahash md-5 \
-    wasm_split_cli_support wasmparser wasm-encoder gimli; do
+    wasm_split_cli_support wasmparser wasm-encoder gimli cargo-leptos; do
     fast+=(--config "profile.release.package.$crate.opt-level=3")
   done
   cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads \
