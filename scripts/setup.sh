@@ -89,9 +89,11 @@ if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEP
   cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads \
     --config profile.release.opt-level=0 --config profile.release.lto=false \
     --config profile.release.codegen-units=16 "${fast[@]}"
+  say "cargo-leptos installed"
 fi
 
 
+[ -z "$bindgen" ] || ! kill -0 "$bindgen" 2>/dev/null || say "Waiting for wasm-bindgen-cli"
 if [ -n "$bindgen" ] && ! wait "$bindgen"; then
   cat "$bindgen_log"
   echo "installing wasm-bindgen-cli failed" >&2

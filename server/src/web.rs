@@ -9,7 +9,9 @@ use axum::http::request::Parts;
 use axum::middleware::from_fn;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 
 use crate::headers::CspNonce;
 use crate::site;
@@ -41,12 +43,23 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let files = site::files(std::path::Path::new(&*options.site_root)).fallback(not_found);
     Router::new()
         .route("/texts/{hash}/{name}", axum::routing::get(site::texts_file))
-        .leptos_routes_with_context(state, generate_route_list(App), context, move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(state, routes(), context, move || shell(options.clone()))
         .fallback_service(
             Router::new()
                 .fallback_service(files)
                 .layer(from_fn(site::cache_headers)),
         )
+}
+
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app with every resource's loading suppressed by
+/// a flag global to the process (leptos_server's `SuppressResourceLoad`), and
+/// a resource first polled while it is up never loads: a page rendered by
+/// another server of the same process at that moment (the integration tests
+/// start many) would hang for good (leptos-rs/leptos#4773). Listed once,
+/// before any server of the process can answer, nothing renders meanwhile.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }

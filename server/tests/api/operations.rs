@@ -141,3 +141,46 @@ async fn portals_render_signed_in_from_cookies_and_refresh_an_expired_access_coo
     let (_, _, html) = page(&app, "/admin", Some(format!("medplat_access={access}"))).await;
     assert!(html.contains("Accès refusé"));
 }
+
+/// Servers starting in the same process leave the pages under way whole.
+/// Listing the app's routes suspends the loading of every page's data for
+/// the process while it runs, for good for a page that starts loading then
+/// (leptos-rs/leptos#4773); the list is made once per process (`web.rs`), so
+/// starting servers no longer makes it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_whole_while_other_servers_start() {
+    let app = spawn_app().await;
+    app.create_user(Role::Patient, "marie").await;
+    let (access, _) = app.login("marie").await;
+    // Servers keep starting until every page has ended.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut starting = tokio::task::JoinSet::new();
+    for _ in 0..2 {
+        let (state, done) = (app.state.clone(), done.clone());
+        starting.spawn_blocking(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(server::router(state.clone()));
+            }
+        });
+    }
+    let mut pages = tokio::task::JoinSet::new();
+    for _ in 0..64 {
+        let request = app
+            .client
+            .get(app.url("/patient"))
+            .header("accept", "text/html")
+            .header("cookie", format!("medplat_access={access}"));
+        pages.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        });
+    }
+    let pages = tokio::time::timeout(std::time::Duration::from_secs(90), pages.join_all()).await;
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let pages = pages.expect("every page ends");
+    for (status, html) in pages {
+        assert_eq!(status, 200);
+        assert!(html.contains("Test marie"), "the account is rendered");
+    }
+    starting.join_all().await;
+}

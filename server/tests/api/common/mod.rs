@@ -60,8 +60,11 @@ pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
         server::router(state.clone()),
         std::future::pending(),
     ));
+    // A response that never ends fails its test instead of the whole run
+    // waiting for it (nothing here takes a tenth of that).
     let client = domain::http::client_builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(120))
         .build()
         .unwrap();
     TestApp {
