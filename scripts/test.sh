@@ -69,20 +69,10 @@ cargo test --release "${packages[@]}"
 say "Symptom model against scikit-learn on the same folds (floors in scripts/ml/forest_vs_sklearn.py)"
 scripts/forest-vs-sklearn.sh --check
 
-# The browser tests mostly wait (for pages, sockets, timers): the API contract
-# runs beside them, against servers of its own; its report follows them.
-say "API contract (Schemathesis as patient, doctor, administrator; release build), beside the browser tests"
-contract_log=$(mktemp)
-end2end/contract/run.sh >"$contract_log" 2>&1 &
-contract=$!
-trap 'kill "$contract" 2>/dev/null || true; rm -f "$compile_log" "$venv_log" "$contract_log"' EXIT
 say "Browser tests (Chromium, release build): features, the walk of every page (axe), the surface"
 end2end/run.sh
 say "Lighthouse on the arrival pages (mobile preset; accessibility and best practices at least 95)"
 LIGHTHOUSE_ASSERT=1 end2end/with-server.sh node end2end/lighthouse.mjs
-say "Waiting for the API contract"
-contract_status=0
-wait "$contract" || contract_status=$?
-cat "$contract_log"
-[ "$contract_status" = 0 ] || { echo "the API contract check failed" >&2; exit 1; }
+say "API contract (Schemathesis as patient, doctor, administrator; release build)"
+end2end/contract/run.sh
 say "All tests passed"

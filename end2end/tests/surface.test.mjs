@@ -5,7 +5,7 @@
 // for the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openHydrated, signedIn as signIn } from '../support.mjs';
+import { BASE, launch, openHydrated, signedIn as signIn, waitHydrated } from '../support.mjs';
 
 let browser;
 
@@ -49,6 +49,9 @@ test('a notification names an appointment at the time the list shows, in the rea
 
 test('a page rendered for another zone writes its times there', async () => {
   const page = await signedIn('marie', 'rendez-vous-2026', '/patient');
+  // Once hydrated, a page writes the browser's own zone into the cookie: the
+  // zone is set after that, or the home page's hydration would overwrite it.
+  await waitHydrated(page);
   await page.context().addCookies([{ name: 'medplat_tz', value: 'America/New_York', url: BASE }]);
   await openHydrated(page, '/patient/appointments');
   assert.equal(await page.getAttribute('html', 'data-tz'), 'America/New_York');
