@@ -68,7 +68,11 @@ trap 'rm -f "$packages_log" "$bindgen_log"' EXIT
 bindgen=""
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once, in the background)"
-  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" >"$bindgen_log" 2>&1 &
+  # At opt-level 1 rather than its release profile's 3: it runs once per build
+  # of the bundle, and compiles in less time (README, "What the first run
+  # installs").
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
+    --config profile.release.opt-level=1 >"$bindgen_log" 2>&1 &
   bindgen=$!
 fi
 

@@ -82,7 +82,7 @@ pub fn stylesheet_href(options: &LeptosOptions) -> StylesheetHref {
 }
 
 /// The hash of `kind` (`js`, `wasm`, `css`) in a hash file (`kind: hash` lines).
-fn hash_of(text: &str, kind: &str) -> Option<String> {
+pub fn hash_of(text: &str, kind: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let (key, value) = line.split_once(':')?;
         (key.trim() == kind).then(|| value.trim().to_owned())
@@ -150,25 +150,4 @@ pub fn is_hashed(path: &str) -> bool {
         && hash
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashed_names_are_recognised() {
-        assert!(is_hashed("/pkg/medplat.aZ09-_aZ09-_aZ09-_aZ09.wasm"));
-        assert!(!is_hashed("/pkg/medplat.wasm"));
-        assert!(!is_hashed("/favicon.svg"));
-        assert!(!is_hashed("/pkg/.aZ09-_aZ09-_aZ09-_aZ09.js"));
-    }
-
-    #[test]
-    fn hash_file_lines_are_read() {
-        let text = "js: AAA\nwasm: BBB\ncss: CCC\n";
-        assert_eq!(hash_of(text, "css").as_deref(), Some("CCC"));
-        assert_eq!(hash_of(text, "wasm").as_deref(), Some("BBB"));
-        assert_eq!(hash_of(text, "manifest"), None);
-    }
 }

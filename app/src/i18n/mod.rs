@@ -407,30 +407,3 @@ pub fn initial_zone() -> String {
             .unwrap_or_else(|| crate::time::CLINIC_ZONE.to_owned())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_parse() {
-        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
-        assert_eq!(Lang::from_tag("FR"), Some(Lang::Fr));
-        assert_eq!(Lang::from_tag("de"), None);
-        assert_eq!(Lang::default(), Lang::Fr);
-    }
-
-    #[test]
-    fn every_error_code_of_the_domain_is_translated() {
-        for code in [
-            "required",
-            "invalid_credentials",
-            "rate_limited",
-            "email_taken",
-            "password_too_short",
-        ] {
-            assert_ne!(FR.error(code), FR.err_unexpected, "{code}");
-            assert_ne!(EN.error(code), FR.error(code), "{code} untranslated");
-        }
-    }
-}

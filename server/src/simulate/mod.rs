@@ -24,10 +24,9 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
 pub use args::{Rate, SimulateArgs, Transport};
-pub use scenario::Scenario;
+pub use scenario::{Scenario, values};
 pub(crate) use setup::{Device, patients_of, register};
 
-use scenario::values;
 use send::{send_http, send_ws};
 
 #[derive(Default)]
@@ -235,33 +234,5 @@ impl Plan {
         }
         let progress = elapsed.as_secs_f64() / self.run_for.as_secs_f64();
         Some(values(self.scenario, progress, self.index, step))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_parse_with_their_unit() {
-        assert_eq!("1/s".parse::<Rate>().unwrap().0, 1.0);
-        assert_eq!("30/min".parse::<Rate>().unwrap().0, 0.5);
-        assert!("0/s".parse::<Rate>().is_err());
-        assert!("5/day".parse::<Rate>().is_err());
-    }
-
-    #[test]
-    fn scenarios_shape_the_values() {
-        let early = values(Scenario::Deteriorating, 0.0, 0, 0).unwrap();
-        let late = values(Scenario::Deteriorating, 1.0, 0, 0).unwrap();
-        assert!(late["spo2"].as_f64() < early["spo2"].as_f64());
-        assert!(late["heart_rate"].as_f64().unwrap() >= 125.0);
-        assert!(values(Scenario::Silent, 0.5, 0, 0).is_none());
-        for step in 0..20 {
-            let spo2 = values(Scenario::Flapping, 0.5, 0, step).unwrap()["spo2"]
-                .as_f64()
-                .unwrap();
-            assert!((91.0..=93.0).contains(&spo2), "{spo2}");
-        }
     }
 }

@@ -18,7 +18,7 @@ pub enum Scenario {
 }
 
 /// Four vitals of one message, or `None` when the device stays quiet.
-pub(super) fn values(scenario: Scenario, progress: f64, device: usize, step: u64) -> Option<Value> {
+pub fn values(scenario: Scenario, progress: f64, device: usize, step: u64) -> Option<Value> {
     let wobble =
         |period: f64| ((step as f64 + device as f64 * 7.0) / period * std::f64::consts::TAU).sin();
     let (spo2, pulse, breaths, temperature) = match scenario {

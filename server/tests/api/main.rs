@@ -40,5 +40,6 @@ mod statistics;
 mod symptoms;
 mod tokens;
 mod treatments;
+mod units;
 mod wards;
 mod webhooks;
