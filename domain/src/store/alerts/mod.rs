@@ -1,13 +1,18 @@
 //! SQL for vital-sign alerts and per-patient thresholds.
 
+mod thresholds;
+mod watch;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::db_error;
 use crate::accounts::UserId;
 use crate::error::{DomainError, DomainResult};
-use crate::vitals::Vital;
-use crate::vitals::alerts::{AlertLevel, AlertRule, Direction, VitalAlert};
+use crate::vitals::alerts::{AlertLevel, VitalAlert};
+
+pub use thresholds::{replace_rules, rules};
+pub use watch::{low_batteries, recharged, silent_devices};
 
 const COLUMNS: &str = "a.id, a.patient_id, a.device_id, a.condition, a.level, a.title, a.message, \
     a.first_value, a.peak_value, a.last_value, a.count, a.raised_at, a.updated_at, a.cleared_at, \
@@ -271,148 +276,6 @@ pub async fn due_for_escalation(
     .await
     .map_err(db_error)?;
     rows.iter().map(alert).collect()
-}
-
-/// Active devices silent since before `before_ms`: (device id, patient id, name).
-pub async fn silent_devices(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-) -> DomainResult<Vec<(i64, UserId, String)>> {
-    let rows = sqlx::query(
-        "SELECT id, patient_id, name FROM devices WHERE status = 'actif' AND revoked_at IS NULL \
-         AND last_seen_at IS NOT NULL AND last_seen_at < $1",
-    )
-    .bind(before_ms)
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id").map_err(db_error)?,
-                r.try_get("patient_id").map_err(db_error)?,
-                r.try_get("name").map_err(db_error)?,
-            ))
-        })
-        .collect()
-}
-
-/// Active devices whose last reported battery is at most `percent`: id,
-/// patient, name, battery.
-pub async fn low_batteries(
-    conn: &mut AnyConnection,
-    percent: i32,
-) -> DomainResult<Vec<(i64, UserId, String, i32)>> {
-    let rows = sqlx::query(
-        "SELECT id, patient_id, name, battery FROM devices WHERE status = 'actif' \
-         AND revoked_at IS NULL AND battery IS NOT NULL AND battery <= $1",
-    )
-    .bind(percent)
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id").map_err(db_error)?,
-                r.try_get("patient_id").map_err(db_error)?,
-                r.try_get("name").map_err(db_error)?,
-                r.try_get::<i32, _>("battery").map_err(db_error)?,
-            ))
-        })
-        .collect()
-}
-
-/// Active low-battery alerts whose device was recharged to at least
-/// `percent`, revoked or removed: patient and condition.
-pub async fn recharged(
-    conn: &mut AnyConnection,
-    percent: i32,
-) -> DomainResult<Vec<(UserId, String)>> {
-    let rows = sqlx::query(
-        "SELECT a.patient_id, a.condition FROM vital_alerts a \
-         LEFT JOIN devices d ON d.id = a.device_id \
-         WHERE a.cleared_at IS NULL AND a.condition LIKE 'low_battery:%' \
-         AND (d.id IS NULL OR d.revoked_at IS NOT NULL OR d.battery >= $1)",
-    )
-    .bind(percent)
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("patient_id").map_err(db_error)?,
-                r.try_get("condition").map_err(db_error)?,
-            ))
-        })
-        .collect()
-}
-
-/// The thresholds a doctor set for this patient.
-pub async fn rules(conn: &mut AnyConnection, patient_id: UserId) -> DomainResult<Vec<AlertRule>> {
-    let rows = sqlx::query(
-        "SELECT vital, direction, level, threshold, inclusive, clear_at, for_seconds, consecutive \
-         FROM alert_rules WHERE patient_id = $1",
-    )
-    .bind(patient_id)
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|r| {
-            let text = |name: &str| -> DomainResult<String> { r.try_get(name).map_err(db_error) };
-            let bad = || DomainError::internal("unreadable alert rule");
-            Ok(AlertRule {
-                vital: Vital::parse(&text("vital")?).ok_or_else(bad)?,
-                direction: Direction::parse(&text("direction")?).ok_or_else(bad)?,
-                level: AlertLevel::parse(&text("level")?).ok_or_else(bad)?,
-                threshold: r.try_get("threshold").map_err(db_error)?,
-                inclusive: r.try_get::<i64, _>("inclusive").map_err(db_error)? != 0,
-                clear_at: r.try_get("clear_at").map_err(db_error)?,
-                for_seconds: u32::try_from(r.try_get::<i64, _>("for_seconds").map_err(db_error)?)
-                    .unwrap_or(0),
-                consecutive: u32::try_from(r.try_get::<i64, _>("consecutive").map_err(db_error)?)
-                    .unwrap_or(1),
-            })
-        })
-        .collect()
-}
-
-/// Replaces the patient's own thresholds.
-pub async fn replace_rules(
-    conn: &mut AnyConnection,
-    patient_id: UserId,
-    rules: &[AlertRule],
-    by: UserId,
-    now_ms: i64,
-) -> DomainResult<()> {
-    sqlx::query("DELETE FROM alert_rules WHERE patient_id = $1")
-        .bind(patient_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    for rule in rules {
-        sqlx::query(
-            "INSERT INTO alert_rules (patient_id, vital, direction, level, threshold, inclusive, clear_at, \
-             for_seconds, consecutive, set_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(patient_id)
-        .bind(rule.vital.as_str())
-        .bind(rule.direction.as_str())
-        .bind(rule.level.as_str())
-        .bind(rule.threshold)
-        .bind(i64::from(rule.inclusive))
-        .bind(rule.clear_at)
-        .bind(i64::from(rule.for_seconds))
-        .bind(i64::from(rule.consecutive))
-        .bind(by)
-        .bind(now_ms)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    }
-    Ok(())
 }
 
 fn alert(row: &AnyRow) -> DomainResult<VitalAlert> {
