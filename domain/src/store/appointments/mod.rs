@@ -1,14 +1,20 @@
 //! SQL for appointments, their history and the per-slot place counters.
 
+mod locks;
+mod places;
+
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{Dialect, db_error, now_ms};
+use super::{db_error, now_ms};
 use crate::accounts::UserId;
 use crate::error::{DomainError, DomainResult};
 use crate::scheduling::ConsultationType;
 use crate::scheduling::appointments::AppointmentStatus;
+
+pub use locks::{lock_doctor, lock_patient};
+pub use places::{all_places_taken, places_taken, release_place, take_place};
 
 /// An appointment as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,91 +58,6 @@ fn from_row(row: &AnyRow) -> DomainResult<AppointmentRow> {
     })
 }
 
-/// Takes one place of a slot if one is left: a single conditional upsert, so two
-/// transactions can never both take the last place. False when the slot is full.
-pub async fn take_place(
-    conn: &mut AnyConnection,
-    doctor_id: UserId,
-    starts_at: Timestamp,
-    capacity: i32,
-) -> DomainResult<bool> {
-    let row = sqlx::query(
-        "INSERT INTO slot_places (doctor_id, starts_at, capacity, taken) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (doctor_id, starts_at) DO UPDATE SET taken = slot_places.taken + 1, capacity = excluded.capacity \
-         WHERE slot_places.taken < excluded.capacity RETURNING taken",
-    )
-    .bind(doctor_id)
-    .bind(starts_at.as_millisecond())
-    .bind(i64::from(capacity))
-    .fetch_optional(conn)
-    .await
-    .map_err(db_error)?;
-    Ok(row.is_some())
-}
-
-/// Gives a place back (cancellation, refusal, reschedule).
-pub async fn release_place(
-    conn: &mut AnyConnection,
-    doctor_id: UserId,
-    starts_at: Timestamp,
-) -> DomainResult<()> {
-    sqlx::query("UPDATE slot_places SET taken = taken - 1 WHERE doctor_id = $1 AND starts_at = $2 AND taken > 0")
-        .bind(doctor_id)
-        .bind(starts_at.as_millisecond())
-        .execute(conn)
-        .await
-        .map(drop)
-        .map_err(db_error)
-}
-
-/// Places taken per slot start of a doctor within `[from, to)`.
-pub async fn places_taken(
-    conn: &mut AnyConnection,
-    doctor_id: UserId,
-    from: Timestamp,
-    to: Timestamp,
-) -> DomainResult<Vec<(Timestamp, i32)>> {
-    let rows = sqlx::query("SELECT starts_at, taken FROM slot_places WHERE doctor_id = $1 AND starts_at >= $2 AND starts_at < $3 AND taken > 0")
-        .bind(doctor_id)
-        .bind(from.as_millisecond())
-        .bind(to.as_millisecond())
-        .fetch_all(conn)
-        .await
-        .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            let at = Timestamp::from_millisecond(row.try_get("starts_at").map_err(db_error)?)
-                .map_err(|_| DomainError::internal("stored slot start is invalid"))?;
-            Ok((at, row.try_get::<i64, _>("taken").map_err(db_error)? as i32))
-        })
-        .collect()
-}
-
-/// Places taken per doctor and slot start within `[from, to)`.
-pub async fn all_places_taken(
-    conn: &mut AnyConnection,
-    from: Timestamp,
-    to: Timestamp,
-) -> DomainResult<Vec<(UserId, Timestamp, i32)>> {
-    let rows = sqlx::query("SELECT doctor_id, starts_at, taken FROM slot_places WHERE starts_at >= $1 AND starts_at < $2 AND taken > 0")
-        .bind(from.as_millisecond())
-        .bind(to.as_millisecond())
-        .fetch_all(conn)
-        .await
-        .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            let at = Timestamp::from_millisecond(row.try_get("starts_at").map_err(db_error)?)
-                .map_err(|_| DomainError::internal("stored slot start is invalid"))?;
-            Ok((
-                row.try_get("doctor_id").map_err(db_error)?,
-                at,
-                row.try_get::<i64, _>("taken").map_err(db_error)? as i32,
-            ))
-        })
-        .collect()
-}
-
 /// The appointments that hold a place and overlap `[from, to)`: the
 /// doctor's, or every doctor's when `doctor` is `None`; doctor, start, end.
 pub async fn holding(
@@ -176,45 +97,6 @@ pub async fn holding(
             ))
         })
         .collect()
-}
-
-/// Serialises a patient's bookings: on PostgreSQL, locks the patient's row until
-/// the transaction ends (SQLite transactions that write are serial already).
-pub async fn lock_patient(
-    conn: &mut AnyConnection,
-    dialect: Dialect,
-    patient_id: UserId,
-) -> DomainResult<()> {
-    lock_user(conn, dialect, patient_id).await
-}
-
-/// Serialises what changes a doctor's calendar (bookings, status changes,
-/// weekly ranges, time off, one-off slots, booking rules, the profile): on
-/// PostgreSQL, locks the doctor's row until the transaction ends. Every such
-/// transaction takes it before its first write (the version trigger then
-/// locks the doctor's `schedule_versions` row, and a place's row is locked
-/// before it), and after the patient's lock, never before, so that two
-/// transactions never wait on each other.
-pub async fn lock_doctor(
-    conn: &mut AnyConnection,
-    dialect: Dialect,
-    doctor_id: UserId,
-) -> DomainResult<()> {
-    lock_user(conn, dialect, doctor_id).await
-}
-
-async fn lock_user(conn: &mut AnyConnection, dialect: Dialect, id: UserId) -> DomainResult<()> {
-    if dialect == Dialect::Postgres {
-        // NO KEY UPDATE: the foreign-key checks of rows naming this user
-        // (notifications, the trail, schedule versions) take KEY SHARE, which
-        // it leaves free, so they never wait on this lock.
-        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(id)
-            .execute(conn)
-            .await
-            .map_err(db_error)?;
-    }
-    Ok(())
 }
 
 /// Who is busy over `[from, to)`, in one read: whether the patient holds an
