@@ -2,8 +2,10 @@
 //! transaction that caused them (a notification, a reminder), each delivered
 //! by a job, and what became of them.
 
+mod listing;
+mod reminders;
+
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::jobs::{self, NewJob};
@@ -11,11 +13,11 @@ use super::recipients::{Recipient, opted_out, recipient};
 use super::{db_error, now_ms};
 use crate::accounts::{Role, UserId};
 use crate::error::{DomainError, DomainResult};
-use crate::messaging::{
-    Channel, OutboundMessage, OutboundStatus, REMINDER_KIND, Reminder, masked_email, masked_phone,
-    quiet, wording,
-};
+use crate::messaging::{Channel, OutboundStatus, quiet, wording};
 use crate::notifications::Notice;
+
+pub use listing::{OutboundFilter, outbound, queued};
+pub use reminders::{Upcoming, remind, upcoming};
 
 /// The job kind that delivers one outbound message.
 pub const DELIVER: &str = "deliver_message";
@@ -160,83 +162,6 @@ pub async fn for_notice(
     write(conn, &to, &outgoing).await
 }
 
-/// A confirmed appointment a reminder may be due for.
-#[derive(Debug, Clone)]
-pub struct Upcoming {
-    pub appointment_id: i64,
-    pub patient_id: UserId,
-    pub doctor_name: String,
-    pub starts_at: Timestamp,
-}
-
-/// Confirmed appointments starting in `(from, until]`.
-pub async fn upcoming(
-    conn: &mut AnyConnection,
-    from: Timestamp,
-    until: Timestamp,
-) -> DomainResult<Vec<Upcoming>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.patient_id, a.starts_at, d.first_name, d.last_name FROM appointments a \
-         JOIN users d ON d.id = a.doctor_id \
-         WHERE a.status = 'confirmed' AND a.starts_at > $1 AND a.starts_at <= $2 ORDER BY a.starts_at",
-    )
-    .bind(from.as_millisecond())
-    .bind(until.as_millisecond())
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            let first: String = row.try_get("first_name").map_err(db_error)?;
-            let last: String = row.try_get("last_name").map_err(db_error)?;
-            Ok(Upcoming {
-                appointment_id: row.try_get("id").map_err(db_error)?,
-                patient_id: row.try_get("patient_id").map_err(db_error)?,
-                doctor_name: format!("Dr {first} {last}"),
-                starts_at: instant(row.try_get("starts_at").map_err(db_error)?)?,
-            })
-        })
-        .collect()
-}
-
-/// Writes the reminder `seconds_before` the start of `a`, once (its key names
-/// the appointment, the start and the offset: a moved appointment gets new
-/// reminders, and the old ones are dropped when their time comes).
-pub async fn remind(
-    conn: &mut AnyConnection,
-    a: &Upcoming,
-    seconds_before: i64,
-) -> DomainResult<usize> {
-    let Some(to) = recipient(conn, a.patient_id).await? else {
-        return Ok(0);
-    };
-    if !to.preferences.reminders {
-        return Ok(0);
-    }
-    let reminder = Reminder {
-        appointment_id: a.appointment_id,
-        doctor_name: a.doctor_name.clone(),
-        starts_at: a.starts_at,
-        seconds_before,
-    };
-    let not_before =
-        Timestamp::from_millisecond(a.starts_at.as_millisecond() - seconds_before * 1000)
-            .map_err(DomainError::internal)?;
-    let outgoing = Outgoing {
-        kind: REMINDER_KIND,
-        data: serde_json::to_string(&reminder).map_err(DomainError::internal)?,
-        urgent: false,
-        appointment: Some((a.appointment_id, a.starts_at)),
-        key: format!(
-            "reminder:{}:{}:{seconds_before}",
-            a.appointment_id,
-            a.starts_at.as_millisecond()
-        ),
-        not_before,
-    };
-    write(conn, &to, &outgoing).await
-}
-
 /// A message as the worker delivers it.
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -354,113 +279,4 @@ pub async fn provider_status(
     .await
     .map_err(db_error)?;
     Ok(done.rows_affected() > 0)
-}
-
-/// Which outbound messages to list.
-#[derive(Debug, Clone, Default)]
-pub struct OutboundFilter {
-    /// Only messages to these people.
-    pub user_ids: Option<Vec<UserId>>,
-    pub status: Option<OutboundStatus>,
-    pub channel: Option<Channel>,
-    pub limit: i64,
-}
-
-/// Outbound messages, newest first.
-pub async fn outbound(
-    conn: &mut AnyConnection,
-    f: &OutboundFilter,
-) -> DomainResult<Vec<OutboundMessage>> {
-    let mut conditions = Vec::new();
-    let mut n = 0;
-    if let Some(users) = &f.user_ids {
-        let ids: Vec<String> = users.iter().map(i64::to_string).collect();
-        conditions.push(if ids.is_empty() {
-            "1 = 0".to_owned()
-        } else {
-            format!("m.user_id IN ({})", ids.join(", "))
-        });
-    }
-    for (column, given) in [
-        ("status", f.status.is_some()),
-        ("channel", f.channel.is_some()),
-    ] {
-        if given {
-            n += 1;
-            conditions.push(format!("m.{column} = ${n}"));
-        }
-    }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT m.id, m.user_id, u.first_name, u.last_name, m.channel, m.kind, m.urgent, m.status, \
-                m.status_reason, m.address, m.attempts, m.send_after, m.sent_at, m.created_at, m.for_starts_at \
-         FROM outbound_messages m JOIN users u ON u.id = m.user_id {filter} \
-         ORDER BY m.id DESC LIMIT {}",
-        f.limit.clamp(1, 500)
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(status) = f.status {
-        query = query.bind(status.as_str());
-    }
-    if let Some(channel) = f.channel {
-        query = query.bind(channel.as_str());
-    }
-    let rows = query.fetch_all(conn).await.map_err(db_error)?;
-    rows.iter().map(outbound_from_row).collect()
-}
-
-fn outbound_from_row(row: &AnyRow) -> DomainResult<OutboundMessage> {
-    let channel: String = row.try_get("channel").map_err(db_error)?;
-    let channel =
-        Channel::parse(&channel).ok_or_else(|| DomainError::internal("stored channel"))?;
-    let status: String = row.try_get("status").map_err(db_error)?;
-    let first: String = row.try_get("first_name").map_err(db_error)?;
-    let last: String = row.try_get("last_name").map_err(db_error)?;
-    let address: Option<String> = row.try_get("address").map_err(db_error)?;
-    let urgent: i64 = row.try_get("urgent").map_err(db_error)?;
-    let sent_at: Option<i64> = row.try_get("sent_at").map_err(db_error)?;
-    let for_starts_at: Option<i64> = row.try_get("for_starts_at").map_err(db_error)?;
-    Ok(OutboundMessage {
-        id: row.try_get("id").map_err(db_error)?,
-        user_id: row.try_get("user_id").map_err(db_error)?,
-        user_name: format!("{first} {last}"),
-        channel,
-        kind: row.try_get("kind").map_err(db_error)?,
-        urgent: urgent != 0,
-        status: OutboundStatus::parse(&status)
-            .ok_or_else(|| DomainError::internal("stored status"))?,
-        status_reason: row.try_get("status_reason").map_err(db_error)?,
-        address: address.map(|a| match channel {
-            Channel::Email => masked_email(&a),
-            Channel::Sms | Channel::Whatsapp => masked_phone(&a),
-        }),
-        attempts: row.try_get("attempts").map_err(db_error)?,
-        send_after: instant(row.try_get("send_after").map_err(db_error)?)?,
-        sent_at: sent_at.map(instant).transpose()?,
-        created_at: instant(row.try_get("created_at").map_err(db_error)?)?,
-        starts_at: for_starts_at.map(instant).transpose()?,
-    })
-}
-
-/// Outbound messages waiting to be sent, by channel.
-pub async fn queued(conn: &mut AnyConnection) -> DomainResult<Vec<(String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT channel, COUNT(*) AS n FROM outbound_messages WHERE status = 'queued' \
-         GROUP BY channel ORDER BY channel",
-    )
-    .fetch_all(conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("channel").map_err(db_error)?,
-                row.try_get("n").map_err(db_error)?,
-            ))
-        })
-        .collect()
 }
