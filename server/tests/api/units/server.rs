@@ -7,8 +7,6 @@ mod config {
     use server::config::Settings;
     use std::collections::HashMap;
 
-    use std::collections::HashMap;
-
     fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
         let map: HashMap<String, String> = pairs
             .iter()
@@ -55,8 +53,6 @@ mod extract {
     use axum::response::Response;
     use serde::Deserialize;
     use server::extract::{param_names, parse_json};
-
-    use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
     struct Form {
