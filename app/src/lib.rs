@@ -102,7 +102,13 @@ pub fn App() -> impl IntoView {
     let async_mode = SsrMode::Async;
 
     view! {
-        <Title text=move || i18n.t(|t| t.app_name) />
+        // A plain text, read now. leptos_meta reads the title after a tick of
+        // the runtime, outside the page's reactive arena: on a multi-threaded
+        // runtime the tick may resume on a thread that has another page's
+        // arena, and a closure reading the language there panics ("already
+        // disposed") and fails the page with a 500. The islands never
+        // re-render the title in the browser, so nothing is lost.
+        <Title text=i18n.t(|t| t.app_name) />
         <Router>
             <Header />
             // Room under the last button for the assistant's floating button on phones.
