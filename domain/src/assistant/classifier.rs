@@ -1,9 +1,13 @@
-//! The intent classifier: a multinomial logistic regression over the words,
-//! the pairs of words in a row and the character n-grams (3 to 5 letters)
-//! of a question, TF-IDF weighted and scaled to unit length. Character
-//! n-grams carry typos and missing accents ("rendevous" shares most of
-//! "rendez-vous"); word pairs carry what a word means next to another ("la
-//! semaine prochaine" is a day, "mon prochain rendez-vous" an appointment).
+//! The intent classifier: two multinomial logistic regressions, one over
+//! the words and the pairs of words in a row of a question, one over its
+//! character n-grams (3 to 5 letters), each TF-IDF weighted and scaled to
+//! unit length, whose probabilities are averaged. Character n-grams carry
+//! typos and missing accents ("rendevous" shares most of "rendez-vous");
+//! word pairs carry what a word means next to another ("la semaine
+//! prochaine" is a day, "mon prochain rendez-vous" an appointment). Read
+//! apart, neither kind drowns the other: a long word yields a dozen
+//! n-grams, and in one vector they outweighed the words (one model over
+//! both scored lower on every check, README "Assistant").
 //!
 //! Trained when the assistant is built, from the intents' examples, by
 //! AdaGrad over the examples in a fixed order (the same data gives the same
@@ -39,9 +43,25 @@ impl Default for Settings {
 /// A sparse, unit-length vector: (feature, weight).
 type Sparse = Vec<(u32, f32)>;
 
-/// The trained classifier.
+/// The kinds of features one regression reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Words and pairs of words in a row.
+    Words,
+    /// Character n-grams of each word.
+    Characters,
+}
+
+/// The trained classifier: one regression per [`View`].
 #[derive(Debug, Clone)]
 pub struct Classifier {
+    views: Vec<Regression>,
+}
+
+/// A logistic regression over one view of the features.
+#[derive(Debug, Clone)]
+struct Regression {
+    view: View,
     vocabulary: HashMap<String, u32>,
     idf: Vec<f32>,
     classes: usize,
@@ -62,21 +82,27 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The features of a question.
-fn features(text: &str) -> Vec<String> {
+/// The features of a question in one view.
+fn features(text: &str, view: View) -> Vec<String> {
     let words = tokens(text);
     let mut out = Vec::with_capacity(words.len() * 16);
-    for word in &words {
-        out.push(format!("w {word}"));
-        let marked: Vec<char> = format!("^{word}$").chars().collect();
-        for n in 3..=5 {
-            for window in marked.windows(n) {
-                out.push(format!("c {}", window.iter().collect::<String>()));
+    match view {
+        View::Words => {
+            out.extend(words.iter().map(|word| format!("w {word}")));
+            for pair in words.windows(2) {
+                out.push(format!("b {} {}", pair[0], pair[1]));
             }
         }
-    }
-    for pair in words.windows(2) {
-        out.push(format!("b {} {}", pair[0], pair[1]));
+        View::Characters => {
+            for word in &words {
+                let marked: Vec<char> = format!("^{word}$").chars().collect();
+                for n in 3..=5 {
+                    for window in marked.windows(n) {
+                        out.push(format!("c {}", window.iter().collect::<String>()));
+                    }
+                }
+            }
+        }
     }
     out
 }
@@ -96,7 +122,35 @@ fn softmax(scores: &mut [f32]) {
 impl Classifier {
     /// Trains on `(text, class)` examples of `classes` classes.
     pub fn train(examples: &[(&str, usize)], classes: usize, settings: Settings) -> Self {
-        let featured: Vec<Vec<String>> = examples.iter().map(|(t, _)| features(t)).collect();
+        Self {
+            views: [View::Words, View::Characters]
+                .into_iter()
+                .map(|view| Regression::train(view, examples, classes, settings))
+                .collect(),
+        }
+    }
+
+    /// The probability of each class for `text` (they sum to 1): the mean
+    /// of the views that read something in it; `None` when no feature of
+    /// the text was ever seen.
+    pub fn probabilities(&self, text: &str) -> Option<Vec<f32>> {
+        let mut sum: Option<Vec<f32>> = None;
+        for p in self.views.iter().filter_map(|r| r.probabilities(text)) {
+            match sum.as_mut() {
+                Some(sum) => sum.iter_mut().zip(p).for_each(|(s, q)| *s += q),
+                None => sum = Some(p),
+            }
+        }
+        let mut p = sum?;
+        let total: f32 = p.iter().sum();
+        p.iter_mut().for_each(|q| *q /= total);
+        Some(p)
+    }
+}
+
+impl Regression {
+    fn train(view: View, examples: &[(&str, usize)], classes: usize, settings: Settings) -> Self {
+        let featured: Vec<Vec<String>> = examples.iter().map(|(t, _)| features(t, view)).collect();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut frequency: Vec<f32> = Vec::new();
         for fs in &featured {
@@ -115,6 +169,7 @@ impl Classifier {
         let n = examples.len().max(1) as f32;
         let idf = frequency.iter().map(|df| (n / df).ln() + 1.0).collect();
         let mut model = Self {
+            view,
             vocabulary,
             idf,
             classes,
@@ -193,10 +248,10 @@ impl Classifier {
         }
     }
 
-    /// The probability of each class for `text` (they sum to 1); `None`
-    /// when no feature of the text was ever seen.
-    pub fn probabilities(&self, text: &str) -> Option<Vec<f32>> {
-        let x = self.vector(&features(text));
+    /// The probability of each class for `text` in this view; `None` when
+    /// no feature of the text in it was ever seen.
+    fn probabilities(&self, text: &str) -> Option<Vec<f32>> {
+        let x = self.vector(&features(text, self.view));
         if x.is_empty() {
             return None;
         }

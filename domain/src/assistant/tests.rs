@@ -101,8 +101,8 @@ fn the_test_part_meets_its_floors() {
         .collect();
     let explain = || format!("misses:\n{}", misses.join("\n"));
     // Floors a little under the measured figures (`medplat bench
-    // --assistant` prints them): English 87.6 %, French 91.0 %.
-    for (lang, floor) in [("en", 0.84), ("fr", 0.90)] {
+    // --assistant` prints them): English 89.7 %, French 91.0 %.
+    for (lang, floor) in [("en", 0.87), ("fr", 0.90)] {
         let tally = report.by_language[lang];
         assert!(tally.share() >= floor, "{lang}: {tally}\n{}", explain());
     }
